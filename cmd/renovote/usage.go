@@ -1,0 +1,53 @@
+package main
+
+const usageText = `renovote — 老旧小区加装电梯：出资分摊、表决统计、大写金额
+renovote — elevator retrofits: cost sharing, consent tally, amounts in words
+
+用法 Usage:
+  renovote calc FILE|- [--format json|table]   计算出资分摊 / compute the cost split
+  renovote tally FILE|-                        统计表决结果（民法典第278条）/ count the votes
+  renovote words AMOUNT                        金额大写 / an amount in Chinese capitals
+  renovote help [COMMAND]                      显示帮助 / show help
+
+FILE 为 JSON 文件，"-" 表示从标准输入读取。FILE is a JSON file; "-" reads standard input.
+输入有误时退出码为 2，并在标准错误输出一行说明。Bad input exits with status 2 and one line on stderr.
+`
+
+var commandHelp = map[string]string{
+	"calc": `用法 Usage: renovote calc FILE|- [--format json|table]
+
+按方案计算每户应出资金额：总造价减去财政补贴、加上低楼层补偿，按分摊方式
+（系数×面积、按楼层系数、按面积、按户均摊、按楼层比例、按每户比例）精确到分分摊，
+含困难户减免、分期付款计划和年运行费用。
+Computes each household's share of an elevator retrofit to the fen: costs minus
+subsidies plus low-floor compensation, split by the chosen method, with hardship
+relief, installment plans and the yearly running cost.
+
+  --format json    输出计算结果 JSON（默认）/ print the result JSON (default)
+  --format table   输出中文表格 / print a readable Chinese table
+
+示例 Example:
+  renovote calc fixtures/scenarios/demo.json --format table
+`,
+	"tally": `用法 Usage: renovote tally FILE|-
+
+按《民法典》第278条统计表决：参与表决的专有面积和人数均达2/3以上，
+再看参与者中同意的面积和人数（改建等重大事项3/4以上，一般事项过半数）。
+同一业主的多套房按一人计；必须同意的住户未同意则不通过。
+Counts votes by 民法典 art. 278: participation of ≥ 2/3 of the area and of the
+owners, then approval by ≥ 3/4 (major works) or > 1/2 (ordinary matters) of the
+participating area and owners. Prints the tally JSON, including how many more
+owners must agree ("needed").
+
+示例 Example:
+  renovote tally fixtures/tally/civil-code-major.json
+`,
+	"words": `用法 Usage: renovote words AMOUNT
+
+按中国人民银行票据填写规定把金额写成中文大写。
+Writes an amount in Chinese capitals (大写) by the People's Bank of China rules.
+
+示例 Example:
+  renovote words 16409.02     →  人民币壹万陆仟肆佰零玖元零贰分
+`,
+}

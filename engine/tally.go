@@ -1,0 +1,360 @@
+package engine
+
+import (
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Votes.
+const (
+	VoteAgree    = "agree"
+	VoteDisagree = "disagree"
+	VoteAbstain  = "abstain"
+	VoteNone     = ""
+)
+
+// Consent rule presets (民法典 第278条).
+const (
+	RuleCivilCodeMajor    = "civil_code_major"
+	RuleCivilCodeOrdinary = "civil_code_ordinary"
+)
+
+// MaxTallyHouseholds bounds a tally input.
+const MaxTallyHouseholds = 20000
+
+// Rule holds the consent thresholds as exact fractions.
+type Rule struct {
+	Name                string // preset name, "" for a custom rule
+	ParticipationArea   *big.Rat
+	ParticipationOwners *big.Rat
+	ApprovalArea        *big.Rat
+	ApprovalOwners      *big.Rat
+	ApprovalStrict      bool // ">" instead of "≥"
+}
+
+// CivilCodeRule returns a preset of 民法典 第278条: participation of at least
+// 2/3 of the exclusive area and of the owners; then agreement of at least
+// 3/4 of the participating area and owners for 改建 (major), or more than
+// half of each for ordinary matters ("过半数" is strict).
+func CivilCodeRule(name string) (Rule, bool) {
+	twoThirds := big.NewRat(2, 3)
+	switch name {
+	case RuleCivilCodeMajor:
+		return Rule{Name: name, ParticipationArea: twoThirds, ParticipationOwners: twoThirds,
+			ApprovalArea: big.NewRat(3, 4), ApprovalOwners: big.NewRat(3, 4)}, true
+	case RuleCivilCodeOrdinary:
+		return Rule{Name: name, ParticipationArea: twoThirds, ParticipationOwners: twoThirds,
+			ApprovalArea: big.NewRat(1, 2), ApprovalOwners: big.NewRat(1, 2), ApprovalStrict: true}, true
+	}
+	return Rule{}, false
+}
+
+// TallyInput is a validated tally input.
+type TallyInput struct {
+	Rule       Rule
+	Households []TallyHousehold
+}
+
+// TallyHousehold is one household's vote. Households with the same Owner
+// are one owner; an empty Owner makes the household its own owner.
+type TallyHousehold struct {
+	ID          string
+	Area        Area
+	Owner       string
+	Vote        string
+	MustConsent bool
+}
+
+// TallyResult is the output of the tally contract (DESIGN §4).
+type TallyResult struct {
+	Passed             bool         `json:"passed"`
+	Total              TallyTotal   `json:"total"`
+	Participation      TallyMeasure `json:"participation"`
+	Approval           TallyMeasure `json:"approval"`
+	MustConsentMissing []string     `json:"must_consent_missing"`
+	Needed             *int         `json:"needed"`
+	Undecided          []string     `json:"undecided,omitempty"`
+}
+
+// TallyTotal is the whole 单元.
+type TallyTotal struct {
+	Area   Area `json:"area"`
+	Owners int  `json:"owners"`
+}
+
+// TallyMeasure is one threshold pair and whether each is met.
+type TallyMeasure struct {
+	Area      Area `json:"area"`
+	Owners    int  `json:"owners"`
+	AreaMet   bool `json:"area_met"`
+	OwnersMet bool `json:"owners_met"`
+}
+
+// ParseTallyInput reads and validates a tally input document.
+func ParseTallyInput(data []byte) (*TallyInput, error) {
+	doc, err := decodeDocument(data)
+	if err != nil {
+		return nil, err
+	}
+	r := &reader{}
+	m := r.object(doc, "", "输入", "rule", "households")
+	in := &TallyInput{}
+	if rv, ok := r.required(m, "", "rule", "表决规则 rule"); ok {
+		in.Rule = r.rule(rv)
+	}
+	if hv, ok := r.required(m, "", "households", "住户列表 households"); ok {
+		in.Households = r.tallyHouseholds(hv)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return in, nil
+}
+
+func (r *reader) rule(v any) Rule {
+	if name, isStr := v.(string); isStr {
+		rule, ok := CivilCodeRule(name)
+		if !ok {
+			r.fail("rule", "表决规则“%s”无效，应为 civil_code_major（改建等重大事项，3/4）、civil_code_ordinary（一般事项，过半数）或自定义对象", name)
+		}
+		return rule
+	}
+	m := r.object(v, "rule", "自定义表决规则", "participation_area", "participation_owners", "approval_area", "approval_owners", "approval_strict")
+	var rule Rule
+	fields := []struct {
+		key, label string
+		dst        **big.Rat
+	}{
+		{"participation_area", "参与表决的专有面积比例", &rule.ParticipationArea},
+		{"participation_owners", "参与表决的人数比例", &rule.ParticipationOwners},
+		{"approval_area", "同意的面积比例", &rule.ApprovalArea},
+		{"approval_owners", "同意的人数比例", &rule.ApprovalOwners},
+	}
+	for _, f := range fields {
+		if fv, ok := r.required(m, "rule", f.key, f.label+" "+f.key); ok {
+			*f.dst = r.fraction(fv, fieldPath("rule", f.key), f.label)
+		}
+	}
+	if present(m, "approval_strict") {
+		rule.ApprovalStrict = r.boolean(m["approval_strict"], "rule.approval_strict", "严格大于 approval_strict")
+	}
+	return rule
+}
+
+// fraction parses "2/3" or a decimal in [0, 1].
+func (r *reader) fraction(v any, path, label string) *big.Rat {
+	if !r.ok() {
+		return nil
+	}
+	if s, isStr := v.(string); isStr && strings.Contains(s, "/") {
+		a, b, _ := strings.Cut(s, "/")
+		num, ok1 := new(big.Int).SetString(a, 10)
+		den, ok2 := new(big.Int).SetString(b, 10)
+		if !ok1 || !ok2 || len(a) > 9 || len(b) > 9 || den.Sign() <= 0 || num.Sign() < 0 || num.Cmp(den) > 0 {
+			r.fail(path, "%s“%s”无效，应为 0 到 1 之间的分数（如 \"2/3\"）或小数（如 \"0.75\"）", label, s)
+			return nil
+		}
+		return new(big.Rat).SetFrac(num, den)
+	}
+	d := r.scaled(v, path, label, 6, decimal.Zero, decimal.NewFromInt(1), false, false)
+	return big.NewRat(d, ratioScale)
+}
+
+func (r *reader) tallyHouseholds(v any) []TallyHousehold {
+	list := r.array(v, "households", "住户列表", 1, MaxTallyHouseholds)
+	out := make([]TallyHousehold, 0, len(list))
+	seen := make(map[string]int, len(list))
+	for i, hv := range list {
+		path := indexPath("households", i)
+		who := fmt.Sprintf("第%d户", i+1)
+		hm := r.object(hv, path, who, "id", "area", "owner", "vote", "must_consent")
+		var h TallyHousehold
+		if idv, ok := r.required(hm, path, "id", who+"的编号 id"); ok {
+			h.ID = r.str(idv, fieldPath(path, "id"), who+"的编号", MaxIDRunes)
+			if r.ok() && strings.TrimSpace(h.ID) == "" {
+				r.fail(fieldPath(path, "id"), "%s的编号不能为空", who)
+			}
+			if j, dup := seen[h.ID]; dup && r.ok() {
+				r.fail(fieldPath(path, "id"), "%s的编号“%s”与第%d户重复，编号必须唯一", who, h.ID, j+1)
+			}
+			seen[h.ID] = i
+			who = fmt.Sprintf("第%d户（%s）", i+1, h.ID)
+		}
+		if av, ok := r.required(hm, path, "area", who+"的专有面积 area"); ok {
+			h.Area = Area(r.scaled(av, fieldPath(path, "area"), who+"的专有面积（平方米）", 2, decZero, decMaxArea, true, false))
+		}
+		if present(hm, "owner") {
+			h.Owner = r.str(hm["owner"], fieldPath(path, "owner"), who+"的业主", 64)
+		}
+		if present(hm, "vote") {
+			h.Vote = r.str(hm["vote"], fieldPath(path, "vote"), who+"的表决意见", 16)
+			switch h.Vote {
+			case VoteAgree, VoteDisagree, VoteAbstain, VoteNone:
+			default:
+				r.fail(fieldPath(path, "vote"), "%s的表决意见“%s”无效，应为 agree（同意）、disagree（不同意）、abstain（弃权）或空（未表决）", who, h.Vote)
+			}
+		}
+		if present(hm, "must_consent") {
+			h.MustConsent = r.boolean(hm["must_consent"], fieldPath(path, "must_consent"), who+"的必须同意标记 must_consent")
+		}
+		if !r.ok() {
+			return nil
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// TallyJSON parses a tally input document and counts it.
+func TallyJSON(data []byte) (*TallyResult, error) {
+	in, err := ParseTallyInput(data)
+	if err != nil {
+		return nil, err
+	}
+	return Tally(in)
+}
+
+// owner is one person by headcount (民法典 第278条: one exclusive unit is one
+// owner; one person owning several units counts once).
+type owner struct {
+	area  int64
+	vote  string
+	minID string
+	first int // index of the owner's first household, for messages
+}
+
+// Tally counts the votes against the rule (DESIGN §4). It fails when one
+// owner's households carry different votes.
+func Tally(in *TallyInput) (*TallyResult, error) {
+	owners, err := groupOwners(in.Households)
+	if err != nil {
+		return nil, err
+	}
+	var c count
+	var undecided []*owner
+	for _, o := range owners {
+		c.totalArea += o.area
+		c.totalOwners++
+		if o.vote == VoteNone {
+			undecided = append(undecided, o)
+			continue
+		}
+		c.partArea += o.area
+		c.partOwners++
+		if o.vote == VoteAgree {
+			c.agreeArea += o.area
+			c.agreeOwners++
+		}
+	}
+	res := &TallyResult{
+		Total:              TallyTotal{Area: Area(c.totalArea), Owners: c.totalOwners},
+		MustConsentMissing: []string{},
+	}
+	pa, po, aa, ao := c.met(in.Rule)
+	res.Participation = TallyMeasure{Area: Area(c.partArea), Owners: c.partOwners, AreaMet: pa, OwnersMet: po}
+	res.Approval = TallyMeasure{Area: Area(c.agreeArea), Owners: c.agreeOwners, AreaMet: aa, OwnersMet: ao}
+	for _, h := range in.Households {
+		if h.MustConsent && h.Vote != VoteAgree {
+			res.MustConsentMissing = append(res.MustConsentMissing, h.ID)
+		}
+	}
+	sort.Strings(res.MustConsentMissing)
+	thresholds := pa && po && aa && ao
+	res.Passed = thresholds && len(res.MustConsentMissing) == 0
+	res.Needed = c.needed(in.Rule, thresholds, undecided)
+	return res, nil
+}
+
+func groupOwners(hs []TallyHousehold) ([]*owner, error) {
+	byKey := make(map[string]*owner, len(hs))
+	owners := make([]*owner, 0, len(hs))
+	for i, h := range hs {
+		key := "id:" + h.ID
+		if h.Owner != "" {
+			key = "owner:" + h.Owner
+		}
+		o, ok := byKey[key]
+		if !ok {
+			o = &owner{vote: h.Vote, minID: h.ID, first: i}
+			byKey[key] = o
+			owners = append(owners, o)
+		} else if o.vote != h.Vote {
+			return nil, Invalidf(fieldPath(indexPath("households", i), "vote"),
+				"第%d户（%s）与第%d户属于同一业主“%s”，但表决意见不同（%s / %s）；同一业主只能有一个意见",
+				i+1, h.ID, o.first+1, h.Owner, VoteName(h.Vote), VoteName(o.vote))
+		}
+		o.area += int64(h.Area)
+		if h.ID < o.minID {
+			o.minID = h.ID
+		}
+	}
+	return owners, nil
+}
+
+// VoteName is the Chinese word for a vote ("" is 未表决).
+func VoteName(v string) string {
+	switch v {
+	case VoteAgree:
+		return "同意"
+	case VoteDisagree:
+		return "不同意"
+	case VoteAbstain:
+		return "弃权"
+	}
+	return "未表决"
+}
+
+type count struct {
+	totalArea, partArea, agreeArea       int64
+	totalOwners, partOwners, agreeOwners int
+}
+
+// atLeast reports x ≥ f × of (or x > f × of when strict), exactly.
+func atLeast(x, of int64, f *big.Rat, strict bool) bool {
+	lhs := new(big.Int).Mul(big.NewInt(x), f.Denom())
+	rhs := new(big.Int).Mul(big.NewInt(of), f.Num())
+	c := lhs.Cmp(rhs)
+	if strict {
+		return c > 0
+	}
+	return c >= 0
+}
+
+func (c count) met(rule Rule) (partArea, partOwners, agreeArea, agreeOwners bool) {
+	partArea = atLeast(c.partArea, c.totalArea, rule.ParticipationArea, false)
+	partOwners = atLeast(int64(c.partOwners), int64(c.totalOwners), rule.ParticipationOwners, false)
+	agreeArea = atLeast(c.agreeArea, c.partArea, rule.ApprovalArea, rule.ApprovalStrict)
+	agreeOwners = atLeast(int64(c.agreeOwners), int64(c.partOwners), rule.ApprovalOwners, rule.ApprovalStrict)
+	return
+}
+
+// needed is the smallest number of undecided owners whose agreement makes
+// the thresholds pass, taking them largest area first (ties: smallest
+// household id first); 0 if they pass already, nil if all of them would not.
+func (c count) needed(rule Rule, already bool, undecided []*owner) *int {
+	k := 0
+	if already {
+		return &k
+	}
+	sort.SliceStable(undecided, func(i, j int) bool {
+		if undecided[i].area != undecided[j].area {
+			return undecided[i].area > undecided[j].area
+		}
+		return undecided[i].minID < undecided[j].minID
+	})
+	for _, o := range undecided {
+		k++
+		c.partArea += o.area
+		c.agreeArea += o.area
+		c.partOwners++
+		c.agreeOwners++
+		if a, b, d, e := c.met(rule); a && b && d && e {
+			return &k
+		}
+	}
+	return nil
+}
