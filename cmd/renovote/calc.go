@@ -107,7 +107,6 @@ func parseArgs(fs *flag.FlagSet, args []string, stdout io.Writer) (string, error
 	return "", &usageError{fmt.Sprintf("%s 只接受一个参数，收到%d个；用法见 renovote %s -h", fs.Name(), len(positional), fs.Name())}
 }
 
-
 // readInput reads a file, or standard input for "-", within maxInput.
 func readInput(name string) ([]byte, error) {
 	var r io.Reader

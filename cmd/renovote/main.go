@@ -52,7 +52,6 @@ func report(err error, stderr io.Writer) int {
 // run is the whole program; main only wires the process to it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usageText)
 		return &usageError{"缺少命令（missing command）；用法见 renovote help"}
 	}
 	cmd, rest := args[0], args[1:]
