@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/shopspring/decimal"
 )
 
 // Limits of the calculation contract (DESIGN §3).
@@ -134,12 +132,11 @@ type Operating struct {
 	Annual Fen
 }
 
-var (
-	decZero     = decimal.Zero
-	decOne      = decimal.NewFromInt(1)
-	decMaxMoney = decimal.New(int64(MaxAmount), -2)
-	decMaxArea  = decimal.NewFromInt(10000)
-	decMaxCoef  = decimal.NewFromInt(10000)
+// Bounds of input numbers, on the scale they are parsed to.
+const (
+	maxAreaScaled = 10000_00           // 10000.00 m², in hundredths
+	ratioOne      = ratioScale         // 1, in millionths
+	maxCoefScaled = 10000 * ratioScale // coefficients and percents up to 10000
 )
 
 // ParseCalcInput reads and validates a calculation input document. Any
@@ -164,11 +161,11 @@ func (r *reader) calcInput(doc any) *CalcInput {
 	if present(m, "name") {
 		in.Name = r.str(m["name"], "name", "方案名称", maxNameRunes)
 	}
-	if hv, ok := r.required(m, "", "households", "住户列表 households"); ok {
+	if hv, ok := r.required(m, "", "households", "住户列表"); ok {
 		in.Households = r.households(hv)
 	}
 	in.Floors = r.floors(m, in.Households)
-	if cv, ok := r.required(m, "", "costs", "费用明细 costs"); ok {
+	if cv, ok := r.required(m, "", "costs", "费用明细"); ok {
 		in.Costs = r.costs(cv)
 	}
 	if present(m, "subsidies") {
@@ -195,45 +192,64 @@ func (r *reader) calcInput(doc any) *CalcInput {
 
 func (r *reader) households(v any) []CalcHousehold {
 	list := r.array(v, "households", "住户列表", 1, MaxHouseholds)
-	out := make([]CalcHousehold, 0, len(list))
+	out := make([]CalcHousehold, len(list))
 	seen := make(map[string]int, len(list))
 	for i, hv := range list {
-		path := indexPath("households", i)
-		who := fmt.Sprintf("第%d户", i+1)
-		hm := r.object(hv, path, who, "id", "floor", "area", "owner", "hardship", "exempt")
-		var h CalcHousehold
-		if idv, ok := r.required(hm, path, "id", who+"的编号 id"); ok {
-			h.ID = r.str(idv, fieldPath(path, "id"), who+"的编号", MaxIDRunes)
-			if r.ok() && strings.TrimSpace(h.ID) == "" {
-				r.fail(fieldPath(path, "id"), "%s的编号不能为空", who)
-			}
-			if j, dup := seen[h.ID]; dup && r.ok() {
-				r.fail(fieldPath(path, "id"), "%s的编号“%s”与第%d户重复，编号必须唯一", who, h.ID, j+1)
-			}
-			seen[h.ID] = i
-			who = fmt.Sprintf("第%d户（%s）", i+1, h.ID)
-		}
-		if fv, ok := r.required(hm, path, "floor", who+"的楼层 floor"); ok {
-			h.Floor = r.integer(fv, fieldPath(path, "floor"), who+"的楼层", 1, MaxFloors)
-		}
-		if av, ok := r.required(hm, path, "area", who+"的面积 area"); ok {
-			h.Area = Area(r.scaled(av, fieldPath(path, "area"), who+"的面积（平方米）", 2, decZero, decMaxArea, true, false))
-		}
-		if present(hm, "owner") {
-			h.Owner = r.str(hm["owner"], fieldPath(path, "owner"), who+"的业主姓名", 64)
-		}
-		if present(hm, "hardship") {
-			h.Hardship = r.boolean(hm["hardship"], fieldPath(path, "hardship"), who+"的困难户标记 hardship")
-		}
-		if present(hm, "exempt") {
-			h.Exempt = r.boolean(hm["exempt"], fieldPath(path, "exempt"), who+"的免缴标记 exempt")
-		}
+		h := &out[i]
+		r.household(hv, h)
 		if !r.ok() {
+			r.prefix(indexPath("households", i), householdName(i, h.ID))
 			return nil
 		}
-		out = append(out, h)
+		if j, dup := seen[h.ID]; dup {
+			r.fail(fieldPath(indexPath("households", i), "id"), "第%d户的编号“%s”与第%d户重复，编号必须唯一", i+1, h.ID, j+1)
+			return nil
+		}
+		seen[h.ID] = i
 	}
 	return out
+}
+
+// householdName names the i-th household in messages: 第4户（401）.
+func householdName(i int, id string) string {
+	if id == "" {
+		return fmt.Sprintf("第%d户", i+1)
+	}
+	return fmt.Sprintf("第%d户（%s）", i+1, id)
+}
+
+// household reads one household with relative paths; see prefix.
+func (r *reader) household(v any, h *CalcHousehold) {
+	hm := r.object(v, "", "", "id", "floor", "area", "owner", "hardship", "exempt")
+	h.ID = r.id(hm)
+	if fv, ok := r.required(hm, "", "floor", "的楼层"); ok {
+		h.Floor = r.integer(fv, "floor", "的楼层", 1, MaxFloors)
+	}
+	if av, ok := r.required(hm, "", "area", "的面积"); ok {
+		h.Area = Area(r.scaled(av, "area", "的面积（平方米）", 2, 0, maxAreaScaled, true, false))
+	}
+	if present(hm, "owner") {
+		h.Owner = r.str(hm["owner"], "owner", "的业主姓名", 64)
+	}
+	if present(hm, "hardship") {
+		h.Hardship = r.boolean(hm["hardship"], "hardship", "的困难户标记")
+	}
+	if present(hm, "exempt") {
+		h.Exempt = r.boolean(hm["exempt"], "exempt", "的免缴标记")
+	}
+}
+
+// id reads a household id: non-empty, at most MaxIDRunes characters.
+func (r *reader) id(m map[string]any) string {
+	idv, ok := r.required(m, "", "id", "的编号")
+	if !ok {
+		return ""
+	}
+	id := r.str(idv, "id", "的编号", MaxIDRunes)
+	if r.ok() && strings.TrimSpace(id) == "" {
+		r.fail("id", "的编号不能为空")
+	}
+	return id
 }
 
 // floors reads the storeys the elevator serves; by default the highest
@@ -271,7 +287,7 @@ func (r *reader) costs(v any) []CostItem {
 		if present(cm, "name") {
 			c.Name = r.str(cm["name"], fieldPath(path, "name"), label+"的名称", maxNameRunes)
 		}
-		if av, ok := r.required(cm, path, "amount", label+"的金额 amount"); ok {
+		if av, ok := r.required(cm, path, "amount", label+"的金额"); ok {
 			c.Amount = r.money(av, fieldPath(path, "amount"), label+"的金额")
 		}
 		total += c.Amount
@@ -285,11 +301,11 @@ func (r *reader) costs(v any) []CostItem {
 
 // money parses an amount in 元: at most 2 decimals, 0 ≤ amount ≤ MaxAmount.
 func (r *reader) money(v any, path, label string) Fen {
-	return Fen(r.scaled(v, path, label+"（元）", 2, decZero, decMaxMoney, false, false))
+	return Fen(r.scaled(v, path, label+"（元）", 2, 0, int64(MaxAmount), false, false))
 }
 
 // ratio parses a rate or coefficient with at most 6 decimals in [min, max].
-func (r *reader) ratio(v any, path, label string, min, max decimal.Decimal, maxOpen bool) Ratio {
+func (r *reader) ratio(v any, path, label string, min, max int64, maxOpen bool) Ratio {
 	return Ratio(r.scaled(v, path, label, 6, min, max, false, maxOpen))
 }
 
@@ -304,7 +320,7 @@ func (r *reader) subsidies(v any) []Subsidy {
 		if present(sm, "name") {
 			s.Name = r.str(sm["name"], fieldPath(path, "name"), label+"的名称", maxNameRunes)
 		}
-		if tv, ok := r.required(sm, path, "type", label+"的类型 type"); ok {
+		if tv, ok := r.required(sm, path, "type", label+"的类型"); ok {
 			s.Type = r.str(tv, fieldPath(path, "type"), label+"的类型", 32)
 		}
 		if !r.ok() {
@@ -313,13 +329,13 @@ func (r *reader) subsidies(v any) []Subsidy {
 		switch s.Type {
 		case SubsidyFixed:
 			r.only(sm, path, label, "固定金额补贴（fixed）", "name", "type", "amount")
-			if av, ok := r.required(sm, path, "amount", label+"的金额 amount"); ok {
+			if av, ok := r.required(sm, path, "amount", label+"的金额"); ok {
 				s.Amount = r.money(av, fieldPath(path, "amount"), label+"的金额")
 			}
 		case SubsidyPercent:
 			r.only(sm, path, label, "按比例补贴（percent）", "name", "type", "rate", "cap")
-			if rv, ok := r.required(sm, path, "rate", label+"的比例 rate"); ok {
-				s.Rate = r.ratio(rv, fieldPath(path, "rate"), label+"的比例", decZero, decOne, false)
+			if rv, ok := r.required(sm, path, "rate", label+"的比例"); ok {
+				s.Rate = r.ratio(rv, fieldPath(path, "rate"), label+"的比例", 0, ratioOne, false)
 			}
 			if present(sm, "cap") {
 				c := r.money(sm["cap"], fieldPath(path, "cap"), label+"的封顶金额")
@@ -327,7 +343,7 @@ func (r *reader) subsidies(v any) []Subsidy {
 			}
 		case SubsidyByFloors:
 			r.only(sm, path, label, "按层数补贴（by_floors）", "name", "type", "table")
-			if tv, ok := r.required(sm, path, "table", label+"的层数表 table"); ok {
+			if tv, ok := r.required(sm, path, "table", label+"的层数表"); ok {
 				s.Table = r.floorsTable(tv, fieldPath(path, "table"), label)
 			}
 		default:
@@ -364,10 +380,10 @@ func (r *reader) floorsTable(v any, path, label string) []FloorsAmount {
 		rl := fmt.Sprintf("%s层数表第%d行", label, i+1)
 		rm := r.object(rv, rp, rl, "min_floors", "amount")
 		var row FloorsAmount
-		if fv, ok := r.required(rm, rp, "min_floors", rl+"的层数 min_floors"); ok {
+		if fv, ok := r.required(rm, rp, "min_floors", rl+"的层数"); ok {
 			row.MinFloors = r.integer(fv, fieldPath(rp, "min_floors"), rl+"的层数", 1, MaxFloors)
 		}
-		if av, ok := r.required(rm, rp, "amount", rl+"的金额 amount"); ok {
+		if av, ok := r.required(rm, rp, "amount", rl+"的金额"); ok {
 			row.Amount = r.money(av, fieldPath(rp, "amount"), rl+"的金额")
 		}
 		if r.ok() && seen[row.MinFloors] {
@@ -391,13 +407,13 @@ func (r *reader) compensations(v any, hs []CalcHousehold) []Compensation {
 		label := fmt.Sprintf("第%d项补偿", i+1)
 		cm := r.object(cv, path, label, "household", "amount")
 		var c Compensation
-		if hv, ok := r.required(cm, path, "household", label+"的住户编号 household"); ok {
+		if hv, ok := r.required(cm, path, "household", label+"的住户编号"); ok {
 			c.Household = r.str(hv, fieldPath(path, "household"), label+"的住户编号", MaxIDRunes)
 			if r.ok() && !ids[c.Household] {
 				r.fail(fieldPath(path, "household"), "%s的住户“%s”不在住户列表中", label, c.Household)
 			}
 		}
-		if av, ok := r.required(cm, path, "amount", label+"的金额 amount"); ok {
+		if av, ok := r.required(cm, path, "amount", label+"的金额"); ok {
 			c.Amount = r.money(av, fieldPath(path, "amount"), label+"的金额")
 		}
 		out = append(out, c)
@@ -457,11 +473,11 @@ func (r *reader) floorValues(v any, path, label string, floors int) []FloorValue
 		rl := fmt.Sprintf("%s表第%d行", label, i+1)
 		fm := r.object(fv, rp, rl, "floors", "value")
 		var row FloorValue
-		if rv, ok := r.required(fm, rp, "floors", rl+"的楼层范围 floors"); ok {
+		if rv, ok := r.required(fm, rp, "floors", rl+"的楼层范围"); ok {
 			row.From, row.To = r.floorRange(rv, fieldPath(rp, "floors"), rl)
 		}
-		if vv, ok := r.required(fm, rp, "value", rl+"的数值 value"); ok {
-			row.Value = r.ratio(vv, fieldPath(rp, "value"), rl+"的数值", decZero, decMaxCoef, false)
+		if vv, ok := r.required(fm, rp, "value", rl+"的数值"); ok {
+			row.Value = r.ratio(vv, fieldPath(rp, "value"), rl+"的数值", 0, maxCoefScaled, false)
 		}
 		if !r.ok() {
 			return nil
@@ -537,8 +553,8 @@ func lookupFloor(rows []FloorValue, floor int) (Ratio, bool) {
 func (r *reader) hardship(v any) *Hardship {
 	hm := r.object(v, "hardship", "困难户减免 hardship", "relief_rate", "funded_by", "fund")
 	h := &Hardship{FundedBy: FundedByOthers}
-	if rv, ok := r.required(hm, "hardship", "relief_rate", "减免比例 relief_rate"); ok {
-		h.ReliefRate = r.ratio(rv, "hardship.relief_rate", "减免比例 relief_rate", decZero, decOne, false)
+	if rv, ok := r.required(hm, "hardship", "relief_rate", "减免比例"); ok {
+		h.ReliefRate = r.ratio(rv, "hardship.relief_rate", "减免比例 relief_rate", 0, ratioOne, false)
 	}
 	if present(hm, "funded_by") {
 		h.FundedBy = r.str(hm["funded_by"], "hardship.funded_by", "减免资金来源 funded_by", 16)
@@ -556,13 +572,13 @@ func (r *reader) installments(v any) *Installments {
 	im := r.object(v, "installments", "分期付款 installments", "down_payment_rate", "months", "annual_rate", "method", "start")
 	p := &Installments{Method: InstallmentEqual}
 	if present(im, "down_payment_rate") {
-		p.DownPaymentRate = r.ratio(im["down_payment_rate"], "installments.down_payment_rate", "首付比例", decZero, decOne, true)
+		p.DownPaymentRate = r.ratio(im["down_payment_rate"], "installments.down_payment_rate", "首付比例", 0, ratioOne, true)
 	}
-	if mv, ok := r.required(im, "installments", "months", "分期月数 months"); ok {
+	if mv, ok := r.required(im, "installments", "months", "分期月数"); ok {
 		p.Months = r.integer(mv, "installments.months", "分期月数", 1, MaxInstallments)
 	}
 	if present(im, "annual_rate") {
-		p.AnnualRate = r.ratio(im["annual_rate"], "installments.annual_rate", "年利率", decZero, decOne, true)
+		p.AnnualRate = r.ratio(im["annual_rate"], "installments.annual_rate", "年利率", 0, ratioOne, true)
 	}
 	if present(im, "method") {
 		p.Method = r.str(im["method"], "installments.method", "分期方式", 32)
@@ -575,7 +591,7 @@ func (r *reader) installments(v any) *Installments {
 	if r.ok() && p.Method == InstallmentEqual && p.AnnualRate != 0 {
 		r.fail("installments.annual_rate", "免息等额分期（equal）的年利率必须为0；有利息请选 annuity（等额本息）或 equal_principal（等额本金）")
 	}
-	if sv, ok := r.required(im, "installments", "start", "首付日期 start"); ok {
+	if sv, ok := r.required(im, "installments", "start", "首付日期"); ok {
 		text := r.str(sv, "installments.start", "首付日期", 10)
 		p.Start = r.date(text, "installments.start", "首付日期")
 	}
@@ -597,7 +613,7 @@ func (r *reader) date(text, path, label string) time.Time {
 func (r *reader) operating(v any) *Operating {
 	om := r.object(v, "operating", "运行费用 operating", "annual")
 	o := &Operating{}
-	if av, ok := r.required(om, "operating", "annual", "年运行费用 annual"); ok {
+	if av, ok := r.required(om, "operating", "annual", "年运行费用"); ok {
 		o.Annual = r.money(av, "operating.annual", "年运行费用")
 	}
 	return o

@@ -16,29 +16,65 @@ type Plan struct {
 
 // Installment is one monthly payment.
 type Installment struct {
-	N         int    `json:"n"`
-	Date      string `json:"date"`
-	Principal Fen    `json:"principal"`
-	Interest  Fen    `json:"interest"`
-	Amount    Fen    `json:"amount"`
+	N         int  `json:"n"`
+	Date      Date `json:"date"`
+	Principal Fen  `json:"principal"`
+	Interest  Fen  `json:"interest"`
+	Amount    Fen  `json:"amount"`
+}
+
+// Date is a calendar day packed as yyyymmdd. It holds no pointer, so a
+// schedule of hundreds of installments costs the garbage collector nothing.
+type Date int32
+
+// DateOf returns the day of t.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date(y*10000 + int(m)*100 + d)
+}
+
+// Time returns the day at midnight UTC.
+func (d Date) Time() time.Time {
+	return time.Date(int(d)/10000, time.Month(int(d)/100%100), int(d)%100, 0, 0, 0, 0, time.UTC)
+}
+
+// String formats d as YYYY-MM-DD.
+func (d Date) String() string {
+	b := make([]byte, 0, 10)
+	return string(d.appendTo(b))
+}
+
+func (d Date) appendTo(b []byte) []byte {
+	y, m, day := int(d)/10000, int(d)/100%100, int(d)%100
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-')
+	b = append(b, byte('0'+m/10), byte('0'+m%10), '-', byte('0'+day/10), byte('0'+day%10))
+	return b
+}
+
+// MarshalJSON writes "YYYY-MM-DD".
+func (d Date) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, 12)
+	b = append(b, '"')
+	b = d.appendTo(b)
+	return append(b, '"'), nil
 }
 
 // scheduler builds plans for one Installments setting; the dates and the
 // annuity factor are the same for every household, so they are made once.
 type scheduler struct {
 	p     *Installments
-	dates []string
+	dates []Date
 	// monthly rate r = rateNum / rateDen exactly (annual_rate / 12)
 	rateNum, rateDen int64
 	// annuity factor r(1+r)^n / ((1+r)^n − 1) = annNum / annDen
-	annNum, annDen *big.Int
+	annNum, annDen, annDen2 *big.Int
 }
 
 func newScheduler(p *Installments) *scheduler {
 	s := &scheduler{p: p, rateNum: int64(p.AnnualRate), rateDen: 12 * ratioScale}
-	s.dates = make([]string, p.Months)
+	s.dates = make([]Date, p.Months)
 	for k := 1; k <= p.Months; k++ {
-		s.dates[k-1] = addMonths(p.Start, k).Format(time.DateOnly)
+		s.dates[k-1] = DateOf(addMonths(p.Start, k))
 	}
 	if p.Method == InstallmentAnnuity && p.AnnualRate > 0 {
 		// With r = A/b: factor = A·a^n / (b·(a^n − b^n)), a = b + A.
@@ -49,6 +85,7 @@ func newScheduler(p *Installments) *scheduler {
 		bn := new(big.Int).Exp(b, n, nil)
 		s.annNum = new(big.Int).Mul(A, an)
 		s.annDen = new(big.Int).Mul(b, an.Sub(an, bn))
+		s.annDen2 = new(big.Int).Lsh(s.annDen, 1)
 	}
 	return s
 }
@@ -118,7 +155,7 @@ func (s *scheduler) equalPrincipal(financed Fen) []Installment {
 func (s *scheduler) annuity(financed Fen) []Installment {
 	num := new(big.Int).Mul(big.NewInt(2*int64(financed)), s.annNum)
 	num.Add(num, s.annDen)
-	payment := Fen(num.Quo(num, new(big.Int).Lsh(s.annDen, 1)).Int64())
+	payment := Fen(num.Quo(num, s.annDen2).Int64())
 	out := make([]Installment, s.p.Months)
 	balance := financed
 	for k := range out {

@@ -3,9 +3,7 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"regexp"
 	"sort"
@@ -24,33 +22,23 @@ func decodeDocument(data []byte) (any, error) {
 		return nil, Invalidf("", "输入不是有效的 UTF-8 文本，请以 UTF-8 编码保存文件")
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // BOM, as Windows editors write it
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, syntaxError(data, dec, err)
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, Invalidf("", "输入为空：需要一个 JSON 对象")
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		line, col := lineCol(data, int(dec.InputOffset()))
+	v, offset, problem := parseJSON(data)
+	line, col := lineCol(data, offset)
+	switch problem {
+	case jsonOK:
+		return v, nil
+	case jsonTooDeep:
+		return nil, Invalidf("", "JSON 嵌套层数过多（最多%d层），在第%d行第%d列", maxJSONDepth, line, col)
+	case jsonTrailing:
 		return nil, Invalidf("", "JSON 格式错误：第%d行第%d列之后还有多余的内容", line, col)
 	}
-	return v, nil
-}
-
-func syntaxError(data []byte, dec *json.Decoder, err error) error {
-	if errors.Is(err, io.EOF) {
-		return Invalidf("", "输入为空：需要一个 JSON 对象")
+	if offset >= len(data) {
+		return nil, Invalidf("", "JSON 格式错误：内容在第%d行第%d列意外结束（缺少括号或引号？）", line, col)
 	}
-	offset := int(dec.InputOffset())
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		offset = int(se.Offset)
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		offset = len(data)
-	}
-	line, col := lineCol(data, offset)
-	return Invalidf("", "JSON 格式错误：第%d行第%d列附近有语法错误（括号、引号或逗号不匹配）", line, col)
+	return nil, Invalidf("", "JSON 格式错误：第%d行第%d列附近有语法错误（括号、引号或逗号不匹配）", line, col)
 }
 
 func lineCol(data []byte, offset int) (line, col int) {
@@ -78,9 +66,23 @@ func (r *reader) fail(field, format string, args ...any) {
 
 func (r *reader) ok() bool { return r.err == nil }
 
+// prefix places an error raised inside one item of a list: its field path
+// is made absolute and its message starts with the item's name. Items are
+// read with relative paths and bare labels, so nothing is formatted unless
+// something is wrong.
+func (r *reader) prefix(path, name string) {
+	if r.err != nil {
+		r.err.Field = fieldPath(path, r.err.Field)
+		r.err.Message = name + r.err.Message
+	}
+}
+
 func fieldPath(parent, key string) string {
-	if parent == "" {
+	switch {
+	case parent == "":
 		return key
+	case key == "":
+		return parent
 	}
 	return parent + "." + key
 }
@@ -136,7 +138,7 @@ func (r *reader) required(m map[string]any, path, key, label string) (any, bool)
 	}
 	v, ok := m[key]
 	if !ok {
-		r.fail(fieldPath(path, key), "缺少%s", label)
+		r.fail(fieldPath(path, key), "%s缺失：请填写字段“%s”", label, key)
 		return nil, false
 	}
 	if v == nil {
@@ -242,40 +244,142 @@ var integerText = regexp.MustCompile(`^-?[0-9]+$`)
 // must follow it too (no spaces, no thousands separators).
 var decimalText = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 
-// decimalValue parses a decimal from a JSON number or string, from its
-// literal text, with at most places decimals (trailing zeros do not count).
-func (r *reader) decimalValue(v any, path, label string, places int32) (decimal.Decimal, bool) {
+// numberText returns the literal text of a JSON number or of a string
+// holding one.
+func (r *reader) numberText(v any, path, label string) (string, bool) {
 	if !r.ok() {
-		return decimal.Zero, false
+		return "", false
 	}
-	var text string
 	switch x := v.(type) {
 	case json.Number:
-		text = string(x)
+		return string(x), true
 	case string:
-		text = x
-	default:
-		r.fail(path, "%s应为数字（如 \"68.50\"），收到%s", label, describe(v))
-		return decimal.Zero, false
+		return x, true
 	}
-	if len(text) > 40 || !decimalText.MatchString(text) {
+	r.fail(path, "%s应为数字（如 \"68.50\"），收到%s", label, describe(v))
+	return "", false
+}
+
+// scaled parses a decimal from its literal text, with at most places
+// significant decimals (trailing zeros do not count), within [min, max]
+// (bounds open when minOpen/maxOpen), and returns it times 10^places.
+// min and max are on that scale too.
+func (r *reader) scaled(v any, path, label string, places int32, min, max int64, minOpen, maxOpen bool) int64 {
+	text, ok := r.numberText(v, path, label)
+	if !ok {
+		return 0
+	}
+	val, status := parseFixed(text, places)
+	if status == fixedSlow {
+		val, status = parseFixedSlow(text, places, min, max)
+	}
+	switch status {
+	case fixedInvalid:
 		r.fail(path, "%s不是有效的数字：%s", label, quote(text))
-		return decimal.Zero, false
-	}
-	d, err := decimal.NewFromString(text)
-	if err != nil || d.Exponent() < -60 || d.Exponent() > 30 {
-		r.fail(path, "%s不是有效的数字：%s", label, quote(text))
-		return decimal.Zero, false
-	}
-	if decimalPlaces(d) > places {
+		return 0
+	case fixedTooPrecise:
 		if places == 0 {
 			r.fail(path, "%s必须是整数，收到 %s", label, text)
 		} else {
 			r.fail(path, "%s最多保留%d位小数，收到 %s", label, places, text)
 		}
-		return decimal.Zero, false
+		return 0
 	}
-	return d, true
+	if status == fixedOutOfRange || val < min || val > max || (minOpen && val == min) || (maxOpen && val == max) {
+		r.fail(path, "%s应%s，收到 %s", label, rangeText(min, max, places, minOpen, maxOpen), text)
+		return 0
+	}
+	return val
+}
+
+type fixedStatus int
+
+const (
+	fixedOK fixedStatus = iota
+	fixedInvalid
+	fixedTooPrecise
+	fixedOutOfRange
+	fixedSlow // exponent or many digits: take the decimal path
+)
+
+// parseFixed reads the plain forms -?digits(.digits)? exactly into an
+// integer scaled by 10^places, without allocating.
+func parseFixed(text string, places int32) (int64, fixedStatus) {
+	i, neg := 0, false
+	if i < len(text) && text[i] == '-' {
+		neg, i = true, 1
+	}
+	intStart := i
+	for i < len(text) && text[i] >= '0' && text[i] <= '9' {
+		i++
+	}
+	intDigits := text[intStart:i]
+	if len(intDigits) == 0 || (len(intDigits) > 1 && intDigits[0] == '0') {
+		return 0, fixedInvalid
+	}
+	frac := ""
+	if i < len(text) && text[i] == '.' {
+		i++
+		fracStart := i
+		for i < len(text) && text[i] >= '0' && text[i] <= '9' {
+			i++
+		}
+		frac = text[fracStart:i]
+		if len(frac) == 0 {
+			return 0, fixedInvalid
+		}
+	}
+	if i < len(text) {
+		if text[i] == 'e' || text[i] == 'E' {
+			return 0, fixedSlow
+		}
+		return 0, fixedInvalid
+	}
+	for len(frac) > 0 && frac[len(frac)-1] == '0' {
+		frac = frac[:len(frac)-1]
+	}
+	if int32(len(frac)) > places {
+		return 0, fixedTooPrecise
+	}
+	for len(intDigits) > 1 && intDigits[0] == '0' {
+		intDigits = intDigits[1:]
+	}
+	if len(intDigits)+int(places) > 18 {
+		return 0, fixedSlow
+	}
+	var v int64
+	for _, c := range []byte(intDigits) {
+		v = v*10 + int64(c-'0')
+	}
+	for k := int32(0); k < places; k++ {
+		v *= 10
+		if int(k) < len(frac) {
+			v += int64(frac[k] - '0')
+		}
+	}
+	if neg {
+		v = -v
+	}
+	return v, fixedOK
+}
+
+// parseFixedSlow handles exponents and long numbers through decimal.
+func parseFixedSlow(text string, places int32, min, max int64) (int64, fixedStatus) {
+	if len(text) > 40 || !decimalText.MatchString(text) {
+		return 0, fixedInvalid
+	}
+	d, err := decimal.NewFromString(text)
+	if err != nil || d.Exponent() < -60 || d.Exponent() > 30 {
+		return 0, fixedOutOfRange
+	}
+	if decimalPlaces(d) > places {
+		return 0, fixedTooPrecise
+	}
+	v := d.Shift(places)
+	if v.LessThan(decimal.NewFromInt(min)) || v.GreaterThan(decimal.NewFromInt(max)) {
+		return 0, fixedOutOfRange
+	}
+	return v.IntPart(), fixedOK
 }
 
 // decimalPlaces is the number of significant decimals of d (1.50 has 1).
@@ -301,31 +405,16 @@ func decimalPlaces(d decimal.Decimal) int32 {
 	return -exp
 }
 
-// scaled parses a decimal within [min, max] (inclusive unless open) and
-// returns it multiplied by 10^places as an integer.
-func (r *reader) scaled(v any, path, label string, places int32, min, max decimal.Decimal, minOpen, maxOpen bool) int64 {
-	d, ok := r.decimalValue(v, path, label, places)
-	if !ok {
-		return 0
-	}
-	belowMin := d.LessThan(min) || (minOpen && d.Equal(min))
-	aboveMax := d.GreaterThan(max) || (maxOpen && d.Equal(max))
-	if belowMin || aboveMax {
-		r.fail(path, "%s应%s，收到 %s", label, rangeText(min, max, minOpen, maxOpen), quoteNumber(v))
-		return 0
-	}
-	return d.Shift(places).IntPart()
-}
-
-func rangeText(min, max decimal.Decimal, minOpen, maxOpen bool) string {
-	lo, hi := "≥", "≤"
+func rangeText(min, max int64, places int32, minOpen, maxOpen bool) string {
+	lo := "不小于" + decimal.New(min, -places).String()
 	if minOpen {
-		lo = ">"
+		lo = "大于" + decimal.New(min, -places).String()
 	}
+	hi := "不超过" + decimal.New(max, -places).String()
 	if maxOpen {
-		hi = "<"
+		hi = "小于" + decimal.New(max, -places).String()
 	}
-	return fmt.Sprintf("%s %s 且 %s %s", lo, min.String(), hi, max.String())
+	return lo + "且" + hi
 }
 
 func quoteNumber(v any) string {

@@ -514,8 +514,16 @@ func refPlan(p *genInstallment, rh *refHousehold) {
 		}
 		balance -= principal
 		rh.interest += interest
-		rh.installments = append(rh.installments, Installment{N: k, Date: refDate(p.Start, k),
+		rh.installments = append(rh.installments, Installment{N: k, Date: mustDate(refDate(p.Start, k)),
 			Principal: Fen(principal), Interest: Fen(interest), Amount: Fen(principal + interest)})
 	}
 	rh.paid = rh.due + rh.interest
+}
+
+func mustDate(s string) Date {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return DateOf(t)
 }

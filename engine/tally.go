@@ -1,12 +1,9 @@
 package engine
 
 import (
-	"fmt"
 	"math/big"
 	"sort"
 	"strings"
-
-	"github.com/shopspring/decimal"
 )
 
 // Votes.
@@ -103,10 +100,10 @@ func ParseTallyInput(data []byte) (*TallyInput, error) {
 	r := &reader{}
 	m := r.object(doc, "", "输入", "rule", "households")
 	in := &TallyInput{}
-	if rv, ok := r.required(m, "", "rule", "表决规则 rule"); ok {
+	if rv, ok := r.required(m, "", "rule", "表决规则"); ok {
 		in.Rule = r.rule(rv)
 	}
-	if hv, ok := r.required(m, "", "households", "住户列表 households"); ok {
+	if hv, ok := r.required(m, "", "households", "住户列表"); ok {
 		in.Households = r.tallyHouseholds(hv)
 	}
 	if r.err != nil {
@@ -135,7 +132,7 @@ func (r *reader) rule(v any) Rule {
 		{"approval_owners", "同意的人数比例", &rule.ApprovalOwners},
 	}
 	for _, f := range fields {
-		if fv, ok := r.required(m, "rule", f.key, f.label+" "+f.key); ok {
+		if fv, ok := r.required(m, "rule", f.key, f.label); ok {
 			*f.dst = r.fraction(fv, fieldPath("rule", f.key), f.label)
 		}
 	}
@@ -160,53 +157,50 @@ func (r *reader) fraction(v any, path, label string) *big.Rat {
 		}
 		return new(big.Rat).SetFrac(num, den)
 	}
-	d := r.scaled(v, path, label, 6, decimal.Zero, decimal.NewFromInt(1), false, false)
+	d := r.scaled(v, path, label, 6, 0, ratioOne, false, false)
 	return big.NewRat(d, ratioScale)
 }
 
 func (r *reader) tallyHouseholds(v any) []TallyHousehold {
 	list := r.array(v, "households", "住户列表", 1, MaxTallyHouseholds)
-	out := make([]TallyHousehold, 0, len(list))
+	out := make([]TallyHousehold, len(list))
 	seen := make(map[string]int, len(list))
 	for i, hv := range list {
-		path := indexPath("households", i)
-		who := fmt.Sprintf("第%d户", i+1)
-		hm := r.object(hv, path, who, "id", "area", "owner", "vote", "must_consent")
-		var h TallyHousehold
-		if idv, ok := r.required(hm, path, "id", who+"的编号 id"); ok {
-			h.ID = r.str(idv, fieldPath(path, "id"), who+"的编号", MaxIDRunes)
-			if r.ok() && strings.TrimSpace(h.ID) == "" {
-				r.fail(fieldPath(path, "id"), "%s的编号不能为空", who)
-			}
-			if j, dup := seen[h.ID]; dup && r.ok() {
-				r.fail(fieldPath(path, "id"), "%s的编号“%s”与第%d户重复，编号必须唯一", who, h.ID, j+1)
-			}
-			seen[h.ID] = i
-			who = fmt.Sprintf("第%d户（%s）", i+1, h.ID)
-		}
-		if av, ok := r.required(hm, path, "area", who+"的专有面积 area"); ok {
-			h.Area = Area(r.scaled(av, fieldPath(path, "area"), who+"的专有面积（平方米）", 2, decZero, decMaxArea, true, false))
-		}
-		if present(hm, "owner") {
-			h.Owner = r.str(hm["owner"], fieldPath(path, "owner"), who+"的业主", 64)
-		}
-		if present(hm, "vote") {
-			h.Vote = r.str(hm["vote"], fieldPath(path, "vote"), who+"的表决意见", 16)
-			switch h.Vote {
-			case VoteAgree, VoteDisagree, VoteAbstain, VoteNone:
-			default:
-				r.fail(fieldPath(path, "vote"), "%s的表决意见“%s”无效，应为 agree（同意）、disagree（不同意）、abstain（弃权）或空（未表决）", who, h.Vote)
-			}
-		}
-		if present(hm, "must_consent") {
-			h.MustConsent = r.boolean(hm["must_consent"], fieldPath(path, "must_consent"), who+"的必须同意标记 must_consent")
-		}
+		h := &out[i]
+		r.tallyHousehold(hv, h)
 		if !r.ok() {
+			r.prefix(indexPath("households", i), householdName(i, h.ID))
 			return nil
 		}
-		out = append(out, h)
+		if j, dup := seen[h.ID]; dup {
+			r.fail(fieldPath(indexPath("households", i), "id"), "第%d户的编号“%s”与第%d户重复，编号必须唯一", i+1, h.ID, j+1)
+			return nil
+		}
+		seen[h.ID] = i
 	}
 	return out
+}
+
+func (r *reader) tallyHousehold(v any, h *TallyHousehold) {
+	hm := r.object(v, "", "", "id", "area", "owner", "vote", "must_consent")
+	h.ID = r.id(hm)
+	if av, ok := r.required(hm, "", "area", "的专有面积"); ok {
+		h.Area = Area(r.scaled(av, "area", "的专有面积（平方米）", 2, 0, maxAreaScaled, true, false))
+	}
+	if present(hm, "owner") {
+		h.Owner = r.str(hm["owner"], "owner", "的业主", 64)
+	}
+	if present(hm, "vote") {
+		h.Vote = r.str(hm["vote"], "vote", "的表决意见", 16)
+		switch h.Vote {
+		case VoteAgree, VoteDisagree, VoteAbstain, VoteNone:
+		default:
+			r.fail("vote", "的表决意见“%s”无效，应为 agree（同意）、disagree（不同意）、abstain（弃权）或空（未表决）", h.Vote)
+		}
+	}
+	if present(hm, "must_consent") {
+		h.MustConsent = r.boolean(hm["must_consent"], "must_consent", "的必须同意标记")
+	}
 }
 
 // TallyJSON parses a tally input document and counts it.

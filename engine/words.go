@@ -80,12 +80,9 @@ func writeIntegerWords(b *strings.Builder, n int64) {
 // decimals, not above MaxWordsAmount.
 func ParseWordsAmount(text string) (Fen, error) {
 	r := &reader{}
-	d, ok := r.decimalValue(text, "amount", "金额", 2)
-	if !ok {
+	f := Fen(r.scaled(text, "amount", "金额", 2, 0, int64(MaxWordsAmount), false, false))
+	if r.err != nil {
 		return 0, r.err
 	}
-	if d.IsNegative() || d.GreaterThan(MaxWordsAmount.Decimal()) {
-		return 0, Invalidf("amount", "金额应在 0 到 %s 元之间，收到 %s", MaxWordsAmount, text)
-	}
-	return Fen(d.Shift(2).IntPart()), nil
+	return f, nil
 }
