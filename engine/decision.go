@@ -1,0 +1,120 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+)
+
+// Decision methods.
+const (
+	MethodOnline = "online"
+	MethodPaper  = "paper"
+)
+
+// Decision is one household's vote on a published scenario, bound to its
+// SHA-256. Decisions are append-only: a household that changes its mind
+// adds a new one; the latest counts.
+type Decision struct {
+	ID             int64
+	ProjectID      int64
+	BallotID       int64
+	HouseholdID    int64
+	ScenarioSHA256 string
+	Vote           string // agree | disagree | abstain
+	SignerName     string
+	SignaturePNG   []byte // drawn signature, re-encoded
+	Method         string // online | paper
+	Witness        string // paper: who witnessed the signing
+	PaperPhoto     []byte // paper: photo of the signed form, re-encoded
+	PaperPhotoType string // image/png or image/jpeg
+	RecordedBy     int64  // paper: the worker who recorded it
+	IP             string
+	UserAgent      string
+	IdempotencyKey string
+	Code           string // verification code printed on the agreement
+	CreatedAt      time.Time
+}
+
+// DecisionStore keeps decisions.
+type DecisionStore interface {
+	// RecordDecision appends d with its audit event in one transaction,
+	// after checking that the ballot is open at d.CreatedAt and binds to
+	// d.ScenarioSHA256. A decision with the same ballot and idempotency key
+	// is returned instead (replay true) and nothing is written.
+	RecordDecision(ctx context.Context, d *Decision) (replay bool, err error)
+	// LatestDecisions is the latest decision of each household, by household.
+	LatestDecisions(ctx context.Context, ballotID int64) ([]*Decision, error)
+	// Decisions is every decision of the ballot, oldest first.
+	Decisions(ctx context.Context, ballotID int64) ([]*Decision, error)
+	DecisionByCode(ctx context.Context, code string) (*Decision, error)
+}
+
+// codeAlphabet is Crockford's base 32: no I, L, O or U to misread.
+const codeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// NewVerificationCode returns a short random code like 7KQ2M-9XD4H (50 bits).
+func NewVerificationCode() string {
+	b := make([]byte, 10)
+	if _, err := rand.Read(b); err != nil {
+		panic("engine: no randomness: " + err.Error())
+	}
+	out := make([]byte, 0, 11)
+	for i, c := range b {
+		if i == 5 {
+			out = append(out, '-')
+		}
+		out = append(out, codeAlphabet[c&31])
+	}
+	return string(out)
+}
+
+// Digest is the hex SHA-256 of the decision's canonical record: what its
+// audit event binds to, so that any later change to the stored row shows.
+func (d *Decision) Digest() string {
+	record := struct {
+		ID             int64  `json:"id"`
+		ProjectID      int64  `json:"project_id"`
+		BallotID       int64  `json:"ballot_id"`
+		HouseholdID    int64  `json:"household_id"`
+		ScenarioSHA256 string `json:"scenario_sha256"`
+		Vote           string `json:"vote"`
+		SignerName     string `json:"signer_name"`
+		Signature      string `json:"signature_sha256"`
+		Method         string `json:"method"`
+		Witness        string `json:"witness"`
+		PaperPhoto     string `json:"paper_photo_sha256"`
+		PaperPhotoType string `json:"paper_photo_type"`
+		RecordedBy     int64  `json:"recorded_by"`
+		IP             string `json:"ip"`
+		UserAgent      string `json:"user_agent"`
+		IdempotencyKey string `json:"idempotency_key"`
+		Code           string `json:"code"`
+		CreatedAt      string `json:"created_at"`
+	}{d.ID, d.ProjectID, d.BallotID, d.HouseholdID, d.ScenarioSHA256, d.Vote, d.SignerName,
+		bytesSum(d.SignaturePNG), d.Method, d.Witness, bytesSum(d.PaperPhoto), d.PaperPhotoType, d.RecordedBy,
+		d.IP, d.UserAgent, d.IdempotencyKey, d.Code, FormatTime(d.CreatedAt)}
+	data, _ := json.Marshal(record)
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+func bytesSum(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// FormatTime is the one text form of an instant in canonical records:
+// UTC, microseconds (what PostgreSQL keeps).
+func FormatTime(t time.Time) string {
+	return t.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z")
+}
+
+// Now is the current time as stored: UTC, truncated to microseconds.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

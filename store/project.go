@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/renovote/renovote/engine"
+)
+
+const projectColumns = `id, owner_id, name, address, floors, created_at, updated_at`
+
+const householdColumns = `id, project_id, room, floor, area, owner_name, owner_id, phone, hardship, exempt, must_consent`
+
+// CreateProject stores a project with its households, and starts its
+// audit chain.
+func (s *Store) CreateProject(ctx context.Context, p *engine.Project) error {
+	now := engine.Now()
+	p.CreatedAt, p.UpdatedAt = now, now
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &p.ID, s.q(`INSERT INTO projects (owner_id, name, address, floors, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), p.OwnerID, p.Name, p.Address, p.Floors, p.CreatedAt, p.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		if err := s.insertHouseholds(ctx, tx, p.ID, p.Households); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, &engine.AuditEvent{
+			ProjectID: p.ID, Kind: engine.AuditProjectCreated, Actor: workerActor(p.OwnerID), At: now,
+			Data: engine.AuditData(map[string]any{"name": p.Name, "households": len(p.Households)}),
+		})
+	})
+}
+
+func (s *Store) insertHouseholds(ctx context.Context, tx *sqlx.Tx, projectID int64, hs []engine.Household) error {
+	query := s.q(`INSERT INTO households (project_id, room, floor, area, owner_name, owner_id, phone, hardship, exempt, must_consent)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+	for i := range hs {
+		h := &hs[i]
+		h.ProjectID = projectID
+		if err := tx.GetContext(ctx, &h.ID, query, projectID, h.Room, h.Floor, h.Area, h.OwnerName, h.OwnerID,
+			h.Phone, h.Hardship, h.Exempt, h.MustConsent); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Project returns a project with its households, if viewer may see it.
+func (s *Store) Project(ctx context.Context, viewer *engine.Worker, id int64) (*engine.Project, error) {
+	var p engine.Project
+	if err := s.db.GetContext(ctx, &p, s.q(`SELECT `+projectColumns+` FROM projects WHERE id = ?`), id); err != nil {
+		if engine.ErrorCode(s.mapError(err)) == engine.ECodeNotFound {
+			return nil, engine.Errorf(engine.ECodeNotFound, "项目 %d 不存在", id)
+		}
+		return nil, s.mapError(err)
+	}
+	if !viewer.CanSee(p.OwnerID) {
+		return nil, engine.Errorf(engine.ECodeForbidden, "这不是您负责的项目，无权查看")
+	}
+	if err := s.db.SelectContext(ctx, &p.Households, s.q(`SELECT `+householdColumns+` FROM households WHERE project_id = ? ORDER BY id`), id); err != nil {
+		return nil, s.mapError(err)
+	}
+	return &p, nil
+}
+
+// Projects lists the projects viewer may see, newest first, without
+// households.
+func (s *Store) Projects(ctx context.Context, viewer *engine.Worker) ([]*engine.Project, error) {
+	if viewer == nil {
+		return nil, engine.Errorf(engine.ECodeUnauthorized, "请先登录")
+	}
+	var ps []*engine.Project
+	var err error
+	if viewer.Admin {
+		err = s.db.SelectContext(ctx, &ps, `SELECT `+projectColumns+` FROM projects ORDER BY id DESC`)
+	} else {
+		err = s.db.SelectContext(ctx, &ps, s.q(`SELECT `+projectColumns+` FROM projects WHERE owner_id = ? ORDER BY id DESC`), viewer.ID)
+	}
+	return ps, s.mapError(err)
+}
+
+// ReplaceHouseholds swaps the households of a project. Once a scenario is
+// published the schema refuses it (conflict).
+func (s *Store) ReplaceHouseholds(ctx context.Context, projectID int64, hs []engine.Household) error {
+	now := engine.Now()
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE projects SET updated_at = ? WHERE id = ?`), now, projectID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return engine.Errorf(engine.ECodeNotFound, "项目 %d 不存在", projectID)
+		}
+		if err := s.refuseIfPublished(ctx, tx, projectID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM households WHERE project_id = ?`), projectID); err != nil {
+			return err
+		}
+		if err := s.insertHouseholds(ctx, tx, projectID, hs); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, &engine.AuditEvent{
+			ProjectID: projectID, Kind: engine.AuditHouseholdsReplaced, Actor: "system", At: now,
+			Data: engine.AuditData(map[string]any{"households": len(hs)}),
+		})
+	})
+}
+
+func workerActor(id int64) string { return "worker:" + itoa(id) }
+
+// refuseIfPublished is the clear message for what the schema refuses too.
+func (s *Store) refuseIfPublished(ctx context.Context, tx *sqlx.Tx, projectID int64) error {
+	var n int
+	if err := tx.GetContext(ctx, &n, s.q(`SELECT COUNT(*) FROM scenarios WHERE project_id = ? AND status = 'published'`), projectID); err != nil {
+		return err
+	}
+	if n > 0 {
+		return engine.Errorf(engine.ECodeConflict, "方案已发布，住户不能再修改；如需修改，请新建项目或方案后重新发布")
+	}
+	return nil
+}
