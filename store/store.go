@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -53,6 +54,11 @@ var migrationFS embed.FS
 type Store struct {
 	db      *sqlx.DB
 	dialect string
+	// writeMu queues this process's SQLite write transactions. The
+	// database's own lock (immediate transactions) is what keeps them
+	// apart; but SQLite's busy handler is unfair, and with dozens of
+	// writers some would time out waiting. PostgreSQL needs no such queue.
+	writeMu sync.Mutex
 }
 
 var (
@@ -115,7 +121,7 @@ func sqliteDSN(dsn string) string {
 	if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	return dsn + sep + "_busy_timeout=10000&_foreign_keys=1&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate&_time_format=sqlite"
+	return dsn + sep + "_busy_timeout=30000&_foreign_keys=1&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate&_time_format=sqlite"
 }
 
 // postgresDSN makes sessions speak UTC.
@@ -173,6 +179,10 @@ func (s *Store) forUpdate() string {
 
 // tx runs fn in a transaction; any error rolls it back.
 func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	if s.dialect == SQLite {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return s.mapError(err)

@@ -7,7 +7,12 @@ renovote — elevator retrofits: cost sharing, consent tally, amounts in words
   renovote calc FILE|- [--format json|table]   计算出资分摊 / compute the cost split
   renovote tally FILE|-                        统计表决结果（民法典第278条）/ count the votes
   renovote words AMOUNT                        金额大写 / an amount in Chinese capitals
+  renovote migrate [--db DSN]                  创建或升级数据库结构 / create or upgrade the schema
+  renovote audit verify PROJECT [--db DSN]     校验项目审计日志 / verify a project's audit chain
   renovote help [COMMAND]                      显示帮助 / show help
+
+--db 为 SQLite 文件（默认 renovote.db）或 postgres:// 地址；也可用环境变量 DATABASE_URL。
+--db is a SQLite file (default renovote.db) or a postgres:// URL; DATABASE_URL works too.
 
 FILE 为 JSON 文件，"-" 表示从标准输入读取。FILE is a JSON file; "-" reads standard input.
 输入有误时退出码为 2，并在标准错误输出一行说明。Bad input exits with status 2 and one line on stderr.
@@ -49,5 +54,19 @@ Writes an amount in Chinese capitals (大写) by the People's Bank of China rule
 
 示例 Example:
   renovote words 16409.02     →  人民币壹万陆仟肆佰零玖元零贰分
+`,
+	"migrate": `用法 Usage: renovote migrate [--db DSN]
+
+打开数据库并应用所有未执行的结构迁移（服务启动时也会自动执行）。
+Opens the database and applies any pending schema migrations (the server does this at start too).
+
+  --db DSN   SQLite 文件或 postgres:// 地址（默认取 DATABASE_URL，否则 renovote.db）
+`,
+	"audit": `用法 Usage: renovote audit verify PROJECT [--db DSN]
+
+重新计算项目审计日志的哈希链，并核对每条表决记录和已发布方案是否与日志相符；
+发现改动时指出第一条出问题的事件，退出码为 1。
+Recomputes the project's audit hash chain and checks every decision and published
+scenario against it; names the first broken event and exits 1 if anything was altered.
 `,
 }

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/renovote/renovote/engine"
+	"github.com/renovote/renovote/store"
+	"github.com/renovote/renovote/store/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+// cliEnv runs the program with DATABASE_URL set.
+func cliEnv(t *testing.T, env map[string]string, args ...string) cliResult {
+	t.Helper()
+	var stdout, stderr strings.Builder
+	err := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr)
+	status := report(err, &stderr)
+	return cliResult{status, stdout.String(), stderr.String()}
+}
+
+func TestMigrateAndAuditVerify(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		res := cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "migrate")
+		if res.status != 0 || !strings.Contains(res.stdout, "版本") {
+			t.Fatalf("migrate: %+v", res)
+		}
+		ctx := context.Background()
+		s := storetest.Open(t, dsn)
+		w := &engine.Worker{Username: "w", PasswordHash: "x"}
+		if err := s.CreateWorker(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+		p := &engine.Project{OwnerID: w.ID, Name: "测试", Floors: 6, Households: []engine.Household{{Room: "301", Floor: 3, Area: 7000}}}
+		if err := s.CreateProject(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		sc := &engine.Scenario{ProjectID: p.ID, Name: "A", Input: json.RawMessage(`{}`), Result: json.RawMessage(`{}`)}
+		if err := s.CreateScenario(ctx, sc); err != nil {
+			t.Fatal(err)
+		}
+		canonical := []byte(`{"a":1}`)
+		b, err := s.Publish(ctx, &engine.PublishRequest{ProjectID: p.ID, ScenarioID: sc.ID, Canonical: canonical, SHA256: engine.ScenarioSum(canonical),
+			Rule: json.RawMessage(`"civil_code_major"`), Deadline: time.Now().Add(time.Hour), Actor: "worker:1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := &engine.Decision{ProjectID: p.ID, BallotID: b.ID, HouseholdID: p.Households[0].ID, ScenarioSHA256: engine.ScenarioSum(canonical),
+			Vote: engine.VoteDisagree, SignerName: "张三", Method: engine.MethodOnline, IdempotencyKey: "k"}
+		if _, err := s.RecordDecision(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		id := strconv.FormatInt(p.ID, 10)
+		res = cliEnv(t, nil, "audit", "verify", id, "--db", dsn)
+		if res.status != 0 || !strings.Contains(res.stdout, "完整") {
+			t.Fatalf("audit verify on an intact chain: %+v", res)
+		}
+		// tamper as a database administrator would
+		if s.Dialect() == store.Postgres {
+			_, err = s.DB().Exec(`ALTER TABLE decisions DISABLE TRIGGER USER`)
+		} else {
+			_, err = s.DB().Exec(`DROP TRIGGER decisions_append_only_update`)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().Exec(s.DB().Rebind(`UPDATE decisions SET vote = 'agree' WHERE id = ?`), d.ID); err != nil {
+			t.Fatal(err)
+		}
+		res = cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "audit", "verify", id)
+		if res.status != 1 || !strings.Contains(res.stderr, "表决记录被改动") || !strings.Contains(res.stderr, "第") {
+			t.Fatalf("audit verify after tampering: %+v", res)
+		}
+		res = cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "audit", "verify", "424242")
+		if res.status != 1 || !strings.Contains(res.stderr, "项目不存在") {
+			t.Fatalf("audit verify of an unknown project: %+v", res)
+		}
+	})
+}
+
+func TestDatabaseCommandUsage(t *testing.T) {
+	for _, args := range [][]string{{"audit"}, {"audit", "check", "1"}, {"audit", "verify"}, {"audit", "verify", "x"}, {"migrate", "extra"}} {
+		if res := cliEnv(t, nil, args...); res.status != 2 || res.stdout != "" {
+			t.Errorf("%v: %+v, want status 2", args, res)
+		}
+	}
+	if res := cliEnv(t, nil, "audit", "-h"); res.status != 0 || !strings.Contains(res.stdout, "哈希链") {
+		t.Errorf("audit -h: %+v", res)
+	}
+}
