@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"math/big"
 	"strings"
 	"testing"
@@ -434,3 +435,19 @@ func asError(err error, target **Error) bool {
 }
 
 func parseDate(s string) (t time.Time, err error) { return time.Parse(time.DateOnly, s) }
+
+func TestResultRoundTripsThroughJSON(t *testing.T) {
+	res := mustCalc(t, validDoc)
+	data, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back CalcResult
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := json.Marshal(&back)
+	if string(again) != string(data) {
+		t.Errorf("result changed through JSON:\n%s\n%s", data, again)
+	}
+}

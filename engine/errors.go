@@ -21,6 +21,9 @@ const (
 	ECodeUnauthorized = "unauthorized"
 	ECodeForbidden    = "forbidden"
 	ECodeInternal     = "internal"
+	ECodeTooLarge     = "too_large"
+	ECodeRateLimited  = "rate_limited"
+	ECodeUnavailable  = "unavailable"
 )
 
 // Error is the one domain error. Message is Chinese and says what to fix;

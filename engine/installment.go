@@ -169,3 +169,13 @@ func (s *scheduler) annuity(financed Fen) []Installment {
 	}
 	return out
 }
+
+// UnmarshalJSON reads "YYYY-MM-DD".
+func (d *Date) UnmarshalJSON(data []byte) error {
+	t, err := time.Parse(`"`+time.DateOnly+`"`, string(data))
+	if err != nil {
+		return Invalidf("", "无法读取日期 %s", data)
+	}
+	*d = DateOf(t)
+	return nil
+}

@@ -16,6 +16,27 @@ const MaxAmount Fen = 100_000_000_000
 // String formats f in 元 with exactly two decimals ("1234.50").
 func (f Fen) String() string { return fixed2(int64(f)) }
 
+// Grouped formats f with thousands separators for people: 570,000.00.
+func (f Fen) Grouped() string {
+	s := fixed2(int64(f))
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	b.WriteByte('.')
+	b.WriteString(frac)
+	return b.String()
+}
+
 // MarshalJSON writes f as a string with two decimals, as the contracts say.
 func (f Fen) MarshalJSON() ([]byte, error) {
 	return []byte(`"` + f.String() + `"`), nil
@@ -66,4 +87,34 @@ func roundHalfUpDiv(num, den int64) int64 {
 // mulRatio returns round_half_up(f × r): an amount times a rate, to the fen.
 func mulRatio(f Fen, r Ratio) Fen {
 	return Fen(roundHalfUpDiv(int64(f)*int64(r), ratioScale))
+}
+
+// UnmarshalJSON reads an amount written by MarshalJSON (or a plain number).
+func (f *Fen) UnmarshalJSON(data []byte) error {
+	v, err := unmarshalFixed(data, 2)
+	*f = Fen(v)
+	return err
+}
+
+// UnmarshalJSON reads an area written by MarshalJSON.
+func (a *Area) UnmarshalJSON(data []byte) error {
+	v, err := unmarshalFixed(data, 2)
+	*a = Area(v)
+	return err
+}
+
+// UnmarshalJSON reads a ratio written by MarshalJSON.
+func (r *Ratio) UnmarshalJSON(data []byte) error {
+	v, err := unmarshalFixed(data, 6)
+	*r = Ratio(v)
+	return err
+}
+
+func unmarshalFixed(data []byte, places int32) (int64, error) {
+	text := strings.Trim(string(data), `"`)
+	v, status := parseFixed(text, places)
+	if status != fixedOK {
+		return 0, Invalidf("", "无法读取数值 %q", text)
+	}
+	return v, nil
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -63,4 +64,79 @@ type PublishRequest struct {
 	Links      []SigningLink // token hashes, one per household
 	Actor      string        // who publishes, for the audit log
 	At         time.Time
+}
+
+// ScenarioCalcInput merges a scenario input (the contract without households)
+// with the project's households into a whole calculation input.
+func ScenarioCalcInput(p *Project, input []byte) ([]byte, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(input, &fields); err != nil || fields == nil {
+		if err == nil {
+			return nil, Invalidf("", "方案应为 JSON 对象")
+		}
+		return nil, Invalidf("", "方案的 JSON 格式错误")
+	}
+	if _, ok := fields["households"]; ok {
+		return nil, Invalidf("households", "住户来自项目，不要写在方案里；如需修改住户，请更新项目的住户列表")
+	}
+	type calcHousehold struct {
+		ID       string `json:"id"`
+		Floor    int    `json:"floor"`
+		Area     Area   `json:"area"`
+		Owner    string `json:"owner,omitempty"`
+		Hardship bool   `json:"hardship"`
+		Exempt   bool   `json:"exempt"`
+	}
+	hs := make([]calcHousehold, len(p.Households))
+	for i, h := range p.Households {
+		hs[i] = calcHousehold{h.Room, h.Floor, h.Area, h.OwnerName, h.Hardship, h.Exempt}
+	}
+	fields["households"], _ = json.Marshal(hs)
+	if _, ok := fields["floors"]; !ok {
+		fields["floors"], _ = json.Marshal(p.Floors)
+	}
+	return json.Marshal(fields)
+}
+
+// ComputeScenario runs the calculation on a scenario input for project p.
+func ComputeScenario(p *Project, input []byte) (*CalcInput, *CalcResult, error) {
+	if len(p.Households) == 0 {
+		return nil, nil, Invalidf("households", "项目还没有住户：请先导入住户名单，再建立方案")
+	}
+	doc, err := ScenarioCalcInput(p, input)
+	if err != nil {
+		return nil, nil, err
+	}
+	in, err := ParseCalcInput(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := Calc(in)
+	return in, res, err
+}
+
+// CanonicalScenario is the document residents sign: the project, the
+// scenario, the whole input and the whole result, in a fixed order.
+func CanonicalScenario(p *Project, sc *Scenario, input []byte, result []byte) []byte {
+	var in, res bytes.Buffer
+	json.Compact(&in, input)
+	json.Compact(&res, result)
+	doc := struct {
+		Project struct {
+			ID      int64  `json:"id"`
+			Name    string `json:"name"`
+			Address string `json:"address"`
+			Floors  int    `json:"floors"`
+		} `json:"project"`
+		Scenario struct {
+			ID   int64  `json:"id"`
+			Name string `json:"name"`
+		} `json:"scenario"`
+		Input  json.RawMessage `json:"input"`
+		Result json.RawMessage `json:"result"`
+	}{Input: in.Bytes(), Result: res.Bytes()}
+	doc.Project.ID, doc.Project.Name, doc.Project.Address, doc.Project.Floors = p.ID, p.Name, p.Address, p.Floors
+	doc.Scenario.ID, doc.Scenario.Name = sc.ID, sc.Name
+	data, _ := json.Marshal(doc)
+	return data
 }

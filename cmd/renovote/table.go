@@ -146,24 +146,7 @@ func orDefault(s, def string) string {
 }
 
 // money formats an amount with thousands separators: 570,000.00.
-func money(f engine.Fen) string {
-	s := f.String()
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String() + "." + frac
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
+func money(f engine.Fen) string { return f.Grouped() }
 
 // table lines up columns for a terminal, counting CJK characters as two
 // columns wide.

@@ -4,6 +4,8 @@ const usageText = `renovote — 老旧小区加装电梯：出资分摊、表决
 renovote — elevator retrofits: cost sharing, consent tally, amounts in words
 
 用法 Usage:
+  renovote serve [--addr :8080] [--db DSN] [--base-url URL] [--demo]   启动服务 / run the service
+  renovote user add NAME [--admin] [--db DSN]  新建工作人员（密码从标准输入读取）/ add a worker (password on stdin)
   renovote calc FILE|- [--format json|table]   计算出资分摊 / compute the cost split
   renovote tally FILE|-                        统计表决结果（民法典第278条）/ count the votes
   renovote words AMOUNT                        金额大写 / an amount in Chinese capitals
@@ -68,5 +70,22 @@ Opens the database and applies any pending schema migrations (the server does th
 发现改动时指出第一条出问题的事件，退出码为 1。
 Recomputes the project's audit hash chain and checks every decision and published
 scenario against it; names the first broken event and exits 1 if anything was altered.
+`,
+	"serve": `用法 Usage: renovote serve [--addr :8080] [--db DSN] [--base-url URL] [--demo]
+
+启动服务：工作人员接口、居民签署页面、公开核验。首次启动会创建管理员 admin 并显示一次随机密码
+（或使用环境变量 RENOVOTE_ADMIN_PASSWORD）。--demo 载入演示项目并打印各户签署链接。
+Runs the service. On an empty database it creates the worker admin and prints a random password
+once (or uses RENOVOTE_ADMIN_PASSWORD). --demo loads the demo project and prints its signing links.
+
+  --addr       监听地址（RENOVOTE_ADDR，默认 :8080）
+  --db         SQLite 文件或 postgres:// 地址（DATABASE_URL，默认 renovote.db）
+  --base-url   链接和二维码中使用的网址（RENOVOTE_BASE_URL，默认 http://localhost:8080）
+  --demo       载入演示项目
+`,
+	"user": `用法 Usage: renovote user add NAME [--admin] [--display-name 名字] [--db DSN]
+
+新建工作人员账号，密码从标准输入读取（至少8个字符）。
+Adds a worker; the password is read from standard input (at least 8 characters).
 `,
 }

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/renovote/renovote/engine"
+	"github.com/renovote/renovote/fixtures"
+	apphttp "github.com/renovote/renovote/http"
+	"github.com/renovote/renovote/store"
+)
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// runServe starts the service: zero configuration runs on renovote.db.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", stderr)
+	addr := fs.String("addr", envOr(getenv, "RENOVOTE_ADDR", ":8080"), "listen address")
+	db := dbFlag(fs, getenv)
+	baseURL := fs.String("base-url", envOr(getenv, "RENOVOTE_BASE_URL", "http://localhost:8080"), "base URL in links and QR codes")
+	demo := fs.Bool("demo", false, "load the demo project from fixtures/")
+	trustProxy := fs.Bool("trust-proxy", getenv("RENOVOTE_TRUST_PROXY") == "1", "take client IPs from X-Forwarded-For")
+	if err := parseNoArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	s, err := store.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := ensureAdmin(ctx, s, getenv("RENOVOTE_ADMIN_PASSWORD"), stdout); err != nil {
+		return err
+	}
+	if *demo {
+		if err := loadDemo(ctx, s, *baseURL, stdout); err != nil {
+			return fmt.Errorf("加载演示项目失败：%w", err)
+		}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return &usageError{fmt.Sprintf("无法监听 %s：%v", *addr, err)}
+	}
+	srv := apphttp.NewServer(apphttp.Config{Store: s, BaseURL: *baseURL, Logger: logger, TrustProxy: *trustProxy})
+	logger.Info("renovote serving", "addr", ln.Addr().String(), "database", s.Dialect(), "base_url", *baseURL)
+	fmt.Fprintf(stdout, "renovote 已启动：%s（数据库：%s）\n", *baseURL, s.Dialect())
+	err = srv.Serve(ctx, ln)
+	logger.Info("renovote stopped")
+	return err
+}
+
+// ensureAdmin creates the worker admin on an empty database, with
+// RENOVOTE_ADMIN_PASSWORD or a random password printed once.
+func ensureAdmin(ctx context.Context, s *store.Store, password string, stdout io.Writer) error {
+	ws, err := s.Workers(ctx)
+	if err != nil || len(ws) > 0 {
+		return err
+	}
+	printed := false
+	if password == "" {
+		token, _ := engine.NewToken()
+		password, printed = token[:20], true
+	}
+	hash, err := apphttp.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := s.CreateWorker(ctx, &engine.Worker{Username: "admin", DisplayName: "管理员", PasswordHash: hash, Admin: true}); err != nil {
+		return err
+	}
+	if printed {
+		fmt.Fprintf(stdout, "已创建管理员账号 admin，初始密码（只显示这一次，请妥善保存）：%s\n", password)
+	} else {
+		fmt.Fprintln(stdout, "已创建管理员账号 admin（密码取自 RENOVOTE_ADMIN_PASSWORD）")
+	}
+	return nil
+}
+
+// runUser adds a worker: renovote user add NAME, the password on stdin.
+func runUser(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprint(stdout, commandHelp["user"])
+			return errHelp
+		}
+		return &usageError{"用法：renovote user add NAME [--admin] [--display-name 名字] [--db DSN]，密码从标准输入读取"}
+	}
+	fs := newFlagSet("user", stderr)
+	db := dbFlag(fs, getenv)
+	admin := fs.Bool("admin", false, "may see every project")
+	display := fs.String("display-name", "", "name shown in the console")
+	name, err := parseArgs(fs, args[1:], stdout)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(name) == "" || len(name) > 64 {
+		return &usageError{"用户名不能为空，最长64个字符"}
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	hash, err := apphttp.HashPassword(strings.TrimRight(line, "\r\n"))
+	if err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	w := &engine.Worker{Username: name, DisplayName: *display, PasswordHash: hash, Admin: *admin}
+	if err := s.CreateWorker(ctx, w); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "已创建工作人员账号 %s（编号 %d）\n", name, w.ID)
+	return nil
+}
+
+// loadDemo creates the demo project 幸福里小区3号楼2单元 from fixtures (once),
+// publishes its scenario A and prints fresh signing links.
+func loadDemo(ctx context.Context, s *store.Store, baseURL string, stdout io.Writer) error {
+	admin, err := s.WorkerByUsername(ctx, "admin")
+	if err != nil {
+		return err
+	}
+	data, err := fixtures.FS.ReadFile("scenarios/demo.json")
+	if err != nil {
+		return err
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return err
+	}
+	var hs []struct {
+		ID       string `json:"id"`
+		Floor    int    `json:"floor"`
+		Area     string `json:"area"`
+		Owner    string `json:"owner"`
+		Hardship bool   `json:"hardship"`
+		Exempt   bool   `json:"exempt"`
+	}
+	if err := json.Unmarshal(doc["households"], &hs); err != nil {
+		return err
+	}
+	const name = "幸福里小区3号楼2单元"
+	ps, err := s.Projects(ctx, admin)
+	if err != nil {
+		return err
+	}
+	var p *engine.Project
+	for _, x := range ps {
+		if x.Name == name {
+			p, err = s.Project(ctx, admin, x.ID)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	if p == nil {
+		p = &engine.Project{OwnerID: admin.ID, Name: name, Address: "幸福路88号", Floors: 6}
+		for i, h := range hs {
+			var area engine.Area
+			fmt.Sscanf(strings.Replace(h.Area, ".", "", 1), "%d", &area)
+			p.Households = append(p.Households, engine.Household{Room: h.ID, Floor: h.Floor, Area: area, OwnerName: h.Owner,
+				OwnerID: fmt.Sprintf("demo-owner-%02d", i+1), Phone: fmt.Sprintf("1380013%04d", i+1), Hardship: h.Hardship,
+				Exempt: h.Exempt, MustConsent: h.Floor == 1})
+		}
+		if err := s.CreateProject(ctx, p); err != nil {
+			return err
+		}
+	}
+	b, err := s.CurrentBallot(ctx, p.ID)
+	if engine.ErrorCode(err) == engine.ECodeNotFound {
+		b, err = publishDemo(ctx, s, p, doc)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "演示项目：%s（项目编号 %d），表决截止 %s。各户签署链接：\n", p.Name, p.ID, b.Deadline.Format(time.RFC3339))
+	for _, h := range p.Households {
+		token, hash := engine.NewToken()
+		if err := s.ReissueLink(ctx, &engine.SigningLink{BallotID: b.ID, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: b.Deadline}, "system"); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "  %s  %s/s/%s\n", h.Room, strings.TrimRight(baseURL, "/"), token)
+	}
+	return nil
+}
+
+func publishDemo(ctx context.Context, s *store.Store, p *engine.Project, doc map[string]json.RawMessage) (*engine.Ballot, error) {
+	delete(doc, "households") // they come from the project
+	input, _ := json.Marshal(doc)
+	_, res, err := engine.ComputeScenario(p, input)
+	if err != nil {
+		return nil, err
+	}
+	result, _ := json.Marshal(res)
+	sc := &engine.Scenario{ProjectID: p.ID, Name: "方案A（系数×面积，30%首付+24期）", Input: input, Result: result}
+	if err := s.CreateScenario(ctx, sc); err != nil {
+		return nil, err
+	}
+	calcDoc, _ := engine.ScenarioCalcInput(p, input)
+	canonical := engine.CanonicalScenario(p, sc, calcDoc, result)
+	return s.Publish(ctx, &engine.PublishRequest{ProjectID: p.ID, ScenarioID: sc.ID, Canonical: canonical, SHA256: engine.ScenarioSum(canonical),
+		Rule: json.RawMessage(`"civil_code_major"`), Deadline: engine.Now().AddDate(0, 0, 30), Actor: "system"})
+}

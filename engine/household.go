@@ -1,0 +1,315 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// ProjectInput is a validated request to create a project.
+type ProjectInput struct {
+	Name       string
+	Address    string
+	Floors     int
+	Households []Household
+}
+
+// maxHouseholdsPerProject bounds a project (one 单元, or an estate item).
+const maxHouseholdsPerProject = MaxHouseholds
+
+// ParseProjectInput reads {name, address, floors, households: [...]};
+// households use the fields of DESIGN §7 and amounts their literal text.
+func ParseProjectInput(data []byte) (*ProjectInput, error) {
+	doc, err := decodeDocument(data)
+	if err != nil {
+		return nil, err
+	}
+	r := &reader{}
+	m := r.object(doc, "", "项目", "name", "address", "floors", "households")
+	p := &ProjectInput{}
+	if v, ok := r.required(m, "", "name", "项目名称"); ok {
+		p.Name = r.printable(v, "name", "项目名称", 100)
+		if r.ok() && strings.TrimSpace(p.Name) == "" {
+			r.fail("name", "项目名称不能为空")
+		}
+	}
+	if present(m, "address") {
+		p.Address = r.printable(m["address"], "address", "地址", 200)
+	}
+	if v, ok := r.required(m, "", "floors", "楼层数"); ok {
+		p.Floors = r.integer(v, "floors", "楼层数", 1, MaxFloors)
+	}
+	if present(m, "households") {
+		p.Households = r.projectHouseholds(m["households"], p.Floors)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return p, nil
+}
+
+// ParseHouseholds reads a JSON list of households for a project of floors
+// storeys (PUT …/households with a JSON body).
+func ParseHouseholds(data []byte, floors int) ([]Household, error) {
+	doc, err := decodeDocument(data)
+	if err != nil {
+		return nil, err
+	}
+	r := &reader{}
+	if m, isObj := doc.(map[string]any); isObj {
+		m = r.object(m, "", "请求", "households")
+		if v, ok := r.required(m, "", "households", "住户列表"); ok {
+			doc = v
+		}
+	}
+	hs := r.projectHouseholds(doc, floors)
+	if r.err != nil {
+		return nil, r.err
+	}
+	return hs, nil
+}
+
+func (r *reader) projectHouseholds(v any, floors int) []Household {
+	list := r.array(v, "households", "住户列表", 0, maxHouseholdsPerProject)
+	out := make([]Household, len(list))
+	seen := make(map[string]int, len(list))
+	for i, hv := range list {
+		h := &out[i]
+		r.projectHousehold(hv, h, floors)
+		if !r.ok() {
+			r.prefix(indexPath("households", i), householdName(i, h.Room))
+			return nil
+		}
+		if j, dup := seen[h.Room]; dup {
+			r.fail(fieldPath(indexPath("households", i), "room"), "第%d户的房号“%s”与第%d户重复，房号必须唯一", i+1, h.Room, j+1)
+			return nil
+		}
+		seen[h.Room] = i
+	}
+	return out
+}
+
+func (r *reader) projectHousehold(v any, h *Household, floors int) {
+	m := r.object(v, "", "", "id", "room", "floor", "area", "owner", "owner_id", "phone", "hardship", "exempt", "must_consent")
+	if rv, ok := r.required(m, "", "room", "的房号"); ok {
+		h.Room = r.printable(rv, "room", "的房号", MaxIDRunes)
+		if r.ok() && strings.TrimSpace(h.Room) == "" {
+			r.fail("room", "的房号不能为空")
+		}
+	}
+	if fv, ok := r.required(m, "", "floor", "的楼层"); ok {
+		h.Floor = r.integer(fv, "floor", "的楼层", 1, floors)
+	}
+	if av, ok := r.required(m, "", "area", "的面积"); ok {
+		h.Area = Area(r.scaled(av, "area", "的面积（平方米）", 2, 0, maxAreaScaled, true, false))
+	}
+	if present(m, "owner") {
+		h.OwnerName = r.printable(m["owner"], "owner", "的业主姓名", 32)
+	}
+	if present(m, "owner_id") {
+		h.OwnerID = r.printable(m["owner_id"], "owner_id", "的业主编号", 64)
+	}
+	if present(m, "phone") {
+		h.Phone = r.phone(m["phone"])
+	}
+	for _, f := range []struct {
+		key, label string
+		dst        *bool
+	}{{"hardship", "的困难户标记", &h.Hardship}, {"exempt", "的免缴标记", &h.Exempt}, {"must_consent", "的必须同意标记", &h.MustConsent}} {
+		if present(m, f.key) {
+			*f.dst = r.boolean(m[f.key], f.key, f.label)
+		}
+	}
+}
+
+// printable reads a text that will be printed on agreements: no control
+// characters and nothing above U+FFFF (the PDF font cannot print it).
+func (r *reader) printable(v any, path, label string, maxRunes int) string {
+	s := r.str(v, path, label, maxRunes)
+	if !r.ok() {
+		return ""
+	}
+	for _, c := range s {
+		if c > 0xFFFF || c == utf8.RuneError {
+			r.fail(path, "%s中的字符“%c”无法打印在协议上，请改用常用字（如用同音字或拼音代替）", label, c)
+			return ""
+		}
+	}
+	return s
+}
+
+func (r *reader) phone(v any) string {
+	s := r.str(v, "phone", "的电话", 20)
+	if !r.ok() || s == "" {
+		return s
+	}
+	digits := 0
+	for _, c := range s {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '-' || c == ' ' || c == '+':
+		default:
+			r.fail("phone", "的电话“%s”只能包含数字、空格、+ 和 -", s)
+			return ""
+		}
+	}
+	if digits < 7 {
+		r.fail("phone", "的电话“%s”太短，应至少7位数字", s)
+	}
+	return s
+}
+
+// CSVHeader is the header of the households CSV (DESIGN §7).
+var CSVHeader = []string{"room", "floor", "area", "owner", "owner_id", "phone", "hardship", "exempt", "must_consent"}
+
+// ParseHouseholdsCSV reads the households CSV as Excel writes it (UTF-8
+// with or without BOM). Every bad row is reported with its line number;
+// nothing is returned unless all rows are good.
+func ParseHouseholdsCSV(data []byte, floors int) ([]Household, error) {
+	if !utf8.Valid(data) {
+		return nil, Invalidf("csv", "CSV 文件不是 UTF-8 编码：请在 Excel 中“另存为”→“CSV UTF-8（逗号分隔）”")
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err != nil {
+		return nil, Invalidf("csv", "CSV 文件为空或无法读取：第1行应为表头 %s", strings.Join(CSVHeader, ","))
+	}
+	for i := range header {
+		header[i] = strings.ToLower(strings.TrimSpace(header[i]))
+	}
+	if strings.Join(header, ",") != strings.Join(CSVHeader, ",") {
+		return nil, Invalidf("csv", "CSV 第1行表头应为 %s，实际为 %s", strings.Join(CSVHeader, ","), strings.Join(header, ","))
+	}
+	var hs []Household
+	var problems []string
+	seen := map[string]int{}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("第%d行：格式错误（引号不配对？）", line))
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && pe.Err != csv.ErrFieldCount {
+				break
+			}
+			continue
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // blank line
+		}
+		h, msg := csvHousehold(rec, floors)
+		if msg == "" {
+			if prev, dup := seen[h.Room]; dup {
+				msg = fmt.Sprintf("房号“%s”与第%d行重复", h.Room, prev)
+			}
+		}
+		if msg != "" {
+			problems = append(problems, fmt.Sprintf("第%d行：%s", line, msg))
+			if len(problems) >= 50 {
+				problems = append(problems, "……（更多错误未列出）")
+				break
+			}
+			continue
+		}
+		seen[h.Room] = line
+		hs = append(hs, h)
+		if len(hs) > maxHouseholdsPerProject {
+			return nil, Invalidf("csv", "住户太多：最多 %d 户", maxHouseholdsPerProject)
+		}
+	}
+	if len(problems) > 0 {
+		return nil, Invalidf("csv", "CSV 有 %d 处错误，未导入任何住户：%s", len(problems), strings.Join(problems, "；"))
+	}
+	return hs, nil
+}
+
+// csvHousehold reads one row; a non-empty message says what is wrong.
+func csvHousehold(rec []string, floors int) (Household, string) {
+	if len(rec) != len(CSVHeader) {
+		return Household{}, fmt.Sprintf("应有 %d 列，实际 %d 列", len(CSVHeader), len(rec))
+	}
+	obj := map[string]any{"room": strings.TrimSpace(rec[0]), "floor": strings.TrimSpace(rec[1]), "area": strings.TrimSpace(rec[2])}
+	for i, key := range []string{"owner", "owner_id", "phone"} {
+		if v := strings.TrimSpace(rec[3+i]); v != "" {
+			obj[key] = v
+		}
+	}
+	for i, key := range []string{"hardship", "exempt", "must_consent"} {
+		b, ok := csvBool(rec[6+i])
+		if !ok {
+			return Household{}, fmt.Sprintf("%s 列应为 是/否（或 1/0、true/false），实际为“%s”", key, rec[6+i])
+		}
+		obj[key] = b
+	}
+	r := &reader{}
+	var h Household
+	r.projectHousehold(obj, &h, floors)
+	if r.err != nil {
+		return Household{}, "房号" + strconv.Quote(h.Room) + r.err.Message
+	}
+	return h, ""
+}
+
+func csvBool(s string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "0", "false", "否", "n", "no", "f":
+		return false, true
+	case "1", "true", "是", "y", "yes", "t":
+		return true, true
+	}
+	return false, false
+}
+
+// ParseRule reads a tally rule: a preset name or a custom object.
+func ParseRule(data []byte) (Rule, error) {
+	doc, err := decodeDocument(data)
+	if err != nil {
+		return Rule{}, err
+	}
+	r := &reader{}
+	rule := r.rule(doc)
+	if r.err != nil {
+		return Rule{}, r.err
+	}
+	return rule, nil
+}
+
+// MaskName hides a name for public view: 张三 → 张*, 张小三 → 张*三.
+func MaskName(name string) string {
+	r := []rune(strings.TrimSpace(name))
+	switch len(r) {
+	case 0:
+		return ""
+	case 1:
+		return string(r) + "*"
+	case 2:
+		return string(r[0]) + "*"
+	}
+	return string(r[0]) + "*" + string(r[len(r)-1])
+}
+
+// MaskPhone hides the middle of a phone number: 13812345678 → 138****5678.
+func MaskPhone(phone string) string {
+	var digits []rune
+	for _, c := range phone {
+		if c >= '0' && c <= '9' {
+			digits = append(digits, c)
+		}
+	}
+	if len(digits) < 7 {
+		return strings.Repeat("*", len(digits))
+	}
+	return string(digits[:3]) + strings.Repeat("*", len(digits)-7) + string(digits[len(digits)-4:])
+}

@@ -1,0 +1,76 @@
+package http
+
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/renovote/renovote/engine"
+	"github.com/renovote/renovote/templates"
+)
+
+// pages holds one template set per page (layout + page): parsing all pages
+// into one set would let the last {{define "main"}} win.
+type pages struct {
+	sets map[string]*template.Template
+}
+
+var pageFuncs = template.FuncMap{
+	"money":   engine.Fen.Grouped,
+	"words":   engine.Words,
+	"vote":    engine.VoteName,
+	"beijing": func(t time.Time) string { return t.In(beijing).Format("2006年1月2日 15:04") },
+}
+
+func mustLoadPages() *pages {
+	p := &pages{sets: map[string]*template.Template{}}
+	for _, name := range []string{"sign", "verify", "message"} {
+		t := template.Must(template.New("layout").Funcs(pageFuncs).ParseFS(templates.Pages, "pages/layout.html", "pages/"+name+".html"))
+		p.sets[name] = t
+	}
+	return p
+}
+
+// render writes a page; it renders into a buffer first so that a template
+// error becomes a clean error page, not half a page.
+func (p *pages) render(c echo.Context, status int, name string, data any) error {
+	var buf bytes.Buffer
+	if err := p.sets[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// message is a friendly page for errors and notices.
+func (p *pages) message(c echo.Context, status int, title, message string) {
+	if err := p.render(c, status, "message", map[string]string{"Title": title, "Message": message}); err != nil {
+		c.String(http.StatusInternalServerError, "内部错误，请稍后重试")
+	}
+}
+
+type signPage struct {
+	*signViewJSON
+	Token string
+}
+
+// signPage is the phone-first page a household opens from its link.
+func (s *Server) signPage(c echo.Context) error {
+	sg, err := s.openSigning(c)
+	if err != nil {
+		s.pages.message(c, statusOf[engine.ErrorCode(err)], "链接无效", errMessage(err))
+		return nil
+	}
+	v, err := s.signViewData(c, sg)
+	if err != nil {
+		return err
+	}
+	if err := s.store.AppendAudit(c.Request().Context(), &engine.AuditEvent{ProjectID: sg.project.ID, Kind: engine.AuditPageOpened,
+		Actor: "household:" + itoa(sg.household.ID), At: s.now(), Data: engine.AuditData(map[string]any{"household_id": sg.household.ID})}); err != nil {
+		return err
+	}
+	return s.pages.render(c, http.StatusOK, "sign", signPage{v, c.Param("token")})
+}

@@ -1,0 +1,83 @@
+package http
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/renovote/renovote/engine"
+	"github.com/renovote/renovote/templates"
+)
+
+func (s *Server) routes() {
+	e := s.echo
+	e.GET("/healthz", s.healthz)
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(templates.Static)))))
+
+	api := e.Group("/api/v1")
+	api.POST("/login", s.login, rateLimit(s.loginLimiter, "登录尝试太频繁，请稍等一分钟后再试"))
+	api.POST("/logout", s.logout, s.requireWorker)
+	public := rateLimit(s.publicLimiter, "请求太频繁，请稍后再试")
+	api.POST("/calc", s.calc, public)
+	api.POST("/tally", s.tally, public)
+	api.GET("/verify/:code", s.verifyAPI, public)
+	sign := rateLimit(s.signLimiter, "提交太频繁，请稍后再试")
+	api.GET("/sign/:token", s.signView, sign)
+	api.POST("/sign/:token", s.signPost, sign)
+
+	w := api.Group("", s.requireWorker)
+	w.POST("/projects", s.createProject)
+	w.GET("/projects", s.listProjects)
+	w.GET("/projects/:id", s.getProject)
+	w.PUT("/projects/:id/households", s.replaceHouseholds)
+	w.POST("/projects/:id/scenarios", s.createScenario)
+	w.GET("/projects/:id/scenarios", s.listScenarios)
+	w.GET("/projects/:id/scenarios/:sid", s.getScenario)
+	w.GET("/projects/:id/compare", s.compare)
+	w.POST("/projects/:id/scenarios/:sid/publish", s.publish)
+	w.GET("/projects/:id/tally", s.projectTally)
+	w.GET("/projects/:id/decisions", s.listDecisions)
+	w.GET("/projects/:id/audit", s.auditCheck)
+	w.POST("/projects/:id/households/:hid/decisions", s.paperDecision)
+
+	e.GET("/s/:token", s.signPage, sign)
+	e.GET("/verify/:code", s.verifyPage, public)
+}
+
+// healthz reports liveness and whether the database answers.
+func (s *Server) healthz(c echo.Context) error {
+	if err := s.store.Ping(c.Request().Context()); err != nil {
+		s.log.Warn("health check: database unreachable", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable", "message": "数据库无法连接"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "database": "ok"})
+}
+
+// calc serves the calculation contract.
+func (s *Server) calc(c echo.Context) error {
+	data, err := readBody(c, maxJSONBody)
+	if err != nil {
+		return err
+	}
+	res, err := engine.CalcJSON(data)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, res)
+}
+
+// tally serves the tally contract.
+func (s *Server) tally(c echo.Context) error {
+	data, err := readBody(c, maxJSONBody)
+	if err != nil {
+		return err
+	}
+	res, err := engine.TallyJSON(data)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, res)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,63 @@
+// The signing page: a signature pad on a canvas (finger or mouse) and the
+// submission of the decision with an idempotency key, so a retried tap is
+// recorded once.
+(function () {
+  var box = document.getElementById('decide');
+  var form = document.getElementById('signform');
+  if (!box || !form) return;
+  var token = box.getAttribute('data-token');
+  var canvas = document.getElementById('pad');
+  var ctx = canvas.getContext('2d');
+  var drawn = 0, last = null;
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var a = new Uint8Array(16); crypto.getRandomValues(a);
+    return Array.prototype.map.call(a, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+  }
+  var key = newKey();
+  ctx.lineWidth = 4; ctx.lineCap = 'round'; ctx.lineJoin = 'round'; ctx.strokeStyle = '#111';
+  function point(e) {
+    var r = canvas.getBoundingClientRect();
+    return { x: (e.clientX - r.left) * canvas.width / r.width, y: (e.clientY - r.top) * canvas.height / r.height };
+  }
+  canvas.addEventListener('pointerdown', function (e) { canvas.setPointerCapture(e.pointerId); last = point(e); e.preventDefault(); });
+  canvas.addEventListener('pointermove', function (e) {
+    if (!last) return;
+    var p = point(e);
+    ctx.beginPath(); ctx.moveTo(last.x, last.y); ctx.lineTo(p.x, p.y); ctx.stroke();
+    drawn += Math.abs(p.x - last.x) + Math.abs(p.y - last.y);
+    last = p; e.preventDefault();
+  });
+  ['pointerup', 'pointercancel', 'pointerleave'].forEach(function (t) { canvas.addEventListener(t, function () { last = null; }); });
+  document.getElementById('clear').addEventListener('click', function () {
+    ctx.clearRect(0, 0, canvas.width, canvas.height); drawn = 0;
+  });
+  var errorBox = document.getElementById('error');
+  function fail(msg) { errorBox.textContent = msg; errorBox.hidden = false; }
+  var names = { agree: '同意', disagree: '不同意', abstain: '弃权' };
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    errorBox.hidden = true;
+    var choice = form.querySelector('input[name=decision]:checked');
+    if (!choice) return fail('请选择 同意、不同意 或 弃权');
+    var signer = document.getElementById('signer').value.trim();
+    if (!signer) return fail('请填写签名人姓名');
+    if (choice.value !== 'abstain' && drawn < 30) return fail('请在签名框内手写签名');
+    var body = { decision: choice.value, signer_name: signer, idempotency_key: key, signature_png: drawn >= 30 ? canvas.toDataURL('image/png') : '' };
+    var button = document.getElementById('submit');
+    button.disabled = true;
+    fetch('/api/v1/sign/' + encodeURIComponent(token), {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body)
+    }).then(function (res) {
+      return res.json().then(function (data) { return { ok: res.ok, data: data }; });
+    }).then(function (r) {
+      button.disabled = false;
+      if (!r.ok) return fail(r.data.message || '提交失败，请稍后重试');
+      document.getElementById('done-decision').textContent = names[r.data.decision] || r.data.decision;
+      document.getElementById('done-code').textContent = r.data.code;
+      document.getElementById('done').hidden = false;
+      form.hidden = true;
+      key = newKey(); // a later change of mind is a new decision
+    }).catch(function () { button.disabled = false; fail('网络不通，请稍后再试；再次提交不会重复记录'); });
+  });
+})();
