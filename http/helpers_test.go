@@ -1,0 +1,230 @@
+package http_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/renovote/renovote/engine"
+	apphttp "github.com/renovote/renovote/http"
+	"github.com/renovote/renovote/store"
+	"github.com/renovote/renovote/store/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+// clock is a settable time for deadline tests.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// syncBuffer collects log output from many goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// env is a running test server on a real database.
+type env struct {
+	t      *testing.T
+	store  *store.Store
+	srv    *httptest.Server
+	clock  *clock
+	logs   *syncBuffer
+	tokens map[string]string // username → bearer token
+}
+
+func newEnv(t *testing.T, s *store.Store, cfg apphttp.Config) *env {
+	t.Helper()
+	e := &env{t: t, store: s, clock: &clock{t: engine.Now()}, logs: &syncBuffer{}, tokens: map[string]string{}}
+	cfg.Store = s
+	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, nil))
+	cfg.Now = e.clock.Now
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://renovote.test"
+	}
+	if cfg.LoginRate == 0 {
+		cfg.LoginRate = 1000
+	}
+	if cfg.PublicRate == 0 {
+		cfg.PublicRate = 10000
+	}
+	if cfg.SignRate == 0 {
+		cfg.SignRate = 10000
+	}
+	e.srv = httptest.NewServer(apphttp.NewServer(cfg).Handler())
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+func (e *env) addWorker(name string, admin bool) *engine.Worker {
+	e.t.Helper()
+	hash, err := apphttp.HashPassword("password-" + name)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	w := &engine.Worker{Username: name, DisplayName: name, PasswordHash: hash, Admin: admin}
+	if err := e.store.CreateWorker(e.t.Context(), w); err != nil {
+		e.t.Fatal(err)
+	}
+	res := e.do("POST", "/api/v1/login", "", map[string]string{"username": name, "password": "password-" + name})
+	res.want(200)
+	e.tokens[name] = res.json()["token"].(string)
+	return w
+}
+
+type response struct {
+	t      *testing.T
+	status int
+	body   []byte
+	header http.Header
+}
+
+func (r *response) want(status int) *response {
+	r.t.Helper()
+	if r.status != status {
+		r.t.Fatalf("status %d, want %d: %s", r.status, status, r.body)
+	}
+	return r
+}
+
+func (r *response) json() map[string]any {
+	r.t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		r.t.Fatalf("not a JSON object: %s", r.body)
+	}
+	return m
+}
+
+func (r *response) list() []any {
+	r.t.Helper()
+	var l []any
+	if err := json.Unmarshal(r.body, &l); err != nil {
+		r.t.Fatalf("not a JSON list: %s", r.body)
+	}
+	return l
+}
+
+// do sends a request as worker (a username, or "" for nobody) with body:
+// a string or []byte as is, anything else as JSON.
+func (e *env) do(method, path, worker string, body any, header ...string) *response {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	if worker != "" {
+		req.Header.Set("Authorization", "Bearer "+e.tokens[worker])
+	}
+	res, err := e.srv.Client().Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	return &response{t: e.t, status: res.StatusCode, body: data, header: res.Header}
+}
+
+// signature draws a PNG of a scribble, base64 in a data URL.
+func signature(t testing.TB, w, h int, ink bool) string {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	if ink {
+		for x := 10; x < w-10; x++ {
+			y := h/2 + (x%40-20)/2
+			for d := -2; d <= 2; d++ {
+				img.Set(x, y+d, color.NRGBA{0, 0, 0, 255})
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return "data:image/png;base64," + b64(buf.Bytes())
+}
+
+// demoProject is a 6-storey building of 12 households.
+func demoProject(name string) map[string]any {
+	var hs []map[string]any
+	for f := 1; f <= 6; f++ {
+		for k := 1; k <= 2; k++ {
+			hs = append(hs, map[string]any{"room": itoa(f*100 + k), "floor": f, "area": []string{"68.50", "86.20"}[k-1],
+				"owner": "业主" + itoa(f*100+k), "owner_id": "o-" + itoa(f*100+k), "phone": "1381234" + itoa(1000+f*100+k),
+				"hardship": f == 5 && k == 1, "must_consent": f == 1})
+		}
+	}
+	return map[string]any{"name": name, "address": "幸福路88号", "floors": 6, "households": hs}
+}
+
+var scenarioA = map[string]any{
+	"name":          "方案A",
+	"costs":         []map[string]any{{"name": "电梯", "amount": "420000"}, {"name": "土建", "amount": "150000"}},
+	"subsidies":     []map[string]any{{"name": "市级", "type": "fixed", "amount": "200000"}},
+	"compensations": []map[string]any{{"household": "101", "amount": "5000"}},
+	"allocation": map[string]any{"method": "coefficient_area", "coefficients": []map[string]any{
+		{"floors": "1-2", "value": "0"}, {"floors": "3", "value": "0.7"}, {"floors": "4-6", "value": "1"}}},
+	"hardship":     map[string]any{"relief_rate": "0.5"},
+	"installments": map[string]any{"down_payment_rate": "0.3", "months": 24, "start": "2027-01-01"},
+	"operating":    map[string]any{"annual": "6000"},
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
