@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -257,7 +256,7 @@ func csvHousehold(rec []string, floors int) (Household, string) {
 	var h Household
 	r.projectHousehold(obj, &h, floors)
 	if r.err != nil {
-		return Household{}, "房号" + strconv.Quote(h.Room) + r.err.Message
+		return Household{}, "房号“" + h.Room + "”" + r.err.Message
 	}
 	return h, ""
 }
