@@ -231,6 +231,7 @@ type limiter struct {
 }
 
 func newLimiter(perSecond float64, burst int) *limiter {
+	burst = max(burst, int(perSecond)) // a high rate allows as large a burst
 	return &limiter{rate: rate.Limit(perSecond), burst: burst, clients: map[string]*rate.Limiter{}}
 }
 
