@@ -77,6 +77,14 @@ func TestScenarioToSignatureFlow(t *testing.T) {
 		e.do("POST", fmt.Sprintf("%s/scenarios/%v/publish", base, a["id"]), "a",
 			map[string]any{"rule": "civil_code_major", "deadline": deadline.Format(time.RFC3339)}).want(409)
 		e.do("PUT", base+"/households", "a", map[string]any{"households": []any{}}).want(409)
+		edit := e.do("PUT", fmt.Sprintf("%s/scenarios/%v", base, a["id"]), "a", scenarioA).want(409).json()
+		if !strings.Contains(edit["message"].(string), "新建") {
+			t.Errorf("editing a published scenario should say what to do: %v", edit)
+		}
+		b["name"] = "方案B′"
+		if up := e.do("PUT", fmt.Sprintf("%s/scenarios/%v", base, bb["id"]), "a", b).want(200).json(); up["name"] != "方案B′" {
+			t.Errorf("draft update: %v", up)
+		}
 		token := func(room string) string {
 			for _, l := range links {
 				m := l.(map[string]any)

@@ -36,6 +36,7 @@ func (s *Server) routes() {
 	api.POST("/projects/:id/scenarios", s.createScenario, auth)
 	api.GET("/projects/:id/scenarios", s.listScenarios, auth)
 	api.GET("/projects/:id/scenarios/:sid", s.getScenario, auth)
+	api.PUT("/projects/:id/scenarios/:sid", s.updateScenario, auth)
 	api.GET("/projects/:id/compare", s.compare, auth)
 	api.POST("/projects/:id/scenarios/:sid/publish", s.publish, auth)
 	api.GET("/projects/:id/tally", s.projectTally, auth)

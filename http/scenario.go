@@ -101,6 +101,42 @@ func (s *Server) getScenario(c echo.Context) error {
 	return c.JSON(http.StatusOK, toScenarioJSON(sc))
 }
 
+// updateScenario changes a draft; a published scenario is frozen (409).
+func (s *Server) updateScenario(c echo.Context) error {
+	p, err := s.project(c)
+	if err != nil {
+		return err
+	}
+	sc, err := s.scenario(c, p, "sid")
+	if err != nil {
+		return err
+	}
+	if sc.Published() {
+		return engine.Errorf(engine.ECodeConflict, "方案已发布，不能再修改；请新建一个方案（可复制原方案内容）后重新发布，已收集的意见不会转到新方案")
+	}
+	data, err := readBody(c, maxJSONBody)
+	if err != nil {
+		return err
+	}
+	in, res, err := engine.ComputeScenario(p, data)
+	if err != nil {
+		return err
+	}
+	var input bytes.Buffer
+	if err := json.Compact(&input, data); err != nil {
+		return jsonError(err)
+	}
+	sc.Input, sc.Result = input.Bytes(), nil
+	sc.Result, _ = json.Marshal(res)
+	if strings.TrimSpace(in.Name) != "" {
+		sc.Name = in.Name
+	}
+	if err := s.store.UpdateScenario(c.Request().Context(), sc); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toScenarioJSON(sc))
+}
+
 type compareRow struct {
 	Room  string     `json:"room,omitempty"`
 	Floor int        `json:"floor"`

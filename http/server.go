@@ -55,6 +55,8 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	pages   *pages
+	// published caches what each ballot froze (immutable in the database).
+	published publishedCache
 
 	loginLimiter, publicLimiter, signLimiter *limiter
 }

@@ -2,14 +2,15 @@ package http
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"image/png"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -29,7 +30,7 @@ type signing struct {
 	project   *engine.Project
 	household engine.Household
 	scenario  *engine.Scenario
-	result    engine.CalcResult
+	result    *engine.CalcResult
 	row       engine.HouseholdShare
 }
 
@@ -66,32 +67,83 @@ func (s *Server) openSigning(c echo.Context) (*signing, error) {
 	if sg.ballot, err = s.store.Ballot(ctx, link.BallotID); err != nil {
 		return nil, err
 	}
-	// The resident acts as the household, not as a worker: load the project
-	// as the system would.
-	if sg.project, err = s.store.Project(ctx, &engine.Worker{Admin: true}, sg.ballot.ProjectID); err != nil {
+	pub, err := s.published.get(ctx, s.store, sg.ballot)
+	if err != nil {
 		return nil, err
 	}
-	found := false
-	for _, h := range sg.project.Households {
-		if h.ID == link.HouseholdID {
-			sg.household, found = h, true
-		}
-	}
-	if !found {
+	i, ok := pub.households[link.HouseholdID]
+	if !ok {
 		return nil, notFound
 	}
-	if sg.scenario, err = s.store.Scenario(ctx, sg.project.ID, sg.ballot.ScenarioID); err != nil {
+	sg.project, sg.scenario, sg.result = pub.project, pub.scenario, &pub.result
+	sg.household = pub.project.Households[i]
+	sg.row = pub.rows[sg.household.Room]
+	return sg, nil
+}
+
+// publishedBallot is what a ballot froze: the project with its households
+// and the scenario with its parsed result. The database refuses any change
+// to them once published, so every server may keep them in memory.
+type publishedBallot struct {
+	project    *engine.Project
+	scenario   *engine.Scenario
+	result     engine.CalcResult
+	households map[int64]int                    // household id → index in project.Households
+	rows       map[string]engine.HouseholdShare // room → result row
+}
+
+// publishedCache keeps the most recently used published ballots.
+type publishedCache struct {
+	mu    sync.Mutex
+	items map[int64]*publishedBallot
+	order []int64 // oldest first
+}
+
+const publishedCacheSize = 32
+
+func (pc *publishedCache) get(ctx context.Context, st Store, b *engine.Ballot) (*publishedBallot, error) {
+	pc.mu.Lock()
+	pub, ok := pc.items[b.ID]
+	pc.mu.Unlock()
+	if ok {
+		return pub, nil
+	}
+	pub = &publishedBallot{households: map[int64]int{}, rows: map[string]engine.HouseholdShare{}}
+	var err error
+	// The resident acts as the household, not as a worker: load the project
+	// as the system would.
+	if pub.project, err = st.Project(ctx, &engine.Worker{Admin: true}, b.ProjectID); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(sg.scenario.Result, &sg.result); err != nil {
+	if pub.scenario, err = st.Scenario(ctx, b.ProjectID, b.ScenarioID); err != nil {
 		return nil, err
 	}
-	for _, r := range sg.result.Households {
-		if r.ID == sg.household.Room {
-			sg.row = r
+	if !pub.scenario.Published() {
+		return nil, engine.Errorf(engine.ECodeInternal, "ballot %d: scenario %d is not published", b.ID, b.ScenarioID)
+	}
+	if err := json.Unmarshal(pub.scenario.Result, &pub.result); err != nil {
+		return nil, err
+	}
+	for i, h := range pub.project.Households {
+		pub.households[h.ID] = i
+	}
+	for _, r := range pub.result.Households {
+		pub.rows[r.ID] = r
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.items == nil {
+		pc.items = map[int64]*publishedBallot{}
+	}
+	if _, ok := pc.items[b.ID]; !ok {
+		pc.items[b.ID] = pub
+		pc.order = append(pc.order, b.ID)
+		if len(pc.order) > publishedCacheSize {
+			delete(pc.items, pc.order[0])
+			pc.order = pc.order[1:]
 		}
 	}
-	return sg, nil
+	return pub, nil
 }
 
 // open reports whether the household may still decide.
@@ -272,8 +324,9 @@ func decodeBase64Image(s, field string, maxBytes int) ([]byte, error) {
 }
 
 // cleanSignature checks a drawn signature (PNG ≤ 200 KB, ≤ 2000×1000, not
-// blank) and re-encodes it: nothing the browser sent is stored as is, and
-// interlaced PNGs (which the PDF library rejects) come out plain.
+// blank) and re-encodes it as grey ink on white: nothing the browser sent
+// is stored as is, and interlaced PNGs (which the PDF library rejects)
+// come out plain.
 func cleanSignature(b64 string) ([]byte, error) {
 	data, err := decodeBase64Image(b64, "signature_png", 200<<10)
 	if err != nil {
@@ -290,29 +343,68 @@ func cleanSignature(b64 string) ([]byte, error) {
 	if err != nil {
 		return nil, engine.Invalidf("signature_png", "签名图片已损坏，请重新签名")
 	}
-	if inked(img) < 30 {
+	gray, ink := onWhite(img)
+	if ink < 30 {
 		return nil, engine.Invalidf("signature_png", "签名是空白的：请在签名框内手写签名")
 	}
 	var out bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&out, img); err != nil {
+	if err := signatureEncoder.Encode(&out, gray); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
 }
 
-// inked counts the pixels that are drawn: not transparent, not near white.
-func inked(img image.Image) int {
-	n := 0
+// signatureEncoder reuses its compressor buffers: setting up a zlib writer
+// costs more than compressing a signature.
+var signatureEncoder = &png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &encoderPool{}}
+
+type encoderPool struct{ p sync.Pool }
+
+func (e *encoderPool) Get() *png.EncoderBuffer {
+	b, _ := e.p.Get().(*png.EncoderBuffer)
+	return b
+}
+
+func (e *encoderPool) Put(b *png.EncoderBuffer) { e.p.Put(b) }
+
+// onWhite flattens img onto white paper as greys and counts the inked
+// pixels (darker than light grey).
+func onWhite(img image.Image) (*image.Gray, int) {
 	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
-			if c.A > 64 && (int(c.R)+int(c.G)+int(c.B)) < 600 {
-				n++
-			}
+	gray := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
+	ink := 0
+	put := func(i int, r, g, bl, a uint32) { // 16-bit, alpha-premultiplied
+		lum := (19595*r + 38470*g + 7471*bl + 1<<15) >> 16 // of the ink
+		v := (lum*a + 0xffff*(0xffff-a)) / 0xffff          // over white
+		gray.Pix[i] = uint8(v >> 8)
+		if v>>8 < 200 {
+			ink++
 		}
 	}
-	return n
+	if n, ok := img.(*image.NRGBA); ok { // what canvas.toDataURL gives: 8-bit, straight alpha
+		for y := 0; y < b.Dy(); y++ {
+			row := n.Pix[y*n.Stride : y*n.Stride+4*b.Dx()]
+			out := gray.Pix[y*gray.Stride : y*gray.Stride+b.Dx()]
+			for x := range out {
+				p := row[4*x : 4*x+4 : 4*x+4]
+				lum := (19595*uint32(p[0]) + 38470*uint32(p[1]) + 7471*uint32(p[2]) + 1<<15) >> 16
+				a := uint32(p[3])
+				v := (lum*a + 255*(255-a) + 127) / 255
+				out[x] = uint8(v)
+				if v < 200 {
+					ink++
+				}
+			}
+		}
+		return gray, ink
+	}
+	for y := 0; y < b.Dy(); y++ {
+		for x := 0; x < b.Dx(); x++ {
+			r, g, bl, a := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+			put(y*gray.Stride+x, r, g, bl, a)
+		}
+	}
+	return gray, ink
 }
 
 // cleanPhoto checks a photo of a signed paper form (JPEG or PNG ≤ 2 MB,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -19,16 +20,14 @@ type chainHead struct {
 	Hash string
 }
 
-// lockHead locks the head row of a project's chain, creating it at the
-// first event. PostgreSQL: SELECT … FOR UPDATE; SQLite: the transaction
+// lockHead locks the head row of a project's chain and reads it, creating
+// it at the first event, in one statement: an upsert that locks the row in
+// PostgreSQL (as SELECT … FOR UPDATE would); in SQLite the transaction
 // already holds the write lock (_txlock=immediate).
 func (s *Store) lockHead(ctx context.Context, tx *sqlx.Tx, projectID int64) (chainHead, error) {
 	var h chainHead
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit_heads (project_id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (project_id) DO NOTHING`),
-		projectID, engine.GenesisHash); err != nil {
-		return h, err
-	}
-	err := tx.GetContext(ctx, &h, s.q(`SELECT seq, hash FROM audit_heads WHERE project_id = ?`+s.forUpdate()), projectID)
+	err := tx.GetContext(ctx, &h, s.q(`INSERT INTO audit_heads (project_id, seq, hash) VALUES (?, 0, ?)
+		ON CONFLICT (project_id) DO UPDATE SET seq = audit_heads.seq RETURNING seq, hash`), projectID, engine.GenesisHash)
 	return h, err
 }
 
@@ -38,6 +37,20 @@ func (s *Store) appendAudit(ctx context.Context, tx *sqlx.Tx, e *engine.AuditEve
 	if err != nil {
 		return err
 	}
+	return s.appendAuditAt(ctx, tx, head, e)
+}
+
+// appendAuditAt appends e after head, which tx has locked.
+func (s *Store) appendAuditAt(ctx context.Context, tx *sqlx.Tx, head chainHead, e *engine.AuditEvent) error {
+	if err := s.insertAuditEvent(ctx, tx, head, e); err != nil {
+		return err
+	}
+	return s.saveHead(ctx, tx, e.ProjectID, chainHead{Seq: e.Seq, Hash: e.Hash})
+}
+
+// insertAuditEvent chains e after head and inserts it; the head row is
+// saved by the caller.
+func (s *Store) insertAuditEvent(ctx context.Context, tx *sqlx.Tx, head chainHead, e *engine.AuditEvent) error {
 	if e.At.IsZero() {
 		e.At = engine.Now()
 	}
@@ -47,11 +60,33 @@ func (s *Store) appendAudit(ctx context.Context, tx *sqlx.Tx, e *engine.AuditEve
 	}
 	e.Seq, e.PrevHash = head.Seq+1, head.Hash
 	e.Hash = engine.ChainHash(e.PrevHash, e.Canonical())
-	if err := tx.GetContext(ctx, &e.ID, s.q(`INSERT INTO audit_events (project_id, seq, kind, actor, data, at, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), e.ProjectID, e.Seq, e.Kind, e.Actor, string(e.Data), e.At, e.PrevHash, e.Hash); err != nil {
-		return err
+	return tx.GetContext(ctx, &e.ID, s.q(`INSERT INTO audit_events (project_id, seq, kind, actor, data, at, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), e.ProjectID, e.Seq, e.Kind, e.Actor, string(e.Data), e.At, e.PrevHash, e.Hash)
+}
+
+// insertAuditEvents chains events after head and inserts them in one
+// statement; it returns the new head, which the caller saves.
+func (s *Store) insertAuditEvents(ctx context.Context, tx *sqlx.Tx, head chainHead, events []*engine.AuditEvent) (chainHead, error) {
+	var sb strings.Builder
+	sb.WriteString(`INSERT INTO audit_events (project_id, seq, kind, actor, data, at, prev_hash, hash) VALUES `)
+	args := make([]any, 0, 8*len(events))
+	for i, e := range events {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+		e.At = e.At.UTC().Truncate(time.Microsecond)
+		e.Seq, e.PrevHash = head.Seq+1, head.Hash
+		e.Hash = engine.ChainHash(e.PrevHash, e.Canonical())
+		head = chainHead{Seq: e.Seq, Hash: e.Hash}
+		args = append(args, e.ProjectID, e.Seq, e.Kind, e.Actor, string(e.Data), e.At, e.PrevHash, e.Hash)
 	}
-	_, err = tx.ExecContext(ctx, s.q(`UPDATE audit_heads SET seq = ?, hash = ? WHERE project_id = ?`), e.Seq, e.Hash, e.ProjectID)
+	_, err := tx.ExecContext(ctx, s.q(sb.String()), args...)
+	return head, err
+}
+
+func (s *Store) saveHead(ctx context.Context, tx *sqlx.Tx, projectID int64, head chainHead) error {
+	_, err := tx.ExecContext(ctx, s.q(`UPDATE audit_heads SET seq = ?, hash = ? WHERE project_id = ?`), head.Seq, head.Hash, projectID)
 	return err
 }
 

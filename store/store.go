@@ -59,6 +59,12 @@ type Store struct {
 	// apart; but SQLite's busy handler is unfair, and with dozens of
 	// writers some would time out waiting. PostgreSQL needs no such queue.
 	writeMu sync.Mutex
+	// batches groups concurrent decisions of a project into one commit.
+	batches decisionBatches
+
+	stopCheckpoints, checkpointsDone chan struct{} // SQLite's background checkpoints
+	closeOnce                        sync.Once
+	closeErr                         error
 }
 
 var (
@@ -103,7 +109,29 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.db.Close()
 		return nil, err
 	}
+	if s.dialect == SQLite {
+		s.stopCheckpoints = make(chan struct{})
+		s.checkpointsDone = make(chan struct{})
+		go s.checkpoint()
+	}
 	return s, nil
+}
+
+// checkpoint copies the SQLite WAL into the database file every second, off
+// the write path: left to SQLite, every thousandth page would make one
+// unlucky commit do it and wait.
+func (s *Store) checkpoint() {
+	defer close(s.checkpointsDone)
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stopCheckpoints:
+			return
+		case <-t.C:
+			s.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+		}
+	}
 }
 
 // sqliteDSN adds the settings DESIGN §6 asks for: WAL, a busy timeout,
@@ -121,7 +149,8 @@ func sqliteDSN(dsn string) string {
 	if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	return dsn + sep + "_busy_timeout=30000&_foreign_keys=1&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate&_time_format=sqlite"
+	return dsn + sep + "_busy_timeout=30000&_foreign_keys=1&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate&_time_format=sqlite" +
+		"&_pragma=wal_autocheckpoint(0)"
 }
 
 // postgresDSN makes sessions speak UTC.
@@ -162,8 +191,18 @@ func (s *Store) Dialect() string { return s.dialect }
 // DB is the underlying handle, for tools and tests.
 func (s *Store) DB() *sqlx.DB { return s.db }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the database (once).
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		if s.stopCheckpoints != nil {
+			close(s.stopCheckpoints)
+			<-s.checkpointsDone
+			s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+		}
+		s.closeErr = s.db.Close()
+	})
+	return s.closeErr
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }

@@ -75,10 +75,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runServe(ctx, rest, getenv, stdout, stderr)
 	case "user":
 		return runUser(ctx, rest, getenv, stdout, stderr)
+	case "load":
+		return runLoad(ctx, rest, getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, rest, getenv, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, rest, getenv, stdout, stderr)
 	}
-	return &usageError{fmt.Sprintf("未知命令“%s”（unknown command）；可用命令：serve、user、calc、tally、words、migrate、audit、help", cmd)}
+	return &usageError{fmt.Sprintf("未知命令“%s”（unknown command）；可用命令：serve、user、load、calc、tally、words、migrate、audit、help", cmd)}
 }

@@ -33,6 +33,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	baseURL := fs.String("base-url", envOr(getenv, "RENOVOTE_BASE_URL", "http://localhost:8080"), "base URL in links and QR codes")
 	demo := fs.Bool("demo", false, "load the demo project from fixtures/")
 	trustProxy := fs.Bool("trust-proxy", getenv("RENOVOTE_TRUST_PROXY") == "1", "take client IPs from X-Forwarded-For")
+	signRate := fs.Float64("rate-sign", envFloat(getenv, "RENOVOTE_RATE_SIGN"), "signing requests per second per client IP (0: default)")
+	publicRate := fs.Float64("rate-public", envFloat(getenv, "RENOVOTE_RATE_PUBLIC"), "calc/tally/verify requests per second per client IP (0: default)")
+	loginRate := fs.Float64("rate-login", envFloat(getenv, "RENOVOTE_RATE_LOGIN"), "logins per second per client IP (0: default)")
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
@@ -54,12 +57,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return &usageError{fmt.Sprintf("无法监听 %s：%v", *addr, err)}
 	}
-	srv := apphttp.NewServer(apphttp.Config{Store: s, BaseURL: *baseURL, Logger: logger, TrustProxy: *trustProxy})
+	srv := apphttp.NewServer(apphttp.Config{Store: s, BaseURL: *baseURL, Logger: logger, TrustProxy: *trustProxy,
+		SignRate: *signRate, PublicRate: *publicRate, LoginRate: *loginRate})
 	logger.Info("renovote serving", "addr", ln.Addr().String(), "database", s.Dialect(), "base_url", *baseURL)
 	fmt.Fprintf(stdout, "renovote 已启动：%s（数据库：%s）\n", *baseURL, s.Dialect())
 	err = srv.Serve(ctx, ln)
 	logger.Info("renovote stopped")
 	return err
+}
+
+func envFloat(getenv func(string) string, key string) float64 {
+	var f float64
+	fmt.Sscan(getenv(key), &f)
+	return f
 }
 
 // ensureAdmin creates the worker admin on an empty database, with

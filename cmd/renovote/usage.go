@@ -6,6 +6,7 @@ renovote — elevator retrofits: cost sharing, consent tally, amounts in words
 用法 Usage:
   renovote serve [--addr :8080] [--db DSN] [--base-url URL] [--demo]   启动服务 / run the service
   renovote user add NAME [--admin] [--db DSN]  新建工作人员（密码从标准输入读取）/ add a worker (password on stdin)
+  renovote load [--url URL] [--households N] [--clients C]   压测签署并核对结果 / drive signing load and check the count
   renovote calc FILE|- [--format json|table]   计算出资分摊 / compute the cost split
   renovote tally FILE|-                        统计表决结果（民法典第278条）/ count the votes
   renovote words AMOUNT                        金额大写 / an amount in Chinese capitals
@@ -87,5 +88,12 @@ once (or uses RENOVOTE_ADMIN_PASSWORD). --demo loads the demo project and prints
 
 新建工作人员账号，密码从标准输入读取（至少8个字符）。
 Adds a worker; the password is read from standard input (at least 8 characters).
+`,
+	"load": `用法 Usage: renovote load [--url URL] [--user admin] [--password P] [--households 500] [--decisions 3] [--clients 32] [--duplicates 0.2]
+
+对运行中的服务做签署压测：新建一个 N 户的项目并发布方案，用 C 个并发客户端提交每户的表决（含重复提交
+和改变意见），打印吞吐量和 p50/p99 延迟，最后核对服务器的表决数、统计结果和审计链与发送的完全一致。
+Drives concurrent signing against a running server and checks that it counted exactly what was sent.
+Start the server with a high signing rate limit for this (RENOVOTE_RATE_SIGN=100000).
 `,
 }

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/renovote/renovote/engine"
+	apphttp "github.com/renovote/renovote/http"
+	"github.com/renovote/renovote/store"
+	"github.com/renovote/renovote/store/storetest"
+)
+
+// TestLoadGenerator runs renovote load against an in-process server on
+// both databases: it must finish with the server's count matching.
+func TestLoadGenerator(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		s := storetest.Open(t, dsn)
+		hash, _ := apphttp.HashPassword("load-password")
+		if err := s.CreateWorker(context.Background(), &engine.Worker{Username: "admin", PasswordHash: hash, Admin: true}); err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		srv := apphttp.NewServer(apphttp.Config{Store: s, BaseURL: "http://" + ln.Addr().String(), Logger: slog.New(slog.DiscardHandler), SignRate: 100000})
+		go srv.Serve(ctx, ln)
+		res := cliEnv(t, map[string]string{"RENOVOTE_ADMIN_PASSWORD": "load-password"}, "load", "--url", "http://"+ln.Addr().String(),
+			"--households", "40", "--clients", "8", "--decisions", "2")
+		if res.status != 0 || !strings.Contains(res.stdout, "丢失 0，重复 0") || !strings.Contains(res.stdout, "p99") {
+			t.Fatalf("load: %+v", res)
+		}
+	})
+}
+
+// TestServeProcess builds the binary, starts `renovote serve --demo` on a
+// fresh SQLite file, signs through a printed link, and stops it with
+// SIGTERM: it must finish the request in flight and exit cleanly.
+func TestServeProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "renovote")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "serve", "--demo", "--addr", addr, "--base-url", "http://"+addr)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "RENOVOTE_ADMIN_PASSWORD=", "DATABASE_URL=")
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	var password string
+	links := map[string]string{}
+	linkRE := regexp.MustCompile(`^\s+(\d+)\s+(http://\S+/s/\S+)$`)
+	deadline := time.After(30 * time.Second)
+wait:
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("serve exited early: %s", stderr.String())
+			}
+			if i := strings.Index(line, "初始密码"); i >= 0 {
+				password = line[strings.LastIndex(line, "：")+len("："):]
+			}
+			if m := linkRE.FindStringSubmatch(line); m != nil {
+				links[m[1]] = m[2]
+			}
+			if strings.HasPrefix(line, "renovote 已启动") {
+				break wait
+			}
+		case <-deadline:
+			t.Fatalf("serve did not start: %s", stderr.String())
+		}
+	}
+	if len(password) < 12 || len(links) != 12 {
+		t.Fatalf("admin password %q, %d links", password, len(links))
+	}
+	get := func(url string) (int, string) {
+		res, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(body)
+	}
+	if code, body := get("http://" + addr + "/healthz"); code != 200 || !strings.Contains(body, `"ok"`) {
+		t.Fatalf("healthz: %d %s", code, body)
+	}
+	if code, body := get(links["301"]); code != 200 || !strings.Contains(body, "幸福里小区3号楼2单元") {
+		t.Fatalf("signing page: %d", code)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve exited with %v: %s", err, stderr.String())
+		}
+	case <-time.After(25 * time.Second):
+		t.Fatal("serve did not stop on SIGTERM")
+	}
+	if !strings.Contains(stderr.String(), "renovote stopped") {
+		t.Errorf("no shutdown log: %s", stderr.String())
+	}
+	// The database was closed cleanly and holds the demo.
+	s := storetest.Open(t, filepath.Join(dir, store.DefaultPath))
+	if ws, err := s.Workers(context.Background()); err != nil || len(ws) != 1 || ws[0].Username != "admin" {
+		t.Fatalf("workers after restart: %v, %v", ws, err)
+	}
+}
+
+func TestUserAdd(t *testing.T) {
+	dsn := storetest.DSN(t, store.SQLite)
+	stdin = strings.NewReader("a-long-password\n")
+	defer func() { stdin = os.Stdin }()
+	res := cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "user", "add", "liu", "--display-name", "刘芳")
+	if res.status != 0 || !strings.Contains(res.stdout, "liu") {
+		t.Fatalf("user add: %+v", res)
+	}
+	stdin = strings.NewReader("short\n")
+	if res := cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "user", "add", "wang"); res.status != 2 || !strings.Contains(res.stderr, "8个字符") {
+		t.Fatalf("a short password: %+v", res)
+	}
+	stdin = strings.NewReader("another-password\n")
+	if res := cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "user", "add", "liu"); res.status != 1 || !strings.Contains(res.stderr, "已存在") {
+		t.Fatalf("a taken name: %+v", res)
+	}
+	s := storetest.Open(t, dsn)
+	w, err := s.WorkerByUsername(context.Background(), "liu")
+	if err != nil || w.DisplayName != "刘芳" || strings.Contains(w.PasswordHash, "a-long-password") {
+		t.Fatalf("stored worker: %+v, %v", w, err)
+	}
+}
