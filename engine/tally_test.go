@@ -226,3 +226,27 @@ func TestTallyOutputShape(t *testing.T) {
 		t.Errorf("needed should be null when nobody is left to ask: %s", data)
 	}
 }
+
+func TestRuleDescribe(t *testing.T) {
+	major, _ := CivilCodeRule(RuleCivilCodeMajor)
+	ordinary, _ := CivilCodeRule(RuleCivilCodeOrdinary)
+	custom, err := ParseRule([]byte(`{"participation_area":"0.6","participation_owners":"2/3","approval_area":"0.8","approval_owners":"3/4","approval_strict":true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		rule Rule
+		want []string
+	}{
+		{major, []string{"第二百七十八条", "重大事项", "三分之二以上", "四分之三以上同意"}},
+		{ordinary, []string{"一般事项", "过半数"}},
+		{custom, []string{"约定", "60%以上", "三分之二以上", "五分之四（不含本数）以上", "四分之三（不含本数）以上"}},
+	} {
+		got := tt.rule.Describe()
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%q lacks %q", got, w)
+			}
+		}
+	}
+}

@@ -63,7 +63,20 @@ func TestScenarioToSignatureFlow(t *testing.T) {
 		if first["a"] != "0.00" || first["b"] == "0.00" || !strings.HasPrefix(first["b"].(string), first["diff"].(string)) {
 			t.Errorf("floor 1 compare: %v", first)
 		}
-		e.do("GET", base+"/scenarios", "a", nil).want(200)
+		if list := e.do("GET", base+"/scenarios", "a", nil).want(200).list(); len(list) != 2 {
+			t.Errorf("%d scenarios listed", len(list))
+		}
+		if got := e.do("GET", fmt.Sprintf("%s/scenarios/%v", base, a["id"]), "a", nil).want(200).json(); got["name"] != "方案A" || got["input"] == nil {
+			t.Errorf("scenario: %v", got)
+		}
+		calc := e.do("POST", "/api/v1/calc", "", `{"households":[{"id":"1","floor":3,"area":"50"}],"costs":[{"amount":"100.5"}]}`).want(200).json()
+		if calc["total_due"] != "100.50" {
+			t.Errorf("calc: %v", calc)
+		}
+		tally := e.do("POST", "/api/v1/tally", "", `{"rule":"civil_code_major","households":[{"id":"1","area":"1","vote":"agree"}]}`).want(200).json()
+		if tally["passed"] != true {
+			t.Errorf("tally: %v", tally)
+		}
 		e.do("GET", fmt.Sprintf("%s/scenarios/%v", base, a["id"]), "b", nil).want(403)
 
 		// publish
@@ -103,7 +116,7 @@ func TestScenarioToSignatureFlow(t *testing.T) {
 		}
 		page := e.do("GET", "/s/"+token("601"), "", nil, "Accept", "text/html")
 		page.want(200)
-		for _, want := range []string{"幸福里3号楼2单元", "您家需要出资", "人民币", "签名框", "/static/sign.js"} {
+		for _, want := range []string{"幸福里3号楼2单元", "您家需要出资", "人民币", "签名框", "/static/sign.js", "四分之三以上"} {
 			if !strings.Contains(string(page.body), want) {
 				t.Errorf("sign page lacks %q", want)
 			}
@@ -119,6 +132,11 @@ func TestScenarioToSignatureFlow(t *testing.T) {
 		if again := e.do("POST", "/api/v1/sign/"+token("601"), "", body).want(200).json(); again["id"] != d1["id"] {
 			t.Fatalf("replay gave %v", again)
 		}
+		// another household's token cannot reuse this household's submission
+		cross := e.do("POST", "/api/v1/sign/"+token("602"), "", body).want(409).json()
+		if !strings.Contains(cross["message"].(string), "其他住户") {
+			t.Errorf("cross-household replay: %v", cross)
+		}
 		body["decision"], body["idempotency_key"] = "agree", "key-601-b"
 		e.do("POST", "/api/v1/sign/"+token("601"), "", body).want(201)
 		for _, room := range []string{"301", "302", "401", "402", "501", "502"} {
@@ -133,7 +151,7 @@ func TestScenarioToSignatureFlow(t *testing.T) {
 		e.do("POST", fmt.Sprintf("%s/households/%d/decisions", base, hid), "b", map[string]any{"decision": "agree", "signer_name": "孙立新",
 			"witness": "社区李娜", "photo": photo, "idempotency_key": "paper-602-b"}).want(403)
 
-		tally := e.do("GET", base+"/tally", "a", nil).want(200).json()
+		tally = e.do("GET", base+"/tally", "a", nil).want(200).json()
 		part := tally["participation"].(map[string]any)
 		if part["owners"].(float64) != 8 || tally["approval"].(map[string]any)["owners"].(float64) != 8 {
 			t.Fatalf("tally: %v", tally)

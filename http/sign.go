@@ -190,6 +190,7 @@ type signViewJSON struct {
 	Decision    *decisionJSON         `json:"decision"`
 	Deadline    time.Time             `json:"deadline"`
 	Open        bool                  `json:"open"`
+	Rule        string                `json:"rule_text"`
 }
 
 // latestDecision is the household's latest decision on the ballot, or nil.
@@ -219,6 +220,9 @@ func (s *Server) signViewData(c echo.Context, sg *signing) (*signViewJSON, error
 	v.Household.Owner, v.Household.Phone = engine.MaskName(h.OwnerName), engine.MaskPhone(h.Phone)
 	v.Result.Owner = engine.MaskName(v.Result.Owner)
 	v.Scenario.Name, v.Scenario.SHA256 = sg.scenario.Name, sg.scenario.SHA256
+	if rule, err := engine.ParseRule(sg.ballot.Rule); err == nil {
+		v.Rule = rule.Describe()
+	}
 	return v, nil
 }
 
