@@ -364,8 +364,8 @@ func (r Rule) Describe() string {
 		cmp = "（不含本数）以上"
 	}
 	text := fmt.Sprintf("参与表决的专有面积达到总面积的%s以上、人数达到总人数的%s以上，并经参与表决者中专有面积%s%s、人数%s%s同意",
-		fractionText(r.ParticipationArea), fractionText(r.ParticipationOwners),
-		fractionText(r.ApprovalArea), cmp, fractionText(r.ApprovalOwners), cmp)
+		FractionText(r.ParticipationArea), FractionText(r.ParticipationOwners),
+		FractionText(r.ApprovalArea), cmp, FractionText(r.ApprovalOwners), cmp)
 	switch r.Name {
 	case RuleCivilCodeMajor:
 		return "按《民法典》第二百七十八条（改建、重建建筑物等重大事项）：" + text
@@ -375,8 +375,8 @@ func (r Rule) Describe() string {
 	return "按约定的表决规则：" + text
 }
 
-// fractionText writes 2/3 as 三分之二 and other values as percentages.
-func fractionText(f *big.Rat) string {
+// FractionText writes 2/3 as 三分之二 and other values as percentages.
+func FractionText(f *big.Rat) string {
 	names := map[string]string{"1/2": "二分之一", "2/3": "三分之二", "3/4": "四分之三", "1/3": "三分之一", "4/5": "五分之四", "1/1": "全部", "0/1": "零"}
 	if n, ok := names[f.String()]; ok {
 		return n

@@ -77,6 +77,12 @@ func (s *Server) paperDecision(c echo.Context) error {
 	if err := bind(c, maxPaperBody, &req); err != nil {
 		return err
 	}
+	if err := s.printable("signer_name", "签名人姓名", req.SignerName); err != nil {
+		return err
+	}
+	if err := s.printable("witness", "见证人", req.Witness); err != nil {
+		return err
+	}
 	w := workerOf(c)
 	d := &engine.Decision{ProjectID: p.ID, BallotID: b.ID, HouseholdID: h.ID, ScenarioSHA256: b.SHA256, Vote: req.Decision,
 		SignerName: strings.TrimSpace(req.SignerName), Method: engine.MethodPaper, Witness: strings.TrimSpace(req.Witness),

@@ -59,6 +59,8 @@ func TestBadRequestsChangeNothing(t *testing.T) {
 			{"project: area with 3 decimals", "POST", "/api/v1/projects", `{"name":"x","floors":6,"households":[{"room":"101","floor":1,"area":"68.505"}]}`, 400, "households[0].area"},
 			{"households: not a list", "PUT", fmt.Sprintf("/api/v1/projects/%d/households", did), `{"households":{}}`, 400, "households"},
 			{"households: owner outside the font", "PUT", fmt.Sprintf("/api/v1/projects/%d/households", did), hs(`{"room":"101","floor":1,"area":"68","owner":"𠮷田"}`), 400, "households[0].owner"},
+			{"households: owner in Hangul, outside the font", "PUT", fmt.Sprintf("/api/v1/projects/%d/households", did), hs(`{"room":"101","floor":1,"area":"68","owner":"김철수"}`), 400, "households[0].owner"},
+			{"sign: signer in Hangul", "POST", "/api/v1/sign/" + token, `{"decision":"abstain","signer_name":"김","idempotency_key":"key-bad-0012"}`, 400, "signer_name"},
 			{"households: hardship as text", "PUT", fmt.Sprintf("/api/v1/projects/%d/households", did), hs(`{"room":"101","floor":1,"area":"68","hardship":"是"}`), 400, "households[0].hardship"},
 			{"scenario: households inside", "POST", fmt.Sprintf("/api/v1/projects/%d/scenarios", did), `{"households":[],"costs":[{"amount":"1"}]}`, 400, "households"},
 			{"scenario: no costs", "POST", fmt.Sprintf("/api/v1/projects/%d/scenarios", did), `{"name":"x"}`, 400, "costs"},

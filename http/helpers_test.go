@@ -20,8 +20,10 @@ import (
 
 	"github.com/renovote/renovote/engine"
 	apphttp "github.com/renovote/renovote/http"
+	"github.com/renovote/renovote/pdf"
 	"github.com/renovote/renovote/store"
 	"github.com/renovote/renovote/store/storetest"
+	"github.com/renovote/renovote/templates"
 )
 
 func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
@@ -78,6 +80,7 @@ func newEnv(t *testing.T, s *store.Store, cfg apphttp.Config) *env {
 	cfg.Store = s
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, nil))
 	cfg.Now = e.clock.Now
+	cfg.Printer = printer(t)
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://renovote.test"
 	}
@@ -228,3 +231,18 @@ var scenarioA = map[string]any{
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+var (
+	printerOnce sync.Once
+	testPrinter *pdf.Renderer
+)
+
+func printer(t testing.TB) *pdf.Renderer {
+	printerOnce.Do(func() {
+		var err error
+		if testPrinter, err = pdf.New(templates.Font, templates.AgreementClauses); err != nil {
+			t.Fatal(err)
+		}
+	})
+	return testPrinter
+}

@@ -27,7 +27,7 @@ var pageFuncs = template.FuncMap{
 
 func mustLoadPages() *pages {
 	p := &pages{sets: map[string]*template.Template{}}
-	for _, name := range []string{"sign", "verify", "message"} {
+	for _, name := range []string{"sign", "verify", "message", "summary"} {
 		t := template.Must(template.New("layout").Funcs(pageFuncs).ParseFS(templates.Pages, "pages/layout.html", "pages/"+name+".html"))
 		p.sets[name] = t
 	}

@@ -52,6 +52,15 @@ func (s *Server) createProject(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.printable("name", "项目名称", in.Name); err != nil {
+		return err
+	}
+	if err := s.printable("address", "地址", in.Address); err != nil {
+		return err
+	}
+	if err := s.printableHouseholds(in.Households); err != nil {
+		return err
+	}
 	p := &engine.Project{OwnerID: workerOf(c).ID, Name: in.Name, Address: in.Address, Floors: in.Floors, Households: in.Households}
 	if err := s.store.CreateProject(c.Request().Context(), p); err != nil {
 		return err
@@ -108,9 +117,37 @@ func (s *Server) replaceHouseholds(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.printableHouseholds(hs); err != nil {
+		return err
+	}
 	if err := s.store.ReplaceHouseholds(c.Request().Context(), p.ID, hs); err != nil {
 		return err
 	}
 	p.Households = hs
 	return c.JSON(http.StatusOK, toProjectJSON(p))
+}
+
+// printable refuses text the PDF font cannot print, naming the character,
+// where it is entered rather than when it is printed.
+func (s *Server) printable(field, label, text string) error {
+	if s.printer == nil {
+		return nil
+	}
+	if c := s.printer.Unprintable(text); c != "" {
+		return engine.Invalidf(field, "%s中的字符“%s”无法打印在协议上，请改用常用字（如同音字）", label, c)
+	}
+	return nil
+}
+
+func (s *Server) printableHouseholds(hs []engine.Household) error {
+	for i, h := range hs {
+		who := "第" + itoa(int64(i+1)) + "户（" + h.Room + "）的"
+		path := "households[" + itoa(int64(i)) + "]"
+		for _, f := range []struct{ key, label, text string }{{"room", "房号", h.Room}, {"owner", "业主姓名", h.OwnerName}} {
+			if err := s.printable(path+"."+f.key, who+f.label, f.text); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

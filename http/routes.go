@@ -44,8 +44,13 @@ func (s *Server) routes() {
 	api.GET("/projects/:id/decisions", s.listDecisions, auth)
 	api.GET("/projects/:id/audit", s.auditCheck, auth)
 	api.POST("/projects/:id/households/:hid/decisions", s.paperDecision, auth)
+	api.GET("/projects/:id/agreements/:file", s.agreementPDF, auth)
+	api.GET("/projects/:id/booklet.pdf", s.bookletPDF, auth)
+	api.GET("/projects/:id/notice.pdf", s.noticePDF, auth)
 
 	e.GET("/s/:token", s.signPage, sign)
+	e.GET("/s/:token/agreement.pdf", s.residentAgreementPDF, sign)
+	e.GET("/p/:id", s.summaryPage, public)
 	e.GET("/verify/:code", s.verifyPage, public)
 }
 

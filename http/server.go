@@ -19,6 +19,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/renovote/renovote/engine"
+	"github.com/renovote/renovote/pdf"
 )
 
 // Store is everything the service keeps; store.Store implements it.
@@ -39,6 +40,8 @@ type Config struct {
 	Logger  *slog.Logger
 	// Now is the clock; tests move it. Defaults to engine.Now.
 	Now func() time.Time
+	// Printer renders the PDFs.
+	Printer *pdf.Renderer
 	// TrustProxy makes the client IP come from X-Forwarded-For / X-Real-IP
 	// (set it only behind a proxy that sets them).
 	TrustProxy bool
@@ -57,6 +60,9 @@ type Server struct {
 	pages   *pages
 	// published caches what each ballot froze (immutable in the database).
 	published publishedCache
+	printer   *pdf.Renderer
+	// printSlots bounds the PDFs rendered at once (CPU and memory).
+	printSlots chan struct{}
 
 	loginLimiter, publicLimiter, signLimiter *limiter
 }
@@ -89,6 +95,8 @@ func NewServer(cfg Config) *Server {
 	s.publicLimiter = newLimiter(orDefault(cfg.PublicRate, 20), 40)
 	s.signLimiter = newLimiter(orDefault(cfg.SignRate, 10), 30)
 	s.pages = mustLoadPages()
+	s.printer = cfg.Printer
+	s.printSlots = make(chan struct{}, 4)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

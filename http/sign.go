@@ -447,6 +447,9 @@ func (s *Server) signPost(c echo.Context) error {
 	if err := bind(c, maxSignBody, &req); err != nil {
 		return err
 	}
+	if err := s.printable("signer_name", "签名人姓名", req.SignerName); err != nil {
+		return err
+	}
 	now := s.now()
 	if !sg.open(now) {
 		// a replay of a decision made in time still answers

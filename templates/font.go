@@ -8,3 +8,10 @@ import _ "embed"
 //
 //go:embed fonts/wqy-microhei.ttf
 var Font []byte
+
+// AgreementClauses is the text template of the agreement's clauses (Go
+// text/template). The service can read another file in its place
+// (--clauses), so wording changes need no new build.
+//
+//go:embed pdf/agreement-clauses.txt
+var AgreementClauses string

@@ -9,13 +9,16 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/renovote/renovote/engine"
 	"github.com/renovote/renovote/fixtures"
 	apphttp "github.com/renovote/renovote/http"
+	"github.com/renovote/renovote/pdf"
 	"github.com/renovote/renovote/store"
+	"github.com/renovote/renovote/templates"
 )
 
 func envOr(getenv func(string) string, key, def string) string {
@@ -36,10 +39,23 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	signRate := fs.Float64("rate-sign", envFloat(getenv, "RENOVOTE_RATE_SIGN"), "signing requests per second per client IP (0: default)")
 	publicRate := fs.Float64("rate-public", envFloat(getenv, "RENOVOTE_RATE_PUBLIC"), "calc/tally/verify requests per second per client IP (0: default)")
 	loginRate := fs.Float64("rate-login", envFloat(getenv, "RENOVOTE_RATE_LOGIN"), "logins per second per client IP (0: default)")
+	clausesFile := fs.String("clauses", getenv("RENOVOTE_CLAUSES"), "agreement clauses template (default: the built-in one)")
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	clauses := templates.AgreementClauses
+	if *clausesFile != "" {
+		data, err := os.ReadFile(*clausesFile)
+		if err != nil {
+			return &usageError{fmt.Sprintf("无法读取协议条款模板“%s”：%v", *clausesFile, errText(err))}
+		}
+		clauses = string(data)
+	}
+	printer, err := pdf.New(templates.Font, clauses)
+	if err != nil {
+		return err
+	}
 	s, err := store.Open(ctx, *db)
 	if err != nil {
 		return err
@@ -58,7 +74,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return &usageError{fmt.Sprintf("无法监听 %s：%v", *addr, err)}
 	}
 	srv := apphttp.NewServer(apphttp.Config{Store: s, BaseURL: *baseURL, Logger: logger, TrustProxy: *trustProxy,
-		SignRate: *signRate, PublicRate: *publicRate, LoginRate: *loginRate})
+		SignRate: *signRate, PublicRate: *publicRate, LoginRate: *loginRate, Printer: printer})
 	logger.Info("renovote serving", "addr", ln.Addr().String(), "database", s.Dialect(), "base_url", *baseURL)
 	fmt.Fprintf(stdout, "renovote 已启动：%s（数据库：%s）\n", *baseURL, s.Dialect())
 	err = srv.Serve(ctx, ln)

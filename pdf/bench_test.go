@@ -1,0 +1,84 @@
+package pdf
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/renovote/renovote/engine"
+)
+
+// BenchmarkAgreement renders one signed demo agreement (CJK font,
+// signature, QR code). Target: ≤ 15 ms, ≤ 60 KB per page.
+func BenchmarkAgreement(b *testing.B) {
+	r := renderer(b)
+	a := demoAgreement(b, "501", true)
+	var size, pages int
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := r.Agreement(&buf, a); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+		pages = bytes.Count(buf.Bytes(), []byte("/Type /Page\n"))
+	}
+	b.ReportMetric(float64(size)/1024, "KB")
+	b.ReportMetric(float64(size)/1024/float64(max(pages, 1)), "KB/page")
+}
+
+// BenchmarkBooklet200 renders the booklet of a 200-household building.
+// Target: ≤ 2 s.
+func BenchmarkBooklet200(b *testing.B) {
+	r := renderer(b)
+	bk := bigBooklet(b, 200)
+	var size int
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := r.Booklet(&buf, bk); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(size)/1024, "KB")
+}
+
+// bigBooklet makes an n-household building from the demo's scenario, half
+// of them signed.
+func bigBooklet(t testing.TB, n int) *Booklet {
+	a0 := demoAgreement(t, "301", true)
+	p := &engine.Project{ID: 9, Name: "幸福里小区（大楼）", Address: "幸福路88号", Floors: 6}
+	for i := 0; i < n; i++ {
+		p.Households = append(p.Households, engine.Household{ID: int64(1000 + i), Room: fmt.Sprintf("%d%02d", i%6+1, i/6+1),
+			Floor: i%6 + 1, Area: engine.Area(6000 + i*7), OwnerName: fmt.Sprintf("业主%d", i), Phone: "13800138000"})
+	}
+	in, res, err := engine.ComputeScenario(p, scenarioInput(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bk := &Booklet{Rule: mustRule(), Printed: time.Date(2026, 12, 5, 1, 0, 0, 0, time.UTC), Audit: &engine.AuditCheck{OK: true, Events: 3 * n}}
+	var th []engine.TallyHousehold
+	for i, h := range p.Households {
+		a := &Agreement{Project: p, Household: h, Scenario: a0.Scenario, Input: in, Result: res, RuleText: a0.RuleText, Deadline: a0.Deadline}
+		vote := ""
+		if i%2 == 0 {
+			a.Decision = &engine.Decision{HouseholdID: h.ID, Vote: engine.VoteAgree, SignerName: h.OwnerName, SignaturePNG: a0.Decision.SignaturePNG,
+				Method: engine.MethodOnline, Code: fmt.Sprintf("ABCDE-%05d", i), CreatedAt: a0.Decision.CreatedAt}
+			a.VerifyURL = "https://renovote.example/verify/" + a.Decision.Code
+			bk.Decisions = append(bk.Decisions, a.Decision)
+			vote = engine.VoteAgree
+		}
+		bk.Agreements = append(bk.Agreements, a)
+		th = append(th, engine.TallyHousehold{ID: h.Room, Area: h.Area, Vote: vote})
+	}
+	bk.Tally, err = engine.Tally(&engine.TallyInput{Rule: bk.Rule, Households: th})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bk
+}
+
+func mustRule() engine.Rule {
+	r, _ := engine.CivilCodeRule(engine.RuleCivilCodeMajor)
+	return r
+}

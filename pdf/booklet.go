@@ -1,0 +1,214 @@
+package pdf
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/renovote/renovote/engine"
+)
+
+// Booklet is the meeting booklet: a cover with the plan and the tally, one
+// agreement per household in room order, and the audit page.
+type Booklet struct {
+	Agreements []*Agreement // one per household; sorted by room here
+	Tally      *engine.TallyResult
+	Rule       engine.Rule
+	Audit      *engine.AuditCheck
+	Decisions  []*engine.Decision // latest per household
+	Printed    time.Time
+}
+
+// Notice is the 公示 for the bulletin board: no names, no phones.
+type Notice struct {
+	Project    *engine.Project
+	Scenario   *engine.Scenario
+	Input      *engine.CalcInput
+	Result     *engine.CalcResult
+	Tally      *engine.TallyResult
+	Rule       engine.Rule
+	RuleText   string
+	Published  time.Time
+	Deadline   time.Time
+	SummaryURL string // the project's public summary, as a QR code
+	Office     string // where to object
+}
+
+// Booklet writes the meeting booklet.
+func (r *Renderer) Booklet(w io.Writer, b *Booklet) error {
+	if len(b.Agreements) == 0 {
+		return engine.Errorf(engine.ECodeInvalid, "项目没有住户，无法生成会议材料")
+	}
+	sort.SliceStable(b.Agreements, func(i, j int) bool { return roomLess(b.Agreements[i].Household.Room, b.Agreements[j].Household.Room) })
+	first := b.Agreements[0]
+	d := r.newDoc(first.Project.Name+" 业主大会会议材料", b.Printed)
+	d.foot = "方案指纹 " + short(first.Scenario.SHA256)
+	d.f.AddPage()
+	d.title(first.Project.Name + " 加装电梯 业主大会会议材料")
+	d.kv([][2]string{
+		{"项目", first.Project.Name + "（" + first.Project.Address + "）"},
+		{"方案", first.Scenario.Name},
+		{"方案指纹", "SHA-256 " + first.Scenario.SHA256},
+		{"表决规则", first.RuleText},
+		{"表决截止", beijingTime(first.Deadline) + "（北京时间）"},
+		{"打印时间", beijingTime(b.Printed) + "（北京时间）"},
+	}, 24)
+	d.summary(first.Input, first.Result)
+	d.floorTable(first.Result)
+	d.tally(b.Tally, b.Rule, first.Project)
+	for _, a := range b.Agreements {
+		if err := d.agreement(a); err != nil {
+			return err
+		}
+	}
+	d.auditPage(b)
+	return d.output(w)
+}
+
+// roomLess orders rooms as people do: 101 < 102 < 201 < 1001.
+func roomLess(a, b string) bool {
+	na, ea := strconv.Atoi(a)
+	nb, eb := strconv.Atoi(b)
+	if ea == nil && eb == nil {
+		return na < nb
+	}
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
+}
+
+func (d *doc) summary(in *engine.CalcInput, res *engine.CalcResult) {
+	d.heading("方案概要")
+	d.table([]string{"项目", "金额（元）", "大写"}, []float64{62, 34, bodyW - 96}, "LRL", [][]string{
+		{"总造价", res.TotalCost.Grouped(), engine.Words(res.TotalCost)},
+		{"财政补贴", res.TotalSubsidy.Grouped(), engine.Words(res.TotalSubsidy)},
+		{"低楼层补偿", res.TotalCompensation.Grouped(), engine.Words(res.TotalCompensation)},
+		{"分摊总额", res.Pool.Grouped(), engine.Words(res.Pool)},
+		{"困难户减免", res.ReliefTotal.Grouped(), engine.Words(res.ReliefTotal)},
+		{"各户应出资合计", res.TotalDue.Grouped(), engine.Words(res.TotalDue)},
+	})
+	d.para("分摊规则：" + allocationText(in.Allocation))
+}
+
+func (d *doc) floorTable(res *engine.CalcResult) {
+	d.heading("各楼层出资")
+	perHousehold := map[int][]engine.Fen{}
+	for _, h := range res.Households {
+		perHousehold[h.Floor] = append(perHousehold[h.Floor], h.Due)
+	}
+	var rows [][]string
+	for _, f := range res.FloorTotals {
+		dues := perHousehold[f.Floor]
+		lo, hi := dues[0], dues[0]
+		for _, x := range dues {
+			lo, hi = min(lo, x), max(hi, x)
+		}
+		each := lo.Grouped()
+		if hi != lo {
+			each += " – " + hi.Grouped()
+		}
+		rows = append(rows, []string{strconv.Itoa(f.Floor), strconv.Itoa(f.Households), each, f.Due.Grouped()})
+	}
+	d.table([]string{"楼层", "户数", "每户应出资（元）", "合计（元）"}, []float64{20, 20, 70, bodyW - 110}, "CCRR", rows)
+}
+
+// tally prints the count against each threshold of the rule.
+func (d *doc) tally(t *engine.TallyResult, rule engine.Rule, p *engine.Project) {
+	d.heading("表决情况")
+	met := func(ok bool) string {
+		if ok {
+			return "达到"
+		}
+		return "未达到"
+	}
+	pct := func(a, b int64) string {
+		if b == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%.2f%%", float64(a)*100/float64(b)) // display only; the decision is exact
+	}
+	part, appr := t.Participation, t.Approval
+	cmp := "≥"
+	if rule.ApprovalStrict {
+		cmp = ">"
+	}
+	d.table([]string{"指标", "实际", "占比", "门槛", "结果"}, []float64{46, 40, 26, 38, bodyW - 150}, "LRRCC", [][]string{
+		{"参与表决的专有面积", part.Area.String() + " ㎡", pct(int64(part.Area), int64(t.Total.Area)), "≥ " + engine.FractionText(rule.ParticipationArea) + " 总面积", met(part.AreaMet)},
+		{"参与表决的业主人数", strconv.Itoa(part.Owners) + " 人", pct(int64(part.Owners), int64(t.Total.Owners)), "≥ " + engine.FractionText(rule.ParticipationOwners) + " 总人数", met(part.OwnersMet)},
+		{"同意的专有面积", appr.Area.String() + " ㎡", pct(int64(appr.Area), int64(part.Area)), cmp + " " + engine.FractionText(rule.ApprovalArea) + " 参与面积", met(appr.AreaMet)},
+		{"同意的业主人数", strconv.Itoa(appr.Owners) + " 人", pct(int64(appr.Owners), int64(part.Owners)), cmp + " " + engine.FractionText(rule.ApprovalOwners) + " 参与人数", met(appr.OwnersMet)},
+	})
+	d.para(fmt.Sprintf("总专有面积 %s ㎡，业主 %d 人（一人多套按一人计）。", t.Total.Area, t.Total.Owners))
+	switch {
+	case t.Passed:
+		d.para("结论：表决已通过。")
+	case t.Needed == nil:
+		d.para("结论：尚未通过；即使其余未表决业主全部同意也无法达到门槛。")
+	case *t.Needed == 0:
+		d.para("结论：面积和人数门槛已达到，但仍有必须同意的住户未同意。")
+	default:
+		d.para(fmt.Sprintf("结论：尚未通过；还需 %d 户未表决业主同意（按面积从大到小计）。", *t.Needed))
+	}
+	if len(t.MustConsentMissing) > 0 {
+		d.para("必须本人同意而尚未同意的住户（施工占用其专有部分）：" + strings.Join(t.MustConsentMissing, "、"))
+	}
+}
+
+func (d *doc) auditPage(b *Booklet) {
+	d.f.AddPage()
+	d.foot = "方案指纹 " + short(b.Agreements[0].Scenario.SHA256)
+	d.heading("审计与核验")
+	if b.Audit != nil && b.Audit.OK {
+		d.para(fmt.Sprintf("审计日志校验通过：共 %d 条事件，哈希链完整，每条表决记录与日志一致。", b.Audit.Events))
+	} else if b.Audit != nil {
+		d.para(fmt.Sprintf("审计日志校验未通过（共 %d 条事件）：%s", b.Audit.Events, b.Audit.Reason))
+		if e := b.Audit.BrokenAt; e != nil {
+			d.para(fmt.Sprintf("第一条出问题的事件：第 %d 条（%s，%s），哈希 %s", e.Seq, e.Kind, beijingTime(e.At), e.Hash))
+		}
+	}
+	counts := map[string]int{}
+	for _, dec := range b.Decisions {
+		counts[dec.Method+"/"+dec.Vote]++
+	}
+	var rows [][]string
+	for _, m := range []struct{ key, name string }{{engine.MethodOnline, "手机签署"}, {engine.MethodPaper, "纸质签署"}} {
+		rows = append(rows, []string{m.name,
+			strconv.Itoa(counts[m.key+"/agree"]), strconv.Itoa(counts[m.key+"/disagree"]), strconv.Itoa(counts[m.key+"/abstain"])})
+	}
+	d.table([]string{"方式", "同意", "不同意", "弃权"}, []float64{50, 30, 30, 30}, "LRRR", rows)
+	d.para(fmt.Sprintf("共 %d 户住户，已表决 %d 户。每份协议上的核验码可在线核验。", len(b.Agreements), len(b.Decisions)))
+}
+
+// Notice writes the one-page 公示 for the bulletin board.
+func (r *Renderer) Notice(w io.Writer, n *Notice) error {
+	d := r.newDoc(n.Project.Name+" 加装电梯方案公示", n.Published)
+	d.foot = "方案指纹 " + short(n.Scenario.SHA256)
+	d.f.AddPage()
+	d.title(n.Project.Name + " 加装电梯出资方案公示")
+	d.para(fmt.Sprintf("根据《中华人民共和国民法典》第二百七十八条，现将本单元加装电梯出资分摊方案“%s”公示如下。公示期自 %s 起至 %s（北京时间）止。",
+		n.Scenario.Name, beijingTime(n.Published), beijingTime(n.Deadline)))
+	res := n.Result
+	d.heading("一、费用与分摊")
+	d.para(fmt.Sprintf("总造价 %s（%s）；财政补贴 %s；低楼层补偿 %s；由各出资户分摊 %s（%s）。",
+		money(res.TotalCost), engine.Words(res.TotalCost), money(res.TotalSubsidy), money(res.TotalCompensation), money(res.Pool), engine.Words(res.Pool)))
+	d.para("分摊规则：" + allocationText(n.Input.Allocation))
+	d.floorTable(res)
+	d.heading("二、表决进展")
+	t := n.Tally
+	d.para(fmt.Sprintf("截至打印时：参与表决 %d 人（共 %d 人），专有面积 %s ㎡（共 %s ㎡）；同意 %d 人，专有面积 %s ㎡。",
+		t.Participation.Owners, t.Total.Owners, t.Participation.Area, t.Total.Area, t.Approval.Owners, t.Approval.Area))
+	d.para("通过条件：" + n.RuleText + "。")
+	d.heading("三、异议")
+	d.para(fmt.Sprintf("对方案有异议的，请于 %s 前向%s书面提出，或扫描右下二维码查看方案详情。本公示不含任何个人信息。", beijingTime(n.Deadline), n.Office))
+	d.ensure(40)
+	y := d.f.GetY() + 2
+	d.qr(n.SummaryURL, pageW-margin-32, y, 32)
+	d.f.SetXY(margin, y)
+	d.text(margin, bodyW-40, "方案指纹（SHA-256）："+n.Scenario.SHA256, 9, 5, "L")
+	d.text(margin, bodyW-40, "方案详情："+n.SummaryURL, 9, 5, "L")
+	return d.output(w)
+}

@@ -1,0 +1,277 @@
+// Package pdf prints renovote's paper: the per-household agreement, the
+// meeting booklet and the 公示 notice, in Chinese, over fpdf with one
+// embedded CJK font. Lines are broken by our own rules (fpdf's MultiCell
+// drops CJK characters at automatic breaks).
+package pdf
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"text/template"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/renovote/renovote/engine"
+)
+
+const (
+	fontFamily = "wqy"
+	pageW      = 210.0
+	margin     = 18.0
+	bodyW      = pageW - 2*margin
+	lineH      = 5.6 // at 10.5 pt
+)
+
+// Renderer keeps the font bytes (parsed per document by fpdf) and the
+// clause template.
+type Renderer struct {
+	font    []byte
+	clauses *template.Template
+	covers  map[rune]bool
+}
+
+// New checks that the font parses and prints digits and hanzi, and that
+// the clause template parses. fpdf reports font errors on stdout and not
+// in Err, so the check renders a probe document and measures text.
+func New(font []byte, clauses string) (*Renderer, error) {
+	t, err := template.New("clauses").Parse(clauses)
+	if err != nil {
+		return nil, fmt.Errorf("协议条款模板有误：%w", err)
+	}
+	covers, err := coverage(font)
+	if err != nil {
+		return nil, fmt.Errorf("PDF 字体无法读取：%w", err)
+	}
+	r := &Renderer{font: font, clauses: t, covers: covers}
+	d := r.newDoc("probe", time.Unix(0, 0).UTC())
+	d.f.AddPage()
+	if d.f.Err() || d.f.GetStringWidth("0123456789") <= 0 || d.f.GetStringWidth("人民币壹贰叁") <= 0 {
+		return nil, fmt.Errorf("PDF 字体无法使用：%v", d.f.Error())
+	}
+	if err := d.f.Output(io.Discard); err != nil {
+		return nil, fmt.Errorf("PDF 字体无法使用：%w", err)
+	}
+	return r, nil
+}
+
+// doc is one PDF being written.
+type doc struct {
+	f     *fpdf.Fpdf
+	r     *Renderer
+	seq   int    // image names
+	foot  string // extra footer text
+	qrErr error
+}
+
+// newDoc starts an A4 document whose dates are fixed to created, so the
+// same record always prints the same bytes.
+func (r *Renderer) newDoc(title string, created time.Time) *doc {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetCreationDate(created)
+	f.SetModificationDate(created)
+	f.SetCatalogSort(true)
+	f.SetCompression(true)
+	f.SetTitle(title, true)
+	f.SetCreator("renovote", true)
+	f.SetProducer("renovote", true)
+	f.SetMargins(margin, margin, margin)
+	f.SetAutoPageBreak(true, 20)
+	f.AddUTF8FontFromBytes(fontFamily, "", r.font)
+	f.SetFont(fontFamily, "", 10.5)
+	f.AliasNbPages("{nb}")
+	d := &doc{f: f, r: r}
+	f.SetFooterFunc(func() {
+		f.SetY(-14)
+		f.SetFont(fontFamily, "", 8.5)
+		f.SetTextColor(90, 90, 90)
+		f.CellFormat(bodyW/2, 5, d.foot, "", 0, "L", false, 0, "")
+		f.CellFormat(bodyW/2, 5, fmt.Sprintf("第 %d 页 共 {nb} 页", f.PageNo()), "", 0, "R", false, 0, "")
+		f.SetTextColor(0, 0, 0)
+		f.SetFont(fontFamily, "", 10.5)
+	})
+	return d
+}
+
+// output writes the document; fpdf panics on some inputs (a rune above
+// U+FFFF), so rendering is recovered into an error.
+func (d *doc) output(w io.Writer) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("生成 PDF 失败：%v", p)
+		}
+	}()
+	if d.qrErr != nil {
+		return d.qrErr
+	}
+	var buf bytes.Buffer
+	if err := d.f.Output(&buf); err != nil {
+		return fmt.Errorf("生成 PDF 失败：%w", err)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+func (d *doc) measure(size float64) func(string) float64 {
+	return func(s string) float64 {
+		d.f.SetFontSize(size)
+		return d.f.GetStringWidth(s)
+	}
+}
+
+// text prints a paragraph in width w at x, breaking lines our way.
+func (d *doc) text(x, w float64, s string, size, lh float64, align string) {
+	d.f.SetFontSize(size)
+	for _, line := range wrap(s, w, d.measure(size)) {
+		d.f.SetX(x)
+		d.f.CellFormat(w, lh, strings.TrimRight(line, " "), "", 1, align, false, 0, "")
+	}
+}
+
+func (d *doc) para(s string) { d.text(margin, bodyW, s, 10.5, lineH, "L") }
+
+func (d *doc) title(s string) {
+	d.f.Ln(2)
+	d.text(margin, bodyW, s, 17, 9, "C")
+	d.f.Ln(2)
+}
+
+func (d *doc) heading(s string) {
+	d.ensure(18)
+	d.f.Ln(2.5)
+	d.f.SetFillColor(236, 240, 246)
+	d.f.SetFontSize(12)
+	d.f.CellFormat(bodyW, 7.5, s, "", 1, "L", true, 0, "")
+	d.f.SetFontSize(10.5)
+	d.f.Ln(1.5)
+}
+
+// ensure starts a new page unless h mm are left.
+func (d *doc) ensure(h float64) {
+	_, pageH := d.f.GetPageSize()
+	if d.f.GetY()+h > pageH-22 {
+		d.f.AddPage()
+	}
+}
+
+// table prints rows under headers; cells wrap, rows never split across
+// pages, and the header repeats on each page. aligns holds L, C or R.
+func (d *doc) table(headers []string, widths []float64, aligns string, rows [][]string) {
+	const size, lh = 9.5, 5.0
+	m := d.measure(size)
+	cellLines := func(row []string) ([][]string, float64) {
+		out := make([][]string, len(row))
+		n := 1
+		for i, c := range row {
+			out[i] = wrap(c, widths[i]-2, m)
+			n = max(n, len(out[i]))
+		}
+		return out, float64(n)*lh + 1.6
+	}
+	drawRow := func(row []string, fill bool) {
+		lines, h := cellLines(row)
+		d.ensure(h)
+		y := d.f.GetY()
+		x := margin
+		if fill {
+			d.f.SetFillColor(245, 245, 245)
+		}
+		for i, cl := range lines {
+			style := "D"
+			if fill {
+				style = "FD"
+			}
+			d.f.Rect(x, y, widths[i], h, style)
+			for k, line := range cl {
+				d.f.SetXY(x+1, y+0.8+float64(k)*lh)
+				d.f.CellFormat(widths[i]-2, lh, strings.TrimRight(line, " "), "", 0, string(aligns[i]), false, 0, "")
+			}
+			x += widths[i]
+		}
+		d.f.SetXY(margin, y+h)
+	}
+	d.f.SetFontSize(size)
+	d.f.SetDrawColor(160, 160, 160)
+	d.f.SetLineWidth(0.2)
+	_, hh := cellLines(headers)
+	d.ensure(hh + 12)
+	drawRow(headers, true)
+	page := d.f.PageNo()
+	for _, row := range rows {
+		d.f.SetFontSize(size)
+		_, h := cellLines(row)
+		d.ensure(h)
+		if d.f.PageNo() != page {
+			drawRow(headers, true)
+			page = d.f.PageNo()
+		}
+		drawRow(row, false)
+	}
+	d.f.SetFontSize(10.5)
+	d.f.Ln(1.5)
+}
+
+// kv prints label/value pairs, values wrapping.
+func (d *doc) kv(pairs [][2]string, labelW float64) {
+	for _, p := range pairs {
+		m := d.measure(10.5)
+		lines := wrap(p[1], bodyW-labelW, m)
+		d.ensure(float64(len(lines)) * lineH)
+		y := d.f.GetY()
+		d.f.SetTextColor(80, 80, 80)
+		d.f.SetXY(margin, y)
+		d.f.CellFormat(labelW, lineH, p[0], "", 0, "L", false, 0, "")
+		d.f.SetTextColor(0, 0, 0)
+		for i, line := range lines {
+			d.f.SetXY(margin+labelW, y+float64(i)*lineH)
+			d.f.CellFormat(bodyW-labelW, lineH, strings.TrimRight(line, " "), "", 0, "L", false, 0, "")
+		}
+		d.f.SetXY(margin, y+float64(len(lines))*lineH)
+	}
+}
+
+// qr draws a QR code of content as vector squares (crisp, small).
+func (d *doc) qr(content string, x, y, size float64) {
+	q, err := qrcode.New(content, qrcode.Medium)
+	if err != nil {
+		d.qrErr = fmt.Errorf("二维码生成失败：%w", err)
+		return
+	}
+	q.DisableBorder = true
+	bm := q.Bitmap()
+	cell := size / float64(len(bm))
+	d.f.SetFillColor(0, 0, 0)
+	for r, row := range bm {
+		for c := 0; c < len(row); {
+			if !row[c] {
+				c++
+				continue
+			}
+			start := c
+			for c < len(row) && row[c] {
+				c++
+			}
+			d.f.Rect(x+float64(start)*cell, y+float64(r)*cell, float64(c-start)*cell+0.01, cell+0.01, "F")
+		}
+	}
+}
+
+// image places a PNG (a signature) at x, y with width w.
+func (d *doc) image(png []byte, x, y, w, h float64) {
+	d.seq++
+	name := fmt.Sprintf("img%d", d.seq)
+	opt := fpdf.ImageOptions{ImageType: "PNG", ReadDpi: false}
+	d.f.RegisterImageOptionsReader(name, opt, bytes.NewReader(png))
+	d.f.ImageOptions(name, x, y, w, h, false, opt, 0, "")
+}
+
+// money is "12,345.67 元".
+func money(f engine.Fen) string { return f.Grouped() + " 元" }
+
+// beijing is 北京时间.
+var beijing = time.FixedZone("北京时间", 8*3600)
+
+func beijingTime(t time.Time) string { return t.In(beijing).Format("2006年1月2日 15:04") }

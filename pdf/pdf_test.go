@@ -1,0 +1,285 @@
+package pdf
+
+import (
+	"bytes"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"image"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/renovote/renovote/engine"
+	"github.com/renovote/renovote/store/storetest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in fixtures/golden")
+
+// poppler finds pdftotext/pdftoppm/pdffonts, or skips (fails when
+// RENOVOTE_TEST_REQUIRE names poppler).
+func poppler(t *testing.T) {
+	t.Helper()
+	for _, tool := range []string{"pdftotext", "pdftoppm", "pdffonts"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			storetest.Unavailable(t, "poppler", tool+" not found (apt-get install poppler-utils)")
+		}
+	}
+}
+
+func writePDF(t *testing.T, name string, render func(*bytes.Buffer) error) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := render(&buf); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func run(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	}
+	return string(out)
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("..", "fixtures", "golden", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test ./pdf -update creates it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file (review, then go test ./pdf -update)\n--- got\n%s", name, got)
+	}
+}
+
+func TestAgreementText(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	signed := demoAgreement(t, "501", true)
+	path := writePDF(t, "a.pdf", func(b *bytes.Buffer) error { return r.Agreement(b, signed) })
+	text := run(t, "pdftotext", "-layout", path, "-")
+	for _, want := range []string{
+		"《幸福里小区3号楼2单元加装电梯出资分摊协议书》", "周淑兰", "138****0008", "600,000.00", "人民币陆拾万元整",
+		"20,648.27", "人民币贰万零陆佰肆拾捌元贰角柒分", "6,194.48", "2027-02-01", "688.28", "7KQ2M-9XD4H",
+		"b9cbd83d37daeed28f908b78d4160cd94108596efadfa67d1c37b653c213ae64", "第1页共3页", "第3页共3页", "四分之三", "■同意",
+	} {
+		if !strings.Contains(strings.ReplaceAll(text, " ", ""), strings.ReplaceAll(want, " ", "")) {
+			t.Errorf("the agreement lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "13800130008") {
+		t.Error("the full phone number is printed")
+	}
+	golden(t, "agreement-501.txt", text)
+	blank := demoAgreement(t, "101", false)
+	path = writePDF(t, "b.pdf", func(b *bytes.Buffer) error { return r.Agreement(b, blank) })
+	text = run(t, "pdftotext", "-layout", path, "-")
+	for _, want := range []string{"签名人：________________", "□同意", "尚未签署"} {
+		if !strings.Contains(strings.ReplaceAll(text, " ", ""), want) {
+			t.Errorf("the unsigned agreement lacks %q", want)
+		}
+	}
+	golden(t, "agreement-101-unsigned.txt", text)
+	fonts := run(t, "pdffonts", path)
+	if !strings.Contains(fonts, "CID TrueType") || !strings.Contains(fonts, "yes yes") && !strings.Contains(fonts, " yes ") {
+		t.Errorf("the font is not embedded:\n%s", fonts)
+	}
+}
+
+func TestSameRecordSameBytes(t *testing.T) {
+	r := renderer(t)
+	var a, b bytes.Buffer
+	if err := r.Agreement(&a, demoAgreement(t, "501", true)); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Agreement(&b, demoAgreement(t, "501", true)); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Fatal("the same agreement printed twice differs")
+	}
+}
+
+// TestGlyphsRender renders page 1 and checks that the boxes poppler gives
+// for a number and for Chinese words hold ink: a missing glyph is blank,
+// and pdftotext would still read it.
+func TestGlyphsRender(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	path := writePDF(t, "a.pdf", func(b *bytes.Buffer) error { return r.Agreement(b, demoAgreement(t, "501", true)) })
+	dir := filepath.Dir(path)
+	run(t, "pdftotext", "-f", "1", "-l", "1", "-bbox", path, filepath.Join(dir, "bbox.html"))
+	run(t, "pdftoppm", "-f", "1", "-l", "1", "-r", "100", "-gray", "-singlefile", path, filepath.Join(dir, "page"))
+	img := readPGM(t, filepath.Join(dir, "page.pgm"))
+	words := readBBoxes(t, filepath.Join(dir, "bbox.html"))
+	checked := 0
+	for _, w := range words {
+		if w.Text != "600,000.00" && w.Text != "人民币陆拾万元整" && w.Text != "周淑兰（电话" && w.Text != "幸福路88号" {
+			continue
+		}
+		ink := 0
+		x0, y0, x1, y1 := int(w.XMin*100/72), int(w.YMin*100/72), int(w.XMax*100/72), int(w.YMax*100/72)
+		for y := y0; y <= y1; y++ {
+			for x := x0; x <= x1; x++ {
+				if img.GrayAt(x, y).Y < 128 {
+					ink++
+				}
+			}
+		}
+		if ink < 20 {
+			t.Errorf("%q renders blank (%d dark pixels in its box)", w.Text, ink)
+		}
+		checked++
+	}
+	if checked < 4 {
+		t.Fatalf("found only %d of the 4 words to check in %v", checked, len(words))
+	}
+}
+
+type bboxWord struct {
+	XMin float64 `xml:"xMin,attr"`
+	YMin float64 `xml:"yMin,attr"`
+	XMax float64 `xml:"xMax,attr"`
+	YMax float64 `xml:"yMax,attr"`
+	Text string  `xml:",chardata"`
+}
+
+func readBBoxes(t *testing.T, path string) []bboxWord {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var words []bboxWord
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = false
+	dec.AutoClose = xml.HTMLAutoClose
+	dec.Entity = xml.HTMLEntity
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "word" {
+			var w bboxWord
+			if err := dec.DecodeElement(&w, &se); err == nil {
+				words = append(words, w)
+			}
+		}
+	}
+	return words
+}
+
+// readPGM reads the binary greyscale image pdftoppm -gray writes.
+func readPGM(t *testing.T, path string) *image.Gray {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w, h, maxv int
+	var magic string
+	n, err := fmt.Sscan(string(data), &magic, &w, &h, &maxv)
+	if err != nil || n != 4 || magic != "P5" {
+		t.Fatalf("not a PGM: %v", err)
+	}
+	fields := 0
+	i := 0
+	for ; i < len(data) && fields < 4; i++ { // skip the header's four fields
+		if data[i] == ' ' || data[i] == '\n' || data[i] == '\t' || data[i] == '\r' {
+			if i > 0 && !(data[i-1] == ' ' || data[i-1] == '\n' || data[i-1] == '\t' || data[i-1] == '\r') {
+				fields++
+			}
+		}
+	}
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	copy(img.Pix, data[i:])
+	return img
+}
+
+func TestBookletAndNoticeText(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	bk := bigBooklet(t, 12)
+	path := writePDF(t, "booklet.pdf", func(b *bytes.Buffer) error { return r.Booklet(b, bk) })
+	text := run(t, "pdftotext", "-layout", path, "-")
+	for _, want := range []string{"业主大会会议材料", "各楼层出资", "表决情况", "参与表决的专有面积", "未达到", "达到", "审计日志校验通过",
+		"手机签署", "ABCDE-00000", "《幸福里小区（大楼）加装电梯出资分摊协议书》"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the booklet lacks %q", want)
+		}
+	}
+	if strings.Index(text, "房号 101") > strings.Index(text, "房号 201") {
+		t.Error("agreements are not in room order")
+	}
+	golden(t, "booklet-12.txt", text)
+
+	p, sc, in, res := demo(t)
+	n := &Notice{Project: p, Scenario: sc, Input: in, Result: res, Tally: bk.Tally, Rule: bk.Rule, RuleText: bk.Rule.Describe(),
+		Published: *sc.PublishedAt, Deadline: bk.Agreements[0].Deadline, SummaryURL: "https://renovote.example/p/7", Office: "幸福里社区居委会"}
+	path = writePDF(t, "notice.pdf", func(b *bytes.Buffer) error { return r.Notice(b, n) })
+	if pages := strings.Join(strings.Fields(run(t, "pdfinfo", path)), " "); !strings.Contains(pages, "Pages: 1 ") {
+		t.Errorf("the notice should be one page:\n%s", pages)
+	}
+	text = run(t, "pdftotext", "-layout", path, "-")
+	for _, want := range []string{"公示", "人民币陆拾万元整", "118,507.07", "幸福里社区居委会", "异议", "https://renovote.example/p/7"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the notice lacks %q", want)
+		}
+	}
+	for _, h := range p.Households {
+		if strings.Contains(text, h.OwnerName) {
+			t.Errorf("the notice names %s", h.OwnerName)
+		}
+	}
+	golden(t, "notice.txt", text)
+}
+
+func TestBooklet500(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders 500 agreements")
+	}
+	var buf bytes.Buffer
+	if err := renderer(t).Booklet(&buf, bigBooklet(t, 500)); err != nil {
+		t.Fatal(err)
+	}
+	if pages := bytes.Count(buf.Bytes(), []byte("/Type /Page\n")); pages < 1000 {
+		t.Fatalf("%d pages for 500 households", pages)
+	}
+}
+
+func TestUnprintableNeverPanics(t *testing.T) {
+	r := renderer(t)
+	a := demoAgreement(t, "501", true)
+	a.Household.OwnerName = "𠮷野" // above U+FFFF: fpdf would panic
+	a.Decision.SignerName = "𠮷"
+	var buf bytes.Buffer
+	err := r.Agreement(&buf, a)
+	if err == nil {
+		t.Skip("this fpdf renders runes above U+FFFF")
+	}
+	if !strings.Contains(err.Error(), "PDF") {
+		t.Errorf("err = %v", err)
+	}
+	if got := r.Unprintable("张𠮷가三"); got != "𠮷" {
+		t.Errorf("Unprintable = %q, want the first rune the font lacks", got)
+	}
+	if got := r.Unprintable("张三 ￥¥１２３（）《》"); got != "" {
+		t.Errorf("Unprintable(%q) = %q", "张三 ￥¥１２３（）《》", got)
+	}
+	_ = engine.Words
+}
