@@ -41,7 +41,7 @@ func AgreementTitle(p *engine.Project) string {
 
 // Agreement writes one household's agreement.
 func (r *Renderer) Agreement(w io.Writer, a *Agreement) error {
-	d := r.newDoc(AgreementTitle(a.Project), createdAt(a))
+	d := r.newDoc(AgreementTitle(a.Project), createdAt(a), a.texts()...)
 	if err := d.agreement(a); err != nil {
 		return err
 	}
@@ -252,4 +252,20 @@ func short(hash string) string {
 		return hash[:12]
 	}
 	return hash
+}
+
+// texts are the strings of data an agreement prints.
+func (a *Agreement) texts() []string {
+	out := []string{a.Project.Name, a.Project.Address, a.Scenario.Name, a.Household.Room, a.Household.OwnerName,
+		a.RuleText, a.VerifyURL, allocationText(a.Input.Allocation)}
+	for _, c := range a.Input.Costs {
+		out = append(out, c.Name)
+	}
+	for _, s := range a.Result.Subsidies {
+		out = append(out, s.Name)
+	}
+	if d := a.Decision; d != nil {
+		out = append(out, d.SignerName, d.Witness, d.Code)
+	}
+	return out
 }

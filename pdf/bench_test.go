@@ -14,8 +14,12 @@ import (
 func BenchmarkAgreement(b *testing.B) {
 	r := renderer(b)
 	a := demoAgreement(b, "501", true)
-	var size, pages int
+	names := []rune("赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜")
+	var size, pages, i int
 	for b.Loop() {
+		// a new signer each time: no cut font is reused from the cache
+		i++
+		a.Decision.SignerName = string(names[i%len(names)]) + string(names[(i/len(names))%len(names)]) + "芳"
 		var buf bytes.Buffer
 		if err := r.Agreement(&buf, a); err != nil {
 			b.Fatal(err)

@@ -44,7 +44,18 @@ func (r *Renderer) Booklet(w io.Writer, b *Booklet) error {
 	}
 	sort.SliceStable(b.Agreements, func(i, j int) bool { return roomLess(b.Agreements[i].Household.Room, b.Agreements[j].Household.Room) })
 	first := b.Agreements[0]
-	d := r.newDoc(first.Project.Name+" 业主大会会议材料", b.Printed)
+	var texts []string
+	for _, a := range b.Agreements {
+		texts = append(texts, a.texts()...)
+	}
+	texts = append(texts, b.Tally.MustConsentMissing...)
+	if b.Audit != nil {
+		texts = append(texts, b.Audit.Reason)
+		if e := b.Audit.BrokenAt; e != nil {
+			texts = append(texts, e.Kind, e.Hash)
+		}
+	}
+	d := r.newDoc(first.Project.Name+" 业主大会会议材料", b.Printed, texts...)
 	d.foot = "方案指纹 " + short(first.Scenario.SHA256)
 	d.f.AddPage()
 	d.title(first.Project.Name + " 加装电梯 业主大会会议材料")
@@ -185,7 +196,8 @@ func (d *doc) auditPage(b *Booklet) {
 
 // Notice writes the one-page 公示 for the bulletin board.
 func (r *Renderer) Notice(w io.Writer, n *Notice) error {
-	d := r.newDoc(n.Project.Name+" 加装电梯方案公示", n.Published)
+	texts := []string{n.Project.Name, n.Project.Address, n.Scenario.Name, n.RuleText, n.SummaryURL, n.Office, allocationText(n.Input.Allocation)}
+	d := r.newDoc(n.Project.Name+" 加装电梯方案公示", n.Published, texts...)
 	d.foot = "方案指纹 " + short(n.Scenario.SHA256)
 	d.f.AddPage()
 	d.title(n.Project.Name + " 加装电梯出资方案公示")

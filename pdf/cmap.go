@@ -9,6 +9,19 @@ import (
 // Windows Unicode BMP cmap (format 4), so that names the font cannot print
 // are refused where they are entered, not discovered at printing.
 func coverage(font []byte) (map[rune]bool, error) {
+	glyphs, err := cmapGlyphs(font)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[rune]bool, len(glyphs))
+	for r := range glyphs {
+		out[r] = true
+	}
+	return out, nil
+}
+
+// cmapGlyphs maps each character of the font to its glyph.
+func cmapGlyphs(font []byte) (map[rune]uint16, error) {
 	if len(font) < 12 {
 		return nil, errors.New("font too short")
 	}
@@ -39,13 +52,13 @@ func coverage(font []byte) (map[rune]bool, error) {
 	return nil, errors.New("no Unicode BMP cmap")
 }
 
-func format4(t []byte) (map[rune]bool, error) {
+func format4(t []byte) (map[rune]uint16, error) {
 	segs := int(binary.BigEndian.Uint16(t[6:])) / 2
 	ends := t[14:]
 	starts := t[16+2*segs:]
 	deltas := t[16+4*segs:]
 	rangeOffsets := t[16+6*segs:]
-	out := map[rune]bool{}
+	out := map[rune]uint16{}
 	for s := 0; s < segs; s++ {
 		end, start := binary.BigEndian.Uint16(ends[2*s:]), binary.BigEndian.Uint16(starts[2*s:])
 		delta, ro := binary.BigEndian.Uint16(deltas[2*s:]), binary.BigEndian.Uint16(rangeOffsets[2*s:])
@@ -62,7 +75,7 @@ func format4(t []byte) (map[rune]bool, error) {
 				}
 			}
 			if glyph != 0 {
-				out[rune(c)] = true
+				out[rune(c)] = glyph
 			}
 		}
 	}

@@ -8,7 +8,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -30,8 +32,13 @@ const (
 // clause template.
 type Renderer struct {
 	font    []byte
+	parsed  *ttf
 	clauses *template.Template
 	covers  map[rune]bool
+
+	mu    sync.Mutex
+	fonts map[string][]byte // cut fonts by their characters, for documents printed again
+	order []string
 }
 
 // New checks that the font parses and prints digits and hanzi, and that
@@ -46,8 +53,12 @@ func New(font []byte, clauses string) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("PDF 字体无法读取：%w", err)
 	}
-	r := &Renderer{font: font, clauses: t, covers: covers}
-	d := r.newDoc("probe", time.Unix(0, 0).UTC())
+	parsed, err := parseTTF(font)
+	if err != nil {
+		return nil, fmt.Errorf("PDF 字体无法读取：%w", err)
+	}
+	r := &Renderer{font: font, parsed: parsed, clauses: t, covers: covers, fonts: map[string][]byte{}}
+	d := r.newDoc("probe", time.Unix(0, 0).UTC(), "0123456789人民币壹贰叁")
 	d.f.AddPage()
 	if d.f.Err() || d.f.GetStringWidth("0123456789") <= 0 || d.f.GetStringWidth("人民币壹贰叁") <= 0 {
 		return nil, fmt.Errorf("PDF 字体无法使用：%v", d.f.Error())
@@ -56,6 +67,43 @@ func New(font []byte, clauses string) (*Renderer, error) {
 		return nil, fmt.Errorf("PDF 字体无法使用：%w", err)
 	}
 	return r, nil
+}
+
+// fontFor returns the font cut to the base characters and those of text.
+func (r *Renderer) fontFor(text ...string) []byte {
+	set := map[rune]bool{}
+	for _, s := range append(text, baseText) {
+		for _, c := range s {
+			set[c] = true
+		}
+	}
+	for c := rune(0x20); c < 0x7f; c++ {
+		set[c] = true
+	}
+	runes := make([]rune, 0, len(set))
+	for c := range set {
+		runes = append(runes, c)
+	}
+	slices.Sort(runes)
+	key := string(runes)
+	r.mu.Lock()
+	font, ok := r.fonts[key]
+	r.mu.Unlock()
+	if ok {
+		return font
+	}
+	font = r.parsed.subset(runes)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.fonts[key]; !ok {
+		r.fonts[key] = font
+		r.order = append(r.order, key)
+		if len(r.order) > 64 {
+			delete(r.fonts, r.order[0])
+			r.order = r.order[1:]
+		}
+	}
+	return font
 }
 
 // doc is one PDF being written.
@@ -68,8 +116,10 @@ type doc struct {
 }
 
 // newDoc starts an A4 document whose dates are fixed to created, so the
-// same record always prints the same bytes.
-func (r *Renderer) newDoc(title string, created time.Time) *doc {
+// same record always prints the same bytes. text is every character the
+// document's data brings (names, amounts, clauses); the labels of this
+// package and ASCII are always in its font.
+func (r *Renderer) newDoc(title string, created time.Time, text ...string) *doc {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetCreationDate(created)
 	f.SetModificationDate(created)
@@ -80,7 +130,7 @@ func (r *Renderer) newDoc(title string, created time.Time) *doc {
 	f.SetProducer("renovote", true)
 	f.SetMargins(margin, margin, margin)
 	f.SetAutoPageBreak(true, 20)
-	f.AddUTF8FontFromBytes(fontFamily, "", r.font)
+	f.AddUTF8FontFromBytes(fontFamily, "", r.fontFor(append(text, title)...))
 	f.SetFont(fontFamily, "", 10.5)
 	f.AliasNbPages("{nb}")
 	d := &doc{f: f, r: r}
