@@ -63,6 +63,7 @@ func TestBadRequestsChangeNothing(t *testing.T) {
 			{"sign: signer in Hangul", "POST", "/api/v1/sign/" + token, `{"decision":"abstain","signer_name":"김","idempotency_key":"key-bad-0012"}`, 400, "signer_name"},
 			{"households: hardship as text", "PUT", fmt.Sprintf("/api/v1/projects/%d/households", did), hs(`{"room":"101","floor":1,"area":"68","hardship":"是"}`), 400, "households[0].hardship"},
 			{"scenario: households inside", "POST", fmt.Sprintf("/api/v1/projects/%d/scenarios", did), `{"households":[],"costs":[{"amount":"1"}]}`, 400, "households"},
+			{"scenario: cost name outside the font", "POST", fmt.Sprintf("/api/v1/projects/%d/scenarios", did), `{"costs":[{"name":"엘리베이터","amount":"1"}]}`, 400, "costs[0].name"},
 			{"scenario: no costs", "POST", fmt.Sprintf("/api/v1/projects/%d/scenarios", did), `{"name":"x"}`, 400, "costs"},
 			{"scenario: negative cost", "POST", fmt.Sprintf("/api/v1/projects/%d/scenarios", did), `{"costs":[{"amount":"-1"}]}`, 400, "costs[0].amount"},
 			{"scenario: unknown method", "POST", fmt.Sprintf("/api/v1/projects/%d/scenarios", did), `{"costs":[{"amount":"1"}],"allocation":{"method":"lottery"}}`, 400, "allocation.method"},

@@ -42,6 +42,9 @@ func (s *Server) createScenario(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.printableScenario(in); err != nil {
+		return err
+	}
 	var input bytes.Buffer
 	if err := json.Compact(&input, data); err != nil {
 		return jsonError(err)
@@ -120,6 +123,9 @@ func (s *Server) updateScenario(c echo.Context) error {
 	}
 	in, res, err := engine.ComputeScenario(p, data)
 	if err != nil {
+		return err
+	}
+	if err := s.printableScenario(in); err != nil {
 		return err
 	}
 	var input bytes.Buffer
@@ -338,4 +344,23 @@ func (s *Server) publish(c echo.Context) error {
 	out.Ballot.ID, out.Ballot.Rule, out.Ballot.Deadline, out.Ballot.SHA256 = b.ID, b.Rule, b.Deadline, b.SHA256
 	out.Links = links
 	return c.JSON(http.StatusCreated, out)
+}
+
+// printableScenario refuses names in a scenario that the agreements could
+// not print.
+func (s *Server) printableScenario(in *engine.CalcInput) error {
+	if err := s.printable("name", "方案名称", in.Name); err != nil {
+		return err
+	}
+	for i, c := range in.Costs {
+		if err := s.printable("costs["+itoa(int64(i))+"].name", "第"+itoa(int64(i+1))+"项费用的名称", c.Name); err != nil {
+			return err
+		}
+	}
+	for i, sub := range in.Subsidies {
+		if err := s.printable("subsidies["+itoa(int64(i))+"].name", "第"+itoa(int64(i+1))+"项补贴的名称", sub.Name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
