@@ -88,6 +88,12 @@ func (s *Server) paperDecision(c echo.Context) error {
 		SignerName: strings.TrimSpace(req.SignerName), Method: engine.MethodPaper, Witness: strings.TrimSpace(req.Witness),
 		PaperPhoto: req.photo, PaperPhotoType: req.photoType, RecordedBy: w.ID, IP: c.RealIP(),
 		UserAgent: clip(c.Request().UserAgent(), 300), IdempotencyKey: req.IdempotencyKey, CreatedAt: s.now()}
+	return s.record(c, d)
+}
+
+// record stores a decision and answers 201, or 200 when its idempotency
+// key replays an earlier one.
+func (s *Server) record(c echo.Context, d *engine.Decision) error {
 	replay, err := s.store.RecordDecision(c.Request().Context(), d)
 	if err != nil {
 		return err

@@ -141,17 +141,23 @@ func (s *Server) residentAgreementPDF(c echo.Context) error {
 	})
 }
 
-// bookletPDF is the meeting booklet.
-func (s *Server) bookletPDF(c echo.Context) error {
+// projectPrinting loads the :id project's printing and its tally.
+func (s *Server) projectPrinting(c echo.Context) (*engine.Project, *printing, *engine.TallyResult, error) {
 	p, err := s.project(c)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	pr, err := s.loadPrinting(c.Request().Context(), p)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	t, err := pr.tally()
+	return p, pr, t, err
+}
+
+// bookletPDF is the meeting booklet.
+func (s *Server) bookletPDF(c echo.Context) error {
+	p, pr, t, err := s.projectPrinting(c)
 	if err != nil {
 		return err
 	}
@@ -171,15 +177,7 @@ func (s *Server) bookletPDF(c echo.Context) error {
 
 // noticePDF is the 公示 for the bulletin board.
 func (s *Server) noticePDF(c echo.Context) error {
-	p, err := s.project(c)
-	if err != nil {
-		return err
-	}
-	pr, err := s.loadPrinting(c.Request().Context(), p)
-	if err != nil {
-		return err
-	}
-	t, err := pr.tally()
+	p, pr, t, err := s.projectPrinting(c)
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,19 @@ func (s *Server) createScenario(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	sc := &engine.Scenario{ProjectID: p.ID}
+	if err := s.readScenario(c, p, sc); err != nil {
+		return err
+	}
+	if err := s.store.CreateScenario(c.Request().Context(), sc); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toScenarioJSON(sc))
+}
+
+// readScenario reads a scenario body (the calculation contract without
+// households), computes it with the project's households and fills sc.
+func (s *Server) readScenario(c echo.Context, p *engine.Project, sc *engine.Scenario) error {
 	data, err := readBody(c, maxJSONBody)
 	if err != nil {
 		return err
@@ -49,16 +62,15 @@ func (s *Server) createScenario(c echo.Context) error {
 	if err := json.Compact(&input, data); err != nil {
 		return jsonError(err)
 	}
-	result, _ := json.Marshal(res)
-	name := in.Name
-	if strings.TrimSpace(name) == "" {
-		name = "方案 " + s.now().In(beijing).Format("01-02 15:04")
+	sc.Input = input.Bytes()
+	sc.Result, _ = json.Marshal(res)
+	switch {
+	case strings.TrimSpace(in.Name) != "":
+		sc.Name = in.Name
+	case sc.Name == "":
+		sc.Name = "方案 " + s.now().In(beijing).Format("01-02 15:04")
 	}
-	sc := &engine.Scenario{ProjectID: p.ID, Name: name, Input: input.Bytes(), Result: result}
-	if err := s.store.CreateScenario(c.Request().Context(), sc); err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, toScenarioJSON(sc))
+	return nil
 }
 
 func (s *Server) listScenarios(c echo.Context) error {
@@ -117,25 +129,8 @@ func (s *Server) updateScenario(c echo.Context) error {
 	if sc.Published() {
 		return engine.Errorf(engine.ECodeConflict, "方案已发布，不能再修改；请新建一个方案（可复制原方案内容）后重新发布，已收集的意见不会转到新方案")
 	}
-	data, err := readBody(c, maxJSONBody)
-	if err != nil {
+	if err := s.readScenario(c, p, sc); err != nil {
 		return err
-	}
-	in, res, err := engine.ComputeScenario(p, data)
-	if err != nil {
-		return err
-	}
-	if err := s.printableScenario(in); err != nil {
-		return err
-	}
-	var input bytes.Buffer
-	if err := json.Compact(&input, data); err != nil {
-		return jsonError(err)
-	}
-	sc.Input, sc.Result = input.Bytes(), nil
-	sc.Result, _ = json.Marshal(res)
-	if strings.TrimSpace(in.Name) != "" {
-		sc.Name = in.Name
 	}
 	if err := s.store.UpdateScenario(c.Request().Context(), sc); err != nil {
 		return err

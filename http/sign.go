@@ -462,15 +462,7 @@ func (s *Server) signPost(c echo.Context) error {
 		ScenarioSHA256: sg.ballot.SHA256, Vote: req.Decision, SignerName: strings.TrimSpace(req.SignerName),
 		SignaturePNG: req.signature, Method: engine.MethodOnline, IP: c.RealIP(), UserAgent: clip(c.Request().UserAgent(), 300),
 		IdempotencyKey: req.IdempotencyKey, CreatedAt: now}
-	replay, err := s.store.RecordDecision(c.Request().Context(), d)
-	if err != nil {
-		return err
-	}
-	status := http.StatusCreated
-	if replay {
-		status = http.StatusOK
-	}
-	return c.JSON(status, toDecisionJSON(d))
+	return s.record(c, d)
 }
 
 func (s *Server) decisionByKey(c echo.Context, sg *signing, key string) (*engine.Decision, error) {
