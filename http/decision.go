@@ -107,9 +107,10 @@ func (s *Server) record(c echo.Context, d *engine.Decision) error {
 
 type decisionRowJSON struct {
 	decisionJSON
-	Household int64  `json:"household"`
-	Room      string `json:"room"`
-	Witness   string `json:"witness,omitempty"`
+	Household      int64  `json:"household"`
+	Room           string `json:"room"`
+	Witness        string `json:"witness,omitempty"`
+	IdempotencyKey string `json:"idempotency_key"`
 }
 
 // listDecisions lists every decision of the current ballot, oldest first.
@@ -132,7 +133,7 @@ func (s *Server) listDecisions(c echo.Context) error {
 	}
 	out := make([]decisionRowJSON, len(ds))
 	for i, d := range ds {
-		out[i] = decisionRowJSON{*toDecisionJSON(d), d.HouseholdID, rooms[d.HouseholdID], d.Witness}
+		out[i] = decisionRowJSON{*toDecisionJSON(d), d.HouseholdID, rooms[d.HouseholdID], d.Witness, d.IdempotencyKey}
 		out[i].Signer = d.SignerName // the worker sees the full name
 	}
 	return c.JSON(http.StatusOK, out)

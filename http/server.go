@@ -45,6 +45,9 @@ type Config struct {
 	// TrustProxy makes the client IP come from X-Forwarded-For / X-Real-IP
 	// (set it only behind a proxy that sets them).
 	TrustProxy bool
+	// ReadHeaderTimeout bounds how long a client may take to send its
+	// headers (a slow client holds a connection no longer); default 10 s.
+	ReadHeaderTimeout time.Duration
 	// Rates of the in-process limiters, per client IP and second; zero
 	// means the defaults.
 	LoginRate, PublicRate, SignRate float64
@@ -65,6 +68,7 @@ type Server struct {
 	printSlots chan struct{}
 
 	loginLimiter, publicLimiter, signLimiter *limiter
+	readHeaderTimeout                        time.Duration
 }
 
 // Body limits.
@@ -96,6 +100,10 @@ func NewServer(cfg Config) *Server {
 	s.signLimiter = newLimiter(orDefault(cfg.SignRate, 10), 30)
 	s.pages = mustLoadPages()
 	s.printer = cfg.Printer
+	s.readHeaderTimeout = cfg.ReadHeaderTimeout
+	if s.readHeaderTimeout == 0 {
+		s.readHeaderTimeout = 10 * time.Second
+	}
 	s.printSlots = make(chan struct{}, 4)
 
 	e := echo.New()
@@ -131,7 +139,7 @@ func (s *Server) Handler() http.Handler { return s.echo }
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.echo,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: s.readHeaderTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,

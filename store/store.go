@@ -10,16 +10,20 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"net/url"
 	"path"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode"
 
@@ -250,6 +254,9 @@ func (s *Store) mapError(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return engine.Errorf(engine.ECodeNotFound, "记录不存在")
 	}
+	if unavailable(err) {
+		return &engine.Error{Code: engine.ECodeUnavailable, Message: "数据库暂时无法连接，请稍后重试；已提交成功的内容不会丢失"}
+	}
 	var pe *pq.Error
 	if errors.As(err, &pe) {
 		switch pe.Code {
@@ -276,6 +283,25 @@ func (s *Store) mapError(err error) error {
 		}
 	}
 	return fmt.Errorf("store: %w", err)
+}
+
+// unavailable reports errors that mean the database cannot be reached
+// now (down, restarting, refusing connections), as opposed to a bad query.
+func unavailable(err error) bool {
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		class := string(pe.Code[:2])
+		return class == "08" || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" || pe.Code == "53300"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_BUSY || se.Code() == sqlite3.SQLITE_LOCKED
+	}
+	var ne net.Error
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) || errors.As(err, &ne) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		strings.Contains(err.Error(), "database is closed") || strings.Contains(err.Error(), "bad connection")
 }
 
 // constraintName says in Chinese which uniqueness was violated.

@@ -39,6 +39,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	signRate := fs.Float64("rate-sign", envFloat(getenv, "RENOVOTE_RATE_SIGN"), "signing requests per second per client IP (0: default)")
 	publicRate := fs.Float64("rate-public", envFloat(getenv, "RENOVOTE_RATE_PUBLIC"), "calc/tally/verify requests per second per client IP (0: default)")
 	loginRate := fs.Float64("rate-login", envFloat(getenv, "RENOVOTE_RATE_LOGIN"), "logins per second per client IP (0: default)")
+	readHeader := fs.Duration("read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
 	clausesFile := fs.String("clauses", getenv("RENOVOTE_CLAUSES"), "agreement clauses template (default: the built-in one)")
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
@@ -74,7 +75,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return &usageError{fmt.Sprintf("无法监听 %s：%v", *addr, err)}
 	}
 	srv := apphttp.NewServer(apphttp.Config{Store: s, BaseURL: *baseURL, Logger: logger, TrustProxy: *trustProxy,
-		SignRate: *signRate, PublicRate: *publicRate, LoginRate: *loginRate, Printer: printer})
+		SignRate: *signRate, PublicRate: *publicRate, LoginRate: *loginRate, Printer: printer, ReadHeaderTimeout: *readHeader})
 	logger.Info("renovote serving", "addr", ln.Addr().String(), "database", s.Dialect(), "base_url", *baseURL)
 	fmt.Fprintf(stdout, "renovote 已启动：%s（数据库：%s）\n", *baseURL, s.Dialect())
 	err = srv.Serve(ctx, ln)

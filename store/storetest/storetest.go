@@ -209,10 +209,8 @@ func (c *pgCluster) start() (string, error) {
 	if out, err := c.run(initdb, "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "--no-instructions"); err != nil {
 		return "", fmt.Errorf("initdb: %v: %s", err, out)
 	}
-	opts := fmt.Sprintf("-k %s -c listen_addresses='' -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", dir)
-	if out, err := c.run(pgCtl, "-D", data, "-l", filepath.Join(dir, "server.log"), "-w", "-t", "60", "-o", opts, "start"); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
-		return "", fmt.Errorf("pg_ctl start: %v: %s\n%s", err, out, log)
+	if err := c.startServer(); err != nil {
+		return "", err
 	}
 	base := fmt.Sprintf("postgres://postgres@/postgres?host=%s&port=5432&sslmode=disable", url.QueryEscape(dir))
 	db, err := sql.Open("postgres", base)
@@ -230,6 +228,17 @@ func (c *pgCluster) start() (string, error) {
 	return base, err
 }
 
+// startServer starts postgres on a Unix socket in the cluster's directory
+// (no TCP), without fsync: a test cluster trades durability for speed.
+func (c *pgCluster) startServer() error {
+	opts := fmt.Sprintf("-k %s -c listen_addresses='' -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", c.dir)
+	if out, err := c.run(c.pgCtl, "-D", filepath.Join(c.dir, "data"), "-l", filepath.Join(c.dir, "server.log"), "-w", "-t", "60", "-o", opts, "start"); err != nil {
+		log, _ := os.ReadFile(filepath.Join(c.dir, "server.log"))
+		return fmt.Errorf("pg_ctl start: %v: %s\n%s", err, out, log)
+	}
+	return nil
+}
+
 func (c *pgCluster) run(name string, args ...string) ([]byte, error) {
 	argv := append(append([]string{}, c.asOwner...), name)
 	argv = append(argv, args...)
@@ -245,4 +254,25 @@ func (c *pgCluster) stop() {
 	}
 	c.run(c.pgCtl, "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop")
 	os.RemoveAll(c.dir)
+}
+
+// StopPostgres stops this binary's throwaway cluster (for outage tests);
+// StartPostgres starts it again on the same socket. Tests that use them
+// must not run in parallel with other PostgreSQL tests of the binary.
+func StopPostgres(t testing.TB) {
+	t.Helper()
+	if cluster.dir == "" {
+		Unavailable(t, "postgres", "no throwaway cluster of this test binary to stop (RENOVOTE_TEST_DATABASE_URL is external)")
+	}
+	if out, err := cluster.run(cluster.pgCtl, "-D", filepath.Join(cluster.dir, "data"), "-m", "fast", "-w", "stop"); err != nil {
+		t.Fatalf("pg_ctl stop: %v: %s", err, out)
+	}
+}
+
+// StartPostgres starts the cluster StopPostgres stopped.
+func StartPostgres(t testing.TB) {
+	t.Helper()
+	if err := cluster.startServer(); err != nil {
+		t.Fatal(err)
+	}
 }
