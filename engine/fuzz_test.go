@@ -74,3 +74,24 @@ func FuzzTally(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHouseholdsCSV: any bytes give households or an invalid-input error
+// with a Chinese message, never a panic.
+func FuzzHouseholdsCSV(f *testing.F) {
+	f.Add([]byte("room,floor,area,owner,owner_id,phone,hardship,exempt,must_consent\n101,1,68.50,张三,,13800001111,否,0,1\n"))
+	f.Add([]byte("\xef\xbb\xbfroom,floor,area,owner,owner_id,phone,hardship,exempt,must_consent\r\n\"1\"\"01\",1,1,,,,,,\n"))
+	f.Add([]byte("room,floor\n"))
+	f.Add([]byte("\xff\xfe"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		hs, err := ParseHouseholdsCSV(data, 6)
+		if err != nil {
+			requireInvalid(t, err)
+			return
+		}
+		for _, h := range hs {
+			if h.Area <= 0 || h.Floor < 1 || h.Floor > 6 || h.Room == "" {
+				t.Fatalf("a bad household got through: %+v", h)
+			}
+		}
+	})
+}

@@ -196,15 +196,19 @@ func ParseHouseholdsCSV(data []byte, floors int) ([]Household, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("第%d行：格式错误（引号不配对？）", line))
+			line := 0
 			var pe *csv.ParseError
-			if errors.As(err, &pe) && pe.Err != csv.ErrFieldCount {
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
+			problems = append(problems, fmt.Sprintf("第%d行：格式错误（引号不配对？）", line))
+			if pe == nil || pe.Err != csv.ErrFieldCount {
 				break
 			}
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}

@@ -13,7 +13,7 @@ import (
 
 // counts is the number of rows in each table, to show a refused request
 // changed nothing.
-func counts(t *testing.T, s *store.Store) string {
+func counts(t testing.TB, s *store.Store) string {
 	t.Helper()
 	var parts []string
 	for _, table := range []string{"projects", "households", "scenarios", "ballots", "signing_links", "decisions", "sessions", "workers"} {

@@ -66,7 +66,7 @@ func (b *syncBuffer) String() string {
 
 // env is a running test server on a real database.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	store  *store.Store
 	srv    *httptest.Server
 	clock  *clock
@@ -74,7 +74,7 @@ type env struct {
 	tokens map[string]string // username → bearer token
 }
 
-func newEnv(t *testing.T, s *store.Store, cfg apphttp.Config) *env {
+func newEnv(t testing.TB, s *store.Store, cfg apphttp.Config) *env {
 	t.Helper()
 	e := &env{t: t, store: s, clock: &clock{t: engine.Now()}, logs: &syncBuffer{}, tokens: map[string]string{}}
 	cfg.Store = s
@@ -115,7 +115,7 @@ func (e *env) addWorker(name string, admin bool) *engine.Worker {
 }
 
 type response struct {
-	t      *testing.T
+	t      testing.TB
 	status int
 	body   []byte
 	header http.Header
