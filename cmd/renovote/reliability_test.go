@@ -220,6 +220,7 @@ type acked struct {
 func signer(c *client, addrs []string, tokens []string, seed uint64, stop <-chan struct{}, mu *sync.Mutex, acks map[string]acked, failures *int) {
 	r := rand.New(rand.NewPCG(seed, 1))
 	votes := []string{"agree", "disagree", "abstain"}
+	sig := drawnSignature()
 	for i := 0; ; i++ {
 		select {
 		case <-stop:
@@ -233,7 +234,7 @@ func signer(c *client, addrs []string, tokens []string, seed uint64, stop <-chan
 			addr := addrs[r.IntN(len(addrs))]
 			var d struct{ ID int64 }
 			status, _ := c.call(addr, "POST", "/api/v1/sign/"+tokens[h], map[string]any{"decision": vote, "signer_name": "测试住户",
-				"signature_png": drawnSignature(), "idempotency_key": key}, &d)
+				"signature_png": sig, "idempotency_key": key}, &d)
 			mu.Lock()
 			if status == 200 || status == 201 {
 				if prev, ok := acks[key]; ok && prev.ID != d.ID {
@@ -329,8 +330,11 @@ func TestCrashRecovery(t *testing.T) {
 					signer(c, []string{srv.addr}, tokens, uint64(round*100+g), stop, &mu, acks, &failures)
 				}(g)
 			}
-			time.Sleep(time.Duration(200+r.IntN(600)) * time.Millisecond)
-			srv.kill() // kill -9 in the middle of the load
+			// Let the load get going (slower under -race), then kill at a
+			// random moment in the middle of it.
+			waitAcks(&mu, acks, len(acks)+10, 20*time.Second)
+			time.Sleep(time.Duration(r.IntN(400)) * time.Millisecond)
+			srv.kill() // kill -9
 			close(stop)
 			wg.Wait()
 			srv = startServer(t, dsn, srv.addr, logs)
@@ -345,6 +349,20 @@ func TestCrashRecovery(t *testing.T) {
 		}
 		checkLogsPrivate(t, logs.String(), tokens)
 	})
+}
+
+// waitAcks waits until n decisions are acknowledged, or timeout.
+func waitAcks(mu *sync.Mutex, acks map[string]acked, n int, timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		mu.Lock()
+		got := len(acks)
+		mu.Unlock()
+		if got >= n {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // checkLogsPrivate greps the logs of a whole run for secrets.
@@ -384,7 +402,7 @@ func TestDatabaseOutage(t *testing.T) {
 			signer(c, []string{srv.addr}, tokens, uint64(1000+g), stop, &mu, acks, &failures)
 		}(g)
 	}
-	time.Sleep(300 * time.Millisecond)
+	waitAcks(&mu, acks, 10, 20*time.Second)
 	storetest.StopPostgres(t)
 	restarted := false
 	defer func() {
@@ -414,7 +432,10 @@ func TestDatabaseOutage(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	time.Sleep(500 * time.Millisecond) // signing goes on after the outage
+	mu.Lock()
+	before := len(acks)
+	mu.Unlock()
+	waitAcks(&mu, acks, before+10, 20*time.Second) // signing goes on after the outage
 	close(stop)
 	wg.Wait()
 	if failures > 0 {
@@ -445,7 +466,7 @@ func TestTwoServersOnePostgres(t *testing.T) {
 			signer(c, []string{a.addr, b.addr}, tokens, uint64(2000+g), stop, &mu, acks, &failures)
 		}(g)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	waitAcks(&mu, acks, 150, 30*time.Second)
 	close(stop)
 	wg.Wait()
 	if failures > 0 {
