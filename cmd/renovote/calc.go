@@ -58,6 +58,23 @@ func runTally(args []string, stdout, stderr io.Writer) error {
 	return writeJSON(stdout, res)
 }
 
+func runSurvey(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("survey", stderr)
+	file, err := parseArgs(fs, args, stdout)
+	if err != nil {
+		return err
+	}
+	data, err := readInput(file)
+	if err != nil {
+		return err
+	}
+	res, err := engine.SurveyJSON(data)
+	if err != nil {
+		return err
+	}
+	return writeJSON(stdout, res)
+}
+
 func runWords(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("words", stderr)
 	amount, err := parseArgs(fs, args, stdout)

@@ -69,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runCalc(rest, stdout, stderr)
 	case "tally":
 		return runTally(rest, stdout, stderr)
+	case "survey":
+		return runSurvey(rest, stdout, stderr)
 	case "words":
 		return runWords(rest, stdout, stderr)
 	case "serve":
@@ -82,5 +84,5 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "audit":
 		return runAudit(ctx, rest, getenv, stdout, stderr)
 	}
-	return &usageError{fmt.Sprintf("未知命令“%s”（unknown command）；可用命令：serve、user、load、calc、tally、words、migrate、audit、help", cmd)}
+	return &usageError{fmt.Sprintf("未知命令“%s”（unknown command）；可用命令：serve、user、load、calc、tally、survey、words、migrate、audit、help", cmd)}
 }

@@ -223,3 +223,22 @@ func TestBinary(t *testing.T) {
 		t.Errorf("good calc: status %d, stdout %q", st, out)
 	}
 }
+
+func TestSurveyGolden(t *testing.T) {
+	for _, name := range []string{"priorities", "changzhou-2021"} {
+		res := cli(t, "survey", "../../fixtures/survey/"+name+".json")
+		if res.status != 0 || res.stderr != "" {
+			t.Fatalf("%s: status %d, %q", name, res.status, res.stderr)
+		}
+		golden(t, name+".survey.json", res.stdout)
+	}
+	if res := cli(t, "survey", "-h"); res.status != 0 || !strings.Contains(res.stdout, "博尔达") {
+		t.Errorf("survey -h: %+v", res)
+	}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"questions":[{"id":"s","kind":"rating"}],"answers":[{"household":"1","answers":{"s":9}}]}`), 0o644)
+	if res := cli(t, "survey", bad); res.status != 2 || !strings.Contains(res.stderr, "answers[0].answers.s") {
+		t.Errorf("bad survey: %+v", res)
+	}
+}

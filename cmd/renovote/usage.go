@@ -9,6 +9,7 @@ renovote — elevator retrofits: cost sharing, consent tally, amounts in words
   renovote load [--url URL] [--households N] [--clients C]   压测签署并核对结果 / drive signing load and check the count
   renovote calc FILE|- [--format json|table]   计算出资分摊 / compute the cost split
   renovote tally FILE|-                        统计表决结果（民法典第278条）/ count the votes
+  renovote survey FILE|-                       统计问卷 / tally a questionnaire
   renovote words AMOUNT                        金额大写 / an amount in Chinese capitals
   renovote migrate [--db DSN]                  创建或升级数据库结构 / create or upgrade the schema
   renovote audit verify PROJECT [--db DSN]     校验项目审计日志 / verify a project's audit chain
@@ -95,5 +96,15 @@ Adds a worker; the password is read from standard input (at least 8 characters).
 和改变意见），打印吞吐量和 p50/p99 延迟，最后核对服务器的表决数、统计结果和审计链与发送的完全一致。
 Drives concurrent signing against a running server and checks that it counted exactly what was sent.
 Start the server with a high signing rate limit for this (RENOVOTE_RATE_SIGN=100000).
+`,
+	"survey": `用法 Usage: renovote survey FILE|-
+
+统计问卷结果（纸质问卷录入后也可用）：多选题（最重要的几项）的人数和比例，排序题的博尔达计分
+和第一选择，满意度评分的分布、平均分和满意率（4–5分），单选题各选项，意见题的份数。
+Tallies a questionnaire: choose-k shares, Borda counts, rating distribution, mean and share
+satisfied, single-choice shares, and the number of free-text answers (DESIGN §4b).
+
+示例 Example:
+  renovote survey fixtures/survey/priorities.json
 `,
 }
