@@ -120,5 +120,11 @@ func (s *Store) refuseIfPublished(ctx context.Context, tx *sqlx.Tx, projectID in
 	if n > 0 {
 		return engine.Errorf(engine.ECodeConflict, "方案已发布，住户不能再修改；如需修改，请新建项目或方案后重新发布")
 	}
+	if err := tx.GetContext(ctx, &n, s.q(`SELECT COUNT(*) FROM questionnaires WHERE project_id = ?`), projectID); err != nil {
+		return err
+	}
+	if n > 0 {
+		return engine.Errorf(engine.ECodeConflict, "已向住户发出问卷，住户名单不能再修改；如需修改，请新建项目")
+	}
 	return nil
 }

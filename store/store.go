@@ -72,12 +72,13 @@ type Store struct {
 }
 
 var (
-	_ engine.WorkerStore   = (*Store)(nil)
-	_ engine.ProjectStore  = (*Store)(nil)
-	_ engine.ScenarioStore = (*Store)(nil)
-	_ engine.BallotStore   = (*Store)(nil)
-	_ engine.DecisionStore = (*Store)(nil)
-	_ engine.AuditStore    = (*Store)(nil)
+	_ engine.WorkerStore        = (*Store)(nil)
+	_ engine.ProjectStore       = (*Store)(nil)
+	_ engine.ScenarioStore      = (*Store)(nil)
+	_ engine.BallotStore        = (*Store)(nil)
+	_ engine.DecisionStore      = (*Store)(nil)
+	_ engine.AuditStore         = (*Store)(nil)
+	_ engine.QuestionnaireStore = (*Store)(nil)
 )
 
 // IsPostgres reports whether dsn names a PostgreSQL database.

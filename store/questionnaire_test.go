@@ -1,0 +1,72 @@
+package store_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/renovote/renovote/engine"
+	"github.com/renovote/renovote/store"
+	"github.com/renovote/renovote/store/storetest"
+)
+
+func TestQuestionnaires(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newWorker(t, s, "q", false)
+		p := newProject(t, s, w, 4)
+		q := &engine.Questionnaire{ProjectID: p.ID, Title: "改造内容优先级", Deadline: time.Now().Add(time.Hour),
+			Questions: json.RawMessage(`[{"id":"q1","kind":"rating"}]`)}
+		var links []engine.SurveyLink
+		tokens := map[int64]string{}
+		for _, h := range p.Households {
+			token, hash := engine.NewToken()
+			tokens[h.ID] = token
+			links = append(links, engine.SurveyLink{HouseholdID: h.ID, TokenHash: hash})
+		}
+		if err := s.CreateQuestionnaire(ctx, q, links); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Questionnaire(ctx, p.ID, q.ID)
+		if err != nil || got.Title != q.Title || string(got.Questions) != string(q.Questions) || got.Status != "open" {
+			t.Fatalf("questionnaire %+v, %v", got, err)
+		}
+		h := p.Households[1]
+		l, err := s.SurveyLinkByTokenHash(ctx, engine.HashToken(tokens[h.ID]))
+		if err != nil || l.HouseholdID != h.ID {
+			t.Fatalf("link %+v, %v", l, err)
+		}
+		r1 := &engine.SurveyResponse{QuestionnaireID: q.ID, HouseholdID: h.ID, Answers: json.RawMessage(`{"q1":2}`), IdempotencyKey: "resp-1"}
+		if replay, err := s.RecordResponse(ctx, r1); err != nil || replay {
+			t.Fatal(replay, err)
+		}
+		again := &engine.SurveyResponse{QuestionnaireID: q.ID, HouseholdID: h.ID, Answers: json.RawMessage(`{"q1":5}`), IdempotencyKey: "resp-1"}
+		if replay, err := s.RecordResponse(ctx, again); err != nil || !replay || again.ID != r1.ID || string(again.Answers) != `{"q1":2}` {
+			t.Fatalf("replay %v %v %+v", replay, err, again)
+		}
+		r2 := &engine.SurveyResponse{QuestionnaireID: q.ID, HouseholdID: h.ID, Answers: json.RawMessage(`{"q1":4}`), IdempotencyKey: "resp-2"}
+		if _, err := s.RecordResponse(ctx, r2); err != nil {
+			t.Fatal(err)
+		}
+		latest, err := s.LatestResponses(ctx, q.ID)
+		if err != nil || len(latest) != 1 || latest[0].ID != r2.ID {
+			t.Fatalf("latest %+v, %v", latest, err)
+		}
+		wantCode(t, s.ReplaceHouseholds(ctx, p.ID, nil), engine.ECodeConflict)
+		db := s.DB()
+		if _, err := db.Exec(db.Rebind(`UPDATE questionnaires SET questions = '[]' WHERE id = ?`), q.ID); err == nil {
+			t.Error("the database allowed changing the questions of a questionnaire sent out")
+		}
+		if _, err := db.Exec(db.Rebind(`DELETE FROM survey_responses WHERE id = ?`), r1.ID); err == nil {
+			t.Error("the database allowed deleting a response")
+		}
+		if err := s.CloseQuestionnaire(ctx, p.ID, q.ID, engine.Now()); err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.RecordResponse(ctx, &engine.SurveyResponse{QuestionnaireID: q.ID, HouseholdID: h.ID, Answers: json.RawMessage(`{}`), IdempotencyKey: "resp-3"})
+		wantCode(t, err, engine.ECodeConflict)
+		wantCode(t, s.CloseQuestionnaire(ctx, p.ID, q.ID, engine.Now()), engine.ECodeConflict)
+		if check, err := s.VerifyAudit(ctx, p.ID); err != nil || !check.OK {
+			t.Fatalf("audit %+v %v", check, err)
+		}
+	})
+}
