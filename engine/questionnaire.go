@@ -34,6 +34,7 @@ func (q *Questionnaire) Open(now time.Time) bool {
 // of its token is stored.
 type SurveyLink struct {
 	ID              int64
+	ProjectID       int64 // of the questionnaire (read only)
 	QuestionnaireID int64
 	HouseholdID     int64
 	TokenHash       string

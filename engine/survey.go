@@ -88,6 +88,10 @@ func (p Percent) MarshalJSON() ([]byte, error) { return []byte(`"` + fixed2(int6
 // String is "66.41".
 func (p Percent) String() string { return fixed2(int64(p)) }
 
+// RatioHundredths is num / den as a percent, rounded half-up to two
+// decimals; 0 when den is 0.
+func RatioHundredths(num, den int64) Percent { return ratioHundredths(num, den) }
+
 // ratioHundredths is round_half_up(num / den × 100, 2) in hundredths;
 // 0 when den is 0.
 func ratioHundredths(num, den int64) Percent {

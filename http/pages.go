@@ -19,15 +19,27 @@ type pages struct {
 }
 
 var pageFuncs = template.FuncMap{
-	"money":   engine.Fen.Grouped,
-	"words":   engine.Words,
-	"vote":    engine.VoteName,
-	"beijing": func(t time.Time) string { return t.In(beijing).Format("2006年1月2日 15:04") },
+	"money": engine.Fen.Grouped,
+	"words": engine.Words,
+	"vote":  engine.VoteName,
+	"beijing": func(t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			return v.In(beijing).Format("2006年1月2日 15:04")
+		case *time.Time:
+			if v != nil {
+				return v.In(beijing).Format("2006年1月2日 15:04")
+			}
+		}
+		return ""
+	},
+	"inc":   func(i int) int { return i + 1 },
+	"stars": func() []int { return []int{1, 2, 3, 4, 5} },
 }
 
 func mustLoadPages() *pages {
 	p := &pages{sets: map[string]*template.Template{}}
-	for _, name := range []string{"sign", "verify", "message", "summary"} {
+	for _, name := range []string{"sign", "verify", "message", "summary", "survey"} {
 		t := template.Must(template.New("layout").Funcs(pageFuncs).ParseFS(templates.Pages, "pages/layout.html", "pages/"+name+".html"))
 		p.sets[name] = t
 	}

@@ -45,12 +45,21 @@ func (s *Server) routes() {
 	api.GET("/projects/:id/audit", s.auditCheck, auth)
 	api.POST("/projects/:id/households/:hid/decisions", s.paperDecision, auth)
 	api.GET("/projects/:id/agreements/:file", s.agreementPDF, auth)
+	api.GET("/survey/presets", s.surveyPresets, auth)
+	api.POST("/projects/:id/questionnaires", s.createQuestionnaire, auth)
+	api.GET("/projects/:id/questionnaires", s.listQuestionnaires, auth)
+	api.GET("/projects/:id/questionnaires/:qid/results", s.questionnaireResults, auth)
+	api.GET("/projects/:id/questionnaires/:qid/results.pdf", s.questionnaireResultsPDF, auth)
+	api.POST("/projects/:id/questionnaires/:qid/close", s.closeQuestionnaire, auth)
+	api.GET("/q/:token", s.answerGet, sign)
+	api.POST("/q/:token", s.answerPost, sign)
 	api.GET("/projects/:id/booklet.pdf", s.bookletPDF, auth)
 	api.GET("/projects/:id/notice.pdf", s.noticePDF, auth)
 
 	e.GET("/s/:token", s.signPage, sign)
 	e.GET("/s/:token/agreement.pdf", s.residentAgreementPDF, sign)
 	e.GET("/p/:id", s.summaryPage, public)
+	e.GET("/q/:token", s.answerPage, sign)
 	e.GET("/verify/:code", s.verifyPage, public)
 }
 

@@ -30,6 +30,7 @@ type Store interface {
 	engine.BallotStore
 	engine.DecisionStore
 	engine.AuditStore
+	engine.QuestionnaireStore
 	Ping(ctx context.Context) error
 }
 

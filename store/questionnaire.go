@@ -93,8 +93,8 @@ func (s *Store) CloseQuestionnaire(ctx context.Context, projectID, id int64, at 
 // SurveyLinkByTokenHash finds a questionnaire link by its token's hash.
 func (s *Store) SurveyLinkByTokenHash(ctx context.Context, tokenHash string) (*engine.SurveyLink, error) {
 	var l engine.SurveyLink
-	if err := s.db.GetContext(ctx, &l, s.q(`SELECT id, questionnaire_id, household_id, token_hash, expires_at, created_at
-		FROM survey_links WHERE token_hash = ?`), tokenHash); err != nil {
+	if err := s.db.GetContext(ctx, &l, s.q(`SELECT l.id, q.project_id, l.questionnaire_id, l.household_id, l.token_hash, l.expires_at, l.created_at
+		FROM survey_links l JOIN questionnaires q ON q.id = l.questionnaire_id WHERE l.token_hash = ?`), tokenHash); err != nil {
 		return nil, s.notFound(err, "问卷链接不存在或已失效")
 	}
 	return &l, nil

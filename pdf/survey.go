@@ -1,0 +1,118 @@
+package pdf
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/renovote/renovote/engine"
+)
+
+// SurveyReport is a questionnaire's results for the 公示 board: charts
+// and tables, the response rate, no names and no free texts.
+type SurveyReport struct {
+	Project    *engine.Project
+	Title      string
+	Questions  []engine.Question
+	Result     *engine.SurveyResult
+	Answered   int
+	Households int
+	Deadline   time.Time
+	Printed    time.Time
+}
+
+// SurveyReport writes the results.
+func (r *Renderer) SurveyReport(w io.Writer, s *SurveyReport) error {
+	texts := []string{s.Project.Name, s.Project.Address, s.Title}
+	for _, q := range s.Questions {
+		texts = append(texts, q.ID)
+		texts = append(texts, q.Items...)
+		texts = append(texts, q.Options...)
+	}
+	d := r.newDoc(s.Title, s.Printed, texts...)
+	d.f.AddPage()
+	d.foot = s.Project.Name
+	d.title(s.Title)
+	d.para(fmt.Sprintf("%s（%s）　问卷截止 %s（北京时间）", s.Project.Name, s.Project.Address, beijingTime(s.Deadline)))
+	d.para(fmt.Sprintf("回收答卷 %d 份，共 %d 户，回收率 %s%%。", s.Answered, s.Households,
+		engine.RatioHundredths(int64(s.Answered), int64(s.Households))))
+	for i, q := range s.Result.Questions {
+		d.heading(fmt.Sprintf("第%d题（%s）　作答 %d 户", i+1, q.ID, q.Respondents))
+		switch q.Kind {
+		case engine.KindChooseK:
+			items := q.Items.([]engine.ItemCount)
+			var bars []bar
+			for _, it := range items {
+				bars = append(bars, bar{it.Item, it.Share.String() + "%", float64(it.Share) / 10000, strconv.Itoa(it.Count) + " 户"})
+			}
+			d.bars(bars)
+		case engine.KindRank:
+			items := q.Items.([]engine.ItemBorda)
+			top := 1
+			for _, it := range items {
+				top = max(top, it.Borda)
+			}
+			var bars []bar
+			for _, it := range items {
+				bars = append(bars, bar{it.Item, strconv.Itoa(it.Borda) + " 分", float64(it.Borda) / float64(top), "第一选择 " + strconv.Itoa(it.First) + " 户"})
+			}
+			d.para("博尔达计分：排第1位得 n−1 分，依次递减，未排的得 0 分。")
+			d.bars(bars)
+		case engine.KindRating:
+			var bars []bar
+			for score := 5; score >= 1; score-- {
+				n := q.Distribution[strconv.Itoa(score)]
+				bars = append(bars, bar{strconv.Itoa(score) + " 分", strconv.Itoa(n) + " 户", float64(engine.RatioHundredths(int64(n), int64(q.Respondents))) / 10000, ""})
+			}
+			d.para(fmt.Sprintf("平均 %s 分，满意率（4–5分）%s%%。", q.Mean, q.SatisfiedShare))
+			d.bars(bars)
+		case engine.KindSingle:
+			var bars []bar
+			for _, o := range q.Options {
+				bars = append(bars, bar{o.Option, o.Share.String() + "%", float64(o.Share) / 10000, strconv.Itoa(o.Count) + " 户"})
+			}
+			d.bars(bars)
+		case engine.KindText:
+			d.para(fmt.Sprintf("收到意见 %d 条（由社区工作人员整理回复，不在公示中列出）。", *q.Count))
+		}
+	}
+	return d.output(w)
+}
+
+type bar struct {
+	label, value string
+	fraction     float64
+	note         string
+}
+
+// bars draws a horizontal bar chart: label, bar, value.
+func (d *doc) bars(bs []bar) {
+	const labelW, valueW, h = 52.0, 30.0, 6.5
+	barW := bodyW - labelW - valueW - 4
+	for _, b := range bs {
+		d.ensure(h + 1)
+		y := d.f.GetY()
+		d.f.SetXY(margin, y)
+		d.f.SetFontSize(9.5)
+		label := b.label
+		for len([]rune(label)) > 1 && d.f.GetStringWidth(label) > labelW-2 {
+			label = string([]rune(label)[:len([]rune(label))-2]) + "…"
+		}
+		d.f.CellFormat(labelW, h, label, "", 0, "L", false, 0, "")
+		d.f.SetFillColor(235, 238, 243)
+		d.f.Rect(margin+labelW, y+1, barW, h-2, "F")
+		d.f.SetFillColor(11, 92, 173)
+		if b.fraction > 0 {
+			d.f.Rect(margin+labelW, y+1, barW*min(b.fraction, 1), h-2, "F")
+		}
+		d.f.SetXY(margin+labelW+barW+2, y)
+		text := b.value
+		if b.note != "" {
+			text += "（" + b.note + "）"
+		}
+		d.f.CellFormat(valueW+2, h, text, "", 1, "L", false, 0, "")
+		d.f.SetFontSize(10.5)
+	}
+	d.f.Ln(1)
+}
