@@ -53,7 +53,7 @@ func TestQuestionnaireFlow(t *testing.T) {
 			return e.do("POST", "/api/v1/q/"+links[room], "", map[string]any{"answers": answers, "idempotency_key": key})
 		}
 		answer("101", "ans-101-1", map[string]any{"q1": []string{"楼体修缮"}, "q3": 2}).want(201)
-		answer("101", "ans-101-1", map[string]any{"q1": []string{"楼体修缮"}, "q3": 2}).want(200) // replay
+		answer("101", "ans-101-1", map[string]any{"q1": []string{"楼体修缮"}, "q3": 2}).want(200)           // replay
 		answer("101", "ans-101-2", map[string]any{"q1": []string{"楼体修缮", "规范物业管理"}, "q3": 3}).want(201) // changed, kept
 		answer("601", "ans-601-1", map[string]any{"q1": []string{"增设电梯"}, "q2": []string{"加装电梯", "外墙保温"}, "q3": 5, "q4": "希望尽快施工"}).want(201)
 		answer("602", "ans-602-1", map[string]any{"q1": []string{"增设电梯", "补建停车位和充电设施"}, "q3": 4}).want(201)
