@@ -19,6 +19,7 @@ const (
 type Question struct {
 	ID      string
 	Kind    string
+	Text    string   // the wording residents read (optional)
 	K       int      // choose_k
 	Items   []string // choose_k, rank
 	Options []string // single
@@ -155,6 +156,9 @@ func (r *reader) question(v any, q *Question) {
 		if r.ok() && q.ID == "" {
 			r.fail("id", "的编号不能为空")
 		}
+	}
+	if present(m, "text") {
+		q.Text = r.str(m["text"], "text", "的题目文字", 200)
 	}
 	if kv, ok := r.required(m, "", "kind", "的题型"); ok {
 		q.Kind = r.str(kv, "kind", "的题型", 16)

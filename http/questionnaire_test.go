@@ -23,7 +23,7 @@ func TestQuestionnaireFlow(t *testing.T) {
 		}
 		body := map[string]any{"title": "改造内容优先级调查", "deadline": e.clock.Now().Add(48 * time.Hour).Format(time.RFC3339),
 			"questions": []any{
-				map[string]any{"id": "q1", "kind": "choose_k", "k": 3, "items": []string{"增设电梯", "楼体修缮", "补建停车位和充电设施", "规范物业管理"}},
+				map[string]any{"id": "q1", "kind": "choose_k", "text": "您认为最重要的三项改造是？", "k": 3, "items": []string{"增设电梯", "楼体修缮", "补建停车位和充电设施", "规范物业管理"}},
 				map[string]any{"id": "q2", "kind": "rank", "items": []string{"外墙保温", "加装电梯", "停车位规划"}},
 				map[string]any{"id": "q3", "kind": "rating"},
 				map[string]any{"id": "q4", "kind": "text"},
@@ -44,7 +44,7 @@ func TestQuestionnaireFlow(t *testing.T) {
 			t.Fatalf("%d links", len(links))
 		}
 		page := e.do("GET", "/q/"+links["101"], "", nil, "Accept", "text/html").want(200)
-		for _, want := range []string{"改造内容优先级调查", "最多选 3 项", "增设电梯", "/static/survey.js"} {
+		for _, want := range []string{"改造内容优先级调查", "最多选 3 项", "增设电梯", "/static/survey.js", "您认为最重要的三项改造是？"} {
 			if !strings.Contains(string(page.body), want) {
 				t.Errorf("the questionnaire page lacks %q", want)
 			}
@@ -79,7 +79,7 @@ func TestQuestionnaireFlow(t *testing.T) {
 			t.Errorf("texts: %v", texts)
 		}
 		report := pdfText(t, e.do("GET", fmt.Sprintf("%s/questionnaires/%v/results.pdf", base, qid), "a", nil).want(200).body)
-		for _, want := range []string{"改造内容优先级调查", "回收率25.00%", "增设电梯", "66.67%", "满意率"} {
+		for _, want := range []string{"改造内容优先级调查", "回收率25.00%", "增设电梯", "66.67%", "满意率", "您认为最重要的三项改造是？"} {
 			if !strings.Contains(report, want) {
 				t.Errorf("the results PDF lacks %q", want)
 			}

@@ -26,7 +26,7 @@ type SurveyReport struct {
 func (r *Renderer) SurveyReport(w io.Writer, s *SurveyReport) error {
 	texts := []string{s.Project.Name, s.Project.Address, s.Title}
 	for _, q := range s.Questions {
-		texts = append(texts, q.ID)
+		texts = append(texts, q.ID, q.Text)
 		texts = append(texts, q.Items...)
 		texts = append(texts, q.Options...)
 	}
@@ -38,7 +38,11 @@ func (r *Renderer) SurveyReport(w io.Writer, s *SurveyReport) error {
 	d.para(fmt.Sprintf("回收答卷 %d 份，共 %d 户，回收率 %s%%。", s.Answered, s.Households,
 		engine.RatioHundredths(int64(s.Answered), int64(s.Households))))
 	for i, q := range s.Result.Questions {
-		d.heading(fmt.Sprintf("第%d题（%s）　作答 %d 户", i+1, q.ID, q.Respondents))
+		wording := q.ID
+		if t := s.Questions[i].Text; t != "" {
+			wording = t
+		}
+		d.heading(fmt.Sprintf("第%d题　%s（作答 %d 户）", i+1, wording, q.Respondents))
 		switch q.Kind {
 		case engine.KindChooseK:
 			items := q.Items.([]engine.ItemCount)
