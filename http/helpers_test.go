@@ -99,6 +99,11 @@ func newEnv(t testing.TB, s *store.Store, cfg apphttp.Config) *env {
 }
 
 func (e *env) addWorker(name string, admin bool) *engine.Worker {
+	return e.addWorkerAt(e.srv.URL, name, admin)
+}
+
+// addWorkerAt creates a worker and logs in through the server at url.
+func (e *env) addWorkerAt(url, name string, admin bool) *engine.Worker {
 	e.t.Helper()
 	hash, err := apphttp.HashPassword("password-" + name)
 	if err != nil {
@@ -107,6 +112,9 @@ func (e *env) addWorker(name string, admin bool) *engine.Worker {
 	w := &engine.Worker{Username: name, DisplayName: name, PasswordHash: hash, Admin: admin}
 	if err := e.store.CreateWorker(e.t.Context(), w); err != nil {
 		e.t.Fatal(err)
+	}
+	if url != e.srv.URL {
+		return w
 	}
 	res := e.do("POST", "/api/v1/login", "", map[string]string{"username": name, "password": "password-" + name})
 	res.want(200)

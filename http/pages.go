@@ -40,8 +40,10 @@ var pageFuncs = template.FuncMap{
 func mustLoadPages() *pages {
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, name := range []string{"sign", "verify", "message", "summary", "survey"} {
-		t := template.Must(template.New("layout").Funcs(pageFuncs).ParseFS(templates.Pages, "pages/layout.html", "pages/"+name+".html"))
-		p.sets[name] = t
+		p.sets[name] = template.Must(template.New("layout").Funcs(pageFuncs).ParseFS(templates.Pages, "pages/layout.html", "pages/"+name+".html"))
+	}
+	for _, name := range []string{"login", "projects", "project"} { // the worker console
+		p.sets[name] = template.Must(template.New("layout").Funcs(pageFuncs).ParseFS(templates.Pages, "pages/console_layout.html", "pages/"+name+".html"))
 	}
 	return p
 }

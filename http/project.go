@@ -32,6 +32,7 @@ type projectJSON struct {
 	CreatedAt  time.Time       `json:"created_at"`
 	UpdatedAt  time.Time       `json:"updated_at"`
 	Households []householdJSON `json:"households"`
+	Ballot     int64           `json:"ballot"` // the current ballot, 0 before publishing
 }
 
 func toProjectJSON(p *engine.Project) projectJSON {
@@ -75,9 +76,24 @@ func (s *Server) listProjects(c echo.Context) error {
 	}
 	out := make([]projectJSON, len(ps))
 	for i, p := range ps {
-		out[i] = toProjectJSON(p)
+		if out[i], err = s.projectJSON(c, p); err != nil {
+			return err
+		}
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// projectJSON adds the current ballot to a project's JSON.
+func (s *Server) projectJSON(c echo.Context, p *engine.Project) (projectJSON, error) {
+	out := toProjectJSON(p)
+	b, err := s.store.CurrentBallot(c.Request().Context(), p.ID)
+	switch {
+	case err == nil:
+		out.Ballot = b.ID
+	case engine.ErrorCode(err) != engine.ECodeNotFound:
+		return out, err
+	}
+	return out, nil
 }
 
 // project loads the :id project if the worker may see it.
@@ -94,7 +110,11 @@ func (s *Server) getProject(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toProjectJSON(p))
+	out, err := s.projectJSON(c, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // replaceHouseholds takes JSON, or CSV with the header of DESIGN §7.

@@ -56,6 +56,14 @@ func (s *Server) routes() {
 	api.GET("/projects/:id/booklet.pdf", s.bookletPDF, auth)
 	api.GET("/projects/:id/notice.pdf", s.noticePDF, auth)
 
+	api.GET("/projects/:id/households.csv", s.householdsCSV, auth)
+	api.GET("/words/:amount", s.words, public)
+	e.GET("/qr", s.qr, public)
+	e.GET("/login", s.loginPage)
+	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/console") })
+	e.GET("/console", s.projectsPage, s.consolePage)
+	e.GET("/console/projects/:id", s.projectPage, s.consolePage)
+
 	e.GET("/s/:token", s.signPage, sign)
 	e.GET("/s/:token/agreement.pdf", s.residentAgreementPDF, sign)
 	e.GET("/p/:id", s.summaryPage, public)

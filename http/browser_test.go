@@ -1,0 +1,235 @@
+package http_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	apphttp "github.com/renovote/renovote/http"
+	"github.com/renovote/renovote/store"
+	"github.com/renovote/renovote/store/storetest"
+)
+
+// chromium finds Debian's browser, or skips (fails when
+// RENOVOTE_TEST_REQUIRE names browser).
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	storetest.Unavailable(t, "browser", "no chromium (apt-get install chromium)")
+	return ""
+}
+
+// browser starts headless Chromium with a fresh profile and collects the
+// page's console errors and uncaught exceptions.
+func browser(t *testing.T) (context.Context, func() []string) {
+	path := chromium(t)
+	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 1000)}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	tctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	if err := chromedp.Do(tctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	var mu sync.Mutex
+	var errs []string
+	go func() {
+		for m, err := range chromedp.Console(tctx) {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
+				mu.Lock()
+				errs = append(errs, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	return tctx, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), errs...) }
+}
+
+func shot(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	os.WriteFile(filepath.Join(dir, name+".jpg"), png, 0o644)
+}
+
+func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// waitText waits until the element's text contains want.
+func waitText(t *testing.T, ctx context.Context, sel, want string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got := eval[string](t, ctx, fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || ""`, sel))
+		if strings.Contains(got, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never showed %q (it shows %q)", sel, want, got)
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+}
+
+// drawSignature drags the mouse over the signature pad.
+func drawSignature(t *testing.T, ctx context.Context) {
+	t.Helper()
+	rect := eval[map[string]float64](t, ctx, `(function(){var r=document.getElementById('pad').getBoundingClientRect();return {x:r.x,y:r.y,w:r.width,h:r.height};})()`)
+	x0, y0 := rect["x"]+20, rect["y"]+rect["h"]/2
+	steps := []chromedp.Action[chromedp.Void]{chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x0, y0, chromedp.ButtonLeft)}
+	for i := 1; i <= 30; i++ {
+		steps = append(steps, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x0+float64(i)*8, y0+float64(i%5)*10-20, chromedp.ButtonLeft))
+	}
+	steps = append(steps, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x0+240, y0, chromedp.ButtonLeft))
+	do(t, ctx, "draw the signature", steps...)
+}
+
+// TestConsoleJourney walks a worker's whole project in a real browser:
+// log in, create the project from CSV, model two scenarios, compare,
+// publish, sign from a household's link with a drawn signature, watch the
+// dashboard move, download the booklet; then send a questionnaire, answer
+// it from a link and see the results move.
+func TestConsoleJourney(t *testing.T) {
+	s := storetest.Open(t, storetest.DSN(t, store.SQLite))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseURL := "http://" + ln.Addr().String()
+	e := newEnv(t, s, apphttp.Config{BaseURL: baseURL})
+	e.srv.Close()
+	srv := httptest.NewUnstartedServer(e.srv.Config.Handler)
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	t.Cleanup(srv.Close)
+	e.addWorkerAt(srv.URL, "li", false)
+
+	ctx, consoleErrors := browser(t)
+	shots := os.Getenv("RENOVOTE_SCREENSHOTS") // keep them to look at; else a temp dir
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	t.Logf("screenshots in %s", shots)
+
+	// log in
+	do(t, ctx, "login", chromedp.Navigate(baseURL+"/console"), chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "li"), chromedp.SendKeys(chromedp.CSS("#password"), "password-li"),
+		chromedp.Click(chromedp.CSS("#login")), chromedp.WaitVisible(chromedp.CSS("#newproject")))
+	shot(t, ctx, shots, "1-projects")
+
+	// a new project, its households from CSV
+	do(t, ctx, "new project", chromedp.SendKeys(chromedp.CSS("#np-name"), "幸福里小区3号楼2单元"), chromedp.SendKeys(chromedp.CSS("#np-address"), "幸福路88号"),
+		chromedp.Click(chromedp.CSS("#np-create")), chromedp.WaitVisible(chromedp.CSS("#hh-save")))
+	var csv strings.Builder
+	csv.WriteString("\ufeffroom,floor,area,owner,owner_id,phone,hardship,exempt,must_consent\r\n")
+	for f := 1; f <= 6; f++ {
+		for k := 1; k <= 2; k++ {
+			fmt.Fprintf(&csv, "%d0%d,%d,%s,业主%d0%d,o-%d0%d,1380013%d00%d,%s,否,%s\r\n", f, k, f, []string{"68.50", "86.20"}[k-1], f, k, f, k, f, k,
+				map[bool]string{true: "是", false: "否"}[f == 5 && k == 1], map[bool]string{true: "是", false: "否"}[f == 1])
+		}
+	}
+	csvPath := filepath.Join(t.TempDir(), "households.csv")
+	os.WriteFile(csvPath, []byte(csv.String()), 0o644)
+	do(t, ctx, "import CSV", chromedp.SetUploadFiles(chromedp.CSS("#hh-csv"), []string{csvPath}))
+	waitText(t, ctx, "#flash", "已导入 12 户")
+
+	// two scenarios, modelled live
+	waitText(t, ctx, "#m-result", "每户明细")
+	waitText(t, ctx, "#m-words", "人民币")
+	do(t, ctx, "compensation for 101", chromedp.Click(chromedp.CSS("#m-comp-add")))
+	waitText(t, ctx, "#m-result", "补偿 5,000.00 元")
+	do(t, ctx, "save scenario A", chromedp.Click(chromedp.CSS("#m-save")))
+	waitText(t, ctx, "#flash", "已保存方案“方案A”")
+	do(t, ctx, "model scenario B", chromedp.SetValue(chromedp.CSS("#m-name"), "方案B"), chromedp.SetValue(chromedp.CSS("#m-alloc-preset"), "c283"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('m-alloc-preset').dispatchEvent(new Event('change', {bubbles:true}))`))
+	time.Sleep(600 * time.Millisecond)
+	do(t, ctx, "save scenario B", chromedp.Click(chromedp.CSS("#m-save")))
+	waitText(t, ctx, "#flash", "已保存方案“方案B”")
+	shot(t, ctx, shots, "2-model")
+
+	// compare
+	do(t, ctx, "compare", chromedp.Click(chromedp.CSS("#c-go")), chromedp.WaitVisible(chromedp.CSS("#c-result svg")))
+	waitText(t, ctx, "#c-result", "差额")
+
+	// publish scenario A
+	do(t, ctx, "publish", chromedp.Evaluate[chromedp.Void](`document.getElementById('p-scenario').selectedIndex = 0`),
+		chromedp.Click(chromedp.CSS("#p-go")), chromedp.WaitVisible(chromedp.CSS("#p-links .slip a.link")))
+	waitText(t, ctx, "#d-summary", "还需")
+	shot(t, ctx, shots, "3-published")
+	link := eval[string](t, ctx, `Array.from(document.querySelectorAll('#p-links .slip')).find(s => s.textContent.includes('房号 301')).querySelector('a').href`)
+
+	// the household signs on its phone
+	do(t, ctx, "open the signing link", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#pad")),
+		chromedp.Click(chromedp.CSS(`input[value="agree"]`)), chromedp.SendKeys(chromedp.CSS("#signer"), "业主301"))
+	drawSignature(t, ctx)
+	do(t, ctx, "submit", chromedp.Click(chromedp.CSS("#submit")), chromedp.WaitVisible(chromedp.CSS("#done")))
+	code := eval[string](t, ctx, `document.getElementById('done-code').textContent`)
+	shot(t, ctx, shots, "4-signed")
+
+	// back in the console the dashboard shows it
+	do(t, ctx, "dashboard", chromedp.Navigate(strings.Replace(link, link[strings.Index(link, "/s/"):], "/console", 1)),
+		chromedp.WaitVisible(chromedp.CSS("#projects a")), chromedp.Click(chromedp.CSS("#projects a")), chromedp.WaitVisible(chromedp.CSS("#d-table table")))
+	waitText(t, ctx, "#d-table", code)
+	waitText(t, ctx, "#d-bars", "1人 / 12人")
+	shot(t, ctx, shots, "5-dashboard")
+	booklet := eval[string](t, ctx, `fetch(document.getElementById('pr-booklet').href).then(r => r.status + ' ' + r.headers.get('Content-Type'))`)
+	if booklet != "200 application/pdf" {
+		t.Fatalf("booklet download: %s", booklet)
+	}
+
+	// a questionnaire from the presets, answered from a link
+	do(t, ctx, "questionnaire", chromedp.WaitVisible(chromedp.CSS(".s-item")),
+		chromedp.Evaluate[chromedp.Void](`Array.from(document.querySelectorAll('.s-item')).slice(8, 12).forEach(i => i.checked = true)`),
+		chromedp.Click(chromedp.CSS("#s-create")), chromedp.WaitVisible(chromedp.CSS("#s-links a.qlink")))
+	waitText(t, ctx, "#s-rate", "回收 0 / 12")
+	qlink := eval[string](t, ctx, `document.querySelector('#s-links a.qlink').href`)
+	do(t, ctx, "answer", chromedp.Navigate(qlink), chromedp.WaitVisible(chromedp.CSS("#surveyform")),
+		chromedp.Click(chromedp.CSS(`.question[data-id="q1"] input`)), chromedp.Click(chromedp.CSS(`.question[data-id="q3"] input[value="5"]`)),
+		chromedp.Click(chromedp.CSS("#submit")), chromedp.WaitVisible(chromedp.CSS("#done")))
+	shot(t, ctx, shots, "6-answered")
+	do(t, ctx, "results", chromedp.Navigate(baseURL+"/console"), chromedp.WaitVisible(chromedp.CSS("#projects a")),
+		chromedp.Click(chromedp.CSS("#projects a")), chromedp.WaitVisible(chromedp.CSS("#s-results svg")))
+	waitText(t, ctx, "#s-rate", "回收 1 / 12")
+	shot(t, ctx, shots, "7-results")
+
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Fatalf("JavaScript console errors: %v", errs)
+	}
+}

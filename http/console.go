@@ -1,0 +1,105 @@
+package http
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/renovote/renovote/engine"
+)
+
+// The worker console: server-rendered shells (one template set each) whose
+// small scripts use the JSON API with the session cookie and the CSRF
+// header. No build step, no CDN.
+
+// consolePage lets logged-in workers through and sends others to /login.
+func (s *Server) consolePage(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ck, err := c.Cookie(sessionCookie)
+		if err != nil || ck.Value == "" || len(ck.Value) > 100 {
+			return c.Redirect(http.StatusSeeOther, "/login")
+		}
+		w, err := s.store.SessionWorker(c.Request().Context(), engine.HashToken(ck.Value), s.now())
+		if err != nil {
+			if engine.ErrorCode(err) == engine.ECodeUnauthorized {
+				return c.Redirect(http.StatusSeeOther, "/login")
+			}
+			return err
+		}
+		c.Set(ctxWorker, w)
+		return next(c)
+	}
+}
+
+func (s *Server) loginPage(c echo.Context) error {
+	return s.pages.render(c, http.StatusOK, "login", nil)
+}
+
+func (s *Server) projectsPage(c echo.Context) error {
+	return s.pages.render(c, http.StatusOK, "projects", map[string]any{"Worker": workerOf(c)})
+}
+
+func (s *Server) projectPage(c echo.Context) error {
+	p, err := s.project(c)
+	if err != nil {
+		s.pages.message(c, statusOf[engine.ErrorCode(err)], "无法打开项目", errMessage(err))
+		return nil
+	}
+	return s.pages.render(c, http.StatusOK, "project", map[string]any{"Worker": workerOf(c), "Project": p})
+}
+
+// householdsCSV exports the households as Excel opens them: UTF-8 with a
+// byte-order mark.
+func (s *Server) householdsCSV(c echo.Context) error {
+	p, err := s.project(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
+	w := csv.NewWriter(&buf)
+	w.UseCRLF = true
+	w.Write(engine.CSVHeader)
+	yes := func(b bool) string {
+		if b {
+			return "是"
+		}
+		return "否"
+	}
+	for _, h := range p.Households {
+		w.Write([]string{h.Room, strconv.Itoa(h.Floor), h.Area.String(), h.OwnerName, h.OwnerID, h.Phone,
+			yes(h.Hardship), yes(h.Exempt), yes(h.MustConsent)})
+	}
+	w.Flush()
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="households-`+itoa(p.ID)+`.csv"`)
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// words writes an amount in 大写 (for the console's totals).
+func (s *Server) words(c echo.Context) error {
+	f, err := engine.ParseWordsAmount(c.Param("amount"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]string{"amount": f.String(), "words": engine.Words(f)})
+}
+
+// qr draws a QR code of a short text (a signing link) as PNG, for the
+// printable slips of links.
+func (s *Server) qr(c echo.Context) error {
+	text := c.QueryParam("text")
+	if text == "" || len(text) > 300 || !strings.HasPrefix(text, "http") {
+		return engine.Invalidf("text", "二维码内容应为不超过300个字符的网址")
+	}
+	png, err := qrcode.Encode(text, qrcode.Medium, 256)
+	if err != nil {
+		return engine.Invalidf("text", "无法生成二维码")
+	}
+	c.Response().Header().Set("Cache-Control", "private, max-age=3600")
+	return c.Blob(http.StatusOK, "image/png", png)
+}

@@ -1,0 +1,95 @@
+// Shared helpers of the worker console: the API with the session cookie
+// and the CSRF header, messages, a tiny element builder, money and SVG bars.
+var rv = (function () {
+  function cookie(name) {
+    var m = document.cookie.match(new RegExp('(?:^|; )' + name + '=([^;]*)'));
+    return m ? decodeURIComponent(m[1]) : '';
+  }
+  function api(method, path, body, contentType) {
+    var headers = { 'X-CSRF-Token': cookie('renovote_csrf') };
+    var opts = { method: method, headers: headers, credentials: 'same-origin' };
+    if (body !== undefined) {
+      headers['Content-Type'] = contentType || 'application/json';
+      opts.body = contentType ? body : JSON.stringify(body);
+    }
+    return fetch(path, opts).then(function (res) {
+      if (res.status === 401) { location.href = '/login'; throw new Error('请先登录'); }
+      var ct = res.headers.get('Content-Type') || '';
+      var parse = ct.indexOf('json') >= 0 ? res.json() : res.text();
+      return parse.then(function (data) {
+        if (!res.ok) {
+          var e = new Error((data && data.message) || ('请求失败：' + res.status));
+          e.field = data && data.field; e.status = res.status;
+          throw e;
+        }
+        return data;
+      });
+    });
+  }
+  function el(tag, attrs, children) {
+    var n = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === 'text') n.textContent = attrs[k];
+      else if (k === 'class') n.className = attrs[k];
+      else if (k === 'style') { // through the CSSOM: the CSP forbids style attributes
+        attrs[k].split(';').forEach(function (d) { var p = d.split(':'); if (p.length === 2) n.style.setProperty(p[0].trim(), p[1].trim()); });
+      } else n.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { n.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
+    return n;
+  }
+  function show(id, msg) {
+    var box = document.getElementById(id);
+    if (!box) return;
+    box.textContent = msg; box.hidden = !msg;
+  }
+  function error(e) { show('flash', ''); show('error', e && e.message ? (e.field ? e.message + '（' + e.field + '）' : e.message) : String(e)); }
+  function flash(msg) { show('error', ''); show('flash', msg); }
+  function money(s) {
+    var neg = s.charAt(0) === '-'; if (neg) s = s.slice(1);
+    var p = s.split('.'), w = p[0].replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return (neg ? '-' : '') + w + '.' + (p[1] || '00');
+  }
+  function table(headers, rows, cls) {
+    return el('table', { class: 'grid ' + (cls || '') }, [
+      el('thead', {}, [el('tr', {}, headers.map(function (h) { return el('th', { text: h }); }))]),
+      el('tbody', {}, rows.map(function (r) {
+        return el('tr', {}, r.map(function (c) { return c instanceof Node ? el('td', {}, [c]) : el('td', { text: String(c) }); }));
+      }))
+    ]);
+  }
+  var SVG = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs, children) {
+    var n = document.createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (k) { if (k === 'text') n.textContent = attrs[k]; else n.setAttribute(k, attrs[k]); });
+    (children || []).forEach(function (c) { n.appendChild(c); });
+    return n;
+  }
+  // bars draws labelled horizontal bars; series is [{name, values, cls}].
+  function bars(labels, series, fmt) {
+    var max = 0;
+    series.forEach(function (s) { s.values.forEach(function (v) { max = Math.max(max, v); }); });
+    var rowH = 8 + 14 * series.length, width = 640, labelW = 120, valueW = 120;
+    var g = [];
+    labels.forEach(function (label, i) {
+      var y = i * rowH + 4;
+      g.push(svg('text', { x: 0, y: y + 12, class: 'label', text: label }));
+      series.forEach(function (s, j) {
+        var v = s.values[i] || 0, w = max > 0 ? (width - labelW - valueW) * v / max : 0;
+        g.push(svg('rect', { x: labelW, y: y + j * 14, width: Math.max(w, 0.5), height: 12, class: 'bar ' + (s.cls || '') }));
+        g.push(svg('text', { x: labelW + w + 4, y: y + j * 14 + 10, class: 'value', text: fmt ? fmt(v) : String(v) }));
+      });
+    });
+    return svg('svg', { viewBox: '0 0 ' + width + ' ' + (labels.length * rowH + 8), class: 'chart', role: 'img' }, g);
+  }
+  function key() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var a = new Uint8Array(16); crypto.getRandomValues(a);
+    return Array.prototype.map.call(a, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+  }
+  var logout = document.getElementById('logout');
+  if (logout) logout.addEventListener('click', function () {
+    api('POST', '/api/v1/logout').then(function () { location.href = '/login'; }, function () { location.href = '/login'; });
+  });
+  return { api: api, el: el, error: error, flash: flash, money: money, table: table, bars: bars, key: key, show: show };
+})();

@@ -1,0 +1,379 @@
+// The project page: households, scenario modelling with the live
+// calculation, comparison, publishing, the consent dashboard, printing and
+// questionnaires — all through the JSON API.
+(function () {
+  var app = document.getElementById('app');
+  var id = app.getAttribute('data-project');
+  var base = '/api/v1/projects/' + id;
+  var el = rv.el, $ = function (x) { return document.getElementById(x); };
+  var project = null, ballotRule = null;
+
+  function val(x) { return $(x).value.trim(); }
+  function voteName(v) { return { agree: '同意', disagree: '不同意', abstain: '弃权' }[v] || '未表决'; }
+  function time(s) { return s ? new Date(s).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : ''; }
+
+  // ---- households
+  var cols = ['room', 'floor', 'area', 'owner', 'owner_id', 'phone', 'hardship', 'exempt', 'must_consent'];
+  function hhRow(h) {
+    var cells = cols.map(function (c) {
+      var input = ['hardship', 'exempt', 'must_consent'].indexOf(c) >= 0
+        ? el('input', { type: 'checkbox', 'data-col': c, 'aria-label': c })
+        : el('input', { 'data-col': c, 'aria-label': c, value: h[c] === undefined || h[c] === null ? '' : String(h[c]) });
+      if (input.type === 'checkbox') input.checked = !!h[c];
+      return el('td', {}, [input]);
+    });
+    var del = el('button', { type: 'button', class: 'linkish', text: '删除' });
+    del.addEventListener('click', function () { tr.remove(); });
+    var tr = el('tr', {}, cells.concat([el('td', {}, [del])]));
+    return tr;
+  }
+  function showHouseholds(hs) {
+    var tbody = document.querySelector('#hh tbody');
+    tbody.textContent = '';
+    hs.forEach(function (h) { tbody.appendChild(hhRow(h)); });
+    ['d-household', 'pr-household'].forEach(function (sel) {
+      var s = $(sel); s.textContent = '';
+      hs.forEach(function (h) { s.appendChild(el('option', { value: h.id, text: h.room + (h.owner ? '（' + h.owner + '）' : '') })); });
+    });
+  }
+  function readHouseholds() {
+    return Array.prototype.map.call(document.querySelectorAll('#hh tbody tr'), function (tr) {
+      var h = {};
+      tr.querySelectorAll('input').forEach(function (i) {
+        var c = i.getAttribute('data-col');
+        if (i.type === 'checkbox') h[c] = i.checked;
+        else if (c === 'floor') h[c] = parseInt(i.value, 10) || 0;
+        else if (i.value.trim() !== '' || c === 'room' || c === 'area') h[c] = i.value.trim();
+      });
+      return h;
+    });
+  }
+  function loadProject() {
+    return rv.api('GET', base).then(function (p) { project = p; showHouseholds(p.households); calcSoon(); return p; });
+  }
+  $('hh-add').addEventListener('click', function () {
+    document.querySelector('#hh tbody').appendChild(hhRow({ floor: 1, area: '' }));
+  });
+  $('hh-save').addEventListener('click', function () {
+    rv.api('PUT', base + '/households', { households: readHouseholds() })
+      .then(function (p) { project = p; showHouseholds(p.households); rv.flash('已保存 ' + p.households.length + ' 户'); calcSoon(); }, rv.error);
+  });
+  $('hh-csv').addEventListener('change', function () {
+    var f = this.files[0]; if (!f) return;
+    f.text().then(function (text) {
+      return rv.api('PUT', base + '/households', text, 'text/csv; charset=utf-8');
+    }).then(function (p) { project = p; showHouseholds(p.households); rv.flash('已导入 ' + p.households.length + ' 户'); calcSoon(); }, rv.error);
+    this.value = '';
+  });
+  $('hh-export').href = base + '/households.csv';
+
+  // ---- scenario modelling
+  var subPresets = {
+    chengdu: { name: '成都 每台20万', type: 'fixed', amount: '200000' },
+    shanghai: { name: '上海 40%封顶28万', type: 'percent', rate: '0.4', cap: '280000' },
+    beijing: { name: '北京 40%封顶24万', type: 'percent', rate: '0.4', cap: '240000' },
+    jinan: { name: '济南 按层数', type: 'by_floors', table: '4:160000, 5:180000, 6:200000, 7:220000' },
+    wuxi: { name: '无锡 按层数', type: 'by_floors', table: '4:140000, 5:160000, 6:180000, 7:200000' }
+  };
+  var allocPresets = {
+    dongpu: ['coefficient_area', '1-2:0, 3:0.7, 4:0.8, 5:0.9, 6:1.0, 7:1.1'],
+    hangzhou: ['floor_percent', '1-2:0, 3:10, 4:20, 5:30, 6:40'],
+    ningbo: ['household_percent', '1:0, 2:1.5, 3:4, 4:9, 5:15, 6:20.5'],
+    c283: ['area', ''], equal: ['equal', '']
+  };
+  function costRow(c) {
+    var del = el('button', { type: 'button', class: 'linkish', text: '删除' });
+    var tr = el('tr', {}, [el('td', {}, [el('input', { value: c.name || '', 'aria-label': '费用名称' })]),
+      el('td', {}, [el('input', { value: c.amount || '', 'aria-label': '金额' })]), el('td', {}, [del])]);
+    del.addEventListener('click', function () { tr.remove(); calcSoon(); });
+    return tr;
+  }
+  function subRow(s) {
+    var type = el('select', { 'aria-label': '补贴类型' }, [el('option', { value: 'fixed', text: '固定金额' }), el('option', { value: 'percent', text: '按比例' }), el('option', { value: 'by_floors', text: '按层数' })]);
+    type.value = s.type;
+    var del = el('button', { type: 'button', class: 'linkish', text: '删除' });
+    var tr = el('tr', {}, [el('td', {}, [el('input', { value: s.name || '', 'aria-label': '补贴名称' })]), el('td', {}, [type]),
+      el('td', {}, [el('input', { value: s.amount || s.rate || '', 'aria-label': '金额或比例' })]),
+      el('td', {}, [el('input', { value: s.cap || s.table || '', 'aria-label': '封顶或层数表' })]), el('td', {}, [del])]);
+    del.addEventListener('click', function () { tr.remove(); calcSoon(); });
+    return tr;
+  }
+  $('m-cost-add').addEventListener('click', function () { document.querySelector('#m-costs tbody').appendChild(costRow({})); });
+  function compRow(c) {
+    var room = el('select', { 'aria-label': '房号' });
+    (project ? project.households : []).forEach(function (h) { room.appendChild(el('option', { value: h.room, text: h.room })); });
+    if (c.household) room.value = c.household;
+    var del = el('button', { type: 'button', class: 'linkish', text: '删除' });
+    var tr = el('tr', {}, [el('td', {}, [room]), el('td', {}, [el('input', { value: c.amount || '', 'aria-label': '补偿金额' })]), el('td', {}, [del])]);
+    del.addEventListener('click', function () { tr.remove(); calcSoon(); });
+    return tr;
+  }
+  $('m-comp-add').addEventListener('click', function () { document.querySelector('#m-comps tbody').appendChild(compRow({ amount: '5000' })); calcSoon(); });
+  $('m-sub-add').addEventListener('click', function () {
+    var p = subPresets[$('m-sub-preset').value] || { type: 'fixed' };
+    document.querySelector('#m-subs tbody').appendChild(subRow(p)); calcSoon();
+  });
+  $('m-alloc-preset').addEventListener('change', function () {
+    var p = allocPresets[this.value]; if (!p) return;
+    $('m-method').value = p[0]; $('m-ranges').value = p[1]; calcSoon();
+  });
+  function ranges(text) {
+    return text.split(/[,，]/).map(function (s) { return s.trim(); }).filter(Boolean).map(function (s) {
+      var kv = s.split(/[:：]/); return { floors: kv[0].trim(), value: (kv[1] || '').trim() };
+    });
+  }
+  // scenarioInput is the calculation contract without households.
+  function scenarioInput() {
+    var doc = { name: val('m-name'), floors: parseInt(val('m-floors'), 10) || undefined, costs: [], subsidies: [] };
+    document.querySelectorAll('#m-costs tbody tr').forEach(function (tr) {
+      var i = tr.querySelectorAll('input'); doc.costs.push({ name: i[0].value.trim(), amount: i[1].value.trim() || '0' });
+    });
+    document.querySelectorAll('#m-subs tbody tr').forEach(function (tr) {
+      var i = tr.querySelectorAll('input'), type = tr.querySelector('select').value, s = { name: i[0].value.trim(), type: type };
+      if (type === 'fixed') s.amount = i[1].value.trim() || '0';
+      if (type === 'percent') { s.rate = i[1].value.trim() || '0'; if (i[2].value.trim()) s.cap = i[2].value.trim(); }
+      if (type === 'by_floors') s.table = ranges(i[2].value).map(function (r) { return { min_floors: parseInt(r.floors, 10), amount: r.value }; });
+      doc.subsidies.push(s);
+    });
+    var comps = [];
+    document.querySelectorAll('#m-comps tbody tr').forEach(function (tr) {
+      var amount = tr.querySelector('input').value.trim();
+      if (amount) comps.push({ household: tr.querySelector('select').value, amount: amount });
+    });
+    if (comps.length) doc.compensations = comps;
+    var method = $('m-method').value;
+    doc.allocation = { method: method };
+    if (method === 'coefficient_area' || method === 'coefficient') doc.allocation.coefficients = ranges(val('m-ranges'));
+    if (method === 'floor_percent' || method === 'household_percent') doc.allocation.percents = ranges(val('m-ranges'));
+    doc.hardship = { relief_rate: val('m-relief') || '0', funded_by: $('m-funded').value, fund: val('m-fund') || '0' };
+    if ($('m-inst').checked) doc.installments = { down_payment_rate: val('m-down') || '0', months: parseInt(val('m-months'), 10) || 1,
+      annual_rate: val('m-rate') || '0', method: $('m-imethod').value, start: val('m-start') };
+    if (val('m-operating')) doc.operating = { annual: val('m-operating') };
+    return doc;
+  }
+  function calcDoc() {
+    var doc = scenarioInput();
+    doc.households = (project ? project.households : []).map(function (h) {
+      return { id: h.room, floor: h.floor, area: h.area, owner: h.owner, hardship: h.hardship, exempt: h.exempt };
+    });
+    return doc;
+  }
+  var timer = null;
+  function calcSoon() { clearTimeout(timer); timer = setTimeout(calc, 350); }
+  function calc() {
+    var out = $('m-result');
+    if (!project || !project.households.length) { out.textContent = '请先录入住户。'; return; }
+    rv.api('POST', '/api/v1/calc', calcDoc()).then(function (r) {
+      out.textContent = '';
+      out.appendChild(el('p', { class: 'totals', text: '总造价 ' + rv.money(r.total_cost) + ' 元，补贴 ' + rv.money(r.total_subsidy) +
+        ' 元，补偿 ' + rv.money(r.total_compensation) + ' 元，分摊总额 ' + rv.money(r.pool) + ' 元' }));
+      var words = el('p', { class: 'words', id: 'm-words' }); out.appendChild(words);
+      rv.api('GET', '/api/v1/words/' + r.total_due).then(function (w) { words.textContent = '各户应出资合计：' + w.words; }, function () {});
+      out.appendChild(el('h3', { text: '各楼层出资' }));
+      out.appendChild(rv.bars(r.floor_totals.map(function (f) { return f.floor + ' 层'; }), [{ name: '应出资', values: r.floor_totals.map(function (f) { return parseFloat(f.due); }) }],
+        function (v) { return rv.money(v.toFixed(2)) + ' 元'; }));
+      out.appendChild(rv.table(['楼层', '户数', '分摊', '应出资'], r.floor_totals.map(function (f) { return [f.floor, f.households, rv.money(f.share), rv.money(f.due)]; })));
+      out.appendChild(el('h3', { text: '每户明细（元）' }));
+      out.appendChild(el('div', { class: 'scroll' }, [rv.table(['房号', '楼层', '面积', '权重', '分摊', '减免', '代担', '补偿', '应出资', '首付', '年运行费'],
+        r.households.map(function (h) {
+          return [h.id, h.floor, h.area, h.weight, rv.money(h.share), rv.money(h.relief), rv.money(h.extra), rv.money(h.compensation),
+            rv.money(h.due), h.plan ? rv.money(h.plan.down_payment) : '—', rv.money(h.operating_annual)];
+        }))]));
+      rv.show('error', '');
+    }, function (e) { out.textContent = ''; rv.error(e); });
+  }
+  $('model').addEventListener('input', calcSoon);
+  $('model').addEventListener('change', calcSoon);
+  $('m-save').addEventListener('click', function () {
+    rv.api('POST', base + '/scenarios', scenarioInput()).then(function (s) { rv.flash('已保存方案“' + s.name + '”'); loadScenarios(); }, rv.error);
+  });
+
+  // ---- scenarios, comparison, publishing
+  function loadScenarios() {
+    return rv.api('GET', base + '/scenarios').then(function (ss) {
+      ['c-a', 'c-b', 'p-scenario'].forEach(function (sel) {
+        var s = $(sel); s.textContent = '';
+        ss.forEach(function (x) { s.appendChild(el('option', { value: x.id, text: x.name + (x.status === 'published' ? '（已发布）' : '') })); });
+      });
+      if (ss.length > 1) $('c-b').value = ss[ss.length - 1].id;
+    }, rv.error);
+  }
+  $('c-go').addEventListener('click', function () {
+    rv.api('GET', base + '/compare?a=' + $('c-a').value + '&b=' + $('c-b').value).then(function (c) {
+      var out = $('c-result'); out.textContent = '';
+      var diff = function (d) { return el('span', { class: d.charAt(0) === '-' ? 'down' : (d === '0.00' ? '' : 'up'), text: (d.charAt(0) === '-' || d === '0.00' ? '' : '+') + rv.money(d) }); };
+      out.appendChild(rv.bars(c.floors.map(function (f) { return f.floor + ' 层'; }), [
+        { name: c.a.name, values: c.floors.map(function (f) { return parseFloat(f.a); }), cls: 'a' },
+        { name: c.b.name, values: c.floors.map(function (f) { return parseFloat(f.b); }), cls: 'b' }], function (v) { return rv.money(v.toFixed(2)); }));
+      out.appendChild(el('p', { class: 'legend' }, [el('span', { class: 'key a', text: '■ ' + c.a.name }), ' ', el('span', { class: 'key b', text: '■ ' + c.b.name })]));
+      out.appendChild(rv.table(['楼层', c.a.name, c.b.name, '差额'], c.floors.map(function (f) { return [f.floor, rv.money(f.a), rv.money(f.b), diff(f.diff)]; })));
+      out.appendChild(rv.table(['房号', c.a.name, c.b.name, '差额'], c.households.map(function (h) { return [h.room, rv.money(h.a), rv.money(h.b), diff(h.diff)]; })));
+    }, rv.error);
+  });
+  $('p-rule').addEventListener('change', function () { $('p-custom').hidden = this.value !== 'custom'; });
+  function deadlineValue(x) { return val(x).replace('T', ' '); }
+  $('p-go').addEventListener('click', function () {
+    var rule = $('p-rule').value;
+    if (rule === 'custom') rule = { participation_area: val('p-pa'), participation_owners: val('p-po'), approval_area: val('p-aa'), approval_owners: val('p-ao'), approval_strict: $('p-strict').checked };
+    rv.api('POST', base + '/scenarios/' + $('p-scenario').value + '/publish', { rule: rule, deadline: deadlineValue('p-deadline') }).then(function (r) {
+      var out = $('p-links'); out.textContent = '';
+      out.appendChild(el('p', { class: 'ok', text: '已发布，方案指纹 ' + r.ballot.sha256 + '。请把下面的领取条打印出来发给各户（链接只显示这一次）。' }));
+      var print = el('button', { type: 'button', text: '打印领取条' }); print.addEventListener('click', function () { window.print(); });
+      out.appendChild(print);
+      out.appendChild(el('div', { class: 'slips' }, r.links.map(function (l) {
+        return el('div', { class: 'slip' }, [el('img', { src: '/qr?text=' + encodeURIComponent(l.url), alt: l.room + ' 的二维码' }),
+          el('div', {}, [el('b', { text: '房号 ' + l.room }), el('br'), el('a', { href: l.url, class: 'link', text: l.url })])]);
+      })));
+      rv.flash('已发布'); loadScenarios(); dashboard();
+    }, rv.error);
+  });
+
+  // ---- consent dashboard
+  function frac(s) {
+    if (typeof s !== 'string') return null;
+    if (s.indexOf('/') > 0) { var p = s.split('/'); return parseFloat(p[0]) / parseFloat(p[1]); }
+    return parseFloat(s);
+  }
+  function thresholds(rule) {
+    if (rule === 'civil_code_major') return [2 / 3, 2 / 3, 3 / 4, 3 / 4];
+    if (rule === 'civil_code_ordinary') return [2 / 3, 2 / 3, 1 / 2, 1 / 2];
+    return [frac(rule.participation_area), frac(rule.participation_owners), frac(rule.approval_area), frac(rule.approval_owners)];
+  }
+  function progress(label, num, den, need, met, unit) {
+    var pct = den > 0 ? num / den : 0;
+    return el('div', { class: 'progress' }, [
+      el('div', { class: 'plabel', text: label + '：' + num + unit + ' / ' + den + unit + '（' + (pct * 100).toFixed(1) + '%，门槛 ' + (need * 100).toFixed(1) + '%）' + (met ? ' ✔' : '') }),
+      el('div', { class: 'ptrack' }, [el('div', { class: 'pfill' + (met ? ' met' : ''), style: 'width:' + Math.min(100, pct * 100).toFixed(1) + '%' }),
+        el('div', { class: 'pneed', style: 'left:' + (need * 100).toFixed(1) + '%' })])]);
+  }
+  function dashboard() {
+    return rv.api('GET', base + '/tally').then(function (t) {
+      ballotRule = t.rule;
+      var th = thresholds(t.rule), bars = $('d-bars'); bars.textContent = '';
+      var pa = parseFloat(t.participation.area), ta = parseFloat(t.total.area), aa = parseFloat(t.approval.area);
+      bars.appendChild(progress('参与表决的专有面积', pa, ta, th[0], t.participation.area_met, '㎡'));
+      bars.appendChild(progress('参与表决的人数', t.participation.owners, t.total.owners, th[1], t.participation.owners_met, '人'));
+      bars.appendChild(progress('同意的面积（占参与）', aa, pa, th[2], t.approval.area_met, '㎡'));
+      bars.appendChild(progress('同意的人数（占参与）', t.approval.owners, t.participation.owners, th[3], t.approval.owners_met, '人'));
+      bars.appendChild(el('p', { class: t.passed ? 'ok' : '', id: 'd-summary', text: t.passed ? '表决已通过。' :
+        (t.needed === null ? '即使其余未表决业主全部同意也无法通过。' : (t.needed === 0 ? '门槛已达到，但必须同意的住户尚未同意。' : '还需 ' + t.needed + ' 户同意')) }));
+      if (t.must_consent_missing.length) bars.appendChild(el('p', { class: 'bad', text: '须本人同意而尚未同意：' + t.must_consent_missing.join('、') }));
+      $('d-updated').textContent = '更新于 ' + time(new Date().toISOString());
+      return rv.api('GET', base + '/decisions');
+    }).then(function (ds) {
+      var latest = {};
+      ds.forEach(function (d) { latest[d.room] = d; });
+      $('d-table').textContent = '';
+      $('d-table').appendChild(rv.table(['房号', '意见', '方式', '签名人', '时间', '核验码'], project.households.map(function (h) {
+        var d = latest[h.room];
+        return d ? [h.room, voteName(d.decision), d.method === 'paper' ? '纸质' : '手机', d.signer, time(d.signed_at), d.code] : [h.room, '未表决', '', '', '', ''];
+      }), 'decisions'));
+    }, rv.error);
+  }
+  setInterval(function () { if (ballotRule !== null) dashboard(); }, 10000);
+  $('d-record').addEventListener('click', function () {
+    var f = $('d-photo').files[0];
+    if (!f) { rv.error(new Error('请选择纸质表决单的照片')); return; }
+    var reader = new FileReader();
+    reader.onload = function () {
+      rv.api('POST', base + '/households/' + $('d-household').value + '/decisions', { decision: $('d-vote').value, signer_name: val('d-signer'),
+        witness: val('d-witness'), photo: reader.result, idempotency_key: rv.key() }).then(function () { rv.flash('已录入纸质表决'); dashboard(); }, rv.error);
+    };
+    reader.readAsDataURL(f);
+  });
+
+  // ---- printing
+  function updatePrintLinks() { $('pr-agreement').href = base + '/agreements/' + $('pr-household').value + '.pdf'; }
+  $('pr-household').addEventListener('change', updatePrintLinks);
+  $('pr-booklet').href = base + '/booklet.pdf';
+  $('pr-notice').href = base + '/notice.pdf';
+  $('p-notice').href = base + '/notice.pdf';
+  $('pr-audit').addEventListener('click', function () {
+    rv.api('GET', base + '/audit').then(function (a) {
+      $('pr-audit-result').className = a.ok ? 'ok' : 'bad';
+      $('pr-audit-result').textContent = a.ok ? '审计日志完整：' + a.events + ' 条事件，全部相符。' : '校验未通过：' + a.reason;
+    }, rv.error);
+  });
+
+  // ---- questionnaires
+  rv.api('GET', '/api/v1/survey/presets').then(function (ps) {
+    var box = $('s-presets');
+    ps.forEach(function (p) {
+      box.appendChild(el('fieldset', { class: 'preset' }, [el('legend', { text: p.category + '（' + p.note + '）' })].concat(p.items.map(function (it) {
+        return el('label', { class: 'inline' }, [el('input', { type: 'checkbox', value: it, class: 's-item' }), ' ' + it]);
+      }))));
+    });
+  }, rv.error);
+  $('s-create').addEventListener('click', function () {
+    var items = Array.prototype.map.call(document.querySelectorAll('.s-item:checked'), function (i) { return i.value; })
+      .concat(val('s-extra').split(/[,，、]/).map(function (x) { return x.trim(); }).filter(Boolean))
+      .filter(function (v, i, a) { return a.indexOf(v) === i; });
+    var qs = [];
+    if (items.length) qs.push({ id: 'q1', kind: 'choose_k', text: '您认为最需要改造的是哪几项？', k: Math.min(parseInt(val('s-k'), 10) || 3, items.length), items: items });
+    if ($('s-rank').checked && items.length > 1) qs.push({ id: 'q2', kind: 'rank', text: '请按重要程度排序', items: items });
+    if ($('s-rating').checked) qs.push({ id: 'q3', kind: 'rating', text: '您对改造的满意程度' });
+    if ($('s-text').checked) qs.push({ id: 'q4', kind: 'text', text: '您的意见和建议' });
+    rv.api('POST', base + '/questionnaires', { title: val('s-title'), deadline: deadlineValue('s-deadline'), questions: qs }).then(function (r) {
+      var out = $('s-links'); out.textContent = '';
+      out.appendChild(el('div', { class: 'slips' }, r.links.map(function (l) {
+        return el('div', { class: 'slip' }, [el('img', { src: '/qr?text=' + encodeURIComponent(l.url), alt: l.room + ' 的二维码' }),
+          el('div', {}, [el('b', { text: '房号 ' + l.room }), el('br'), el('a', { href: l.url, class: 'qlink', text: l.url })])]);
+      })));
+      rv.flash('问卷已发出'); loadSurveys(r.questionnaire.id);
+    }, rv.error);
+  });
+  function loadSurveys(select) {
+    return rv.api('GET', base + '/questionnaires').then(function (qs) {
+      var s = $('s-list'); s.textContent = '';
+      qs.forEach(function (q) { s.appendChild(el('option', { value: q.id, text: q.title + (q.open ? '' : '（已结束）') })); });
+      if (select) s.value = select;
+      if (qs.length) surveyResults();
+    }, rv.error);
+  }
+  function surveyResults() {
+    var qid = $('s-list').value; if (!qid) return;
+    $('s-pdf').href = base + '/questionnaires/' + qid + '/results.pdf';
+    rv.api('GET', base + '/questionnaires/' + qid + '/results').then(function (r) {
+      var out = $('s-results'); out.textContent = '';
+      out.appendChild(el('p', { id: 's-rate', text: '回收 ' + r.answered + ' / ' + r.households + ' 户（' + r.response_rate + '%）' }));
+      var questions = r.questionnaire.questions;
+      r.result.questions.forEach(function (q, i) {
+        out.appendChild(el('h3', { text: '第' + (i + 1) + '题 ' + (questions[i].text || q.id) + '（作答 ' + q.respondents + ' 户）' }));
+        if (q.kind === 'choose_k') out.appendChild(rv.bars(q.items.map(function (x) { return x.item; }), [{ values: q.items.map(function (x) { return parseFloat(x.share); }) }], function (v) { return v.toFixed(2) + '%'; }));
+        if (q.kind === 'rank') out.appendChild(rv.bars(q.items.map(function (x) { return x.item; }), [{ values: q.items.map(function (x) { return x.borda; }) }], function (v) { return v + ' 分'; }));
+        if (q.kind === 'rating') {
+          out.appendChild(el('p', { text: '平均 ' + q.mean + ' 分，满意率 ' + q.satisfied_share + '%' }));
+          out.appendChild(rv.bars(['5', '4', '3', '2', '1'].map(function (s) { return s + ' 分'; }), [{ values: ['5', '4', '3', '2', '1'].map(function (s) { return q.distribution[s]; }) }], function (v) { return v + ' 户'; }));
+        }
+        if (q.kind === 'single') out.appendChild(rv.bars(q.options.map(function (x) { return x.option; }), [{ values: q.options.map(function (x) { return parseFloat(x.share); }) }], function (v) { return v.toFixed(2) + '%'; }));
+        if (q.kind === 'text') out.appendChild(el('ul', {}, r.texts.filter(function (t) { return t.question === q.id; }).map(function (t) { return el('li', { text: t.room + '：' + t.text }); })));
+      });
+      if (r.by_floor.length) {
+        out.appendChild(el('h3', { text: '分楼层（第1题前三项）' }));
+        out.appendChild(rv.table(['楼层', '作答', '前三项'], r.by_floor.map(function (f) {
+          var q1 = f.result.questions[0];
+          var top = q1 && q1.items && q1.kind === 'choose_k' ? q1.items.slice(0, 3).map(function (x) { return x.item + ' ' + x.share + '%'; }).join('，') : '';
+          return [f.floor, f.result.households, top];
+        })));
+      }
+    }, rv.error);
+  }
+  $('s-list').addEventListener('change', surveyResults);
+  $('s-refresh').addEventListener('click', surveyResults);
+  $('s-close').addEventListener('click', function () {
+    rv.api('POST', base + '/questionnaires/' + $('s-list').value + '/close').then(function () { rv.flash('问卷已结束'); loadSurveys($('s-list').value); }, rv.error);
+  });
+
+  // ---- start
+  var soon = new Date(Date.now() + 14 * 86400000);
+  var local = new Date(soon.getTime() + 8 * 3600000).toISOString().slice(0, 16);
+  $('p-deadline').value = local; $('s-deadline').value = local;
+  [['电梯设备及安装', '420000'], ['土建及管线迁改', '150000']].forEach(function (c) { document.querySelector('#m-costs tbody').appendChild(costRow({ name: c[0], amount: c[1] })); });
+  document.querySelector('#m-subs tbody').appendChild(subRow(subPresets.chengdu));
+  loadProject().then(function (p) {
+    updatePrintLinks();
+    if (p.ballot) dashboard(); else $('d-bars').textContent = '尚未发布方案。';
+  }, rv.error);
+  loadScenarios();
+  loadSurveys();
+})();

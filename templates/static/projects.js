@@ -1,0 +1,22 @@
+(function () {
+  var tbody = document.querySelector('#projects tbody');
+  rv.api('GET', '/api/v1/projects').then(function (ps) {
+    if (!ps.length) tbody.appendChild(rv.el('tr', {}, [rv.el('td', { colspan: 4, text: '还没有项目，请在下面新建。' })]));
+    ps.forEach(function (p) {
+      var stage = rv.el('td', { text: '方案测算中' }), progress = rv.el('td', { text: '—' });
+      tbody.appendChild(rv.el('tr', {}, [rv.el('td', {}, [rv.el('a', { href: '/console/projects/' + p.id, text: p.name })]),
+        rv.el('td', { text: p.address }), stage, progress]));
+      if (!p.ballot) return;
+      rv.api('GET', '/api/v1/projects/' + p.id + '/tally').then(function (t) {
+        stage.textContent = t.passed ? '表决已通过' : (t.open ? '表决中' : '表决已截止');
+        progress.textContent = '参与 ' + t.participation.owners + '/' + t.total.owners + ' 人，同意 ' + t.approval.owners + ' 人';
+      }, function () {});
+    });
+  }, rv.error);
+  document.getElementById('newproject').addEventListener('submit', function (e) {
+    e.preventDefault();
+    rv.api('POST', '/api/v1/projects', { name: document.getElementById('np-name').value, address: document.getElementById('np-address').value,
+      floors: parseInt(document.getElementById('np-floors').value, 10) })
+      .then(function (p) { location.href = '/console/projects/' + p.id; }, rv.error);
+  });
+})();
