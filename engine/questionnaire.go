@@ -23,6 +23,7 @@ type Questionnaire struct {
 	Deadline  time.Time
 	CreatedAt time.Time
 	ClosedAt  *time.Time
+	GroupKey  string // shared by the questionnaires of one 小区 survey; "" alone
 }
 
 // Open reports whether answers may still be recorded at now.
@@ -65,6 +66,8 @@ type QuestionnaireStore interface {
 	// A closed questionnaire or one past its deadline is a conflict.
 	RecordResponse(ctx context.Context, r *SurveyResponse) (replay bool, err error)
 	LatestResponses(ctx context.Context, questionnaireID int64) ([]*SurveyResponse, error)
+	// QuestionnaireGroup lists the questionnaires sharing a group key.
+	QuestionnaireGroup(ctx context.Context, groupKey string) ([]*Questionnaire, error)
 }
 
 // ParseQuestions reads and validates a question list.

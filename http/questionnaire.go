@@ -17,21 +17,24 @@ import (
 
 type questionnaireJSON struct {
 	ID        int64           `json:"id"`
+	Project   int64           `json:"project"`
 	Title     string          `json:"title"`
 	Status    string          `json:"status"`
 	Deadline  time.Time       `json:"deadline"`
 	Questions json.RawMessage `json:"questions"`
 	Open      bool            `json:"open"`
+	Group     string          `json:"group"`
 }
 
 func (s *Server) toQuestionnaireJSON(q *engine.Questionnaire) questionnaireJSON {
-	return questionnaireJSON{q.ID, q.Title, q.Status, q.Deadline, q.Questions, q.Open(s.now())}
+	return questionnaireJSON{q.ID, q.ProjectID, q.Title, q.Status, q.Deadline, q.Questions, q.Open(s.now()), q.GroupKey}
 }
 
 type questionnaireRequest struct {
 	Title     string          `json:"title"`
 	Questions json.RawMessage `json:"questions"`
 	Deadline  string          `json:"deadline"`
+	Projects  []int64         `json:"projects"` // a whole 小区: every project it goes to (POST /api/v1/questionnaires)
 	questions []engine.Question
 	deadline  time.Time
 	now       time.Time
@@ -74,12 +77,68 @@ func (s *Server) createQuestionnaire(c echo.Context) error {
 	if err := bind(c, maxJSONBody, &req); err != nil {
 		return err
 	}
+	if len(req.Projects) > 0 {
+		return engine.Invalidf("projects", "发给多个项目（整个小区）的问卷请用 POST /api/v1/questionnaires")
+	}
+	q, links, err := s.sendQuestionnaire(c, p, &req, "")
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"questionnaire": s.toQuestionnaireJSON(q), "links": links})
+}
+
+// createGroupQuestionnaire sends one questionnaire to several projects of
+// the worker (a whole 小区): one questionnaire per project, one group key,
+// results that add up over the group.
+func (s *Server) createGroupQuestionnaire(c echo.Context) error {
+	req := questionnaireRequest{now: s.now()}
+	if err := bind(c, maxJSONBody, &req); err != nil {
+		return err
+	}
+	if len(req.Projects) == 0 || len(req.Projects) > 100 {
+		return engine.Invalidf("projects", "请选择要发放问卷的项目（1到100个）")
+	}
+	ctx := c.Request().Context()
+	var projects []*engine.Project
+	seen := map[int64]bool{}
+	for i, id := range req.Projects {
+		if seen[id] {
+			return engine.Invalidf("projects["+itoa(int64(i))+"]", "项目 %d 重复", id)
+		}
+		seen[id] = true
+		p, err := s.store.Project(ctx, workerOf(c), id)
+		if err != nil {
+			return err
+		}
+		if len(p.Households) == 0 {
+			return engine.Invalidf("projects["+itoa(int64(i))+"]", "项目“%s”还没有住户", p.Name)
+		}
+		projects = append(projects, p)
+	}
+	_, key := engine.NewToken()
+	key = key[:16]
+	type sent struct {
+		Questionnaire questionnaireJSON `json:"questionnaire"`
+		Links         []linkJSON        `json:"links"`
+	}
+	var out []sent
+	for _, p := range projects {
+		q, links, err := s.sendQuestionnaire(c, p, &req, key)
+		if err != nil {
+			return err
+		}
+		out = append(out, sent{s.toQuestionnaireJSON(q), links})
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"group": key, "questionnaires": out})
+}
+
+func (s *Server) sendQuestionnaire(c echo.Context, p *engine.Project, req *questionnaireRequest, group string) (*engine.Questionnaire, []linkJSON, error) {
 	if len(p.Households) == 0 {
-		return engine.Invalidf("households", "项目还没有住户：请先导入住户名单")
+		return nil, nil, engine.Invalidf("households", "项目还没有住户：请先导入住户名单")
 	}
 	var compact bytes.Buffer
 	json.Compact(&compact, req.Questions)
-	q := &engine.Questionnaire{ProjectID: p.ID, Title: strings.TrimSpace(req.Title), Questions: compact.Bytes(), Deadline: req.deadline}
+	q := &engine.Questionnaire{ProjectID: p.ID, Title: strings.TrimSpace(req.Title), Questions: compact.Bytes(), Deadline: req.deadline, GroupKey: group}
 	links := make([]engine.SurveyLink, len(p.Households))
 	out := make([]linkJSON, len(p.Households))
 	for i, h := range p.Households {
@@ -88,9 +147,9 @@ func (s *Server) createQuestionnaire(c echo.Context) error {
 		out[i] = linkJSON{Household: h.ID, Room: h.Room, URL: s.baseURL + "/q/" + token}
 	}
 	if err := s.store.CreateQuestionnaire(c.Request().Context(), q, links); err != nil {
-		return err
+		return nil, nil, err
 	}
-	return c.JSON(http.StatusCreated, map[string]any{"questionnaire": s.toQuestionnaireJSON(q), "links": out})
+	return q, out, nil
 }
 
 func (s *Server) listQuestionnaires(c echo.Context) error {
@@ -136,7 +195,8 @@ func (s *Server) closeQuestionnaire(c echo.Context) error {
 
 // surveyResults is a questionnaire's live results: the contract's tally,
 // the same by floor (low floors often want other things), the response
-// rate, and the free texts for the worker.
+// rate, and the free texts for the worker. A 小区-wide questionnaire also
+// carries the results of the whole group.
 type surveyResults struct {
 	Questionnaire questionnaireJSON    `json:"questionnaire"`
 	Result        *engine.SurveyResult `json:"result"`
@@ -145,6 +205,8 @@ type surveyResults struct {
 	Households    int                  `json:"households"`
 	ResponseRate  engine.Percent       `json:"response_rate"`
 	Texts         []textAnswer         `json:"texts"`
+	Projects      int                  `json:"projects"`
+	Group         *surveyResults       `json:"group,omitempty"`
 }
 
 type floorResult struct {
@@ -158,37 +220,52 @@ type textAnswer struct {
 	Text     string `json:"text"`
 }
 
-func (s *Server) computeResults(ctx context.Context, p *engine.Project, q *engine.Questionnaire) (*surveyResults, []engine.Question, error) {
-	qs, err := engine.ParseQuestions(q.Questions)
+// surveyPart is one project's share of a (group) questionnaire.
+type surveyPart struct {
+	project *engine.Project
+	q       *engine.Questionnaire
+}
+
+// tallySurvey adds up the latest answers of the parts (one project, or
+// every project of a 小区).
+func (s *Server) tallySurvey(ctx context.Context, parts []surveyPart) (*surveyResults, []engine.Question, error) {
+	qs, err := engine.ParseQuestions(parts[0].q.Questions)
 	if err != nil {
 		return nil, nil, err
-	}
-	rs, err := s.store.LatestResponses(ctx, q.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	byID := map[int64]engine.Household{}
-	for _, h := range p.Households {
-		byID[h.ID] = h
 	}
 	in := &engine.SurveyInput{Questions: qs}
 	floors := map[int]*engine.SurveyInput{}
-	out := &surveyResults{Questionnaire: s.toQuestionnaireJSON(q), Households: len(p.Households), Texts: []textAnswer{}, ByFloor: []floorResult{}}
-	for _, r := range rs {
-		answers, err := engine.ParseAnswers(qs, r.Answers)
+	out := &surveyResults{Questionnaire: s.toQuestionnaireJSON(parts[0].q), Texts: []textAnswer{}, ByFloor: []floorResult{}, Projects: len(parts)}
+	for _, part := range parts {
+		rs, err := s.store.LatestResponses(ctx, part.q.ID)
 		if err != nil {
 			return nil, nil, err
 		}
-		h := byID[r.HouseholdID]
-		a := engine.SurveyAnswer{Household: h.Room, Floor: h.Floor, Answers: answers}
-		in.Answers = append(in.Answers, a)
-		if floors[h.Floor] == nil {
-			floors[h.Floor] = &engine.SurveyInput{Questions: qs}
+		byID := map[int64]engine.Household{}
+		for _, h := range part.project.Households {
+			byID[h.ID] = h
 		}
-		floors[h.Floor].Answers = append(floors[h.Floor].Answers, a)
-		for _, qq := range qs {
-			if t, ok := answers[qq.ID].(string); ok && qq.Kind == engine.KindText && strings.TrimSpace(t) != "" {
-				out.Texts = append(out.Texts, textAnswer{Room: h.Room, Question: qq.ID, Text: t})
+		out.Households += len(part.project.Households)
+		for _, r := range rs {
+			answers, err := engine.ParseAnswers(qs, r.Answers)
+			if err != nil {
+				return nil, nil, err
+			}
+			h := byID[r.HouseholdID]
+			room := h.Room
+			if len(parts) > 1 {
+				room = part.project.Name + " " + h.Room
+			}
+			a := engine.SurveyAnswer{Household: room, Floor: h.Floor, Answers: answers}
+			in.Answers = append(in.Answers, a)
+			if floors[h.Floor] == nil {
+				floors[h.Floor] = &engine.SurveyInput{Questions: qs}
+			}
+			floors[h.Floor].Answers = append(floors[h.Floor].Answers, a)
+			for _, qq := range qs {
+				if t, ok := answers[qq.ID].(string); ok && qq.Kind == engine.KindText && strings.TrimSpace(t) != "" {
+					out.Texts = append(out.Texts, textAnswer{Room: room, Question: qq.ID, Text: t})
+				}
 			}
 		}
 	}
@@ -206,12 +283,44 @@ func (s *Server) computeResults(ctx context.Context, p *engine.Project, q *engin
 	return out, qs, nil
 }
 
+// groupParts loads every project of a 小区 questionnaire the worker may see.
+func (s *Server) groupParts(c echo.Context, key string) ([]surveyPart, error) {
+	qs, err := s.store.QuestionnaireGroup(c.Request().Context(), key)
+	if err != nil {
+		return nil, err
+	}
+	var parts []surveyPart
+	for _, q := range qs {
+		p, err := s.store.Project(c.Request().Context(), workerOf(c), q.ProjectID)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, surveyPart{p, q})
+	}
+	return parts, nil
+}
+
+func (s *Server) computeResults(c echo.Context, p *engine.Project, q *engine.Questionnaire) (*surveyResults, []engine.Question, error) {
+	out, qs, err := s.tallySurvey(c.Request().Context(), []surveyPart{{p, q}})
+	if err != nil || q.GroupKey == "" {
+		return out, qs, err
+	}
+	parts, err := s.groupParts(c, q.GroupKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	if out.Group, _, err = s.tallySurvey(c.Request().Context(), parts); err != nil {
+		return nil, nil, err
+	}
+	return out, qs, nil
+}
+
 func (s *Server) questionnaireResults(c echo.Context) error {
 	p, q, err := s.questionnaire(c)
 	if err != nil {
 		return err
 	}
-	out, _, err := s.computeResults(c.Request().Context(), p, q)
+	out, _, err := s.computeResults(c, p, q)
 	if err != nil {
 		return err
 	}
@@ -224,12 +333,15 @@ func (s *Server) questionnaireResultsPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, qs, err := s.computeResults(c.Request().Context(), p, q)
+	out, qs, err := s.computeResults(c, p, q)
 	if err != nil {
 		return err
 	}
 	sr := &pdf.SurveyReport{Project: p, Title: q.Title, Questions: qs, Result: out.Result, Answered: out.Answered,
 		Households: out.Households, Deadline: q.Deadline, Printed: s.now()}
+	if g := out.Group; g != nil { // a 小区-wide questionnaire prints the whole 小区
+		sr.Result, sr.Answered, sr.Households, sr.Projects = g.Result, g.Answered, g.Households, g.Projects
+	}
 	return s.sendPDF(c, p.ID, "survey.pdf", "survey:"+itoa(q.ID), func(buf *bytes.Buffer) error { return s.printer.SurveyReport(buf, sr) })
 }
 

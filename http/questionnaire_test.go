@@ -94,3 +94,52 @@ func TestQuestionnaireFlow(t *testing.T) {
 		e.do("PUT", base+"/households", "a", map[string]any{"households": []any{}}).want(409)
 	})
 }
+
+// TestQuestionnaireForAWholeEstate sends one questionnaire to two projects
+// (a 小区): each household answers through its own link; the results add
+// up over the estate.
+func TestQuestionnaireForAWholeEstate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		e.addWorker("b", false)
+		p1 := e.do("POST", "/api/v1/projects", "a", demoProject("幸福里1号楼")).want(201).json()["id"]
+		p2 := e.do("POST", "/api/v1/projects", "a", demoProject("幸福里2号楼")).want(201).json()["id"]
+		body := map[string]any{"title": "小区改造满意度", "deadline": e.clock.Now().Add(24 * time.Hour).Format(time.RFC3339),
+			"projects": []any{p1, p2}, "questions": []any{map[string]any{"id": "q1", "kind": "rating", "text": "您对小区改造的满意程度"}}}
+		e.do("POST", "/api/v1/questionnaires", "b", body).want(403)
+		e.do("POST", "/api/v1/questionnaires", "a", map[string]any{"title": "x", "deadline": "2099-01-01", "projects": []any{},
+			"questions": []any{map[string]any{"id": "q1", "kind": "rating"}}}).want(400)
+		res := e.do("POST", "/api/v1/questionnaires", "a", body).want(201).json()
+		sent := res["questionnaires"].([]any)
+		if len(sent) != 2 || res["group"] == "" {
+			t.Fatalf("sent %v", res)
+		}
+		answer := func(i int, room string, score int) {
+			for _, l := range sent[i].(map[string]any)["links"].([]any) {
+				m := l.(map[string]any)
+				if m["room"] == room {
+					token := strings.TrimPrefix(m["url"].(string), "http://renovote.test/q/")
+					e.do("POST", "/api/v1/q/"+token, "", map[string]any{"answers": map[string]any{"q1": score}, "idempotency_key": "estate-" + room + "-" + itoa(i)}).want(201)
+				}
+			}
+		}
+		answer(0, "301", 5)
+		answer(1, "302", 3)
+		answer(1, "401", 4)
+		q1 := sent[0].(map[string]any)["questionnaire"].(map[string]any)
+		r := e.do("GET", fmt.Sprintf("/api/v1/projects/%v/questionnaires/%v/results", p1, q1["id"]), "a", nil).want(200).json()
+		group := r["group"].(map[string]any)
+		if r["answered"].(float64) != 1 || group["answered"].(float64) != 3 || group["households"].(float64) != 24 || group["projects"].(float64) != 2 {
+			t.Fatalf("results %v", r)
+		}
+		rating := group["result"].(map[string]any)["questions"].([]any)[0].(map[string]any)
+		if rating["mean"] != "4.00" || rating["satisfied_share"] != "66.67" {
+			t.Errorf("estate rating %v", rating)
+		}
+		report := pdfText(t, e.do("GET", fmt.Sprintf("/api/v1/projects/%v/questionnaires/%v/results.pdf", p1, q1["id"]), "a", nil).want(200).body)
+		if !strings.Contains(report, "全小区2个项目合计") || !strings.Contains(report, "回收答卷3份，共24户") {
+			t.Errorf("the estate report:\n%s", report)
+		}
+	})
+}

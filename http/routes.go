@@ -47,6 +47,7 @@ func (s *Server) routes() {
 	api.GET("/projects/:id/agreements/:file", s.agreementPDF, auth)
 	api.GET("/survey/presets", s.surveyPresets, auth)
 	api.POST("/projects/:id/questionnaires", s.createQuestionnaire, auth)
+	api.POST("/questionnaires", s.createGroupQuestionnaire, auth)
 	api.GET("/projects/:id/questionnaires", s.listQuestionnaires, auth)
 	api.GET("/projects/:id/questionnaires/:qid/results", s.questionnaireResults, auth)
 	api.GET("/projects/:id/questionnaires/:qid/results.pdf", s.questionnaireResultsPDF, auth)

@@ -18,6 +18,7 @@ type SurveyReport struct {
 	Result     *engine.SurveyResult
 	Answered   int
 	Households int
+	Projects   int // > 1: a whole 小区
 	Deadline   time.Time
 	Printed    time.Time
 }
@@ -34,7 +35,11 @@ func (r *Renderer) SurveyReport(w io.Writer, s *SurveyReport) error {
 	d.f.AddPage()
 	d.foot = s.Project.Name
 	d.title(s.Title)
-	d.para(fmt.Sprintf("%s（%s）　问卷截止 %s（北京时间）", s.Project.Name, s.Project.Address, beijingTime(s.Deadline)))
+	if s.Projects > 1 {
+		d.para(fmt.Sprintf("全小区 %d 个项目合计　问卷截止 %s（北京时间）", s.Projects, beijingTime(s.Deadline)))
+	} else {
+		d.para(fmt.Sprintf("%s（%s）　问卷截止 %s（北京时间）", s.Project.Name, s.Project.Address, beijingTime(s.Deadline)))
+	}
 	d.para(fmt.Sprintf("回收答卷 %d 份，共 %d 户，回收率 %s%%。", s.Answered, s.Households,
 		engine.RatioHundredths(int64(s.Answered), int64(s.Households))))
 	for i, q := range s.Result.Questions {

@@ -12,7 +12,7 @@ import (
 	"github.com/renovote/renovote/engine"
 )
 
-const questionnaireColumns = `id, project_id, title, questions, status, deadline, created_at, closed_at`
+const questionnaireColumns = `id, project_id, title, questions, status, deadline, created_at, closed_at, group_key`
 
 type questionnaireRow struct {
 	engine.Questionnaire
@@ -32,8 +32,8 @@ func (s *Store) CreateQuestionnaire(ctx context.Context, q *engine.Questionnaire
 	q.Status, q.CreatedAt = engine.QuestionnaireOpen, now
 	q.Deadline = q.Deadline.UTC().Truncate(time.Microsecond)
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		if err := tx.GetContext(ctx, &q.ID, s.q(`INSERT INTO questionnaires (project_id, title, questions, status, deadline, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), q.ProjectID, q.Title, string(q.Questions), q.Status, q.Deadline, now); err != nil {
+		if err := tx.GetContext(ctx, &q.ID, s.q(`INSERT INTO questionnaires (project_id, title, questions, status, deadline, created_at, group_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), q.ProjectID, q.Title, string(q.Questions), q.Status, q.Deadline, now, q.GroupKey); err != nil {
 			return err
 		}
 		for i := range links {
@@ -158,6 +158,19 @@ func (s *Store) LatestResponses(ctx context.Context, questionnaireID int64) ([]*
 		resp := rows[i].SurveyResponse
 		resp.Answers = json.RawMessage(rows[i].Answers)
 		out[i] = &resp
+	}
+	return out, nil
+}
+
+// QuestionnaireGroup lists the questionnaires of one 小区 survey by id.
+func (s *Store) QuestionnaireGroup(ctx context.Context, groupKey string) ([]*engine.Questionnaire, error) {
+	var rows []questionnaireRow
+	if err := s.db.SelectContext(ctx, &rows, s.q(`SELECT `+questionnaireColumns+` FROM questionnaires WHERE group_key = ? AND group_key <> '' ORDER BY id`), groupKey); err != nil {
+		return nil, s.mapError(err)
+	}
+	out := make([]*engine.Questionnaire, len(rows))
+	for i := range rows {
+		out[i] = rows[i].questionnaire()
 	}
 	return out, nil
 }

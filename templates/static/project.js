@@ -313,13 +313,22 @@
     if ($('s-rank').checked && items.length > 1) qs.push({ id: 'q2', kind: 'rank', text: '请按重要程度排序', items: items });
     if ($('s-rating').checked) qs.push({ id: 'q3', kind: 'rating', text: '您对改造的满意程度' });
     if ($('s-text').checked) qs.push({ id: 'q4', kind: 'text', text: '您的意见和建议' });
-    rv.api('POST', base + '/questionnaires', { title: val('s-title'), deadline: deadlineValue('s-deadline'), questions: qs }).then(function (r) {
+    var others = Array.prototype.map.call(document.querySelectorAll('.s-project:checked'), function (i) { return parseInt(i.value, 10); });
+    var body = { title: val('s-title'), deadline: deadlineValue('s-deadline'), questions: qs };
+    var sent = others.length
+      ? rv.api('POST', '/api/v1/questionnaires', Object.assign(body, { projects: [parseInt(id, 10)].concat(others) })).then(function (r) { return r.questionnaires; })
+      : rv.api('POST', base + '/questionnaires', body).then(function (r) { return [r]; });
+    sent.then(function (list) {
       var out = $('s-links'); out.textContent = '';
-      out.appendChild(el('div', { class: 'slips' }, r.links.map(function (l) {
-        return el('div', { class: 'slip' }, [el('img', { src: '/qr?text=' + encodeURIComponent(l.url), alt: l.room + ' 的二维码' }),
-          el('div', {}, [el('b', { text: '房号 ' + l.room }), el('br'), el('a', { href: l.url, class: 'qlink', text: l.url })])]);
-      })));
-      rv.flash('问卷已发出'); loadSurveys(r.questionnaire.id);
+      list.forEach(function (r) {
+        if (list.length > 1) out.appendChild(el('h4', { text: '项目 ' + r.questionnaire.project }));
+        out.appendChild(el('div', { class: 'slips' }, r.links.map(function (l) {
+          return el('div', { class: 'slip' }, [el('img', { src: '/qr?text=' + encodeURIComponent(l.url), alt: l.room + ' 的二维码' }),
+            el('div', {}, [el('b', { text: '房号 ' + l.room }), el('br'), el('a', { href: l.url, class: 'qlink', text: l.url })])]);
+        })));
+      });
+      var mine = list.filter(function (r) { return String(r.questionnaire.project) === String(id); })[0];
+      rv.flash('问卷已发出'); loadSurveys(mine.questionnaire.id);
     }, rv.error);
   });
   function loadSurveys(select) {
@@ -348,6 +357,13 @@
         if (q.kind === 'single') out.appendChild(rv.bars(q.options.map(function (x) { return x.option; }), [{ values: q.options.map(function (x) { return parseFloat(x.share); }) }], function (v) { return v.toFixed(2) + '%'; }));
         if (q.kind === 'text') out.appendChild(el('ul', {}, r.texts.filter(function (t) { return t.question === q.id; }).map(function (t) { return el('li', { text: t.room + '：' + t.text }); })));
       });
+      if (r.group) {
+        out.appendChild(el('h3', { text: '全小区 ' + r.group.projects + ' 个项目合计：回收 ' + r.group.answered + ' / ' + r.group.households + ' 户（' + r.group.response_rate + '%）' }));
+        r.group.result.questions.forEach(function (q, i) {
+          if (q.kind === 'choose_k') out.appendChild(rv.bars(q.items.map(function (x) { return x.item; }), [{ values: q.items.map(function (x) { return parseFloat(x.share); }) }], function (v) { return v.toFixed(2) + '%'; }));
+          if (q.kind === 'rating') out.appendChild(el('p', { text: '第' + (i + 1) + '题：平均 ' + q.mean + ' 分，满意率 ' + q.satisfied_share + '%' }));
+        });
+      }
       if (r.by_floor.length) {
         out.appendChild(el('h3', { text: '分楼层（第1题前三项）' }));
         out.appendChild(rv.table(['楼层', '作答', '前三项'], r.by_floor.map(function (f) {
@@ -363,6 +379,14 @@
   $('s-close').addEventListener('click', function () {
     rv.api('POST', base + '/questionnaires/' + $('s-list').value + '/close').then(function () { rv.flash('问卷已结束'); loadSurveys($('s-list').value); }, rv.error);
   });
+
+  rv.api('GET', '/api/v1/projects').then(function (ps) {
+    var others = ps.filter(function (p) { return String(p.id) !== String(id); });
+    if (!others.length) return;
+    $('s-projects').appendChild(el('fieldset', { class: 'preset' }, [el('legend', { text: '同时发给本小区的其他项目（结果合并统计）' })].concat(others.map(function (p) {
+      return el('label', { class: 'inline' }, [el('input', { type: 'checkbox', value: p.id, class: 's-project' }), ' ' + p.name]);
+    }))));
+  }, rv.error);
 
   // ---- start
   var soon = new Date(Date.now() + 14 * 86400000);
