@@ -56,6 +56,11 @@ func (r *Renderer) SurveyReport(w io.Writer, s *SurveyReport) error {
 				bars = append(bars, bar{it.Item, it.Share.String() + "%", float64(it.Share) / 10000, strconv.Itoa(it.Count) + " 户"})
 			}
 			d.bars(bars)
+			var rows [][]string
+			for i, it := range items {
+				rows = append(rows, []string{strconv.Itoa(i + 1), it.Item, strconv.Itoa(it.Count), it.Share.String() + "%"})
+			}
+			d.table([]string{"名次", "改造内容", "选择户数", "占作答户数"}, []float64{16, bodyW - 82, 32, 34}, "CLRR", rows)
 		case engine.KindRank:
 			items := q.Items.([]engine.ItemBorda)
 			top := 1
@@ -68,6 +73,11 @@ func (r *Renderer) SurveyReport(w io.Writer, s *SurveyReport) error {
 			}
 			d.para("博尔达计分：排第1位得 n−1 分，依次递减，未排的得 0 分。")
 			d.bars(bars)
+			var rows [][]string
+			for i, it := range items {
+				rows = append(rows, []string{strconv.Itoa(i + 1), it.Item, strconv.Itoa(it.Borda), strconv.Itoa(it.First)})
+			}
+			d.table([]string{"名次", "改造内容", "得分", "排第一的户数"}, []float64{16, bodyW - 82, 32, 34}, "CLRR", rows)
 		case engine.KindRating:
 			var bars []bar
 			for score := 5; score >= 1; score-- {
