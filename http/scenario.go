@@ -104,12 +104,18 @@ func (s *Server) scenario(c echo.Context, p *engine.Project, param string) (*eng
 	return s.store.Scenario(c.Request().Context(), p.ID, sid)
 }
 
-func (s *Server) getScenario(c echo.Context) error {
+// projectScenario loads the :id project and its :sid scenario.
+func (s *Server) projectScenario(c echo.Context) (*engine.Project, *engine.Scenario, error) {
 	p, err := s.project(c)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	sc, err := s.scenario(c, p, "sid")
+	return p, sc, err
+}
+
+func (s *Server) getScenario(c echo.Context) error {
+	_, sc, err := s.projectScenario(c)
 	if err != nil {
 		return err
 	}
@@ -118,11 +124,7 @@ func (s *Server) getScenario(c echo.Context) error {
 
 // updateScenario changes a draft; a published scenario is frozen (409).
 func (s *Server) updateScenario(c echo.Context) error {
-	p, err := s.project(c)
-	if err != nil {
-		return err
-	}
-	sc, err := s.scenario(c, p, "sid")
+	p, sc, err := s.projectScenario(c)
 	if err != nil {
 		return err
 	}
@@ -291,11 +293,7 @@ type publishResponse struct {
 // publish freezes a scenario, opens the vote and issues one signing link
 // per household.
 func (s *Server) publish(c echo.Context) error {
-	p, err := s.project(c)
-	if err != nil {
-		return err
-	}
-	sc, err := s.scenario(c, p, "sid")
+	p, sc, err := s.projectScenario(c)
 	if err != nil {
 		return err
 	}

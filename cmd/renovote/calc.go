@@ -42,24 +42,17 @@ func runCalc(args []string, stdout, stderr io.Writer) error {
 }
 
 func runTally(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("tally", stderr)
-	file, err := parseArgs(fs, args, stdout)
-	if err != nil {
-		return err
-	}
-	data, err := readInput(file)
-	if err != nil {
-		return err
-	}
-	res, err := engine.TallyJSON(data)
-	if err != nil {
-		return err
-	}
-	return writeJSON(stdout, res)
+	return runContract("tally", args, stdout, stderr, func(data []byte) (any, error) { return engine.TallyJSON(data) })
 }
 
 func runSurvey(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("survey", stderr)
+	return runContract("survey", args, stdout, stderr, func(data []byte) (any, error) { return engine.SurveyJSON(data) })
+}
+
+// runContract reads one JSON input (a file or "-"), computes it and prints
+// the result JSON.
+func runContract(name string, args []string, stdout, stderr io.Writer, compute func([]byte) (any, error)) error {
+	fs := newFlagSet(name, stderr)
 	file, err := parseArgs(fs, args, stdout)
 	if err != nil {
 		return err
@@ -68,7 +61,7 @@ func runSurvey(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	res, err := engine.SurveyJSON(data)
+	res, err := compute(data)
 	if err != nil {
 		return err
 	}
