@@ -218,3 +218,38 @@ func (s *Server) auditCheck(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, out)
 }
+
+// reissueLink gives a household a new signing link (the old one stops
+// working): for a lost or forwarded printout.
+func (s *Server) reissueLink(c echo.Context) error {
+	p, err := s.project(c)
+	if err != nil {
+		return err
+	}
+	hid, err := pathID(c, "hid")
+	if err != nil {
+		return err
+	}
+	var room string
+	for _, h := range p.Households {
+		if h.ID == hid {
+			room = h.Room
+		}
+	}
+	if room == "" {
+		return engine.Errorf(engine.ECodeNotFound, "住户 %d 不在这个项目中", hid)
+	}
+	b, err := s.store.CurrentBallot(c.Request().Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	if !b.Open(s.now()) {
+		return engine.Errorf(engine.ECodeConflict, "表决已截止，无需再发签署链接")
+	}
+	token, hash := engine.NewToken()
+	if err := s.store.ReissueLink(c.Request().Context(), &engine.SigningLink{BallotID: b.ID, HouseholdID: hid, TokenHash: hash, ExpiresAt: b.Deadline},
+		"worker:"+itoa(workerOf(c).ID)); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, linkJSON{Household: hid, Room: room, URL: s.baseURL + "/s/" + token})
+}

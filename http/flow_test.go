@@ -143,6 +143,12 @@ func TestScenarioToSignatureFlow(t *testing.T) {
 			e.do("POST", "/api/v1/sign/"+token(room), "", map[string]any{"decision": "agree", "signer_name": "业主" + room,
 				"signature_png": sig, "idempotency_key": "key-" + room + "-1"}).want(201)
 		}
+		// a lost printout: a new link for 502, the old one stops working
+		hid502 := int(p["households"].([]any)[9].(map[string]any)["id"].(float64))
+		e.do("POST", fmt.Sprintf("%s/households/%d/link", base, hid502), "b", nil).want(403)
+		fresh := e.do("POST", fmt.Sprintf("%s/households/%d/link", base, hid502), "a", nil).want(201).json()
+		e.do("GET", "/api/v1/sign/"+token("502"), "", nil).want(404)
+		e.do("GET", "/api/v1/sign/"+strings.TrimPrefix(fresh["url"].(string), "http://renovote.test/s/"), "", nil).want(200)
 		// paper decision recorded by the worker
 		hid := int(p["households"].([]any)[11].(map[string]any)["id"].(float64))
 		photo := signature(t, 300, 400, true)

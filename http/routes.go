@@ -44,6 +44,7 @@ func (s *Server) routes() {
 	api.GET("/projects/:id/decisions", s.listDecisions, auth)
 	api.GET("/projects/:id/audit", s.auditCheck, auth)
 	api.POST("/projects/:id/households/:hid/decisions", s.paperDecision, auth)
+	api.POST("/projects/:id/households/:hid/link", s.reissueLink, auth)
 	api.GET("/projects/:id/agreements/:file", s.agreementPDF, auth)
 	api.GET("/survey/presets", s.surveyPresets, auth)
 	api.POST("/projects/:id/questionnaires", s.createQuestionnaire, auth)

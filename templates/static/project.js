@@ -282,6 +282,15 @@
     reader.readAsDataURL(f);
   });
 
+  $('d-relink').addEventListener('click', function () {
+    rv.api('POST', base + '/households/' + $('d-household').value + '/link').then(function (l) {
+      var box = $('d-newlink'); box.textContent = '';
+      box.appendChild(el('span', { text: '房号 ' + l.room + ' 的新链接（旧链接已失效）：' }));
+      box.appendChild(el('a', { href: l.url, text: l.url }));
+      box.appendChild(el('img', { src: '/qr?text=' + encodeURIComponent(l.url), alt: '二维码', class: 'qr-small' }));
+    }, rv.error);
+  });
+
   // ---- printing
   function updatePrintLinks() { $('pr-agreement').href = base + '/agreements/' + $('pr-household').value + '.pdf'; }
   $('pr-household').addEventListener('change', updatePrintLinks);
