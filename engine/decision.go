@@ -48,6 +48,8 @@ type DecisionStore interface {
 	RecordDecision(ctx context.Context, d *Decision) (replay bool, err error)
 	// LatestDecisions is the latest decision of each household, by household.
 	LatestDecisions(ctx context.Context, ballotID int64) ([]*Decision, error)
+	// HouseholdDecision is one household's latest decision (nil if none).
+	HouseholdDecision(ctx context.Context, ballotID, householdID int64) (*Decision, error)
 	// Decisions is every decision of the ballot, oldest first.
 	Decisions(ctx context.Context, ballotID int64) ([]*Decision, error)
 	DecisionByCode(ctx context.Context, code string) (*Decision, error)

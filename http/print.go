@@ -31,10 +31,6 @@ func (s *Server) loadPrinting(ctx context.Context, p *engine.Project) (*printing
 	if err != nil {
 		return nil, err
 	}
-	in, _, err := engine.ComputeScenario(pub.project, pub.scenario.Input)
-	if err != nil {
-		return nil, err
-	}
 	rule, err := engine.ParseRule(b.Rule)
 	if err != nil {
 		return nil, err
@@ -43,7 +39,7 @@ func (s *Server) loadPrinting(ctx context.Context, p *engine.Project) (*printing
 	if err != nil {
 		return nil, err
 	}
-	pr := &printing{project: pub.project, ballot: b, pub: pub, input: in, rule: rule, latest: map[int64]*engine.Decision{}}
+	pr := &printing{project: pub.project, ballot: b, pub: pub, input: pub.input, rule: rule, latest: map[int64]*engine.Decision{}}
 	for _, d := range ds {
 		pr.latest[d.HouseholdID] = d
 	}

@@ -88,6 +88,7 @@ type publishedBallot struct {
 	project    *engine.Project
 	scenario   *engine.Scenario
 	result     engine.CalcResult
+	input      *engine.CalcInput                // the scenario's calculation input, for printing
 	households map[int64]int                    // household id → index in project.Households
 	rows       map[string]engine.HouseholdShare // room → result row
 }
@@ -122,6 +123,9 @@ func (pc *publishedCache) get(ctx context.Context, st Store, b *engine.Ballot) (
 		return nil, engine.Errorf(engine.ECodeInternal, "ballot %d: scenario %d is not published", b.ID, b.ScenarioID)
 	}
 	if err := json.Unmarshal(pub.scenario.Result, &pub.result); err != nil {
+		return nil, err
+	}
+	if pub.input, _, err = engine.ComputeScenario(pub.project, pub.scenario.Input); err != nil {
 		return nil, err
 	}
 	for i, h := range pub.project.Households {
@@ -193,22 +197,8 @@ type signViewJSON struct {
 	Rule        string                `json:"rule_text"`
 }
 
-// latestDecision is the household's latest decision on the ballot, or nil.
-func (s *Server) latestDecision(c echo.Context, ballotID, householdID int64) (*engine.Decision, error) {
-	ds, err := s.store.LatestDecisions(c.Request().Context(), ballotID)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range ds {
-		if d.HouseholdID == householdID {
-			return d, nil
-		}
-	}
-	return nil, nil
-}
-
 func (s *Server) signViewData(c echo.Context, sg *signing) (*signViewJSON, error) {
-	d, err := s.latestDecision(c, sg.ballot.ID, sg.household.ID)
+	d, err := s.store.HouseholdDecision(c.Request().Context(), sg.ballot.ID, sg.household.ID)
 	if err != nil {
 		return nil, err
 	}

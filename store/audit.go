@@ -37,52 +37,47 @@ func (s *Store) appendAudit(ctx context.Context, tx *sqlx.Tx, e *engine.AuditEve
 	if err != nil {
 		return err
 	}
-	return s.appendAuditAt(ctx, tx, head, e)
-}
-
-// appendAuditAt appends e after head, which tx has locked.
-func (s *Store) appendAuditAt(ctx context.Context, tx *sqlx.Tx, head chainHead, e *engine.AuditEvent) error {
-	if err := s.insertAuditEvent(ctx, tx, head, e); err != nil {
+	if head, err = s.insertAuditEvents(ctx, tx, head, []*engine.AuditEvent{e}); err != nil {
 		return err
 	}
-	return s.saveHead(ctx, tx, e.ProjectID, chainHead{Seq: e.Seq, Hash: e.Hash})
+	return s.saveHead(ctx, tx, e.ProjectID, head)
 }
 
-// insertAuditEvent chains e after head and inserts it; the head row is
-// saved by the caller.
-func (s *Store) insertAuditEvent(ctx context.Context, tx *sqlx.Tx, head chainHead, e *engine.AuditEvent) error {
-	if e.At.IsZero() {
-		e.At = engine.Now()
-	}
-	e.At = e.At.UTC().Truncate(time.Microsecond)
-	if len(e.Data) == 0 {
-		e.Data = json.RawMessage("{}")
-	}
-	e.Seq, e.PrevHash = head.Seq+1, head.Hash
-	e.Hash = engine.ChainHash(e.PrevHash, e.Canonical())
-	return tx.GetContext(ctx, &e.ID, s.q(`INSERT INTO audit_events (project_id, seq, kind, actor, data, at, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), e.ProjectID, e.Seq, e.Kind, e.Actor, string(e.Data), e.At, e.PrevHash, e.Hash)
-}
-
-// insertAuditEvents chains events after head and inserts them in one
-// statement; it returns the new head, which the caller saves.
+// insertAuditEvents chains events after head (which tx has locked) and
+// inserts them in one statement, filling Seq, PrevHash, Hash and ID; it
+// returns the new head, which the caller saves.
 func (s *Store) insertAuditEvents(ctx context.Context, tx *sqlx.Tx, head chainHead, events []*engine.AuditEvent) (chainHead, error) {
 	var sb strings.Builder
 	sb.WriteString(`INSERT INTO audit_events (project_id, seq, kind, actor, data, at, prev_hash, hash) VALUES `)
 	args := make([]any, 0, 8*len(events))
+	bySeq := make(map[int64]*engine.AuditEvent, len(events))
 	for i, e := range events {
 		if i > 0 {
 			sb.WriteString(", ")
 		}
 		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+		if e.At.IsZero() {
+			e.At = engine.Now()
+		}
 		e.At = e.At.UTC().Truncate(time.Microsecond)
+		if len(e.Data) == 0 {
+			e.Data = json.RawMessage("{}")
+		}
 		e.Seq, e.PrevHash = head.Seq+1, head.Hash
 		e.Hash = engine.ChainHash(e.PrevHash, e.Canonical())
 		head = chainHead{Seq: e.Seq, Hash: e.Hash}
+		bySeq[e.Seq] = e
 		args = append(args, e.ProjectID, e.Seq, e.Kind, e.Actor, string(e.Data), e.At, e.PrevHash, e.Hash)
 	}
-	_, err := tx.ExecContext(ctx, s.q(sb.String()), args...)
-	return head, err
+	sb.WriteString(" RETURNING id, seq")
+	var rows []struct{ ID, Seq int64 }
+	if err := tx.SelectContext(ctx, &rows, s.q(sb.String()), args...); err != nil {
+		return head, err
+	}
+	for _, r := range rows {
+		bySeq[r.Seq].ID = r.ID
+	}
+	return head, nil
 }
 
 func (s *Store) saveHead(ctx context.Context, tx *sqlx.Tx, projectID int64, head chainHead) error {

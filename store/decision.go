@@ -319,6 +319,21 @@ func (s *Store) LatestDecisions(ctx context.Context, ballotID int64) ([]*engine.
 	return ds, s.mapError(err)
 }
 
+// HouseholdDecision is one household's latest decision on the ballot, or
+// nil when it has none.
+func (s *Store) HouseholdDecision(ctx context.Context, ballotID, householdID int64) (*engine.Decision, error) {
+	var d engine.Decision
+	err := s.db.GetContext(ctx, &d, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE ballot_id = ? AND household_id = ? ORDER BY id DESC LIMIT 1`),
+		ballotID, householdID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, s.mapError(err)
+	}
+	return &d, nil
+}
+
 // Decisions lists every decision of a ballot, oldest first.
 func (s *Store) Decisions(ctx context.Context, ballotID int64) ([]*engine.Decision, error) {
 	var ds []*engine.Decision

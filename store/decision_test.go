@@ -47,6 +47,12 @@ func TestDecisionsReplayAndLatest(t *testing.T) {
 		if err != nil || len(latest) != 2 || latest[0].ID != d2.ID || latest[1].ID != d3.ID {
 			t.Fatalf("latest = %+v, %v", latest, err)
 		}
+		if one, err := s.HouseholdDecision(ctx, f.ballot.ID, h.ID); err != nil || one == nil || one.ID != d2.ID {
+			t.Fatalf("household decision = %+v, %v", one, err)
+		}
+		if none, err := s.HouseholdDecision(ctx, f.ballot.ID, f.project.Households[0].ID); err != nil || none != nil {
+			t.Fatalf("a household without decisions: %+v, %v", none, err)
+		}
 		// decisions bind to the published hash, and the deadline holds
 		wrong := f.decision(h, engine.VoteAgree, "key-4")
 		wrong.ScenarioSHA256 = strings.Repeat("0", 64)
