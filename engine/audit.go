@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +24,25 @@ const (
 	AuditPDFPrinted         = "pdf_printed"
 	AuditWorkerLogin        = "worker_login"
 	AuditBallotClosed       = "ballot_closed"
+	AuditQuestionnaireSent  = "questionnaire_opened"
+	AuditQuestionnaireEnded = "questionnaire_closed"
 )
+
+// Actors of audit events, as "kind:id": the worker who acted, or the
+// household whose link was used. The command line acts as the operator.
+const (
+	actorWorker    = "worker:"
+	actorHousehold = "household:"
+	// ActorOperator is whoever runs renovote on the server's command line
+	// (the demo loader, maintenance); they hold the database anyway.
+	ActorOperator = "operator"
+)
+
+// WorkerActor names a worker in the audit log.
+func WorkerActor(id int64) string { return actorWorker + strconv.FormatInt(id, 10) }
+
+// HouseholdActor names a household (through its link) in the audit log.
+func HouseholdActor(id int64) string { return actorHousehold + strconv.FormatInt(id, 10) }
 
 // GenesisHash is the prev_hash of a chain's first event.
 var GenesisHash = strings.Repeat("0", 64)
@@ -36,7 +55,7 @@ type AuditEvent struct {
 	ProjectID int64 // 0: the service-wide chain (worker logins)
 	Seq       int64 // 1, 2, 3… within the chain
 	Kind      string
-	Actor     string          // "worker:3", "household:17", "system"
+	Actor     string          // WorkerActor, HouseholdActor or ActorOperator
 	Data      json.RawMessage // canonical JSON object
 	At        time.Time
 	PrevHash  string
@@ -104,9 +123,117 @@ type AuditStore interface {
 	// Hash and ID. Concurrent appends never fork the chain.
 	AppendAudit(ctx context.Context, e *AuditEvent) error
 	AuditEvents(ctx context.Context, projectID int64) ([]*AuditEvent, error)
-	// VerifyAudit recomputes the chain and checks every decision against
-	// its event; it names the first broken event.
-	VerifyAudit(ctx context.Context, projectID int64) (*AuditCheck, error)
+	// AuditRecords reads everything a project's chain vouches for, in one
+	// consistent snapshot, for CheckAudit.
+	AuditRecords(ctx context.Context, projectID int64) (*AuditRecords, error)
+}
+
+// ChainHead is the stored head of a chain: its last seq and hash.
+type ChainHead struct {
+	Seq  int64
+	Hash string
+}
+
+// AuditRecords is a project's chain and the records it vouches for.
+type AuditRecords struct {
+	Events    []*AuditEvent
+	Head      *ChainHead // nil when the chain has never been written
+	Decisions []*Decision
+	Scenarios []*Scenario
+}
+
+// CheckAudit recomputes a project's chain, checks that its head matches
+// the last event, that every decision still matches the digest its event
+// recorded (and has an event), and that every published scenario still
+// matches its hash and the hash its publish event recorded. It names the
+// first broken event. It reads nothing: a database that cannot be read is
+// the caller's error, never a broken chain.
+func CheckAudit(r *AuditRecords) *AuditCheck {
+	events := r.Events
+	check := VerifyChain(events)
+	if !check.OK {
+		return check
+	}
+	n := len(events)
+	if h := r.Head; h != nil && (h.Seq != int64(n) || (n > 0 && h.Hash != events[n-1].Hash)) {
+		var last *AuditEvent
+		if n > 0 {
+			last = events[n-1]
+		}
+		return &AuditCheck{Events: n, BrokenAt: last, Reason: fmt.Sprintf("审计日志应有 %d 条事件，现有 %d 条：最后的事件被删除", h.Seq, n)}
+	}
+	if broken := checkDecisions(events, r.Decisions); broken != nil {
+		return broken
+	}
+	if broken := checkScenarios(events, r.Scenarios); broken != nil {
+		return broken
+	}
+	return check
+}
+
+// checkDecisions compares every decision with its event's digest.
+func checkDecisions(events []*AuditEvent, ds []*Decision) *AuditCheck {
+	byID := make(map[int64]*Decision, len(ds))
+	for _, d := range ds {
+		byID[d.ID] = d
+	}
+	seen := make(map[int64]bool, len(ds))
+	for _, e := range events {
+		if e.Kind != AuditDecision {
+			continue
+		}
+		var data DecisionEventData
+		if err := json.Unmarshal(e.Data, &data); err != nil {
+			return &AuditCheck{Events: len(events), BrokenAt: e, Reason: fmt.Sprintf("第%d条事件的内容无法读取", e.Seq)}
+		}
+		d, ok := byID[data.DecisionID]
+		if !ok {
+			return &AuditCheck{Events: len(events), BrokenAt: e,
+				Reason: fmt.Sprintf("第%d条事件记录的表决 #%d 在数据库中已不存在（表决记录被删除）", e.Seq, data.DecisionID)}
+		}
+		seen[d.ID] = true
+		if d.Digest() != data.Digest {
+			return &AuditCheck{Events: len(events), BrokenAt: e,
+				Reason: fmt.Sprintf("第%d条事件记录的表决 #%d 与数据库中的表决记录不符（表决记录被改动）", e.Seq, d.ID)}
+		}
+	}
+	for _, d := range ds {
+		if !seen[d.ID] {
+			return &AuditCheck{Events: len(events), Reason: fmt.Sprintf("表决 #%d 没有对应的审计事件（绕过系统直接写入了数据库）", d.ID)}
+		}
+	}
+	return nil
+}
+
+// checkScenarios checks published scenarios against their hash and the
+// hash their publish event recorded.
+func checkScenarios(events []*AuditEvent, scs []*Scenario) *AuditCheck {
+	recorded := map[int64]string{}
+	publishEvent := map[int64]*AuditEvent{}
+	for _, e := range events {
+		if e.Kind != AuditPublished {
+			continue
+		}
+		var data struct {
+			ScenarioID int64  `json:"scenario_id"`
+			SHA256     string `json:"sha256"`
+		}
+		if err := json.Unmarshal(e.Data, &data); err != nil {
+			return &AuditCheck{Events: len(events), BrokenAt: e, Reason: fmt.Sprintf("第%d条事件的内容无法读取", e.Seq)}
+		}
+		recorded[data.ScenarioID] = data.SHA256
+		publishEvent[data.ScenarioID] = e
+	}
+	for _, sc := range scs {
+		if !sc.Published() {
+			continue
+		}
+		if ScenarioSum(sc.Canonical) != sc.SHA256 || recorded[sc.ID] != sc.SHA256 {
+			return &AuditCheck{Events: len(events), BrokenAt: publishEvent[sc.ID],
+				Reason: fmt.Sprintf("已发布的方案 #%d 与发布时记录的哈希不符（方案被改动）", sc.ID)}
+		}
+	}
+	return nil
 }
 
 // DecisionEventData is what a decision's audit event records.

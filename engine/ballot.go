@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"sort"
 	"time"
 )
 
@@ -40,10 +41,69 @@ type BallotStore interface {
 	Ballot(ctx context.Context, id int64) (*Ballot, error)
 	// CurrentBallot is the project's latest ballot.
 	CurrentBallot(ctx context.Context, projectID int64) (*Ballot, error)
-	CloseBallot(ctx context.Context, id int64, at time.Time) error
+	CloseBallot(ctx context.Context, id int64, at time.Time, actor string) error
 	// LinkByTokenHash finds a live (unrevoked) link.
 	LinkByTokenHash(ctx context.Context, tokenHash string) (*SigningLink, error)
 	Links(ctx context.Context, ballotID int64) ([]*SigningLink, error)
 	// ReissueLink revokes the household's live link and stores a new one.
 	ReissueLink(ctx context.Context, link *SigningLink, actor string) error
+}
+
+// BallotTally is the live count of a ballot: the tally contract's answer
+// over the households as published, plus what a worker needs beside it.
+type BallotTally struct {
+	*TallyResult
+	Undecided  []string   `json:"undecided"` // rooms without a decision, sorted
+	Thresholds Thresholds `json:"thresholds"`
+	RuleText   string     `json:"rule_text"`
+}
+
+// TallyBallot counts the latest decisions of a ballot by its rule (民法典
+// 第278条, docs/tally.md): households with the same owner_id are one owner;
+// a household without a decision has not voted.
+func TallyBallot(households []Household, rule Rule, latest []*Decision) (*BallotTally, error) {
+	if len(households) == 0 {
+		return nil, Invalidf("households", "项目没有住户")
+	}
+	votes := make(map[int64]string, len(latest))
+	for _, d := range latest {
+		votes[d.HouseholdID] = d.Vote
+	}
+	in := &TallyInput{Rule: rule, Households: make([]TallyHousehold, len(households))}
+	undecided := []string{}
+	for i, h := range households {
+		owner := ""
+		if h.OwnerID != "" {
+			owner = "owner:" + h.OwnerID
+		}
+		in.Households[i] = TallyHousehold{Room: h.Room, Area: h.Area, Owner: owner, Vote: votes[h.ID], MustConsent: h.MustConsent}
+		if votes[h.ID] == VoteNone {
+			undecided = append(undecided, h.Room)
+		}
+	}
+	sort.Strings(undecided)
+	res, err := Tally(in)
+	if err != nil {
+		return nil, err
+	}
+	return &BallotTally{TallyResult: res, Undecided: undecided, Thresholds: rule.Thresholds(), RuleText: rule.Describe()}, nil
+}
+
+// Accepts refuses a decision that does not fit the ballot: of another
+// project or plan, a household not in the project, or past the deadline.
+// The store applies it inside the transaction that records the decision.
+func (b *Ballot) Accepts(d *Decision, householdInProject bool) error {
+	switch {
+	case b == nil:
+		return Errorf(ECodeNotFound, "表决不存在")
+	case b.ProjectID != d.ProjectID:
+		return Errorf(ECodeInvalid, "表决不属于该项目")
+	case !householdInProject:
+		return Errorf(ECodeInvalid, "住户不属于该项目")
+	case d.ScenarioSHA256 != b.SHA256:
+		return Errorf(ECodeConflict, "提交所依据的方案（%.12s…）与本次表决发布的方案（%.12s…）不一致，请刷新页面后重新确认", d.ScenarioSHA256, b.SHA256)
+	case !b.Open(d.CreatedAt):
+		return Errorf(ECodeConflict, "表决已于 %s 截止，不能再提交或更改意见", BeijingMinute(b.Deadline))
+	}
+	return nil
 }

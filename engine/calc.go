@@ -32,7 +32,7 @@ type SubsidyResult struct {
 
 // HouseholdShare is one household's reckoning.
 type HouseholdShare struct {
-	ID              string `json:"id"`
+	Room            string `json:"id"`
 	Floor           int    `json:"floor"`
 	Area            Area   `json:"area"`
 	Owner           string `json:"owner"`
@@ -99,7 +99,7 @@ func Calc(in *CalcInput) (*CalcResult, error) {
 	weights, scale := householdWeights(in)
 	claimants := make([]claimant, len(in.Households))
 	for i, h := range in.Households {
-		claimants[i] = claimant{weight: weights[i], floor: h.Floor, id: h.ID}
+		claimants[i] = claimant{weight: weights[i], floor: h.Floor, id: h.Room}
 	}
 	payers := countPositive(weights)
 	if res.Pool > 0 && payers == 0 {
@@ -129,13 +129,13 @@ func Calc(in *CalcInput) (*CalcResult, error) {
 	res.Households = make([]HouseholdShare, len(in.Households))
 	for i, h := range in.Households {
 		row := HouseholdShare{
-			ID: h.ID, Floor: h.Floor, Area: h.Area, Owner: h.Owner,
+			Room: h.Room, Floor: h.Floor, Area: h.Area, Owner: h.Owner,
 			Hardship: h.Hardship, Exempt: h.Exempt,
 			Weight:       displayWeight(weights[i], scale),
 			Share:        shares[i],
 			Relief:       relief[i],
 			Extra:        extra[i],
-			Compensation: compensation[h.ID],
+			Compensation: compensation[h.Room],
 		}
 		row.Due = row.Share - row.Relief + row.Extra
 		if operating != nil {
@@ -190,13 +190,13 @@ func householdWeights(in *CalcInput) (w []*big.Int, scale *big.Int) {
 	var perFloor map[int]int64 // floor_percent: paying households per floor
 	scale = bigOne
 	switch a.Method {
-	case MethodCoefficientArea:
+	case AllocCoefficientArea:
 		scale = scaleBoth
-	case MethodCoefficient, MethodHouseholdPercent:
+	case AllocCoefficient, AllocHouseholdPercent:
 		scale = scaleRatio
-	case MethodArea:
+	case AllocArea:
 		scale = scaleArea
-	case MethodFloorPercent:
+	case AllocFloorPercent:
 		perFloor = map[int]int64{}
 		for _, h := range hs {
 			if !h.Exempt {
@@ -215,20 +215,20 @@ func householdWeights(in *CalcInput) (w []*big.Int, scale *big.Int) {
 			continue
 		}
 		switch a.Method {
-		case MethodCoefficientArea:
+		case AllocCoefficientArea:
 			c, _ := lookupFloor(a.Coefficients, h.Floor)
 			w[i] = new(big.Int).Mul(big.NewInt(int64(c)), big.NewInt(int64(h.Area)))
-		case MethodCoefficient:
+		case AllocCoefficient:
 			c, _ := lookupFloor(a.Coefficients, h.Floor)
 			w[i] = big.NewInt(int64(c))
-		case MethodArea:
+		case AllocArea:
 			w[i] = big.NewInt(int64(h.Area))
-		case MethodEqual:
+		case AllocEqual:
 			w[i] = big.NewInt(1)
-		case MethodHouseholdPercent:
+		case AllocHouseholdPercent:
 			p, _ := lookupFloor(a.Percents, h.Floor)
 			w[i] = big.NewInt(int64(p))
-		case MethodFloorPercent:
+		case AllocFloorPercent:
 			p, _ := lookupFloor(a.Percents, h.Floor)
 			// p / n_f on the scale ratioScale × lcm
 			per := new(big.Int).Quo(scale, big.NewInt(perFloor[h.Floor]*ratioScale))

@@ -153,12 +153,12 @@ func checkInvariants(t *testing.T, in *CalcInput, res *CalcResult) {
 		share += h.Share
 		operating += h.OperatingAnnual
 		if h.Due < 0 || h.Share < 0 || h.Relief < 0 || h.Extra < 0 {
-			t.Fatalf("household %s has a negative amount: %+v", h.ID, h)
+			t.Fatalf("household %s has a negative amount: %+v", h.Room, h)
 		}
 		w := weights[i]
 		if w.Sign() == 0 {
 			if h.Share != 0 || h.Extra != 0 || h.OperatingAnnual != 0 {
-				t.Fatalf("household %s weighs 0 but pays %+v", h.ID, h)
+				t.Fatalf("household %s weighs 0 but pays %+v", h.Room, h)
 			}
 		} else {
 			// within one fen of the exact share
@@ -166,12 +166,12 @@ func checkInvariants(t *testing.T, in *CalcInput, res *CalcResult) {
 			q.Quo(q, sumW)
 			diff := new(big.Rat).Sub(big.NewRat(int64(h.Share), 1), q)
 			if diff.Abs(diff).Cmp(big.NewRat(1, 1)) >= 0 {
-				t.Fatalf("household %s share %s is a fen or more from the exact %s", h.ID, h.Share, q.FloatString(4))
+				t.Fatalf("household %s share %s is a fen or more from the exact %s", h.Room, h.Share, q.FloatString(4))
 			}
 		}
 		for j := range res.Households {
 			if weights[i].Cmp(weights[j]) > 0 && res.Households[i].Share < res.Households[j].Share {
-				t.Fatalf("household %s weighs more than %s but pays less", h.ID, res.Households[j].ID)
+				t.Fatalf("household %s weighs more than %s but pays less", h.Room, res.Households[j].Room)
 			}
 		}
 		if p := h.Plan; p != nil {
@@ -180,14 +180,14 @@ func checkInvariants(t *testing.T, in *CalcInput, res *CalcResult) {
 				principal += in.Principal
 				interest += in.Interest
 				if in.Amount != in.Principal+in.Interest || in.Principal < 0 || in.Interest < 0 {
-					t.Fatalf("household %s installment %+v does not add up", h.ID, in)
+					t.Fatalf("household %s installment %+v does not add up", h.Room, in)
 				}
 			}
 			if h.Due > 0 && principal != h.Due-p.DownPayment {
-				t.Fatalf("household %s installments add up to %s, want due − down = %s", h.ID, principal, h.Due-p.DownPayment)
+				t.Fatalf("household %s installments add up to %s, want due − down = %s", h.Room, principal, h.Due-p.DownPayment)
 			}
 			if interest != p.TotalInterest || p.TotalPaid != h.Due+interest {
-				t.Fatalf("household %s plan totals do not add up: %+v", h.ID, p)
+				t.Fatalf("household %s plan totals do not add up: %+v", h.Room, p)
 			}
 		}
 	}

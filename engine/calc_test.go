@@ -21,7 +21,7 @@ func mustCalc(t *testing.T, doc string) *CalcResult {
 func dues(res *CalcResult, field func(HouseholdShare) Fen) string {
 	var parts []string
 	for _, h := range res.Households {
-		parts = append(parts, h.ID+"="+field(h).String())
+		parts = append(parts, h.Room+"="+field(h).String())
 	}
 	return strings.Join(parts, " ")
 }

@@ -20,12 +20,12 @@ const (
 
 // Allocation methods.
 const (
-	MethodCoefficientArea  = "coefficient_area"
-	MethodCoefficient      = "coefficient"
-	MethodArea             = "area"
-	MethodEqual            = "equal"
-	MethodFloorPercent     = "floor_percent"
-	MethodHouseholdPercent = "household_percent"
+	AllocCoefficientArea  = "coefficient_area"
+	AllocCoefficient      = "coefficient"
+	AllocArea             = "area"
+	AllocEqual            = "equal"
+	AllocFloorPercent     = "floor_percent"
+	AllocHouseholdPercent = "household_percent"
 )
 
 // Subsidy types.
@@ -62,7 +62,7 @@ type CalcInput struct {
 
 // CalcHousehold is one household as the calculation sees it.
 type CalcHousehold struct {
-	ID       string
+	Room     string
 	Floor    int
 	Area     Area
 	Owner    string
@@ -88,8 +88,8 @@ type Subsidy struct {
 
 // FloorsAmount is a row of a by-storeys subsidy table.
 type FloorsAmount struct {
-	MinFloors int
-	Amount    Fen
+	MinFloors int `json:"min_floors"`
+	Amount    Fen `json:"amount"`
 }
 
 // Compensation is money paid to a (low-floor) household.
@@ -198,14 +198,14 @@ func (r *reader) households(v any) []CalcHousehold {
 		h := &out[i]
 		r.household(hv, h)
 		if !r.ok() {
-			r.prefix(indexPath("households", i), householdName(i, h.ID))
+			r.prefix(indexPath("households", i), householdName(i, h.Room))
 			return nil
 		}
-		if j, dup := seen[h.ID]; dup {
-			r.fail(fieldPath(indexPath("households", i), "id"), "第%d户的编号“%s”与第%d户重复，编号必须唯一", i+1, h.ID, j+1)
+		if j, dup := seen[h.Room]; dup {
+			r.fail(fieldPath(indexPath("households", i), "id"), "第%d户的编号“%s”与第%d户重复，编号必须唯一", i+1, h.Room, j+1)
 			return nil
 		}
-		seen[h.ID] = i
+		seen[h.Room] = i
 	}
 	return out
 }
@@ -221,7 +221,7 @@ func householdName(i int, id string) string {
 // household reads one household with relative paths; see prefix.
 func (r *reader) household(v any, h *CalcHousehold) {
 	hm := r.object(v, "", "", "id", "floor", "area", "owner", "hardship", "exempt")
-	h.ID = r.id(hm)
+	h.Room = r.id(hm)
 	if fv, ok := r.required(hm, "", "floor", "的楼层"); ok {
 		h.Floor = r.integer(fv, "floor", "的楼层", 1, MaxFloors)
 	}
@@ -269,7 +269,7 @@ func (r *reader) floors(m map[string]any, hs []CalcHousehold) int {
 	for i, h := range hs {
 		if r.ok() && h.Floor > floors {
 			r.fail(fieldPath(indexPath("households", i), "floor"),
-				"第%d户（%s）的楼层 %d 超出了楼层数 floors=%d，应在1到%d之间", i+1, h.ID, h.Floor, floors, floors)
+				"第%d户（%s）的楼层 %d 超出了楼层数 floors=%d，应在1到%d之间", i+1, h.Room, h.Floor, floors, floors)
 		}
 	}
 	return floors
@@ -399,7 +399,7 @@ func (r *reader) compensations(v any, hs []CalcHousehold) []Compensation {
 	list := r.array(v, "compensations", "补偿列表", 0, MaxHouseholds)
 	ids := make(map[string]bool, len(hs))
 	for _, h := range hs {
-		ids[h.ID] = true
+		ids[h.Room] = true
 	}
 	out := make([]Compensation, 0, len(list))
 	for i, cv := range list {
@@ -421,29 +421,29 @@ func (r *reader) compensations(v any, hs []CalcHousehold) []Compensation {
 	return out
 }
 
-var methodNames = map[string]string{
-	MethodCoefficientArea:  "系数×面积",
-	MethodCoefficient:      "按楼层系数",
-	MethodArea:             "按面积（民法典第283条）",
-	MethodEqual:            "按户均摊",
-	MethodFloorPercent:     "按楼层比例（层内均分）",
-	MethodHouseholdPercent: "按每户比例",
+var allocationNames = map[string]string{
+	AllocCoefficientArea:  "系数×面积",
+	AllocCoefficient:      "按楼层系数",
+	AllocArea:             "按面积（民法典第283条）",
+	AllocEqual:            "按户均摊",
+	AllocFloorPercent:     "按楼层比例（层内均分）",
+	AllocHouseholdPercent: "按每户比例",
 }
 
-// MethodName is the Chinese name of an allocation method.
-func MethodName(method string) string { return methodNames[method] }
+// AllocationName is the Chinese name of an allocation method.
+func AllocationName(method string) string { return allocationNames[method] }
 
 // allocation reads the split rule; without one the legal default applies:
 // by exclusive area (民法典 第283条).
 func (r *reader) allocation(m map[string]any, in *CalcInput) Allocation {
-	a := Allocation{Method: MethodArea}
+	a := Allocation{Method: AllocArea}
 	if !r.ok() || !present(m, "allocation") {
 		return a
 	}
 	am := r.object(m["allocation"], "allocation", "分摊方式 allocation", "method", "coefficients", "percents")
 	if present(am, "method") {
 		a.Method = r.str(am["method"], "allocation.method", "分摊方式", 32)
-		if _, known := methodNames[a.Method]; r.ok() && !known {
+		if _, known := allocationNames[a.Method]; r.ok() && !known {
 			r.fail("allocation.method", "分摊方式“%s”无效，应为 coefficient_area、coefficient、area、equal、floor_percent 或 household_percent", a.Method)
 		}
 	}
@@ -457,9 +457,9 @@ func (r *reader) allocation(m map[string]any, in *CalcInput) Allocation {
 		return a
 	}
 	switch a.Method {
-	case MethodCoefficientArea, MethodCoefficient:
+	case AllocCoefficientArea, AllocCoefficient:
 		r.covers(a.Coefficients, "allocation.coefficients", "楼层系数 coefficients", in.Households)
-	case MethodFloorPercent, MethodHouseholdPercent:
+	case AllocFloorPercent, AllocHouseholdPercent:
 		r.covers(a.Percents, "allocation.percents", "楼层比例 percents", in.Households)
 	}
 	return a
@@ -535,7 +535,7 @@ func (r *reader) covers(rows []FloorValue, path, label string, hs []CalcHousehol
 			continue
 		}
 		if _, ok := lookupFloor(rows, h.Floor); !ok {
-			r.fail(path, "%s没有覆盖第%d层（第%d户 %s 在该层），请补上该层的数值", label, h.Floor, i+1, h.ID)
+			r.fail(path, "%s没有覆盖第%d层（第%d户 %s 在该层），请补上该层的数值", label, h.Floor, i+1, h.Room)
 			return
 		}
 	}

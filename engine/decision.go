@@ -11,8 +11,8 @@ import (
 
 // Decision methods.
 const (
-	MethodOnline = "online"
-	MethodPaper  = "paper"
+	DecisionOnline = "online"
+	DecisionPaper  = "paper"
 )
 
 // Decision is one household's vote on a published scenario, bound to its
@@ -111,12 +111,3 @@ func bytesSum(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
-
-// FormatTime is the one text form of an instant in canonical records:
-// UTC, microseconds (what PostgreSQL keeps).
-func FormatTime(t time.Time) string {
-	return t.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z")
-}
-
-// Now is the current time as stored: UTC, truncated to microseconds.
-func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

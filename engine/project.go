@@ -33,16 +33,18 @@ type Household struct {
 	MustConsent bool // the works occupy this flat's exclusive part: its owner must agree
 }
 
-// ProjectStore keeps projects and their households. Reads take the viewing
-// worker: a worker sees only their own projects, an admin sees all
-// (forbidden otherwise).
+// ProjectStore keeps projects and their households. It answers queries;
+// who may see what is decided by the workflows (app), never here.
 type ProjectStore interface {
+	// CreateProject stores p with its households; the owner is the actor.
 	CreateProject(ctx context.Context, p *Project) error
-	Project(ctx context.Context, viewer *Worker, id int64) (*Project, error)
-	Projects(ctx context.Context, viewer *Worker) ([]*Project, error)
+	Project(ctx context.Context, id int64) (*Project, error)
+	// Projects lists projects newest first, without households: those of
+	// one worker, or all when ownerID is 0.
+	Projects(ctx context.Context, ownerID int64) ([]*Project, error)
 	// ReplaceHouseholds swaps all households of a project; it is a conflict
 	// once a scenario of the project is published.
-	ReplaceHouseholds(ctx context.Context, projectID int64, hs []Household) error
+	ReplaceHouseholds(ctx context.Context, projectID int64, hs []Household, actor string) error
 }
 
 // CanSee reports whether w may see and change projects owned by ownerID.

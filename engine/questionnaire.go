@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"sort"
+	"strings"
 	"time"
 )
 
@@ -43,6 +45,12 @@ type SurveyLink struct {
 	CreatedAt       time.Time
 }
 
+// QuestionnaireSend is one questionnaire and its links, to be stored.
+type QuestionnaireSend struct {
+	Questionnaire *Questionnaire
+	Links         []SurveyLink
+}
+
 // SurveyResponse is one household's answers (append-only; the latest counts).
 type SurveyResponse struct {
 	ID              int64
@@ -57,10 +65,13 @@ type SurveyResponse struct {
 
 // QuestionnaireStore keeps questionnaires, their links and responses.
 type QuestionnaireStore interface {
-	CreateQuestionnaire(ctx context.Context, q *Questionnaire, links []SurveyLink) error
+	// SendQuestionnaires stores open questionnaires (one per project of a
+	// 小区, or just one) with one link per household, and their audit
+	// events, in one transaction.
+	SendQuestionnaires(ctx context.Context, sends []QuestionnaireSend, actor string) error
 	Questionnaire(ctx context.Context, projectID, id int64) (*Questionnaire, error)
 	Questionnaires(ctx context.Context, projectID int64) ([]*Questionnaire, error)
-	CloseQuestionnaire(ctx context.Context, projectID, id int64, at time.Time) error
+	CloseQuestionnaire(ctx context.Context, projectID, id int64, at time.Time, actor string) error
 	SurveyLinkByTokenHash(ctx context.Context, tokenHash string) (*SurveyLink, error)
 	// RecordResponse appends a response; the same idempotency key replays.
 	// A closed questionnaire or one past its deadline is a conflict.
@@ -119,4 +130,87 @@ var SurveyPresets = []SurveyPreset{
 	{"完善类", "满足居民生活便利需要和改善型生活需求", []string{"加装电梯", "拆除违法建设", "绿化和照明整治", "停车位规划", "电动自行车及汽车充电设施", "文化休闲、体育健身设施", "物业用房", "无障碍和适老化改造"}},
 	{"提升类", "丰富社区服务供给、提升居民生活品质", []string{"社区综合服务设施", "卫生服务站", "养老、托育设施", "便民市场、便利店", "邮政快递末端设施", "智慧社区"}},
 	{"常州2021问卷", "“最重要的三项”", []string{"增设电梯", "楼体修缮", "补建停车位和充电设施", "规范物业管理", "清理违建", "养老/社区服务设施", "抗震加固"}},
+}
+
+// SurveyPart is one project's share of a questionnaire: its households and
+// their latest responses. A 小区-wide questionnaire has one part per project.
+type SurveyPart struct {
+	ProjectName string
+	Households  []Household
+	Responses   []*SurveyResponse
+}
+
+// SurveyTally is a questionnaire's live results: the contract's tally
+// (docs/questionnaire.md), the same by floor (low floors often want other
+// things), the response rate, and the free texts for the worker.
+type SurveyTally struct {
+	Result       *SurveyResult `json:"result"`
+	ByFloor      []FloorSurvey `json:"by_floor"`
+	Answered     int           `json:"answered"`
+	Households   int           `json:"households"`
+	ResponseRate Percent       `json:"response_rate"`
+	Texts        []TextAnswer  `json:"texts"`
+	Projects     int           `json:"projects"`
+}
+
+// FloorSurvey is the tally of one floor's households.
+type FloorSurvey struct {
+	Floor  int           `json:"floor"`
+	Result *SurveyResult `json:"result"`
+}
+
+// TextAnswer is a free text, for workers only.
+type TextAnswer struct {
+	Room     string `json:"room"`
+	Question string `json:"question"`
+	Text     string `json:"text"`
+}
+
+// TallySurvey adds up the parts. With several parts a room is named with
+// its project ("幸福里3号楼 301").
+func TallySurvey(qs []Question, parts []SurveyPart) (*SurveyTally, error) {
+	in := &SurveyInput{Questions: qs}
+	floors := map[int]*SurveyInput{}
+	out := &SurveyTally{Texts: []TextAnswer{}, ByFloor: []FloorSurvey{}, Projects: len(parts)}
+	for _, part := range parts {
+		byID := make(map[int64]Household, len(part.Households))
+		for _, h := range part.Households {
+			byID[h.ID] = h
+		}
+		out.Households += len(part.Households)
+		for _, r := range part.Responses {
+			answers, err := ParseAnswers(qs, r.Answers)
+			if err != nil {
+				return nil, err
+			}
+			h := byID[r.HouseholdID]
+			room := h.Room
+			if len(parts) > 1 {
+				room = part.ProjectName + " " + h.Room
+			}
+			a := SurveyAnswer{Household: room, Floor: h.Floor, Answers: answers}
+			in.Answers = append(in.Answers, a)
+			if floors[h.Floor] == nil {
+				floors[h.Floor] = &SurveyInput{Questions: qs}
+			}
+			floors[h.Floor].Answers = append(floors[h.Floor].Answers, a)
+			for _, q := range qs {
+				if t, ok := answers[q.ID].(string); ok && q.Kind == KindText && strings.TrimSpace(t) != "" {
+					out.Texts = append(out.Texts, TextAnswer{Room: room, Question: q.ID, Text: t})
+				}
+			}
+		}
+	}
+	out.Result = Survey(in)
+	out.Answered = len(in.Answers)
+	out.ResponseRate = RatioHundredths(int64(out.Answered), int64(out.Households))
+	fs := make([]int, 0, len(floors))
+	for f := range floors {
+		fs = append(fs, f)
+	}
+	sort.Ints(fs)
+	for _, f := range fs {
+		out.ByFloor = append(out.ByFloor, FloorSurvey{Floor: f, Result: Survey(floors[f])})
+	}
+	return out, nil
 }

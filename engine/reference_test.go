@@ -171,12 +171,12 @@ func genRandomScenario(r *rand.Rand) *genScenario {
 		h := s.Households[r.IntN(n)]
 		s.Compensations = append(s.Compensations, genComp{Household: h.ID, Amount: genMoney(r, 10_000)})
 	}
-	s.Allocation.Method = pick(r, MethodCoefficientArea, MethodCoefficient, MethodArea, MethodEqual, MethodFloorPercent, MethodHouseholdPercent)
+	s.Allocation.Method = pick(r, AllocCoefficientArea, AllocCoefficient, AllocArea, AllocEqual, AllocFloorPercent, AllocHouseholdPercent)
 	ranges := genRanges(r, floors)
 	switch s.Allocation.Method {
-	case MethodCoefficientArea, MethodCoefficient:
+	case AllocCoefficientArea, AllocCoefficient:
 		s.Allocation.Coefficients = ranges
-	case MethodFloorPercent, MethodHouseholdPercent:
+	case AllocFloorPercent, AllocHouseholdPercent:
 		s.Allocation.Percents = ranges
 	}
 	if r.IntN(2) == 0 {
@@ -376,17 +376,17 @@ func refCalc(s *genScenario) refResult {
 		}
 		a := s.Allocation
 		switch a.Method {
-		case MethodCoefficientArea:
+		case AllocCoefficientArea:
 			w[i].Mul(refValue(a.Coefficients, h.Floor), rat(h.Area))
-		case MethodCoefficient:
+		case AllocCoefficient:
 			w[i].Set(refValue(a.Coefficients, h.Floor))
-		case MethodArea:
+		case AllocArea:
 			w[i].Set(rat(h.Area))
-		case MethodEqual:
+		case AllocEqual:
 			w[i].SetInt64(1)
-		case MethodHouseholdPercent:
+		case AllocHouseholdPercent:
 			w[i].Set(refValue(a.Percents, h.Floor))
-		case MethodFloorPercent:
+		case AllocFloorPercent:
 			w[i].Quo(refValue(a.Percents, h.Floor), big.NewRat(perFloor[h.Floor], 1))
 		}
 		sumW.Add(sumW, w[i])

@@ -44,12 +44,13 @@ func ScenarioSum(canonical []byte) string {
 // ScenarioStore keeps scenarios. A published scenario can neither change
 // nor be deleted: the database refuses it (conflict).
 type ScenarioStore interface {
-	CreateScenario(ctx context.Context, s *Scenario) error
+	CreateScenario(ctx context.Context, s *Scenario, actor string) error
 	Scenario(ctx context.Context, projectID, id int64) (*Scenario, error)
 	Scenarios(ctx context.Context, projectID int64) ([]*Scenario, error)
-	UpdateScenario(ctx context.Context, s *Scenario) error
-	// Publish freezes the scenario, opens a ballot and issues the signing
-	// links, in one transaction, with their audit events.
+	UpdateScenario(ctx context.Context, s *Scenario, actor string) error
+	// Publish stores the recomputed result, freezes the scenario, opens a
+	// ballot and issues the signing links, in one transaction, with their
+	// audit events.
 	Publish(ctx context.Context, req *PublishRequest) (*Ballot, error)
 }
 
@@ -57,6 +58,7 @@ type ScenarioStore interface {
 type PublishRequest struct {
 	ProjectID  int64
 	ScenarioID int64
+	Result     json.RawMessage // the result recomputed with today's households
 	Canonical  []byte
 	SHA256     string
 	Rule       json.RawMessage // the tally rule: a preset name or a custom object

@@ -71,7 +71,7 @@ func TestPublishedSchemes(t *testing.T) {
 		}
 		for _, h := range res.Households {
 			if h.Floor <= 2 && h.Due != 0 {
-				t.Errorf("%s on floor %d pays %s; floors 1–2 have coefficient 0", h.ID, h.Floor, h.Due)
+				t.Errorf("%s on floor %d pays %s; floors 1–2 have coefficient 0", h.Room, h.Floor, h.Due)
 			}
 		}
 	})
@@ -79,7 +79,7 @@ func TestPublishedSchemes(t *testing.T) {
 		res := calcFixture(t, "civil-code-283-area")
 		for _, h := range res.Households {
 			if h.Weight.String() != Ratio(int64(h.Area)*10000).String() {
-				t.Errorf("%s weight %s, want its area %s", h.ID, h.Weight, h.Area)
+				t.Errorf("%s weight %s, want its area %s", h.Room, h.Weight, h.Area)
 			}
 		}
 	})
@@ -90,7 +90,7 @@ func TestPublishedSchemes(t *testing.T) {
 		}
 		for _, h := range res.Households {
 			if h.Due > 0 && (len(h.Plan.Installments) != 24 || h.Plan.DownPayment != mulRatio(h.Due, 300000)) {
-				t.Errorf("%s: plan %d months, down %s", h.ID, len(h.Plan.Installments), h.Plan.DownPayment)
+				t.Errorf("%s: plan %d months, down %s", h.Room, len(h.Plan.Installments), h.Plan.DownPayment)
 			}
 		}
 	})

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -51,12 +52,40 @@ type QuestionResult struct {
 	ID             string         `json:"id"`
 	Kind           string         `json:"kind"`
 	Respondents    int            `json:"respondents"`
-	Items          any            `json:"items,omitempty"`   // []ItemCount (choose_k) or []ItemBorda (rank)
-	Options        []OptionCount  `json:"options,omitempty"` // single
-	Distribution   map[string]int `json:"distribution,omitempty"`
-	Mean           *Percent       `json:"mean,omitempty"`
-	SatisfiedShare *Percent       `json:"satisfied_share,omitempty"`
-	Count          *int           `json:"count,omitempty"` // text
+	Chosen         []ItemCount    // choose_k, ranked by count ("items" in JSON)
+	Ranked         []ItemBorda    // rank, ranked by Borda points ("items" in JSON)
+	Options        []OptionCount  // single
+	Distribution   map[string]int // rating
+	Mean           *Percent       // rating
+	SatisfiedShare *Percent       // rating
+	Count          *int           // text
+}
+
+// MarshalJSON writes the contract's shape: choose_k and rank items both
+// under "items".
+func (q QuestionResult) MarshalJSON() ([]byte, error) {
+	var items json.RawMessage
+	var err error
+	switch {
+	case q.Chosen != nil:
+		items, err = json.Marshal(q.Chosen)
+	case q.Ranked != nil:
+		items, err = json.Marshal(q.Ranked)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(struct {
+		ID             string          `json:"id"`
+		Kind           string          `json:"kind"`
+		Respondents    int             `json:"respondents"`
+		Items          json.RawMessage `json:"items,omitempty"`
+		Options        []OptionCount   `json:"options,omitempty"`
+		Distribution   map[string]int  `json:"distribution,omitempty"`
+		Mean           *Percent        `json:"mean,omitempty"`
+		SatisfiedShare *Percent        `json:"satisfied_share,omitempty"`
+		Count          *int            `json:"count,omitempty"`
+	}{q.ID, q.Kind, q.Respondents, items, q.Options, q.Distribution, q.Mean, q.SatisfiedShare, q.Count})
 }
 
 // ItemCount is a choose_k item.
@@ -363,7 +392,7 @@ func tallyQuestion(q Question, answers []SurveyAnswer) QuestionResult {
 			items[i] = ItemCount{Item: it, Count: counts[it], Share: ratioHundredths(int64(counts[it]), int64(n))}
 		}
 		sort.SliceStable(items, func(a, b int) bool { return items[a].Count > items[b].Count })
-		out.Items = items
+		out.Chosen = items
 	case KindRank:
 		borda, first := map[string]int{}, map[string]int{}
 		nItems := len(q.Items)
@@ -385,7 +414,7 @@ func tallyQuestion(q Question, answers []SurveyAnswer) QuestionResult {
 			}
 			return items[a].First > items[b].First
 		})
-		out.Items = items
+		out.Ranked = items
 	case KindRating:
 		out.Distribution = map[string]int{"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}
 		sum, satisfied := 0, 0

@@ -47,14 +47,14 @@ func TestSurveyTies(t *testing.T) {
 	res := mustSurvey(t, `{"questions":[{"id":"k","kind":"choose_k","k":3,"items":["A","B","C"]},{"id":"r","kind":"rank","items":["A","B","C","D"]}],
 		"answers":[{"household":"1","answers":{"k":["C","B"],"r":["B","C","A","D"]}},{"household":"2","answers":{"k":["B","C"],"r":["C","A","B","D"]}}]}`)
 	var got []string
-	for _, it := range res.Questions[0].Items.([]ItemCount) {
+	for _, it := range res.Questions[0].Chosen {
 		got = append(got, it.Item)
 	}
 	if strings.Join(got, "") != "BCA" {
 		t.Errorf("choose_k order %v, want B C A (ties by item order)", got)
 	}
 	got = nil
-	for _, it := range res.Questions[1].Items.([]ItemBorda) {
+	for _, it := range res.Questions[1].Ranked {
 		got = append(got, fmt.Sprintf("%s%d/%d", it.Item, it.Borda, it.First))
 	}
 	// B: 3+1=4, C: 2+3=5, A: 1+2=3, D: 0
@@ -62,7 +62,7 @@ func TestSurveyTies(t *testing.T) {
 		t.Errorf("rank order %v", got)
 	}
 	res = mustSurvey(t, `{"questions":[{"id":"r","kind":"rank","items":["A","B"]}],"answers":[{"household":"1","answers":{"r":["B","A"]}},{"household":"2","answers":{"r":["A","B"]}}]}`)
-	if items := res.Questions[0].Items.([]ItemBorda); items[0].Item != "A" {
+	if items := res.Questions[0].Ranked; items[0].Item != "A" {
 		t.Errorf("a full tie keeps item order: %+v", items)
 	}
 	res = mustSurvey(t, `{"questions":[{"id":"s","kind":"rating"},{"id":"o","kind":"single","options":["x","y"]}],"answers":[]}`)
@@ -92,7 +92,7 @@ func TestBordaTotals(t *testing.T) {
 			in.Answers = append(in.Answers, SurveyAnswer{Household: fmt.Sprint(h), Answers: map[string]any{"r": order}})
 		}
 		total, first := 0, 0
-		for _, it := range Survey(in).Questions[0].Items.([]ItemBorda) {
+		for _, it := range Survey(in).Questions[0].Ranked {
 			total += it.Borda
 			first += it.First
 		}
@@ -117,7 +117,7 @@ func TestChangzhouShares(t *testing.T) {
 	}
 	want := map[string]string{"增设电梯": "66.41", "楼体修缮": "54.99", "补建停车位和充电设施": "51.92", "规范物业管理": "45.66",
 		"清理违建": "39.85", "养老/社区服务设施": "38.09", "抗震加固": "32.71"}
-	items := res.Questions[0].Items.([]ItemCount)
+	items := res.Questions[0].Chosen
 	if res.Questions[0].Respondents != 911 || items[0].Item != "增设电梯" {
 		t.Fatalf("result %+v", res.Questions[0])
 	}

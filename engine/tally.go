@@ -60,7 +60,7 @@ type TallyInput struct {
 // TallyHousehold is one household's vote. Households with the same Owner
 // are one owner; an empty Owner makes the household its own owner.
 type TallyHousehold struct {
-	ID          string
+	Room        string
 	Area        Area
 	Owner       string
 	Vote        string
@@ -170,21 +170,21 @@ func (r *reader) tallyHouseholds(v any) []TallyHousehold {
 		h := &out[i]
 		r.tallyHousehold(hv, h)
 		if !r.ok() {
-			r.prefix(indexPath("households", i), householdName(i, h.ID))
+			r.prefix(indexPath("households", i), householdName(i, h.Room))
 			return nil
 		}
-		if j, dup := seen[h.ID]; dup {
-			r.fail(fieldPath(indexPath("households", i), "id"), "第%d户的编号“%s”与第%d户重复，编号必须唯一", i+1, h.ID, j+1)
+		if j, dup := seen[h.Room]; dup {
+			r.fail(fieldPath(indexPath("households", i), "id"), "第%d户的编号“%s”与第%d户重复，编号必须唯一", i+1, h.Room, j+1)
 			return nil
 		}
-		seen[h.ID] = i
+		seen[h.Room] = i
 	}
 	return out
 }
 
 func (r *reader) tallyHousehold(v any, h *TallyHousehold) {
 	hm := r.object(v, "", "", "id", "area", "owner", "vote", "must_consent")
-	h.ID = r.id(hm)
+	h.Room = r.id(hm)
 	if av, ok := r.required(hm, "", "area", "的专有面积"); ok {
 		h.Area = Area(r.scaled(av, "area", "的专有面积（平方米）", 2, 0, maxAreaScaled, true, false))
 	}
@@ -254,7 +254,7 @@ func Tally(in *TallyInput) (*TallyResult, error) {
 	res.Approval = TallyMeasure{Area: Area(c.agreeArea), Owners: c.agreeOwners, AreaMet: aa, OwnersMet: ao}
 	for _, h := range in.Households {
 		if h.MustConsent && h.Vote != VoteAgree {
-			res.MustConsentMissing = append(res.MustConsentMissing, h.ID)
+			res.MustConsentMissing = append(res.MustConsentMissing, h.Room)
 		}
 	}
 	sort.Strings(res.MustConsentMissing)
@@ -268,23 +268,23 @@ func groupOwners(hs []TallyHousehold) ([]*owner, error) {
 	byKey := make(map[string]*owner, len(hs))
 	owners := make([]*owner, 0, len(hs))
 	for i, h := range hs {
-		key := "id:" + h.ID
+		key := "id:" + h.Room
 		if h.Owner != "" {
 			key = "owner:" + h.Owner
 		}
 		o, ok := byKey[key]
 		if !ok {
-			o = &owner{vote: h.Vote, minID: h.ID, first: i}
+			o = &owner{vote: h.Vote, minID: h.Room, first: i}
 			byKey[key] = o
 			owners = append(owners, o)
 		} else if o.vote != h.Vote {
 			return nil, Invalidf(fieldPath(indexPath("households", i), "vote"),
 				"第%d户（%s）与第%d户属于同一业主“%s”，但表决意见不同（%s / %s）；同一业主只能有一个意见",
-				i+1, h.ID, o.first+1, h.Owner, VoteName(h.Vote), VoteName(o.vote))
+				i+1, h.Room, o.first+1, h.Owner, VoteName(h.Vote), VoteName(o.vote))
 		}
 		o.area += int64(h.Area)
-		if h.ID < o.minID {
-			o.minID = h.ID
+		if h.Room < o.minID {
+			o.minID = h.Room
 		}
 	}
 	return owners, nil
@@ -383,4 +383,47 @@ func FractionText(f *big.Rat) string {
 	}
 	pct := new(big.Rat).Mul(f, big.NewRat(100, 1))
 	return strings.TrimRight(strings.TrimRight(pct.FloatString(4), "0"), ".") + "%"
+}
+
+// Thresholds are a rule's four fractions as percentages (rounded half up
+// to two decimals: for display; the tally compares the exact fractions).
+type Thresholds struct {
+	ParticipationArea   Percent `json:"participation_area"`
+	ParticipationOwners Percent `json:"participation_owners"`
+	ApprovalArea        Percent `json:"approval_area"`
+	ApprovalOwners      Percent `json:"approval_owners"`
+	ApprovalStrict      bool    `json:"approval_strict"`
+}
+
+// Thresholds spells the rule out for display.
+func (r Rule) Thresholds() Thresholds {
+	return Thresholds{ratPercent(r.ParticipationArea), ratPercent(r.ParticipationOwners),
+		ratPercent(r.ApprovalArea), ratPercent(r.ApprovalOwners), r.ApprovalStrict}
+}
+
+// ratPercent is round_half_up(f × 100, 2) in hundredths.
+func ratPercent(f *big.Rat) Percent {
+	if f == nil {
+		return 0
+	}
+	x := new(big.Rat).Mul(f, big.NewRat(10000, 1))
+	q, m := new(big.Int).QuoRem(x.Num(), x.Denom(), new(big.Int))
+	if new(big.Int).Mul(m, big.NewInt(2)).Cmp(x.Denom()) >= 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	return Percent(q.Int64())
+}
+
+// ParseRule reads a tally rule: a preset name or a custom object.
+func ParseRule(data []byte) (Rule, error) {
+	doc, err := decodeDocument(data)
+	if err != nil {
+		return Rule{}, err
+	}
+	r := &reader{}
+	rule := r.rule(doc)
+	if r.err != nil {
+		return Rule{}, r.err
+	}
+	return rule, nil
 }

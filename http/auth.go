@@ -5,10 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/renovote/renovote/engine"
 )
@@ -19,21 +17,6 @@ const (
 	csrfCookie    = "renovote_csrf"
 	csrfHeader    = "X-CSRF-Token"
 )
-
-// HashPassword hashes a worker's password with bcrypt.
-func HashPassword(password string) (string, error) {
-	if utf8.RuneCountInString(password) < 8 {
-		return "", engine.Invalidf("password", "密码至少需要8个字符")
-	}
-	if len(password) > 72 {
-		return "", engine.Invalidf("password", "密码最长72个字节")
-	}
-	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
-	return string(h), err
-}
-
-// dummyHash keeps a login for an unknown user as slow as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("renovote-dummy-password"), bcrypt.DefaultCost)
 
 type loginRequest struct {
 	Username string `json:"username"`
@@ -66,29 +49,12 @@ func (s *Server) login(c echo.Context) error {
 	if err := bind(c, 4<<10, &req); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	w, err := s.store.WorkerByUsername(ctx, req.Username)
-	hash := dummyHash
-	if err == nil {
-		hash = []byte(w.PasswordHash)
-	} else if engine.ErrorCode(err) != engine.ECodeNotFound {
-		return err
-	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || w == nil {
-		return engine.Errorf(engine.ECodeUnauthorized, "用户名或密码不正确")
-	}
-	token, tokenHash := engine.NewToken()
-	now := s.now()
-	sess := &engine.Session{TokenHash: tokenHash, WorkerID: w.ID, CreatedAt: now, ExpiresAt: now.Add(sessionMaxAge)}
-	if err := s.store.CreateSession(ctx, sess); err != nil {
-		return err
-	}
-	if err := s.store.AppendAudit(ctx, &engine.AuditEvent{Kind: engine.AuditWorkerLogin, Actor: "worker:" + itoa(w.ID), At: now,
-		Data: engine.AuditData(map[string]any{"worker_id": w.ID})}); err != nil {
+	token, sess, err := s.app.Login(c.Request().Context(), req.Username, req.Password)
+	if err != nil {
 		return err
 	}
 	csrf, _ := engine.NewToken()
-	secure := strings.HasPrefix(s.baseURL, "https://")
+	secure := strings.HasPrefix(s.app.BaseURL(), "https://")
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: sess.ExpiresAt, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
 	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: csrf, Path: "/", Expires: sess.ExpiresAt, Secure: secure, SameSite: http.SameSiteStrictMode})
 	return c.JSON(http.StatusOK, loginResponse{Token: token, ExpiresAt: sess.ExpiresAt, CSRFToken: csrf})
@@ -97,7 +63,7 @@ func (s *Server) login(c echo.Context) error {
 // logout ends the session it was called with.
 func (s *Server) logout(c echo.Context) error {
 	token, _ := sessionToken(c)
-	if err := s.store.DeleteSession(c.Request().Context(), engine.HashToken(token)); err != nil {
+	if err := s.app.Logout(c.Request().Context(), token); err != nil {
 		return err
 	}
 	for _, name := range []string{sessionCookie, csrfCookie} {
@@ -124,10 +90,7 @@ func sessionToken(c echo.Context) (token string, fromCookie bool) {
 func (s *Server) requireWorker(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		token, fromCookie := sessionToken(c)
-		if token == "" || len(token) > 100 {
-			return engine.Errorf(engine.ECodeUnauthorized, "请先登录")
-		}
-		w, err := s.store.SessionWorker(c.Request().Context(), engine.HashToken(token), s.now())
+		w, err := s.app.Authenticate(c.Request().Context(), token)
 		if err != nil {
 			return err
 		}

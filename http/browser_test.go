@@ -132,7 +132,7 @@ func TestConsoleJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	baseURL := "http://" + ln.Addr().String()
-	e := newEnv(t, s, apphttp.Config{BaseURL: baseURL})
+	e := newEnvAt(t, s, apphttp.Config{}, baseURL)
 	e.srv.Close()
 	srv := httptest.NewUnstartedServer(e.srv.Config.Handler)
 	srv.Listener.Close()

@@ -1,14 +1,14 @@
 package http
 
 import (
-	"encoding/json"
+	"errors"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/renovote/renovote/app"
 	"github.com/renovote/renovote/engine"
 )
 
@@ -33,7 +33,11 @@ func (r *paperRequest) Validate() error {
 		return engine.Invalidf("witness", "纸质表决需要填写见证人")
 	}
 	if err := validateSigner(r.Witness, "witness"); err != nil {
-		return engine.Invalidf("witness", "%s", strings.ReplaceAll(err.(*engine.Error).Message, "签名人", "见证人"))
+		var ee *engine.Error
+		if errors.As(err, &ee) {
+			return engine.Invalidf("witness", "%s", strings.ReplaceAll(ee.Message, "签名人", "见证人"))
+		}
+		return err
 	}
 	if err := validateKey(r.IdempotencyKey); err != nil {
 		return err
@@ -52,24 +56,7 @@ func (r *paperRequest) Validate() error {
 // paperDecision records a decision a resident signed on paper, entered
 // by the worker with a witness and a photo of the form.
 func (s *Server) paperDecision(c echo.Context) error {
-	p, err := s.project(c)
-	if err != nil {
-		return err
-	}
-	hid, err := pathID(c, "hid")
-	if err != nil {
-		return err
-	}
-	var h *engine.Household
-	for i := range p.Households {
-		if p.Households[i].ID == hid {
-			h = &p.Households[i]
-		}
-	}
-	if h == nil {
-		return engine.Errorf(engine.ECodeNotFound, "住户 %d 不在这个项目中", hid)
-	}
-	b, err := s.store.CurrentBallot(c.Request().Context(), p.ID)
+	id, hid, err := pathIDs(c, "id", "hid")
 	if err != nil {
 		return err
 	}
@@ -77,32 +64,23 @@ func (s *Server) paperDecision(c echo.Context) error {
 	if err := bind(c, maxPaperBody, &req); err != nil {
 		return err
 	}
-	if err := s.printable("signer_name", "签名人姓名", req.SignerName); err != nil {
-		return err
-	}
-	if err := s.printable("witness", "见证人", req.Witness); err != nil {
-		return err
-	}
-	w := workerOf(c)
-	d := &engine.Decision{ProjectID: p.ID, BallotID: b.ID, HouseholdID: h.ID, ScenarioSHA256: b.SHA256, Vote: req.Decision,
-		SignerName: strings.TrimSpace(req.SignerName), Method: engine.MethodPaper, Witness: strings.TrimSpace(req.Witness),
-		PaperPhoto: req.photo, PaperPhotoType: req.photoType, RecordedBy: w.ID, IP: c.RealIP(),
-		UserAgent: clip(c.Request().UserAgent(), 300), IdempotencyKey: req.IdempotencyKey, CreatedAt: s.now()}
-	return s.record(c, d)
-}
-
-// record stores a decision and answers 201, or 200 when its idempotency
-// key replays an earlier one.
-func (s *Server) record(c echo.Context, d *engine.Decision) error {
-	replay, err := s.store.RecordDecision(c.Request().Context(), d)
+	rec, err := s.app.RecordPaperDecision(c.Request().Context(), workerOf(c), id, hid, app.Vote{Vote: req.Decision, SignerName: req.SignerName,
+		Witness: req.Witness, Photo: req.photo, PhotoType: req.photoType, IdempotencyKey: req.IdempotencyKey,
+		IP: c.RealIP(), UserAgent: clip(c.Request().UserAgent(), 300)})
 	if err != nil {
 		return err
 	}
+	return writeRecorded(c, rec)
+}
+
+// writeRecorded answers 201 for a new decision, 200 when its idempotency
+// key replayed an earlier one.
+func writeRecorded(c echo.Context, rec *app.Recorded) error {
 	status := http.StatusCreated
-	if replay {
+	if rec.Replay {
 		status = http.StatusOK
 	}
-	return c.JSON(status, toDecisionJSON(d))
+	return c.JSON(status, toDecisionJSON(rec.Decision))
 }
 
 type decisionRowJSON struct {
@@ -115,106 +93,63 @@ type decisionRowJSON struct {
 
 // listDecisions lists every decision of the current ballot, oldest first.
 func (s *Server) listDecisions(c echo.Context) error {
-	p, err := s.project(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	b, err := s.store.CurrentBallot(c.Request().Context(), p.ID)
+	rows, err := s.app.Decisions(c.Request().Context(), workerOf(c), id)
 	if err != nil {
 		return err
 	}
-	ds, err := s.store.Decisions(c.Request().Context(), b.ID)
-	if err != nil {
-		return err
-	}
-	rooms := map[int64]string{}
-	for _, h := range p.Households {
-		rooms[h.ID] = h.Room
-	}
-	out := make([]decisionRowJSON, len(ds))
-	for i, d := range ds {
-		out[i] = decisionRowJSON{*toDecisionJSON(d), d.HouseholdID, rooms[d.HouseholdID], d.Witness, d.IdempotencyKey}
+	out := make([]decisionRowJSON, len(rows))
+	for i, r := range rows {
+		d := r.Decision
+		out[i] = decisionRowJSON{*toDecisionJSON(d), d.HouseholdID, r.Room, d.Witness, d.IdempotencyKey}
 		out[i].Signer = d.SignerName // the worker sees the full name
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-type projectTallyJSON struct {
-	*engine.TallyResult
-	Undecided []string        `json:"undecided"`
-	Ballot    int64           `json:"ballot"`
-	Rule      json.RawMessage `json:"rule"`
-	Deadline  time.Time       `json:"deadline"`
-	Open      bool            `json:"open"`
-}
-
 // projectTally counts the latest decisions of the current ballot live.
 func (s *Server) projectTally(c echo.Context) error {
-	p, err := s.project(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	b, err := s.store.CurrentBallot(ctx, p.ID)
+	t, err := s.app.Tally(c.Request().Context(), workerOf(c), id)
 	if err != nil {
 		return err
 	}
-	latest, err := s.store.LatestDecisions(ctx, b.ID)
-	if err != nil {
-		return err
-	}
-	res, undecided, err := tallyProject(p, b, latest)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, projectTallyJSON{TallyResult: res, Undecided: undecided, Ballot: b.ID, Rule: b.Rule,
-		Deadline: b.Deadline, Open: b.Open(s.now())})
+	return c.JSON(http.StatusOK, t)
 }
 
-// tallyProject counts a project's latest decisions by the ballot's rule
-// (民法典 第278条): households with the same owner_id are one owner.
-func tallyProject(p *engine.Project, b *engine.Ballot, latest []*engine.Decision) (*engine.TallyResult, []string, error) {
-	rule, err := engine.ParseRule(b.Rule)
-	if err != nil {
-		return nil, nil, err
-	}
-	votes := map[int64]string{}
-	for _, d := range latest {
-		votes[d.HouseholdID] = d.Vote
-	}
-	in := &engine.TallyInput{Rule: rule}
-	undecided := []string{}
-	for _, h := range p.Households {
-		owner := ""
-		if h.OwnerID != "" {
-			owner = "owner:" + h.OwnerID
-		}
-		in.Households = append(in.Households, engine.TallyHousehold{ID: h.Room, Area: h.Area, Owner: owner, Vote: votes[h.ID], MustConsent: h.MustConsent})
-		if votes[h.ID] == "" {
-			undecided = append(undecided, h.Room)
-		}
-	}
-	sort.Strings(undecided)
-	if len(in.Households) == 0 {
-		return nil, nil, engine.Invalidf("households", "项目没有住户")
-	}
-	res, err := engine.Tally(in)
-	return res, undecided, err
+type auditJSON struct {
+	OK       bool          `json:"ok"`
+	Events   int           `json:"events"`
+	BrokenAt *brokenAtJSON `json:"broken_at"`
+	Reason   string        `json:"reason"`
+}
+
+type brokenAtJSON struct {
+	Seq  int64     `json:"seq"`
+	Kind string    `json:"kind"`
+	At   time.Time `json:"at"`
+	Hash string    `json:"hash"`
 }
 
 // auditCheck verifies the project's audit chain.
 func (s *Server) auditCheck(c echo.Context) error {
-	p, err := s.project(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	check, err := s.store.VerifyAudit(c.Request().Context(), p.ID)
+	check, err := s.app.CheckAudit(c.Request().Context(), workerOf(c), id)
 	if err != nil {
 		return err
 	}
-	out := map[string]any{"ok": check.OK, "events": check.Events, "broken_at": nil, "reason": check.Reason}
+	out := auditJSON{OK: check.OK, Events: check.Events, Reason: check.Reason}
 	if e := check.BrokenAt; e != nil {
-		out["broken_at"] = map[string]any{"seq": e.Seq, "kind": e.Kind, "at": e.At, "hash": e.Hash}
+		out.BrokenAt = &brokenAtJSON{Seq: e.Seq, Kind: e.Kind, At: e.At, Hash: e.Hash}
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -222,34 +157,13 @@ func (s *Server) auditCheck(c echo.Context) error {
 // reissueLink gives a household a new signing link (the old one stops
 // working): for a lost or forwarded printout.
 func (s *Server) reissueLink(c echo.Context) error {
-	p, err := s.project(c)
+	id, hid, err := pathIDs(c, "id", "hid")
 	if err != nil {
 		return err
 	}
-	hid, err := pathID(c, "hid")
+	l, err := s.app.ReissueLink(c.Request().Context(), workerOf(c), id, hid)
 	if err != nil {
 		return err
 	}
-	var room string
-	for _, h := range p.Households {
-		if h.ID == hid {
-			room = h.Room
-		}
-	}
-	if room == "" {
-		return engine.Errorf(engine.ECodeNotFound, "住户 %d 不在这个项目中", hid)
-	}
-	b, err := s.store.CurrentBallot(c.Request().Context(), p.ID)
-	if err != nil {
-		return err
-	}
-	if !b.Open(s.now()) {
-		return engine.Errorf(engine.ECodeConflict, "表决已截止，无需再发签署链接")
-	}
-	token, hash := engine.NewToken()
-	if err := s.store.ReissueLink(c.Request().Context(), &engine.SigningLink{BallotID: b.ID, HouseholdID: hid, TokenHash: hash, ExpiresAt: b.Deadline},
-		"worker:"+itoa(workerOf(c).ID)); err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, linkJSON{Household: hid, Room: room, URL: s.baseURL + "/s/" + token})
+	return c.JSON(http.StatusCreated, l)
 }

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/renovote/renovote/app"
 	"github.com/renovote/renovote/engine"
 	apphttp "github.com/renovote/renovote/http"
 	"github.com/renovote/renovote/pdf"
@@ -75,15 +76,15 @@ type env struct {
 }
 
 func newEnv(t testing.TB, s *store.Store, cfg apphttp.Config) *env {
+	return newEnvAt(t, s, cfg, "http://renovote.test")
+}
+
+// newEnvAt is newEnv with the base URL that links and QR codes carry.
+func newEnvAt(t testing.TB, s *store.Store, cfg apphttp.Config, baseURL string) *env {
 	t.Helper()
 	e := &env{t: t, store: s, clock: &clock{t: engine.Now()}, logs: &syncBuffer{}, tokens: map[string]string{}}
-	cfg.Store = s
+	cfg.App = app.New(app.Config{Store: s, Printer: printer(t), BaseURL: baseURL, Now: e.clock.Now})
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, nil))
-	cfg.Now = e.clock.Now
-	cfg.Printer = printer(t)
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = "http://renovote.test"
-	}
 	if cfg.LoginRate == 0 {
 		cfg.LoginRate = 1000
 	}
@@ -105,7 +106,7 @@ func (e *env) addWorker(name string, admin bool) *engine.Worker {
 // addWorkerAt creates a worker and logs in through the server at url.
 func (e *env) addWorkerAt(url, name string, admin bool) *engine.Worker {
 	e.t.Helper()
-	hash, err := apphttp.HashPassword("password-" + name)
+	hash, err := app.HashPassword("password-" + name)
 	if err != nil {
 		e.t.Fatal(err)
 	}

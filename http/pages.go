@@ -25,10 +25,10 @@ var pageFuncs = template.FuncMap{
 	"beijing": func(t any) string {
 		switch v := t.(type) {
 		case time.Time:
-			return v.In(beijing).Format("2006年1月2日 15:04")
+			return engine.BeijingMinute(v)
 		case *time.Time:
 			if v != nil {
-				return v.In(beijing).Format("2006年1月2日 15:04")
+				return engine.BeijingMinute(*v)
 			}
 		}
 		return ""
@@ -73,18 +73,13 @@ type signPage struct {
 
 // signPage is the phone-first page a household opens from its link.
 func (s *Server) signPage(c echo.Context) error {
-	sg, err := s.openSigning(c)
+	sv, err := s.app.OpenSigningPage(c.Request().Context(), c.Param("token"))
 	if err != nil {
-		s.pages.message(c, statusOf[engine.ErrorCode(err)], "链接无效", errMessage(err))
-		return nil
-	}
-	v, err := s.signViewData(c, sg)
-	if err != nil {
+		if code := engine.ErrorCode(err); code == engine.ECodeNotFound || code == engine.ECodeInvalid {
+			s.pages.message(c, statusOf[code], "链接无效", errMessage(err))
+			return nil
+		}
 		return err
 	}
-	if err := s.store.AppendAudit(c.Request().Context(), &engine.AuditEvent{ProjectID: sg.project.ID, Kind: engine.AuditPageOpened,
-		Actor: "household:" + itoa(sg.household.ID), At: s.now(), Data: engine.AuditData(map[string]any{"household_id": sg.household.ID})}); err != nil {
-		return err
-	}
-	return s.pages.render(c, http.StatusOK, "sign", signPage{v, c.Param("token")})
+	return s.pages.render(c, http.StatusOK, "sign", signPage{toSignView(sv), c.Param("token")})
 }

@@ -96,6 +96,16 @@ func pathID(c echo.Context, name string) (int64, error) {
 	return id, nil
 }
 
+// pathIDs reads two numeric path parameters.
+func pathIDs(c echo.Context, a, b string) (int64, int64, error) {
+	x, err := pathID(c, a)
+	if err != nil {
+		return 0, 0, err
+	}
+	y, err := pathID(c, b)
+	return x, y, err
+}
+
 func clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) > n {

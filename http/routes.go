@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	api.POST("/projects/:id/households/:hid/decisions", s.paperDecision, auth)
 	api.POST("/projects/:id/households/:hid/link", s.reissueLink, auth)
 	api.GET("/projects/:id/agreements/:file", s.agreementPDF, auth)
+	api.GET("/presets", s.presets, auth)
 	api.GET("/survey/presets", s.surveyPresets, auth)
 	api.POST("/projects/:id/questionnaires", s.createQuestionnaire, auth)
 	api.POST("/questionnaires", s.createGroupQuestionnaire, auth)
@@ -75,7 +76,7 @@ func (s *Server) routes() {
 
 // healthz reports liveness and whether the database answers.
 func (s *Server) healthz(c echo.Context) error {
-	if err := s.store.Ping(c.Request().Context()); err != nil {
+	if err := s.app.Ping(c.Request().Context()); err != nil {
 		s.log.Warn("health check: database unreachable", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable", "message": "数据库无法连接"})
 	}
@@ -106,6 +107,12 @@ func (s *Server) tally(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, res)
+}
+
+// presets lists the city subsidies, allocation schemes and consent rules
+// the console offers; the console holds no numbers of its own.
+func (s *Server) presets(c echo.Context) error {
+	return c.JSON(http.StatusOK, s.app.Presets())
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -18,31 +17,14 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"golang.org/x/time/rate"
 
+	"github.com/renovote/renovote/app"
 	"github.com/renovote/renovote/engine"
-	"github.com/renovote/renovote/pdf"
 )
-
-// Store is everything the service keeps; store.Store implements it.
-type Store interface {
-	engine.WorkerStore
-	engine.ProjectStore
-	engine.ScenarioStore
-	engine.BallotStore
-	engine.DecisionStore
-	engine.AuditStore
-	engine.QuestionnaireStore
-	Ping(ctx context.Context) error
-}
 
 // Config wires a Server.
 type Config struct {
-	Store   Store
-	BaseURL string // used in signing links and QR codes
-	Logger  *slog.Logger
-	// Now is the clock; tests move it. Defaults to engine.Now.
-	Now func() time.Time
-	// Printer renders the PDFs.
-	Printer *pdf.Renderer
+	App    *app.App // the workflows every handler calls
+	Logger *slog.Logger
 	// TrustProxy makes the client IP come from X-Forwarded-For / X-Real-IP
 	// (set it only behind a proxy that sets them).
 	TrustProxy bool
@@ -56,17 +38,10 @@ type Config struct {
 
 // Server is the HTTP service.
 type Server struct {
-	echo    *echo.Echo
-	store   Store
-	baseURL string
-	log     *slog.Logger
-	now     func() time.Time
-	pages   *pages
-	// published caches what each ballot froze (immutable in the database).
-	published publishedCache
-	printer   *pdf.Renderer
-	// printSlots bounds the PDFs rendered at once (CPU and memory).
-	printSlots chan struct{}
+	echo  *echo.Echo
+	app   *app.App
+	log   *slog.Logger
+	pages *pages
 
 	loginLimiter, publicLimiter, signLimiter *limiter
 	readHeaderTimeout                        time.Duration
@@ -74,38 +49,27 @@ type Server struct {
 
 // Body limits.
 const (
-	maxJSONBody   = 1 << 20      // projects, scenarios, calc
-	maxCSVBody    = 2 << 20      // household import
-	maxSignBody   = 512 << 10    // a decision with a signature PNG (≤ 200 KB, base64)
-	maxPaperBody  = 3 << 20      // a paper decision with a photo (≤ 2 MB, base64)
-	maxAnyBody    = maxPaperBody // the outer bound for every request
-	sessionMaxAge = 12 * time.Hour
+	maxJSONBody  = 1 << 20      // projects, scenarios, calc
+	maxCSVBody   = 2 << 20      // household import
+	maxSignBody  = 512 << 10    // a decision with a signature PNG (≤ 200 KB, base64)
+	maxPaperBody = 3 << 20      // a paper decision with a photo (≤ 2 MB, base64)
+	maxAnyBody   = maxPaperBody // the outer bound for every request
 )
 
 // NewServer builds the service.
 func NewServer(cfg Config) *Server {
-	s := &Server{
-		store:   cfg.Store,
-		baseURL: strings.TrimRight(cfg.BaseURL, "/"),
-		log:     cfg.Logger,
-		now:     cfg.Now,
-	}
+	s := &Server{app: cfg.App, log: cfg.Logger}
 	if s.log == nil {
 		s.log = slog.Default()
-	}
-	if s.now == nil {
-		s.now = engine.Now
 	}
 	s.loginLimiter = newLimiter(orDefault(cfg.LoginRate, 0.2), 10) // 10 at once, then one every 5 s
 	s.publicLimiter = newLimiter(orDefault(cfg.PublicRate, 20), 40)
 	s.signLimiter = newLimiter(orDefault(cfg.SignRate, 10), 30)
 	s.pages = mustLoadPages()
-	s.printer = cfg.Printer
 	s.readHeaderTimeout = cfg.ReadHeaderTimeout
 	if s.readHeaderTimeout == 0 {
 		s.readHeaderTimeout = 10 * time.Second
 	}
-	s.printSlots = make(chan struct{}, 4)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -11,27 +11,17 @@ import (
 	"github.com/renovote/renovote/engine"
 )
 
-// Agreement is everything one household's agreement prints.
-type Agreement struct {
-	Project   *engine.Project
-	Household engine.Household
-	Scenario  *engine.Scenario
-	Input     *engine.CalcInput
-	Result    *engine.CalcResult
-	RuleText  string
-	Deadline  time.Time
-	Decision  *engine.Decision // nil: blank lines to sign on paper
-	VerifyURL string           // {base-url}/verify/{code} when decided
-}
+// Agreement is engine.Agreement: what the document holds.
+type Agreement = engine.Agreement
 
 // row is the household's line of the result.
-func (a *Agreement) row() engine.HouseholdShare {
+func agreementRow(a *Agreement) engine.HouseholdShare {
 	for _, r := range a.Result.Households {
-		if r.ID == a.Household.Room {
+		if r.Room == a.Household.Room {
 			return r
 		}
 	}
-	return engine.HouseholdShare{ID: a.Household.Room, Floor: a.Household.Floor, Area: a.Household.Area}
+	return engine.HouseholdShare{Room: a.Household.Room, Floor: a.Household.Floor, Area: a.Household.Area}
 }
 
 // AgreementTitle is the document's title.
@@ -41,7 +31,7 @@ func AgreementTitle(p *engine.Project) string {
 
 // Agreement writes one household's agreement.
 func (r *Renderer) Agreement(w io.Writer, a *Agreement) error {
-	d := r.newDoc(AgreementTitle(a.Project), createdAt(a), a.texts()...)
+	d := r.newDoc(AgreementTitle(a.Project), createdAt(a), agreementTexts(a)...)
 	if err := d.agreement(a); err != nil {
 		return err
 	}
@@ -60,7 +50,7 @@ func createdAt(a *Agreement) time.Time {
 
 // agreement lays one agreement out from a new page.
 func (d *doc) agreement(a *Agreement) error {
-	row := a.row()
+	row := agreementRow(a)
 	h := a.Household
 	d.f.AddPage() // draws the previous page's footer with the previous text
 	d.foot = "方案指纹 " + short(a.Scenario.SHA256) + "　房号 " + h.Room
@@ -180,7 +170,7 @@ func (d *doc) decision(a *Agreement) {
 	dec := a.Decision
 	d.para("签名人：" + dec.SignerName)
 	y := d.f.GetY()
-	if dec.Method == engine.MethodPaper {
+	if dec.Method == engine.DecisionPaper {
 		d.para("纸质签署，见证人：" + dec.Witness + "（纸质表决单照片存档）")
 	} else if len(dec.SignaturePNG) > 0 {
 		d.f.SetXY(margin, y)
@@ -203,29 +193,29 @@ func (d *doc) decision(a *Agreement) {
 
 func allocationText(al engine.Allocation) string {
 	switch al.Method {
-	case engine.MethodCoefficientArea:
+	case engine.AllocCoefficientArea:
 		return "按楼层系数 × 专有面积分摊（单户分摊 = 分摊总额 × 系数 × 面积 ÷ Σ系数 × 面积），尾差按最大余数法分配，合计精确到分。"
-	case engine.MethodCoefficient:
+	case engine.AllocCoefficient:
 		return "按楼层系数分摊，尾差按最大余数法分配。"
-	case engine.MethodArea:
+	case engine.AllocArea:
 		return "按专有部分面积分摊（《民法典》第二百八十三条），尾差按最大余数法分配。"
-	case engine.MethodEqual:
+	case engine.AllocEqual:
 		return "按户平均分摊，尾差按最大余数法分配。"
-	case engine.MethodFloorPercent:
+	case engine.AllocFloorPercent:
 		return "按楼层比例分摊，同一楼层各出资户平均分担，尾差按最大余数法分配。"
-	case engine.MethodHouseholdPercent:
+	case engine.AllocHouseholdPercent:
 		return "按楼层确定每户比例分摊，尾差按最大余数法分配。"
 	}
-	return engine.MethodName(al.Method)
+	return engine.AllocationName(al.Method)
 }
 
 func ruleTable(al engine.Allocation) [][]string {
 	rows := al.Coefficients
 	suffix := ""
 	switch al.Method {
-	case engine.MethodFloorPercent, engine.MethodHouseholdPercent:
+	case engine.AllocFloorPercent, engine.AllocHouseholdPercent:
 		rows, suffix = al.Percents, "%"
-	case engine.MethodCoefficientArea, engine.MethodCoefficient:
+	case engine.AllocCoefficientArea, engine.AllocCoefficient:
 	default:
 		return nil
 	}
@@ -255,7 +245,7 @@ func short(hash string) string {
 }
 
 // texts are the strings of data an agreement prints.
-func (a *Agreement) texts() []string {
+func agreementTexts(a *Agreement) []string {
 	out := []string{a.Project.Name, a.Project.Address, a.Scenario.Name, a.Household.Room, a.Household.OwnerName,
 		a.RuleText, a.VerifyURL, allocationText(a.Input.Allocation)}
 	for _, c := range a.Input.Costs {

@@ -67,13 +67,13 @@ func bigBooklet(t testing.TB, n int) *Booklet {
 		vote := ""
 		if i%2 == 0 {
 			a.Decision = &engine.Decision{HouseholdID: h.ID, Vote: engine.VoteAgree, SignerName: h.OwnerName, SignaturePNG: a0.Decision.SignaturePNG,
-				Method: engine.MethodOnline, Code: fmt.Sprintf("ABCDE-%05d", i), CreatedAt: a0.Decision.CreatedAt}
+				Method: engine.DecisionOnline, Code: fmt.Sprintf("ABCDE-%05d", i), CreatedAt: a0.Decision.CreatedAt}
 			a.VerifyURL = "https://renovote.example/verify/" + a.Decision.Code
 			bk.Decisions = append(bk.Decisions, a.Decision)
 			vote = engine.VoteAgree
 		}
 		bk.Agreements = append(bk.Agreements, a)
-		th = append(th, engine.TallyHousehold{ID: h.Room, Area: h.Area, Vote: vote})
+		th = append(th, engine.TallyHousehold{Room: h.Room, Area: h.Area, Vote: vote})
 	}
 	bk.Tally, err = engine.Tally(&engine.TallyInput{Rule: bk.Rule, Households: th})
 	if err != nil {

@@ -6,36 +6,15 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/renovote/renovote/engine"
 )
 
-// Booklet is the meeting booklet: a cover with the plan and the tally, one
-// agreement per household in room order, and the audit page.
-type Booklet struct {
-	Agreements []*Agreement // one per household; sorted by room here
-	Tally      *engine.TallyResult
-	Rule       engine.Rule
-	Audit      *engine.AuditCheck
-	Decisions  []*engine.Decision // latest per household
-	Printed    time.Time
-}
+// Booklet is engine.Booklet: what the document holds.
+type Booklet = engine.Booklet
 
-// Notice is the 公示 for the bulletin board: no names, no phones.
-type Notice struct {
-	Project    *engine.Project
-	Scenario   *engine.Scenario
-	Input      *engine.CalcInput
-	Result     *engine.CalcResult
-	Tally      *engine.TallyResult
-	Rule       engine.Rule
-	RuleText   string
-	Published  time.Time
-	Deadline   time.Time
-	SummaryURL string // the project's public summary, as a QR code
-	Office     string // where to object
-}
+// Notice is engine.Notice: what the document holds.
+type Notice = engine.Notice
 
 // Booklet writes the meeting booklet.
 func (r *Renderer) Booklet(w io.Writer, b *Booklet) error {
@@ -46,7 +25,7 @@ func (r *Renderer) Booklet(w io.Writer, b *Booklet) error {
 	first := b.Agreements[0]
 	var texts []string
 	for _, a := range b.Agreements {
-		texts = append(texts, a.texts()...)
+		texts = append(texts, agreementTexts(a)...)
 	}
 	texts = append(texts, b.Tally.MustConsentMissing...)
 	if b.Audit != nil {
@@ -186,7 +165,7 @@ func (d *doc) auditPage(b *Booklet) {
 		counts[dec.Method+"/"+dec.Vote]++
 	}
 	var rows [][]string
-	for _, m := range []struct{ key, name string }{{engine.MethodOnline, "手机签署"}, {engine.MethodPaper, "纸质签署"}} {
+	for _, m := range []struct{ key, name string }{{engine.DecisionOnline, "手机签署"}, {engine.DecisionPaper, "纸质签署"}} {
 		rows = append(rows, []string{m.name,
 			strconv.Itoa(counts[m.key+"/agree"]), strconv.Itoa(counts[m.key+"/disagree"]), strconv.Itoa(counts[m.key+"/abstain"])})
 	}

@@ -321,7 +321,6 @@ func (d *doc) image(png []byte, x, y, w, h float64) {
 // money is "12,345.67 元".
 func money(f engine.Fen) string { return f.Grouped() + " 元" }
 
-// beijing is 北京时间.
-var beijing = time.FixedZone("北京时间", 8*3600)
+func beijingTime(t time.Time) string { return engine.BeijingMinute(t) }
 
-func beijingTime(t time.Time) string { return t.In(beijing).Format("2006年1月2日 15:04") }
+var _ engine.Printer = (*Renderer)(nil)

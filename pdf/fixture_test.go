@@ -70,7 +70,7 @@ func demoAgreement(t testing.TB, room string, decided bool) *Agreement {
 	}
 	if decided {
 		a.Decision = &engine.Decision{ID: 42, Vote: engine.VoteAgree, SignerName: a.Household.OwnerName, SignaturePNG: scribble(t),
-			Method: engine.MethodOnline, Code: "7KQ2M-9XD4H", CreatedAt: time.Date(2026, 12, 3, 6, 30, 0, 0, time.UTC)}
+			Method: engine.DecisionOnline, Code: "7KQ2M-9XD4H", CreatedAt: time.Date(2026, 12, 3, 6, 30, 0, 0, time.UTC)}
 		a.VerifyURL = "https://renovote.example/verify/7KQ2M-9XD4H"
 	}
 	return a

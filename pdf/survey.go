@@ -4,24 +4,12 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"time"
 
 	"github.com/renovote/renovote/engine"
 )
 
-// SurveyReport is a questionnaire's results for the 公示 board: charts
-// and tables, the response rate, no names and no free texts.
-type SurveyReport struct {
-	Project    *engine.Project
-	Title      string
-	Questions  []engine.Question
-	Result     *engine.SurveyResult
-	Answered   int
-	Households int
-	Projects   int // > 1: a whole 小区
-	Deadline   time.Time
-	Printed    time.Time
-}
+// SurveyReport is engine.SurveyReport: what the document holds.
+type SurveyReport = engine.SurveyReport
 
 // SurveyReport writes the results.
 func (r *Renderer) SurveyReport(w io.Writer, s *SurveyReport) error {
@@ -50,7 +38,7 @@ func (r *Renderer) SurveyReport(w io.Writer, s *SurveyReport) error {
 		d.heading(fmt.Sprintf("第%d题　%s（作答 %d 户）", i+1, wording, q.Respondents))
 		switch q.Kind {
 		case engine.KindChooseK:
-			items := q.Items.([]engine.ItemCount)
+			items := q.Chosen
 			var bars []bar
 			for _, it := range items {
 				bars = append(bars, bar{it.Item, it.Share.String() + "%", float64(it.Share) / 10000, strconv.Itoa(it.Count) + " 户"})
@@ -62,7 +50,7 @@ func (r *Renderer) SurveyReport(w io.Writer, s *SurveyReport) error {
 			}
 			d.table([]string{"名次", "改造内容", "选择户数", "占作答户数"}, []float64{16, bodyW - 82, 32, 34}, "CLRR", rows)
 		case engine.KindRank:
-			items := q.Items.([]engine.ItemBorda)
+			items := q.Ranked
 			top := 1
 			for _, it := range items {
 				top = max(top, it.Borda)

@@ -2,8 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"strings"
 	"time"
 
@@ -11,9 +12,6 @@ import (
 
 	"github.com/renovote/renovote/engine"
 )
-
-// beijing is 北京时间 (UTC+8, no daylight saving), for messages.
-var beijing = time.FixedZone("CST", 8*3600)
 
 type chainHead struct {
 	Seq  int64
@@ -98,10 +96,15 @@ type auditRow struct {
 
 // AuditEvents lists a chain in order.
 func (s *Store) AuditEvents(ctx context.Context, projectID int64) ([]*engine.AuditEvent, error) {
+	events, err := s.auditEvents(ctx, s.db, projectID)
+	return events, s.mapError(err)
+}
+
+func (s *Store) auditEvents(ctx context.Context, q sqlx.QueryerContext, projectID int64) ([]*engine.AuditEvent, error) {
 	var rows []auditRow
-	if err := s.db.SelectContext(ctx, &rows, s.q(`SELECT id, project_id, seq, kind, actor, data, at, prev_hash, hash
+	if err := sqlx.SelectContext(ctx, q, &rows, s.q(`SELECT id, project_id, seq, kind, actor, data, at, prev_hash, hash
 		FROM audit_events WHERE project_id = ? ORDER BY seq`), projectID); err != nil {
-		return nil, s.mapError(err)
+		return nil, err
 	}
 	out := make([]*engine.AuditEvent, len(rows))
 	for i := range rows {
@@ -113,109 +116,31 @@ func (s *Store) AuditEvents(ctx context.Context, projectID int64) ([]*engine.Aud
 	return out, nil
 }
 
-// VerifyAudit recomputes a project's chain, checks that its head matches
-// the last event, that every decision still matches the digest its event
-// recorded, and that every published scenario still matches its hash. It
-// names the first broken event.
-func (s *Store) VerifyAudit(ctx context.Context, projectID int64) (*engine.AuditCheck, error) {
-	events, err := s.AuditEvents(ctx, projectID)
+// AuditRecords reads a project's chain, its head, its decisions and its
+// scenarios in one read transaction, so that a commit in between cannot
+// look like tampering.
+func (s *Store) AuditRecords(ctx context.Context, projectID int64) (*engine.AuditRecords, error) {
+	r := &engine.AuditRecords{}
+	err := s.readTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		if r.Events, err = s.auditEvents(ctx, tx, projectID); err != nil {
+			return err
+		}
+		var head chainHead
+		switch err := tx.GetContext(ctx, &head, s.q(`SELECT seq, hash FROM audit_heads WHERE project_id = ?`), projectID); {
+		case err == nil:
+			r.Head = &engine.ChainHead{Seq: head.Seq, Hash: head.Hash}
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if err := tx.SelectContext(ctx, &r.Decisions, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE project_id = ? ORDER BY id`), projectID); err != nil {
+			return err
+		}
+		r.Scenarios, err = s.scenarios(ctx, tx, projectID)
+		return err
+	})
 	if err != nil {
-		return nil, err
+		return nil, s.mapError(err)
 	}
-	check := engine.VerifyChain(events)
-	if !check.OK {
-		return check, nil
-	}
-	var head chainHead
-	if err := s.db.GetContext(ctx, &head, s.q(`SELECT seq, hash FROM audit_heads WHERE project_id = ?`), projectID); err == nil {
-		if head.Seq != int64(len(events)) || (len(events) > 0 && head.Hash != events[len(events)-1].Hash) {
-			var last *engine.AuditEvent
-			if len(events) > 0 {
-				last = events[len(events)-1]
-			}
-			return &engine.AuditCheck{Events: len(events), BrokenAt: last,
-				Reason: fmt.Sprintf("审计日志应有 %d 条事件，现有 %d 条：最后的事件被删除", head.Seq, len(events))}, nil
-		}
-	}
-	if broken := s.verifyDecisions(ctx, projectID, events); broken != nil || ctx.Err() != nil {
-		return broken, ctx.Err()
-	}
-	if broken := s.verifyScenarios(ctx, projectID, events); broken != nil {
-		return broken, nil
-	}
-	return check, nil
-}
-
-// verifyDecisions compares every decision row with its event's digest.
-func (s *Store) verifyDecisions(ctx context.Context, projectID int64, events []*engine.AuditEvent) *engine.AuditCheck {
-	var ds []*engine.Decision
-	if err := s.db.SelectContext(ctx, &ds, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE project_id = ? ORDER BY id`), projectID); err != nil {
-		return &engine.AuditCheck{Events: len(events), Reason: "无法读取表决记录：" + err.Error()}
-	}
-	byID := make(map[int64]*engine.Decision, len(ds))
-	for _, d := range ds {
-		byID[d.ID] = d
-	}
-	seen := make(map[int64]bool, len(ds))
-	for _, e := range events {
-		if e.Kind != engine.AuditDecision {
-			continue
-		}
-		var data engine.DecisionEventData
-		if err := json.Unmarshal(e.Data, &data); err != nil {
-			return &engine.AuditCheck{Events: len(events), BrokenAt: e, Reason: fmt.Sprintf("第%d条事件的内容无法读取", e.Seq)}
-		}
-		d, ok := byID[data.DecisionID]
-		if !ok {
-			return &engine.AuditCheck{Events: len(events), BrokenAt: e,
-				Reason: fmt.Sprintf("第%d条事件记录的表决 #%d 在数据库中已不存在（表决记录被删除）", e.Seq, data.DecisionID)}
-		}
-		seen[d.ID] = true
-		if d.Digest() != data.Digest {
-			return &engine.AuditCheck{Events: len(events), BrokenAt: e,
-				Reason: fmt.Sprintf("第%d条事件记录的表决 #%d 与数据库中的表决记录不符（表决记录被改动）", e.Seq, d.ID)}
-		}
-	}
-	for _, d := range ds {
-		if !seen[d.ID] {
-			return &engine.AuditCheck{Events: len(events),
-				Reason: fmt.Sprintf("表决 #%d 没有对应的审计事件（绕过系统直接写入了数据库）", d.ID)}
-		}
-	}
-	return nil
-}
-
-// verifyScenarios checks published scenarios against their hash and the
-// hash their publish event recorded.
-func (s *Store) verifyScenarios(ctx context.Context, projectID int64, events []*engine.AuditEvent) *engine.AuditCheck {
-	scs, err := s.Scenarios(ctx, projectID)
-	if err != nil {
-		return &engine.AuditCheck{Events: len(events), Reason: "无法读取方案：" + err.Error()}
-	}
-	published := map[int64]string{}
-	var publishEvent = map[int64]*engine.AuditEvent{}
-	for _, e := range events {
-		if e.Kind != engine.AuditPublished {
-			continue
-		}
-		var data struct {
-			ScenarioID int64  `json:"scenario_id"`
-			SHA256     string `json:"sha256"`
-		}
-		if json.Unmarshal(e.Data, &data) == nil {
-			published[data.ScenarioID] = data.SHA256
-			publishEvent[data.ScenarioID] = e
-		}
-	}
-	for _, sc := range scs {
-		if !sc.Published() {
-			continue
-		}
-		e := publishEvent[sc.ID]
-		if engine.ScenarioSum(sc.Canonical) != sc.SHA256 || published[sc.ID] != sc.SHA256 {
-			return &engine.AuditCheck{Events: len(events), BrokenAt: e,
-				Reason: fmt.Sprintf("已发布的方案 #%d 与发布时记录的哈希不符（方案被改动）", sc.ID)}
-		}
-	}
-	return nil
+	return r, nil
 }

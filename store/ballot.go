@@ -43,13 +43,13 @@ func (s *Store) CurrentBallot(ctx context.Context, projectID int64) (*engine.Bal
 }
 
 // CloseBallot ends a ballot early.
-func (s *Store) CloseBallot(ctx context.Context, id int64, at time.Time) error {
+func (s *Store) CloseBallot(ctx context.Context, id int64, at time.Time, actor string) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		var projectID int64
 		if err := tx.GetContext(ctx, &projectID, s.q(`UPDATE ballots SET closed_at = ? WHERE id = ? AND closed_at IS NULL RETURNING project_id`), at, id); err != nil {
 			return s.notFound(err, "没有进行中的表决")
 		}
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditBallotClosed, Actor: "system", At: at,
+		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditBallotClosed, Actor: actor, At: at,
 			Data: engine.AuditData(map[string]any{"ballot_id": id})})
 	})
 }
@@ -97,11 +97,21 @@ func (s *Store) insertLink(ctx context.Context, tx *sqlx.Tx, l *engine.SigningLi
 		Data: engine.AuditData(map[string]any{"ballot_id": l.BallotID, "household_id": l.HouseholdID, "link_id": l.ID})})
 }
 
-// notFound says what was not found; other errors map as usual.
-func (s *Store) notFound(err error, message string) error {
+// notFound is the one not-found mapping: a missing row becomes not_found
+// with a message that says what was not found; other errors map as usual.
+func (s *Store) notFound(err error, format string, args ...any) error {
 	mapped := s.mapError(err)
 	if engine.ErrorCode(mapped) == engine.ECodeNotFound {
-		return engine.Errorf(engine.ECodeNotFound, "%s", message)
+		return engine.Errorf(engine.ECodeNotFound, format, args...)
 	}
 	return mapped
+}
+
+// cmpErr is err when there is one, else the rule's error: for a
+// RowsAffected that failed or found nothing.
+func cmpErr(err error, rule *engine.Error) error {
+	if err != nil {
+		return err
+	}
+	return rule
 }

@@ -163,9 +163,9 @@ func (s *Store) writeDecisions(ctx context.Context, tx *sqlx.Tx, batch []*pendin
 	}
 	events := make([]*engine.AuditEvent, len(inserted))
 	for i, d := range inserted {
-		actor := "household:" + itoa(d.HouseholdID)
-		if d.Method == engine.MethodPaper {
-			actor = workerActor(d.RecordedBy)
+		actor := engine.HouseholdActor(d.HouseholdID)
+		if d.Method == engine.DecisionPaper {
+			actor = engine.WorkerActor(d.RecordedBy)
 		}
 		events[i] = &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditDecision, Actor: actor, At: d.CreatedAt,
 			Data: engine.AuditData(engine.DecisionEventData{DecisionID: d.ID, HouseholdID: d.HouseholdID,
@@ -213,30 +213,11 @@ func (s *Store) checkDecisions(ctx context.Context, tx *sqlx.Tx, projectID int64
 	}
 	var fresh []*pendingDecision
 	for _, p := range batch {
-		if p.err = decisionFits(p.d, ballots[p.d.BallotID], inProject[p.d.HouseholdID]); p.err == nil {
+		if p.err = ballots[p.d.BallotID].Accepts(p.d, inProject[p.d.HouseholdID]); p.err == nil {
 			fresh = append(fresh, p)
 		}
 	}
 	return fresh, nil
-}
-
-// decisionFits refuses a decision that does not fit its ballot: unknown,
-// of another project or scenario, a household not in the project, or past
-// the deadline.
-func decisionFits(d *engine.Decision, b *engine.Ballot, householdInProject bool) error {
-	switch {
-	case b == nil:
-		return engine.Errorf(engine.ECodeNotFound, "表决不存在")
-	case b.ProjectID != d.ProjectID:
-		return engine.Errorf(engine.ECodeInvalid, "表决不属于该项目")
-	case !householdInProject:
-		return engine.Errorf(engine.ECodeInvalid, "住户不属于该项目")
-	case d.ScenarioSHA256 != b.SHA256:
-		return engine.Errorf(engine.ECodeConflict, "提交所依据的方案（%.12s…）与本次表决发布的方案（%.12s…）不一致，请刷新页面后重新确认", d.ScenarioSHA256, b.SHA256)
-	case !b.Open(d.CreatedAt):
-		return engine.Errorf(engine.ECodeConflict, "表决已于 %s 截止，不能再提交或更改意见", b.Deadline.In(beijing).Format("2006年1月2日 15:04"))
-	}
-	return nil
 }
 
 // insertDecisions inserts the batch in one statement. A decision whose

@@ -27,7 +27,7 @@ func (s *Store) CreateProject(ctx context.Context, p *engine.Project) error {
 			return err
 		}
 		return s.appendAudit(ctx, tx, &engine.AuditEvent{
-			ProjectID: p.ID, Kind: engine.AuditProjectCreated, Actor: workerActor(p.OwnerID), At: now,
+			ProjectID: p.ID, Kind: engine.AuditProjectCreated, Actor: engine.WorkerActor(p.OwnerID), At: now,
 			Data: engine.AuditData(map[string]any{"name": p.Name, "households": len(p.Households)}),
 		})
 	})
@@ -47,17 +47,11 @@ func (s *Store) insertHouseholds(ctx context.Context, tx *sqlx.Tx, projectID int
 	return nil
 }
 
-// Project returns a project with its households, if viewer may see it.
-func (s *Store) Project(ctx context.Context, viewer *engine.Worker, id int64) (*engine.Project, error) {
+// Project returns a project with its households.
+func (s *Store) Project(ctx context.Context, id int64) (*engine.Project, error) {
 	var p engine.Project
 	if err := s.db.GetContext(ctx, &p, s.q(`SELECT `+projectColumns+` FROM projects WHERE id = ?`), id); err != nil {
-		if engine.ErrorCode(s.mapError(err)) == engine.ECodeNotFound {
-			return nil, engine.Errorf(engine.ECodeNotFound, "项目 %d 不存在", id)
-		}
-		return nil, s.mapError(err)
-	}
-	if !viewer.CanSee(p.OwnerID) {
-		return nil, engine.Errorf(engine.ECodeForbidden, "这不是您负责的项目，无权查看")
+		return nil, s.notFound(err, "项目 %d 不存在", id)
 	}
 	if err := s.db.SelectContext(ctx, &p.Households, s.q(`SELECT `+householdColumns+` FROM households WHERE project_id = ? ORDER BY id`), id); err != nil {
 		return nil, s.mapError(err)
@@ -65,33 +59,30 @@ func (s *Store) Project(ctx context.Context, viewer *engine.Worker, id int64) (*
 	return &p, nil
 }
 
-// Projects lists the projects viewer may see, newest first, without
-// households.
-func (s *Store) Projects(ctx context.Context, viewer *engine.Worker) ([]*engine.Project, error) {
-	if viewer == nil {
-		return nil, engine.Errorf(engine.ECodeUnauthorized, "请先登录")
-	}
+// Projects lists the projects of one worker (all when ownerID is 0),
+// newest first, without households.
+func (s *Store) Projects(ctx context.Context, ownerID int64) ([]*engine.Project, error) {
 	var ps []*engine.Project
 	var err error
-	if viewer.Admin {
+	if ownerID == 0 {
 		err = s.db.SelectContext(ctx, &ps, `SELECT `+projectColumns+` FROM projects ORDER BY id DESC`)
 	} else {
-		err = s.db.SelectContext(ctx, &ps, s.q(`SELECT `+projectColumns+` FROM projects WHERE owner_id = ? ORDER BY id DESC`), viewer.ID)
+		err = s.db.SelectContext(ctx, &ps, s.q(`SELECT `+projectColumns+` FROM projects WHERE owner_id = ? ORDER BY id DESC`), ownerID)
 	}
 	return ps, s.mapError(err)
 }
 
 // ReplaceHouseholds swaps the households of a project. Once a scenario is
 // published the schema refuses it (conflict).
-func (s *Store) ReplaceHouseholds(ctx context.Context, projectID int64, hs []engine.Household) error {
+func (s *Store) ReplaceHouseholds(ctx context.Context, projectID int64, hs []engine.Household, actor string) error {
 	now := engine.Now()
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE projects SET updated_at = ? WHERE id = ?`), now, projectID)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return engine.Errorf(engine.ECodeNotFound, "项目 %d 不存在", projectID)
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmpErr(err, engine.Errorf(engine.ECodeNotFound, "项目 %d 不存在", projectID))
 		}
 		if err := s.refuseIfPublished(ctx, tx, projectID); err != nil {
 			return err
@@ -103,13 +94,11 @@ func (s *Store) ReplaceHouseholds(ctx context.Context, projectID int64, hs []eng
 			return err
 		}
 		return s.appendAudit(ctx, tx, &engine.AuditEvent{
-			ProjectID: projectID, Kind: engine.AuditHouseholdsReplaced, Actor: "system", At: now,
+			ProjectID: projectID, Kind: engine.AuditHouseholdsReplaced, Actor: actor, At: now,
 			Data: engine.AuditData(map[string]any{"households": len(hs)}),
 		})
 	})
 }
-
-func workerActor(id int64) string { return "worker:" + itoa(id) }
 
 // refuseIfPublished is the clear message for what the schema refuses too.
 func (s *Store) refuseIfPublished(ctx context.Context, tx *sqlx.Tx, projectID int64) error {

@@ -25,31 +25,41 @@ func (r *questionnaireRow) questionnaire() *engine.Questionnaire {
 	return &q
 }
 
-// CreateQuestionnaire stores an open questionnaire with one link per
-// household, and an audit event, in one transaction.
-func (s *Store) CreateQuestionnaire(ctx context.Context, q *engine.Questionnaire, links []engine.SurveyLink) error {
+// SendQuestionnaires stores open questionnaires with one link per
+// household and an audit event each, all in one transaction: a 小区-wide
+// questionnaire reaches every project or none.
+func (s *Store) SendQuestionnaires(ctx context.Context, sends []engine.QuestionnaireSend, actor string) error {
 	now := engine.Now()
-	q.Status, q.CreatedAt = engine.QuestionnaireOpen, now
-	q.Deadline = q.Deadline.UTC().Truncate(time.Microsecond)
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		if err := tx.GetContext(ctx, &q.ID, s.q(`INSERT INTO questionnaires (project_id, title, questions, status, deadline, created_at, group_key)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), q.ProjectID, q.Title, string(q.Questions), q.Status, q.Deadline, now, q.GroupKey); err != nil {
-			return err
-		}
-		for i := range links {
-			l := &links[i]
-			l.QuestionnaireID, l.CreatedAt = q.ID, now
-			if l.ExpiresAt.IsZero() {
-				l.ExpiresAt = q.Deadline
-			}
-			if err := tx.GetContext(ctx, &l.ID, s.q(`INSERT INTO survey_links (questionnaire_id, household_id, token_hash, expires_at, created_at)
-				VALUES (?, ?, ?, ?, ?) RETURNING id`), l.QuestionnaireID, l.HouseholdID, l.TokenHash, l.ExpiresAt, now); err != nil {
+		for _, send := range sends {
+			if err := s.insertQuestionnaire(ctx, tx, send.Questionnaire, send.Links, actor, now); err != nil {
 				return err
 			}
 		}
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: q.ProjectID, Kind: "questionnaire_opened", Actor: "system", At: now,
-			Data: engine.AuditData(map[string]any{"questionnaire_id": q.ID, "title": q.Title, "links": len(links)})})
+		return nil
 	})
+}
+
+func (s *Store) insertQuestionnaire(ctx context.Context, tx *sqlx.Tx, q *engine.Questionnaire, links []engine.SurveyLink, actor string, now time.Time) error {
+	q.Status, q.CreatedAt = engine.QuestionnaireOpen, now
+	q.Deadline = q.Deadline.UTC().Truncate(time.Microsecond)
+	if err := tx.GetContext(ctx, &q.ID, s.q(`INSERT INTO questionnaires (project_id, title, questions, status, deadline, created_at, group_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), q.ProjectID, q.Title, string(q.Questions), q.Status, q.Deadline, now, q.GroupKey); err != nil {
+		return err
+	}
+	for i := range links {
+		l := &links[i]
+		l.QuestionnaireID, l.CreatedAt = q.ID, now
+		if l.ExpiresAt.IsZero() {
+			l.ExpiresAt = q.Deadline
+		}
+		if err := tx.GetContext(ctx, &l.ID, s.q(`INSERT INTO survey_links (questionnaire_id, household_id, token_hash, expires_at, created_at)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`), l.QuestionnaireID, l.HouseholdID, l.TokenHash, l.ExpiresAt, now); err != nil {
+			return err
+		}
+	}
+	return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: q.ProjectID, Kind: engine.AuditQuestionnaireSent, Actor: actor, At: now,
+		Data: engine.AuditData(map[string]any{"questionnaire_id": q.ID, "title": q.Title, "links": len(links)})})
 }
 
 // Questionnaire returns one questionnaire of a project.
@@ -75,17 +85,17 @@ func (s *Store) Questionnaires(ctx context.Context, projectID int64) ([]*engine.
 }
 
 // CloseQuestionnaire stops a questionnaire taking answers.
-func (s *Store) CloseQuestionnaire(ctx context.Context, projectID, id int64, at time.Time) error {
+func (s *Store) CloseQuestionnaire(ctx context.Context, projectID, id int64, at time.Time, actor string) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE questionnaires SET status = 'closed', closed_at = ? WHERE project_id = ? AND id = ? AND status = 'open'`),
 			at, projectID, id)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return engine.Errorf(engine.ECodeConflict, "问卷不存在或已关闭")
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmpErr(err, engine.Errorf(engine.ECodeConflict, "问卷不存在或已关闭"))
 		}
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: "questionnaire_closed", Actor: "system", At: at,
+		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditQuestionnaireEnded, Actor: actor, At: at,
 			Data: engine.AuditData(map[string]any{"questionnaire_id": id})})
 	})
 }

@@ -23,7 +23,7 @@ func TestQuestionnaires(t *testing.T) {
 			tokens[h.ID] = token
 			links = append(links, engine.SurveyLink{HouseholdID: h.ID, TokenHash: hash})
 		}
-		if err := s.CreateQuestionnaire(ctx, q, links); err != nil {
+		if err := s.SendQuestionnaires(ctx, []engine.QuestionnaireSend{{Questionnaire: q, Links: links}}, engine.WorkerActor(1)); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.Questionnaire(ctx, p.ID, q.ID)
@@ -51,7 +51,7 @@ func TestQuestionnaires(t *testing.T) {
 		if err != nil || len(latest) != 1 || latest[0].ID != r2.ID {
 			t.Fatalf("latest %+v, %v", latest, err)
 		}
-		wantCode(t, s.ReplaceHouseholds(ctx, p.ID, nil), engine.ECodeConflict)
+		wantCode(t, s.ReplaceHouseholds(ctx, p.ID, nil, engine.WorkerActor(1)), engine.ECodeConflict)
 		db := s.DB()
 		if _, err := db.Exec(db.Rebind(`UPDATE questionnaires SET questions = '[]' WHERE id = ?`), q.ID); err == nil {
 			t.Error("the database allowed changing the questions of a questionnaire sent out")
@@ -59,13 +59,13 @@ func TestQuestionnaires(t *testing.T) {
 		if _, err := db.Exec(db.Rebind(`DELETE FROM survey_responses WHERE id = ?`), r1.ID); err == nil {
 			t.Error("the database allowed deleting a response")
 		}
-		if err := s.CloseQuestionnaire(ctx, p.ID, q.ID, engine.Now()); err != nil {
+		if err := s.CloseQuestionnaire(ctx, p.ID, q.ID, engine.Now(), engine.WorkerActor(1)); err != nil {
 			t.Fatal(err)
 		}
 		_, err = s.RecordResponse(ctx, &engine.SurveyResponse{QuestionnaireID: q.ID, HouseholdID: h.ID, Answers: json.RawMessage(`{}`), IdempotencyKey: "resp-3"})
 		wantCode(t, err, engine.ECodeConflict)
-		wantCode(t, s.CloseQuestionnaire(ctx, p.ID, q.ID, engine.Now()), engine.ECodeConflict)
-		if check, err := s.VerifyAudit(ctx, p.ID); err != nil || !check.OK {
+		wantCode(t, s.CloseQuestionnaire(ctx, p.ID, q.ID, engine.Now(), engine.WorkerActor(1)), engine.ECodeConflict)
+		if check, err := verifyAudit(ctx, s, p.ID); err != nil || !check.OK {
 			t.Fatalf("audit %+v %v", check, err)
 		}
 	})

@@ -13,7 +13,7 @@ import (
 const scenarioColumns = `id, project_id, name, status, input, result, canonical, sha256, created_at, updated_at, published_at`
 
 // CreateScenario stores a draft scenario.
-func (s *Store) CreateScenario(ctx context.Context, sc *engine.Scenario) error {
+func (s *Store) CreateScenario(ctx context.Context, sc *engine.Scenario, actor string) error {
 	now := engine.Now()
 	sc.Status, sc.CreatedAt, sc.UpdatedAt = engine.ScenarioDraft, now, now
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
@@ -23,7 +23,7 @@ func (s *Store) CreateScenario(ctx context.Context, sc *engine.Scenario) error {
 			return err
 		}
 		return s.appendAudit(ctx, tx, &engine.AuditEvent{
-			ProjectID: sc.ProjectID, Kind: engine.AuditScenarioSaved, Actor: "system", At: now,
+			ProjectID: sc.ProjectID, Kind: engine.AuditScenarioSaved, Actor: actor, At: now,
 			Data: engine.AuditData(map[string]any{"scenario_id": sc.ID, "name": sc.Name}),
 		})
 	})
@@ -47,19 +47,21 @@ func (s *Store) Scenario(ctx context.Context, projectID, id int64) (*engine.Scen
 	var r scenarioRow
 	err := s.db.GetContext(ctx, &r, s.q(`SELECT `+scenarioColumns+` FROM scenarios WHERE project_id = ? AND id = ?`), projectID, id)
 	if err != nil {
-		if engine.ErrorCode(s.mapError(err)) == engine.ECodeNotFound {
-			return nil, engine.Errorf(engine.ECodeNotFound, "方案 %d 不存在", id)
-		}
-		return nil, s.mapError(err)
+		return nil, s.notFound(err, "方案 %d 不存在", id)
 	}
 	return r.scenario(), nil
 }
 
 // Scenarios lists a project's scenarios by id.
 func (s *Store) Scenarios(ctx context.Context, projectID int64) ([]*engine.Scenario, error) {
+	scs, err := s.scenarios(ctx, s.db, projectID)
+	return scs, s.mapError(err)
+}
+
+func (s *Store) scenarios(ctx context.Context, q sqlx.QueryerContext, projectID int64) ([]*engine.Scenario, error) {
 	var rows []scenarioRow
-	if err := s.db.SelectContext(ctx, &rows, s.q(`SELECT `+scenarioColumns+` FROM scenarios WHERE project_id = ? ORDER BY id`), projectID); err != nil {
-		return nil, s.mapError(err)
+	if err := sqlx.SelectContext(ctx, q, &rows, s.q(`SELECT `+scenarioColumns+` FROM scenarios WHERE project_id = ? ORDER BY id`), projectID); err != nil {
+		return nil, err
 	}
 	out := make([]*engine.Scenario, len(rows))
 	for i := range rows {
@@ -70,7 +72,7 @@ func (s *Store) Scenarios(ctx context.Context, projectID int64) ([]*engine.Scena
 
 // UpdateScenario changes a draft's name, input and result. A published
 // scenario is refused by the schema (conflict).
-func (s *Store) UpdateScenario(ctx context.Context, sc *engine.Scenario) error {
+func (s *Store) UpdateScenario(ctx context.Context, sc *engine.Scenario, actor string) error {
 	now := engine.Now()
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE scenarios SET name = ?, input = ?, result = ?, updated_at = ? WHERE project_id = ? AND id = ?`),
@@ -78,12 +80,12 @@ func (s *Store) UpdateScenario(ctx context.Context, sc *engine.Scenario) error {
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return engine.Errorf(engine.ECodeNotFound, "方案 %d 不存在", sc.ID)
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmpErr(err, engine.Errorf(engine.ECodeNotFound, "方案 %d 不存在", sc.ID))
 		}
 		sc.UpdatedAt = now
 		return s.appendAudit(ctx, tx, &engine.AuditEvent{
-			ProjectID: sc.ProjectID, Kind: engine.AuditScenarioSaved, Actor: "system", At: now,
+			ProjectID: sc.ProjectID, Kind: engine.AuditScenarioSaved, Actor: actor, At: now,
 			Data: engine.AuditData(map[string]any{"scenario_id": sc.ID, "name": sc.Name}),
 		})
 	})
@@ -99,13 +101,13 @@ func (s *Store) Publish(ctx context.Context, req *engine.PublishRequest) (*engin
 	b := &engine.Ballot{ProjectID: req.ProjectID, ScenarioID: req.ScenarioID, SHA256: req.SHA256,
 		Rule: req.Rule, Deadline: req.Deadline.UTC().Truncate(time.Microsecond), OpenedAt: at}
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE scenarios SET status = 'published', canonical = ?, sha256 = ?, published_at = ?, updated_at = ?
-			WHERE project_id = ? AND id = ?`), req.Canonical, req.SHA256, at, at, req.ProjectID, req.ScenarioID)
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE scenarios SET status = 'published', result = COALESCE(?, result), canonical = ?, sha256 = ?, published_at = ?, updated_at = ?
+			WHERE project_id = ? AND id = ? AND status = 'draft'`), nullText(req.Result), req.Canonical, req.SHA256, at, at, req.ProjectID, req.ScenarioID)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return engine.Errorf(engine.ECodeNotFound, "方案 %d 不存在", req.ScenarioID)
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmpErr(err, engine.Errorf(engine.ECodeConflict, "方案 %d 不存在或已经发布过", req.ScenarioID))
 		}
 		if err := tx.GetContext(ctx, &b.ID, s.q(`INSERT INTO ballots (project_id, scenario_id, sha256, rule, deadline, opened_at)
 			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), b.ProjectID, b.ScenarioID, b.SHA256, string(b.Rule), b.Deadline, b.OpenedAt); err != nil {
@@ -134,6 +136,14 @@ func (s *Store) Publish(ctx context.Context, req *engine.PublishRequest) (*engin
 		return nil, err
 	}
 	return b, nil
+}
+
+// nullText is a document as TEXT, or NULL when there is none.
+func nullText(doc []byte) any {
+	if doc == nil {
+		return nil
+	}
+	return string(doc)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

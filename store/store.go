@@ -238,6 +238,25 @@ func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	return s.mapError(tx.Commit())
 }
 
+// readTx runs fn in a read-only transaction: one consistent snapshot of
+// the database (SQLite WAL readers and PostgreSQL repeatable read), taken
+// without the write lock.
+func (s *Store) readTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.db.BeginTxx(ctx, opts)
+	if err != nil {
+		return s.mapError(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return s.mapError(err)
+	}
+	return s.mapError(tx.Commit())
+}
+
 // q rebinds a query written with ? placeholders for the dialect.
 func (s *Store) q(query string) string { return s.db.Rebind(query) }
 

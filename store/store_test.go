@@ -68,7 +68,7 @@ func newFixture(t *testing.T, s *store.Store, households int) *fixture {
 	f.project = newProject(t, s, f.worker, households)
 	f.sc = &engine.Scenario{ProjectID: f.project.ID, Name: "方案A", Input: json.RawMessage(`{"costs":[{"amount":"570000.00"}]}`),
 		Result: json.RawMessage(`{"total_cost":"570000.00","pool":"999999999.99"}`)}
-	if err := s.CreateScenario(ctx, f.sc); err != nil {
+	if err := s.CreateScenario(ctx, f.sc, engine.WorkerActor(1)); err != nil {
 		t.Fatal(err)
 	}
 	canonical := []byte(`{"name":"方案A","total_cost":"570000.00"}`)
@@ -89,7 +89,7 @@ func newFixture(t *testing.T, s *store.Store, households int) *fixture {
 
 func (f *fixture) decision(h engine.Household, vote, key string) *engine.Decision {
 	return &engine.Decision{ProjectID: f.project.ID, BallotID: f.ballot.ID, HouseholdID: h.ID, ScenarioSHA256: f.sc.SHA256,
-		Vote: vote, SignerName: h.OwnerName, SignaturePNG: []byte("\x89PNG\r\n\x1a\nfake-" + key), Method: engine.MethodOnline,
+		Vote: vote, SignerName: h.OwnerName, SignaturePNG: []byte("\x89PNG\r\n\x1a\nfake-" + key), Method: engine.DecisionOnline,
 		IP: "192.0.2.1", UserAgent: "Mozilla/5.0 (iPhone)", IdempotencyKey: key}
 }
 
@@ -175,7 +175,7 @@ func TestRoundTrip(t *testing.T) {
 		if err := s.CreateProject(ctx, p); err != nil {
 			t.Fatal(err)
 		}
-		gp, err := s.Project(ctx, w, p.ID)
+		gp, err := s.Project(ctx, p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +190,7 @@ func TestRoundTrip(t *testing.T) {
 
 		sc := &engine.Scenario{ProjectID: p.ID, Name: "方案A（系数）", Input: json.RawMessage(`{"costs":[{"amount":"1000000000.00"}],"name":"中文"}`),
 			Result: json.RawMessage(`{"total_cost":"1000000000.00","x":"0.10"}`)}
-		if err := s.CreateScenario(ctx, sc); err != nil {
+		if err := s.CreateScenario(ctx, sc, engine.WorkerActor(1)); err != nil {
 			t.Fatal(err)
 		}
 		gs, err := s.Scenario(ctx, p.ID, sc.ID)
@@ -198,7 +198,7 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatalf("scenario = %+v, %v", gs, err)
 		}
 		sc.Name, sc.Result = "方案A′", json.RawMessage(`{"total_cost":"0.01"}`)
-		if err := s.UpdateScenario(ctx, sc); err != nil {
+		if err := s.UpdateScenario(ctx, sc, engine.WorkerActor(1)); err != nil {
 			t.Fatal(err)
 		}
 		if gs, _ = s.Scenario(ctx, p.ID, sc.ID); gs.Name != "方案A′" || string(gs.Result) != `{"total_cost":"0.01"}` {
@@ -232,7 +232,7 @@ func TestRoundTrip(t *testing.T) {
 
 		png := []byte{0x89, 'P', 'N', 'G', 0, 1, 2, 0xff}
 		d := &engine.Decision{ProjectID: p.ID, BallotID: b.ID, HouseholdID: p.Households[1].ID, ScenarioSHA256: gb.SHA256,
-			Vote: engine.VoteAgree, SignerName: "王 <b>", SignaturePNG: png, Method: engine.MethodPaper, Witness: "李娜（社区）",
+			Vote: engine.VoteAgree, SignerName: "王 <b>", SignaturePNG: png, Method: engine.DecisionPaper, Witness: "李娜（社区）",
 			PaperPhoto: []byte{0xff, 0xd8, 0xff}, PaperPhotoType: "image/jpeg", RecordedBy: w.ID, IP: "2001:db8::1", UserAgent: "UA",
 			IdempotencyKey: "k-1", CreatedAt: time.Date(2027, 2, 1, 8, 0, 0, 999999999, time.UTC)}
 		if replay, err := s.RecordDecision(ctx, d); err != nil || replay || d.Code == "" {
@@ -252,7 +252,7 @@ func TestRoundTrip(t *testing.T) {
 		if err != nil || len(events) < 5 {
 			t.Fatalf("%d audit events, %v", len(events), err)
 		}
-		check, err := s.VerifyAudit(ctx, p.ID)
+		check, err := verifyAudit(ctx, s, p.ID)
 		if err != nil || !check.OK || check.Events != len(events) {
 			t.Fatalf("audit = %+v, %v", check, err)
 		}
@@ -263,7 +263,7 @@ func TestPublishedScenarioIsFrozen(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s, 4)
 		f.sc.Name = "偷偷改名"
-		wantCode(t, s.UpdateScenario(ctx, f.sc), engine.ECodeConflict)
+		wantCode(t, s.UpdateScenario(ctx, f.sc, engine.WorkerActor(1)), engine.ECodeConflict)
 		db := s.DB()
 		for _, stmt := range []string{
 			`UPDATE scenarios SET canonical = ? WHERE id = ?`,
@@ -278,7 +278,7 @@ func TestPublishedScenarioIsFrozen(t *testing.T) {
 				t.Errorf("%s: the database allowed it", stmt)
 			}
 		}
-		err := s.ReplaceHouseholds(ctx, f.project.ID, nil)
+		err := s.ReplaceHouseholds(ctx, f.project.ID, nil, engine.WorkerActor(1))
 		wantCode(t, err, engine.ECodeConflict)
 		if !strings.Contains(err.Error(), "已发布") {
 			t.Errorf("message %q should say the scenario is published", err)
@@ -292,7 +292,7 @@ func TestPublishedScenarioIsFrozen(t *testing.T) {
 		}
 		// a draft can still change, and households of another project too
 		other := newProject(t, s, f.worker, 2)
-		if err := s.ReplaceHouseholds(ctx, other.ID, []engine.Household{{Room: "301", Floor: 3, Area: 7000}}); err != nil {
+		if err := s.ReplaceHouseholds(ctx, other.ID, []engine.Household{{Room: "301", Floor: 3, Area: 7000}}, engine.WorkerActor(1)); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -331,4 +331,13 @@ func TestSigningLinks(t *testing.T) {
 			t.Fatalf("a token is stored in clear: %d, %v", n, err)
 		}
 	})
+}
+
+// verifyAudit checks a project's chain as the service does.
+func verifyAudit(ctx context.Context, s *store.Store, projectID int64) (*engine.AuditCheck, error) {
+	r, err := s.AuditRecords(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	return engine.CheckAudit(r), nil
 }

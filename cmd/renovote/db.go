@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/renovote/renovote/app"
 	"github.com/renovote/renovote/store"
 )
 
@@ -36,7 +37,8 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 }
 
 // runAudit verifies a project's audit chain: exit 0 when it holds, 1 with
-// the first broken event named when it does not.
+// the first broken event named when it does not, 3 when the database
+// cannot be read (that says nothing about the chain).
 func runAudit(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "verify" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
@@ -60,7 +62,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer s.Close()
-	check, err := s.VerifyAudit(ctx, projectID)
+	check, err := app.New(app.Config{Store: s}).CheckAudit(ctx, app.Operator, projectID)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func TestMigrateAndAuditVerify(t *testing.T) {
 			t.Fatal(err)
 		}
 		sc := &engine.Scenario{ProjectID: p.ID, Name: "A", Input: json.RawMessage(`{}`), Result: json.RawMessage(`{}`)}
-		if err := s.CreateScenario(ctx, sc); err != nil {
+		if err := s.CreateScenario(ctx, sc, engine.WorkerActor(1)); err != nil {
 			t.Fatal(err)
 		}
 		canonical := []byte(`{"a":1}`)
@@ -52,7 +52,7 @@ func TestMigrateAndAuditVerify(t *testing.T) {
 			t.Fatal(err)
 		}
 		d := &engine.Decision{ProjectID: p.ID, BallotID: b.ID, HouseholdID: p.Households[0].ID, ScenarioSHA256: engine.ScenarioSum(canonical),
-			Vote: engine.VoteDisagree, SignerName: "张三", Method: engine.MethodOnline, IdempotencyKey: "k"}
+			Vote: engine.VoteDisagree, SignerName: "张三", Method: engine.DecisionOnline, IdempotencyKey: "k"}
 		if _, err := s.RecordDecision(ctx, d); err != nil {
 			t.Fatal(err)
 		}

@@ -34,7 +34,8 @@ var stdin io.Reader = os.Stdin
 var errHelp = errors.New("help printed")
 
 // report prints err as one line on stderr and returns the exit status:
-// 0 for none, 2 for bad input or usage, 1 for anything else.
+// 0 for none, 2 for bad input or usage, 3 when the database is
+// unavailable, 1 for anything else.
 func report(err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, errHelp) {
 		return 0
@@ -43,8 +44,11 @@ func report(err error, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "renovote: 错误："+line)
 	var ue *usageError
 	var ee *engine.Error
-	if errors.As(err, &ue) || (errors.As(err, &ee) && ee.Code == engine.ECodeInvalid) {
+	switch {
+	case errors.As(err, &ue) || (errors.As(err, &ee) && ee.Code == engine.ECodeInvalid):
 		return 2
+	case engine.ErrorCode(err) == engine.ECodeUnavailable:
+		return 3
 	}
 	return 1
 }

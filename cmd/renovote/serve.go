@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/renovote/renovote/app"
 	"github.com/renovote/renovote/engine"
 	"github.com/renovote/renovote/fixtures"
 	apphttp "github.com/renovote/renovote/http"
@@ -62,11 +63,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer s.Close()
-	if err := ensureAdmin(ctx, s, getenv("RENOVOTE_ADMIN_PASSWORD"), stdout); err != nil {
+	a := app.New(app.Config{Store: s, Printer: printer, BaseURL: *baseURL})
+	if err := ensureAdmin(ctx, a, getenv("RENOVOTE_ADMIN_PASSWORD"), stdout); err != nil {
 		return err
 	}
 	if *demo {
-		if err := loadDemo(ctx, s, *baseURL, stdout); err != nil {
+		if err := loadDemo(ctx, a, s, stdout); err != nil {
 			return fmt.Errorf("加载演示项目失败：%w", err)
 		}
 	}
@@ -74,8 +76,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return &usageError{fmt.Sprintf("无法监听 %s：%v", *addr, err)}
 	}
-	srv := apphttp.NewServer(apphttp.Config{Store: s, BaseURL: *baseURL, Logger: logger, TrustProxy: *trustProxy,
-		SignRate: *signRate, PublicRate: *publicRate, LoginRate: *loginRate, Printer: printer, ReadHeaderTimeout: *readHeader})
+	srv := apphttp.NewServer(apphttp.Config{App: a, Logger: logger, TrustProxy: *trustProxy,
+		SignRate: *signRate, PublicRate: *publicRate, LoginRate: *loginRate, ReadHeaderTimeout: *readHeader})
 	logger.Info("renovote serving", "addr", ln.Addr().String(), "database", s.Dialect(), "base_url", *baseURL)
 	fmt.Fprintf(stdout, "renovote 已启动：%s（数据库：%s）\n", *baseURL, s.Dialect())
 	err = srv.Serve(ctx, ln)
@@ -91,26 +93,14 @@ func envFloat(getenv func(string) string, key string) float64 {
 
 // ensureAdmin creates the worker admin on an empty database, with
 // RENOVOTE_ADMIN_PASSWORD or a random password printed once.
-func ensureAdmin(ctx context.Context, s *store.Store, password string, stdout io.Writer) error {
-	ws, err := s.Workers(ctx)
-	if err != nil || len(ws) > 0 {
+func ensureAdmin(ctx context.Context, a *app.App, password string, stdout io.Writer) error {
+	created, generated, err := a.EnsureAdmin(ctx, password)
+	switch {
+	case err != nil || !created:
 		return err
-	}
-	printed := false
-	if password == "" {
-		token, _ := engine.NewToken()
-		password, printed = token[:20], true
-	}
-	hash, err := apphttp.HashPassword(password)
-	if err != nil {
-		return err
-	}
-	if err := s.CreateWorker(ctx, &engine.Worker{Username: "admin", DisplayName: "管理员", PasswordHash: hash, Admin: true}); err != nil {
-		return err
-	}
-	if printed {
-		fmt.Fprintf(stdout, "已创建管理员账号 admin，初始密码（只显示这一次，请妥善保存）：%s\n", password)
-	} else {
+	case generated != "":
+		fmt.Fprintf(stdout, "已创建管理员账号 admin，初始密码（只显示这一次，请妥善保存）：%s\n", generated)
+	default:
 		fmt.Fprintln(stdout, "已创建管理员账号 admin（密码取自 RENOVOTE_ADMIN_PASSWORD）")
 	}
 	return nil
@@ -140,8 +130,8 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
-	hash, err := apphttp.HashPassword(strings.TrimRight(line, "\r\n"))
-	if err != nil {
+	password := strings.TrimRight(line, "\r\n")
+	if _, err := app.HashPassword(password); err != nil { // refuse a bad password before opening the database
 		return err
 	}
 	s, err := store.Open(ctx, *db)
@@ -149,17 +139,18 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer s.Close()
-	w := &engine.Worker{Username: name, DisplayName: *display, PasswordHash: hash, Admin: *admin}
-	if err := s.CreateWorker(ctx, w); err != nil {
+	w := &engine.Worker{Username: name, DisplayName: *display, Admin: *admin}
+	if err := app.New(app.Config{Store: s}).AddWorker(ctx, w, password); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "已创建工作人员账号 %s（编号 %d）\n", name, w.ID)
 	return nil
 }
 
-// loadDemo creates the demo project 幸福里小区3号楼2单元 from fixtures (once),
-// publishes its scenario A and prints fresh signing links.
-func loadDemo(ctx context.Context, s *store.Store, baseURL string, stdout io.Writer) error {
+// loadDemo creates the demo project 幸福里小区3号楼2单元 from fixtures (once)
+// as the worker admin, publishes its scenario A through the same workflow
+// as the console, and prints fresh signing links.
+func loadDemo(ctx context.Context, a *app.App, s *store.Store, stdout io.Writer) error {
 	admin, err := s.WorkerByUsername(ctx, "admin")
 	if err != nil {
 		return err
@@ -172,76 +163,83 @@ func loadDemo(ctx context.Context, s *store.Store, baseURL string, stdout io.Wri
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return err
 	}
-	var hs []struct {
-		ID       string `json:"id"`
-		Floor    int    `json:"floor"`
-		Area     string `json:"area"`
-		Owner    string `json:"owner"`
-		Hardship bool   `json:"hardship"`
-		Exempt   bool   `json:"exempt"`
-	}
-	if err := json.Unmarshal(doc["households"], &hs); err != nil {
-		return err
-	}
 	const name = "幸福里小区3号楼2单元"
-	ps, err := s.Projects(ctx, admin)
+	ps, err := a.Projects(ctx, admin)
 	if err != nil {
 		return err
 	}
 	var p *engine.Project
 	for _, x := range ps {
 		if x.Name == name {
-			p, err = s.Project(ctx, admin, x.ID)
+			v, err := a.Project(ctx, admin, x.ID)
 			if err != nil {
 				return err
 			}
+			p = v.Project
 		}
 	}
 	if p == nil {
-		p = &engine.Project{OwnerID: admin.ID, Name: name, Address: "幸福路88号", Floors: 6}
-		for i, h := range hs {
-			var area engine.Area
-			fmt.Sscanf(strings.Replace(h.Area, ".", "", 1), "%d", &area)
-			p.Households = append(p.Households, engine.Household{Room: h.ID, Floor: h.Floor, Area: area, OwnerName: h.Owner,
-				OwnerID: fmt.Sprintf("demo-owner-%02d", i+1), Phone: fmt.Sprintf("1380013%04d", i+1), Hardship: h.Hardship,
-				Exempt: h.Exempt, MustConsent: h.Floor == 1})
-		}
-		if err := s.CreateProject(ctx, p); err != nil {
+		if p, err = createDemo(ctx, a, admin, name, doc); err != nil {
 			return err
 		}
 	}
-	b, err := s.CurrentBallot(ctx, p.ID)
+	t, err := a.Tally(ctx, admin, p.ID)
 	if engine.ErrorCode(err) == engine.ECodeNotFound {
-		b, err = publishDemo(ctx, s, p, doc)
+		t, err = publishDemo(ctx, a, admin, p, doc)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "演示项目：%s（项目编号 %d），表决截止 %s。各户签署链接：\n", p.Name, p.ID, b.Deadline.Format(time.RFC3339))
+	fmt.Fprintf(stdout, "演示项目：%s（项目编号 %d），表决截止 %s。各户签署链接：\n", p.Name, p.ID, t.Deadline.Format(time.RFC3339))
 	for _, h := range p.Households {
-		token, hash := engine.NewToken()
-		if err := s.ReissueLink(ctx, &engine.SigningLink{BallotID: b.ID, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: b.Deadline}, "system"); err != nil {
+		l, err := a.ReissueLink(ctx, admin, p.ID, h.ID)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "  %s  %s/s/%s\n", h.Room, strings.TrimRight(baseURL, "/"), token)
+		fmt.Fprintf(stdout, "  %s  %s\n", h.Room, l.URL)
 	}
 	return nil
 }
 
-func publishDemo(ctx context.Context, s *store.Store, p *engine.Project, doc map[string]json.RawMessage) (*engine.Ballot, error) {
-	delete(doc, "households") // they come from the project
-	input, _ := json.Marshal(doc)
-	_, res, err := engine.ComputeScenario(p, input)
+// createDemo creates the demo building from the fixture's households.
+func createDemo(ctx context.Context, a *app.App, admin *engine.Worker, name string, doc map[string]json.RawMessage) (*engine.Project, error) {
+	var hs []map[string]any
+	if err := json.Unmarshal(doc["households"], &hs); err != nil {
+		return nil, err
+	}
+	for i, h := range hs {
+		h["room"] = h["id"]
+		delete(h, "id")
+		h["owner_id"] = fmt.Sprintf("demo-owner-%02d", i+1)
+		h["phone"] = fmt.Sprintf("1380013%04d", i+1)
+		h["must_consent"] = h["floor"] == float64(1)
+	}
+	project, err := json.Marshal(map[string]any{"name": name, "address": "幸福路88号", "floors": 6, "households": hs})
 	if err != nil {
 		return nil, err
 	}
-	result, _ := json.Marshal(res)
-	sc := &engine.Scenario{ProjectID: p.ID, Name: "方案A（系数×面积，30%首付+24期）", Input: input, Result: result}
-	if err := s.CreateScenario(ctx, sc); err != nil {
+	return a.CreateProject(ctx, admin, project)
+}
+
+// publishDemo saves and publishes scenario A for 30 days.
+func publishDemo(ctx context.Context, a *app.App, admin *engine.Worker, p *engine.Project, doc map[string]json.RawMessage) (*app.ProjectTally, error) {
+	input := map[string]json.RawMessage{}
+	for k, v := range doc {
+		if k != "households" { // they come from the project
+			input[k] = v
+		}
+	}
+	input["name"] = json.RawMessage(`"方案A（系数×面积，30%首付+24期）"`)
+	data, err := json.Marshal(input)
+	if err != nil {
 		return nil, err
 	}
-	calcDoc, _ := engine.ScenarioCalcInput(p, input)
-	canonical := engine.CanonicalScenario(p, sc, calcDoc, result)
-	return s.Publish(ctx, &engine.PublishRequest{ProjectID: p.ID, ScenarioID: sc.ID, Canonical: canonical, SHA256: engine.ScenarioSum(canonical),
-		Rule: json.RawMessage(`"civil_code_major"`), Deadline: engine.Now().AddDate(0, 0, 30), Actor: "system"})
+	sc, err := a.SaveScenario(ctx, admin, p.ID, 0, data)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := a.Publish(ctx, admin, p.ID, sc.ID, json.RawMessage(`"civil_code_major"`), a.Now().AddDate(0, 0, 30)); err != nil {
+		return nil, err
+	}
+	return a.Tally(ctx, admin, p.ID)
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/renovote/renovote/app"
 	"github.com/renovote/renovote/engine"
 	apphttp "github.com/renovote/renovote/http"
 	"github.com/renovote/renovote/store"
@@ -27,7 +28,7 @@ import (
 func TestLoadGenerator(t *testing.T) {
 	storetest.EachDSN(t, func(t *testing.T, dsn string) {
 		s := storetest.Open(t, dsn)
-		hash, _ := apphttp.HashPassword("load-password")
+		hash, _ := app.HashPassword("load-password")
 		if err := s.CreateWorker(context.Background(), &engine.Worker{Username: "admin", PasswordHash: hash, Admin: true}); err != nil {
 			t.Fatal(err)
 		}
@@ -37,7 +38,8 @@ func TestLoadGenerator(t *testing.T) {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		srv := apphttp.NewServer(apphttp.Config{Store: s, BaseURL: "http://" + ln.Addr().String(), Logger: slog.New(slog.DiscardHandler), SignRate: 100000})
+		a := app.New(app.Config{Store: s, BaseURL: "http://" + ln.Addr().String()})
+		srv := apphttp.NewServer(apphttp.Config{App: a, Logger: slog.New(slog.DiscardHandler), SignRate: 100000})
 		go srv.Serve(ctx, ln)
 		res := cliEnv(t, map[string]string{"RENOVOTE_ADMIN_PASSWORD": "load-password"}, "load", "--url", "http://"+ln.Addr().String(),
 			"--households", "40", "--clients", "8", "--decisions", "2")

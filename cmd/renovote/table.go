@@ -59,7 +59,7 @@ func writeCalcTable(out io.Writer, in *engine.CalcInput, res *engine.CalcResult)
 		if h.Exempt {
 			owner += "（免缴）"
 		}
-		row := []string{h.ID, strconv.Itoa(h.Floor), h.Area.String(), owner, h.Weight.String(),
+		row := []string{h.Room, strconv.Itoa(h.Floor), h.Area.String(), owner, h.Weight.String(),
 			money(h.Share), money(h.Relief), money(h.Extra), money(h.Compensation), money(h.Due), money(h.OperatingAnnual)}
 		if h.Plan != nil {
 			first := "-"
@@ -92,12 +92,12 @@ func writeCalcTable(out io.Writer, in *engine.CalcInput, res *engine.CalcResult)
 }
 
 func methodLine(a engine.Allocation) string {
-	name := engine.MethodName(a.Method)
+	name := engine.AllocationName(a.Method)
 	var rows []engine.FloorValue
 	switch a.Method {
-	case engine.MethodCoefficientArea, engine.MethodCoefficient:
+	case engine.AllocCoefficientArea, engine.AllocCoefficient:
 		rows = a.Coefficients
-	case engine.MethodFloorPercent, engine.MethodHouseholdPercent:
+	case engine.AllocFloorPercent, engine.AllocHouseholdPercent:
 		rows = a.Percents
 	}
 	if len(rows) == 0 {

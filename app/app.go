@@ -1,0 +1,146 @@
+// Package app holds renovote's workflows: one file per thing a person
+// does — publish a plan, decide, re-issue a link, count the vote, compare
+// plans, send a questionnaire, print, check the audit log. Each method
+// takes the acting worker (or a resident's link) from its caller, checks
+// who may act, loads through the store interfaces that engine declares,
+// computes with engine, and writes in one transaction. The http handlers
+// and the command line call these methods and nothing else orchestrates.
+package app
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/renovote/renovote/engine"
+)
+
+// Store is everything the workflows keep; store.Store implements it.
+type Store interface {
+	engine.WorkerStore
+	engine.ProjectStore
+	engine.ScenarioStore
+	engine.BallotStore
+	engine.DecisionStore
+	engine.AuditStore
+	engine.QuestionnaireStore
+	Ping(ctx context.Context) error
+}
+
+// Config wires an App.
+type Config struct {
+	Store   Store
+	Printer engine.Printer // the PDF renderer; nil: nothing is printed and no text is refused as unprintable
+	BaseURL string         // in signing links and QR codes
+	// Now is the clock; tests move it. Defaults to engine.Now.
+	Now func() time.Time
+	// PrintSlots bounds the documents rendered at once (CPU and memory);
+	// default 4.
+	PrintSlots int
+}
+
+// App runs the workflows.
+type App struct {
+	store      Store
+	printer    engine.Printer
+	baseURL    string
+	now        func() time.Time
+	published  publishedCache // what each ballot froze (immutable in the database)
+	printSlots chan struct{}
+}
+
+// New builds the workflows over a store and a printer.
+func New(cfg Config) *App {
+	a := &App{store: cfg.Store, printer: cfg.Printer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), now: cfg.Now}
+	if a.now == nil {
+		a.now = engine.Now
+	}
+	slots := cfg.PrintSlots
+	if slots <= 0 {
+		slots = 4
+	}
+	a.printSlots = make(chan struct{}, slots)
+	return a
+}
+
+// Now is the App's clock.
+func (a *App) Now() time.Time { return a.now() }
+
+// BaseURL is where the service is reached (links, QR codes, cookies).
+func (a *App) BaseURL() string { return a.baseURL }
+
+// Ping reports whether the database answers.
+func (a *App) Ping(ctx context.Context) error { return a.store.Ping(ctx) }
+
+// Operator is the person at the server's command line (renovote audit
+// verify, serve --demo): they hold the database, so they may see every
+// project. Never used for requests.
+var Operator = &engine.Worker{Username: "operator", DisplayName: "命令行", Admin: true}
+
+// actor names w in the audit log.
+func actor(w *engine.Worker) string {
+	if w == Operator {
+		return engine.ActorOperator
+	}
+	return engine.WorkerActor(w.ID)
+}
+
+// project loads a project the worker may see: the one authorization rule
+// — a worker sees their own projects, an admin sees all.
+func (a *App) project(ctx context.Context, w *engine.Worker, id int64) (*engine.Project, error) {
+	if w == nil {
+		return nil, engine.Errorf(engine.ECodeUnauthorized, "请先登录")
+	}
+	p, err := a.store.Project(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !w.CanSee(p.OwnerID) {
+		return nil, engine.Errorf(engine.ECodeForbidden, "这不是您负责的项目，无权查看")
+	}
+	return p, nil
+}
+
+// household finds a household of p by id.
+func household(p *engine.Project, id int64) (engine.Household, error) {
+	for _, h := range p.Households {
+		if h.ID == id {
+			return h, nil
+		}
+	}
+	return engine.Household{}, engine.Errorf(engine.ECodeNotFound, "住户 %d 不在这个项目中", id)
+}
+
+// printable refuses text the PDF font cannot print, naming the character,
+// where it is entered rather than when it is printed.
+func (a *App) printable(field, label, text string) error {
+	if a.printer == nil {
+		return nil
+	}
+	if c := a.printer.Unprintable(text); c != "" {
+		return engine.Invalidf(field, "%s中的字符“%s”无法打印在协议上，请改用常用字（如同音字）", label, c)
+	}
+	return nil
+}
+
+// Printable is the same check for callers that validate their own
+// requests (names of signers and witnesses).
+func (a *App) Printable(field, label, text string) error { return a.printable(field, label, text) }
+
+func (a *App) printableHouseholds(hs []engine.Household) error {
+	for i, h := range hs {
+		who := "第" + strconv.Itoa(i+1) + "户（" + h.Room + "）的"
+		path := "households[" + strconv.Itoa(i) + "]"
+		if err := a.printable(path+".room", who+"房号", h.Room); err != nil {
+			return err
+		}
+		if err := a.printable(path+".owner", who+"业主姓名", h.OwnerName); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// linkURL is the address of a signing or questionnaire link.
+func (a *App) linkURL(kind, token string) string { return a.baseURL + "/" + kind + "/" + token }

@@ -1,0 +1,10 @@
+package app
+
+import "github.com/renovote/renovote/engine"
+
+// Presets are the city subsidies, allocation schemes and consent rules a
+// worker starts a plan from.
+func (a *App) Presets() *engine.Presets { return engine.AllPresets() }
+
+// SurveyPresets are the renovation items questionnaires start from.
+func (a *App) SurveyPresets() []engine.SurveyPreset { return engine.SurveyPresets }

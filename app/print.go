@@ -1,0 +1,224 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+
+	"github.com/renovote/renovote/engine"
+)
+
+// Document is a rendered file.
+type Document struct {
+	Name string // file name, e.g. agreement-301.pdf
+	Data []byte
+}
+
+// printing is what every printout of a project's current ballot needs.
+type printing struct {
+	ballot *engine.Ballot
+	pub    *PublishedBallot
+	rule   engine.Rule
+	latest map[int64]*engine.Decision // by household
+}
+
+func (a *App) loadPrinting(ctx context.Context, projectID int64) (*printing, error) {
+	b, err := a.store.CurrentBallot(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := a.published.get(ctx, a.store, b)
+	if err != nil {
+		return nil, err
+	}
+	rule, err := engine.ParseRule(b.Rule)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := a.store.LatestDecisions(ctx, b.ID)
+	if err != nil {
+		return nil, err
+	}
+	pr := &printing{ballot: b, pub: pub, rule: rule, latest: make(map[int64]*engine.Decision, len(ds))}
+	for _, d := range ds {
+		pr.latest[d.HouseholdID] = d
+	}
+	return pr, nil
+}
+
+func (a *App) agreementOf(pr *printing, h engine.Household) *engine.Agreement {
+	ag := &engine.Agreement{Project: pr.pub.Project, Household: h, Scenario: pr.pub.Scenario, Input: pr.pub.Input, Result: &pr.pub.Result,
+		RuleText: pr.rule.Describe(), Deadline: pr.ballot.Deadline, Decision: pr.latest[h.ID]}
+	if ag.Decision != nil {
+		ag.VerifyURL = a.baseURL + "/verify/" + ag.Decision.Code
+	}
+	return ag
+}
+
+func (pr *printing) tally() (*engine.BallotTally, error) {
+	latest := make([]*engine.Decision, 0, len(pr.latest))
+	for _, d := range pr.latest {
+		latest = append(latest, d)
+	}
+	return tallyBallot(pr.pub, pr.ballot, latest)
+}
+
+// render renders into memory (bounded by the print slots) and records the
+// printing in the project's audit log.
+func (a *App) render(ctx context.Context, projectID int64, by, what, name string, draw func(*bytes.Buffer) error) (*Document, error) {
+	if a.printer == nil {
+		return nil, engine.Errorf(engine.ECodeInternal, "no printer configured")
+	}
+	select {
+	case a.printSlots <- struct{}{}:
+		defer func() { <-a.printSlots }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	var buf bytes.Buffer
+	if err := draw(&buf); err != nil {
+		return nil, err
+	}
+	if err := a.store.AppendAudit(ctx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditPDFPrinted, Actor: by, At: a.now(),
+		Data: engine.AuditData(map[string]string{"document": what})}); err != nil {
+		return nil, err
+	}
+	return &Document{Name: name, Data: buf.Bytes()}, nil
+}
+
+// AgreementPDF is one household's agreement, for its worker.
+func (a *App) AgreementPDF(ctx context.Context, w *engine.Worker, projectID, householdID int64) (*Document, error) {
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return nil, err
+	}
+	pr, err := a.loadPrinting(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	i, ok := pr.pub.households[householdID]
+	if !ok {
+		return nil, engine.Errorf(engine.ECodeNotFound, "住户 %d 不在这个项目中", householdID)
+	}
+	h := pr.pub.Project.Households[i]
+	return a.render(ctx, p.ID, actor(w), "agreement:"+h.Room, "agreement-"+h.Room+".pdf", func(buf *bytes.Buffer) error {
+		return a.printer.Agreement(buf, a.agreementOf(pr, h))
+	})
+}
+
+// ResidentAgreementPDF is the agreement of the household whose link token
+// is.
+func (a *App) ResidentAgreementPDF(ctx context.Context, token string) (*Document, error) {
+	sg, err := a.OpenSigning(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	pr, err := a.loadPrinting(ctx, sg.Project.ID)
+	if err != nil {
+		return nil, err
+	}
+	if pr.ballot.ID != sg.Ballot.ID {
+		return nil, engine.Errorf(engine.ECodeNotFound, "该链接对应的表决已被新的方案取代")
+	}
+	return a.render(ctx, sg.Project.ID, engine.HouseholdActor(sg.Household.ID), "agreement:"+sg.Household.Room, "agreement-"+sg.Household.Room+".pdf",
+		func(buf *bytes.Buffer) error { return a.printer.Agreement(buf, a.agreementOf(pr, sg.Household)) })
+}
+
+// BookletPDF is the meeting booklet: every agreement, the tally and the
+// audit summary.
+func (a *App) BookletPDF(ctx context.Context, w *engine.Worker, projectID int64) (*Document, error) {
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return nil, err
+	}
+	pr, err := a.loadPrinting(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	t, err := pr.tally()
+	if err != nil {
+		return nil, err
+	}
+	records, err := a.store.AuditRecords(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	b := &engine.Booklet{Tally: t.TallyResult, Rule: pr.rule, Audit: engine.CheckAudit(records), Printed: a.now()}
+	for _, h := range pr.pub.Project.Households {
+		b.Agreements = append(b.Agreements, a.agreementOf(pr, h))
+	}
+	for _, d := range pr.latest {
+		b.Decisions = append(b.Decisions, d)
+	}
+	return a.render(ctx, p.ID, actor(w), "booklet", "booklet.pdf", func(buf *bytes.Buffer) error { return a.printer.Booklet(buf, b) })
+}
+
+// NoticePDF is the 公示 for the bulletin board.
+func (a *App) NoticePDF(ctx context.Context, w *engine.Worker, projectID int64) (*Document, error) {
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return nil, err
+	}
+	pr, err := a.loadPrinting(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	t, err := pr.tally()
+	if err != nil {
+		return nil, err
+	}
+	pp := pr.pub.Project
+	n := &engine.Notice{Project: pp, Scenario: pr.pub.Scenario, Input: pr.pub.Input, Result: &pr.pub.Result, Tally: t.TallyResult, Rule: pr.rule,
+		RuleText: pr.rule.Describe(), Published: pr.ballot.OpenedAt, Deadline: pr.ballot.Deadline,
+		SummaryURL: a.baseURL + "/p/" + strconv.FormatInt(p.ID, 10), Office: "社区居委会（" + pp.Address + "）"}
+	return a.render(ctx, p.ID, actor(w), "notice", "notice.pdf", func(buf *bytes.Buffer) error { return a.printer.Notice(buf, n) })
+}
+
+// SurveyPDF prints a questionnaire's results for the 公示 board; a
+// 小区-wide questionnaire prints the whole 小区.
+func (a *App) SurveyPDF(ctx context.Context, w *engine.Worker, projectID, qid int64) (*Document, error) {
+	p, q, err := a.questionnaire(ctx, w, projectID, qid)
+	if err != nil {
+		return nil, err
+	}
+	res, err := a.surveyResults(ctx, w, p, q)
+	if err != nil {
+		return nil, err
+	}
+	t := res.SurveyTally
+	if res.Group != nil {
+		t = res.Group
+	}
+	sr := &engine.SurveyReport{Project: p, Title: q.Title, Questions: res.Questions, Result: t.Result, Answered: t.Answered,
+		Households: t.Households, Deadline: q.Deadline, Printed: a.now()}
+	if res.Group != nil {
+		sr.Projects = t.Projects
+	}
+	return a.render(ctx, p.ID, actor(w), "survey:"+strconv.FormatInt(q.ID, 10), "survey.pdf", func(buf *bytes.Buffer) error {
+		return a.printer.SurveyReport(buf, sr)
+	})
+}
+
+// Summary is a project's public summary behind the 公示's QR code: the
+// plan, the per-floor amounts and the tally, with no names or phones.
+type Summary struct {
+	Project  *engine.Project
+	Scenario *engine.Scenario
+	Ballot   *engine.Ballot
+	Result   *engine.CalcResult
+	Tally    *engine.BallotTally
+	RuleText string
+}
+
+// PublicSummary is open to anyone: it holds nothing personal.
+func (a *App) PublicSummary(ctx context.Context, projectID int64) (*Summary, error) {
+	pr, err := a.loadPrinting(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	t, err := pr.tally()
+	if err != nil {
+		return nil, err
+	}
+	return &Summary{Project: pr.pub.Project, Scenario: pr.pub.Scenario, Ballot: pr.ballot, Result: &pr.pub.Result, Tally: t, RuleText: pr.rule.Describe()}, nil
+}

@@ -1,0 +1,117 @@
+package app
+
+import (
+	"context"
+
+	"github.com/renovote/renovote/engine"
+)
+
+// ProjectView is a project with its current ballot (0 before publishing).
+type ProjectView struct {
+	*engine.Project
+	Ballot int64
+}
+
+// CreateProject stores a new project of w from a request document
+// ({name, address, floors, households}).
+func (a *App) CreateProject(ctx context.Context, w *engine.Worker, doc []byte) (*engine.Project, error) {
+	if w == nil {
+		return nil, engine.Errorf(engine.ECodeUnauthorized, "请先登录")
+	}
+	in, err := engine.ParseProjectInput(doc)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.printable("name", "项目名称", in.Name); err != nil {
+		return nil, err
+	}
+	if err := a.printable("address", "地址", in.Address); err != nil {
+		return nil, err
+	}
+	if err := a.printableHouseholds(in.Households); err != nil {
+		return nil, err
+	}
+	p := &engine.Project{OwnerID: w.ID, Name: in.Name, Address: in.Address, Floors: in.Floors, Households: in.Households}
+	if err := a.store.CreateProject(ctx, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Projects lists the projects w may see, newest first, with their ballots.
+func (a *App) Projects(ctx context.Context, w *engine.Worker) ([]ProjectView, error) {
+	if w == nil {
+		return nil, engine.Errorf(engine.ECodeUnauthorized, "请先登录")
+	}
+	owner := w.ID
+	if w.Admin {
+		owner = 0
+	}
+	ps, err := a.store.Projects(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ProjectView, len(ps))
+	for i, p := range ps {
+		if out[i], err = a.view(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Project is one project w may see, with its households and ballot.
+func (a *App) Project(ctx context.Context, w *engine.Worker, id int64) (ProjectView, error) {
+	p, err := a.project(ctx, w, id)
+	if err != nil {
+		return ProjectView{}, err
+	}
+	return a.view(ctx, p)
+}
+
+func (a *App) view(ctx context.Context, p *engine.Project) (ProjectView, error) {
+	v := ProjectView{Project: p}
+	b, err := a.store.CurrentBallot(ctx, p.ID)
+	switch {
+	case err == nil:
+		v.Ballot = b.ID
+	case engine.ErrorCode(err) != engine.ECodeNotFound:
+		return v, err
+	}
+	return v, nil
+}
+
+// HouseholdsFormat says how a households document is written.
+type HouseholdsFormat int
+
+// Households documents: JSON (a list) or the CSV Excel saves.
+const (
+	HouseholdsJSON HouseholdsFormat = iota
+	HouseholdsCSV
+)
+
+// ReplaceHouseholds swaps a project's households for those of doc, until a
+// scenario is published or a questionnaire is sent.
+func (a *App) ReplaceHouseholds(ctx context.Context, w *engine.Worker, projectID int64, doc []byte, format HouseholdsFormat) (*engine.Project, error) {
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return nil, err
+	}
+	var hs []engine.Household
+	if format == HouseholdsCSV {
+		hs, err = engine.ParseHouseholdsCSV(doc, p.Floors)
+	} else {
+		hs, err = engine.ParseHouseholds(doc, p.Floors)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := a.printableHouseholds(hs); err != nil {
+		return nil, err
+	}
+	if err := a.store.ReplaceHouseholds(ctx, p.ID, hs, actor(w)); err != nil {
+		return nil, err
+	}
+	p.Households = hs
+	return p, nil
+}
