@@ -4,7 +4,7 @@ import "github.com/renovote/renovote/engine"
 
 // Presets are the city subsidies, allocation schemes and consent rules a
 // worker starts a plan from.
-func (a *App) Presets() *engine.Presets { return engine.AllPresets() }
+func (a *App) Presets() *engine.Presets { return engine.AllPresets(a.now()) }
 
 // SurveyPresets are the renovation items questionnaires start from.
 func (a *App) SurveyPresets() []engine.SurveyPreset { return engine.SurveyPresets }

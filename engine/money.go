@@ -110,6 +110,13 @@ func (r *Ratio) UnmarshalJSON(data []byte) error {
 	return err
 }
 
+// UnmarshalJSON reads a percent written by MarshalJSON.
+func (p *Percent) UnmarshalJSON(data []byte) error {
+	v, err := unmarshalFixed(data, 2)
+	*p = Percent(v)
+	return err
+}
+
 func unmarshalFixed(data []byte, places int32) (int64, error) {
 	text := strings.Trim(string(data), `"`)
 	v, status := parseFixed(text, places)

@@ -72,7 +72,12 @@ func shot(t *testing.T, ctx context.Context, dir, name string) {
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
-	os.WriteFile(filepath.Join(dir, name+".jpg"), png, 0o644)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".jpg"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
@@ -91,19 +96,24 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	return v
 }
 
-// waitText waits until the element's text contains want.
+// waitText waits until the element's text contains want: the page
+// itself reports when it is done, in a polling function of the browser.
 func waitText(t *testing.T, ctx context.Context, sel, want string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		got := eval[string](t, ctx, fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || ""`, sel))
-		if strings.Contains(got, want) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s never showed %q (it shows %q)", sel, want, got)
-		}
-		time.Sleep(150 * time.Millisecond)
+	waitFor(t, ctx, fmt.Sprintf(`((document.querySelector(%q) || {}).textContent || "").includes(%q)`, sel, want),
+		fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || ""`, sel), fmt.Sprintf("%s to show %q", sel, want))
+}
+
+// waitFor waits (up to 20 s) until the JavaScript condition holds; on a
+// timeout it reports what show evaluates to.
+func waitFor(t *testing.T, ctx context.Context, cond, show, what string) {
+	t.Helper()
+	js := fmt.Sprintf(`new Promise(function (ok) {
+		var end = Date.now() + 20000;
+		(function poll() { if (%s) ok(true); else if (Date.now() > end) ok(false); else setTimeout(poll, 50); })();
+	})`, cond)
+	if !eval[bool](t, ctx, js) {
+		t.Fatalf("waited in vain for %s (it shows %q)", what, eval[string](t, ctx, show))
 	}
 }
 
@@ -179,7 +189,8 @@ func TestConsoleJourney(t *testing.T) {
 	waitText(t, ctx, "#flash", "已保存方案“方案A”")
 	do(t, ctx, "model scenario B", chromedp.SetValue(chromedp.CSS("#m-name"), "方案B"), chromedp.SetValue(chromedp.CSS("#m-alloc-preset"), "c283"),
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('m-alloc-preset').dispatchEvent(new Event('change', {bubbles:true}))`))
-	time.Sleep(600 * time.Millisecond)
+	waitFor(t, ctx, `document.getElementById('m-method').value === 'area' && document.getElementById('m-ranges').value === ''`,
+		`document.getElementById('m-method').value`, "the 民法典283 preset in the form")
 	do(t, ctx, "save scenario B", chromedp.Click(chromedp.CSS("#m-save")))
 	waitText(t, ctx, "#flash", "已保存方案“方案B”")
 	shot(t, ctx, shots, "2-model")

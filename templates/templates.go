@@ -14,4 +14,14 @@ var Pages embed.FS
 var staticFS embed.FS
 
 // Static is the static assets, served under /static/.
-var Static, _ = fs.Sub(staticFS, "static")
+var Static = sub(staticFS, "static")
+
+// sub roots fsys at dir; an embedded directory always exists, so an error
+// is a broken build.
+func sub(fsys fs.FS, dir string) fs.FS {
+	f, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic("templates: " + err.Error())
+	}
+	return f
+}

@@ -7,6 +7,9 @@
   var base = '/api/v1/projects/' + id;
   var el = rv.el, $ = function (x) { return document.getElementById(x); };
   var project = null, ballotRule = null;
+  // presets come from the API (GET /api/v1/presets): this script holds no
+  // amounts, rates, coefficients or thresholds of its own.
+  var presets = null;
 
   function val(x) { return $(x).value.trim(); }
   function voteName(v) { return { agree: '同意', disagree: '不同意', abstain: '弃权' }[v] || '未表决'; }
@@ -68,19 +71,9 @@
   $('hh-export').href = base + '/households.csv';
 
   // ---- scenario modelling
-  var subPresets = {
-    chengdu: { name: '成都 每台20万', type: 'fixed', amount: '200000' },
-    shanghai: { name: '上海 40%封顶28万', type: 'percent', rate: '0.4', cap: '280000' },
-    beijing: { name: '北京 40%封顶24万', type: 'percent', rate: '0.4', cap: '240000' },
-    jinan: { name: '济南 按层数', type: 'by_floors', table: '4:160000, 5:180000, 6:200000, 7:220000' },
-    wuxi: { name: '无锡 按层数', type: 'by_floors', table: '4:140000, 5:160000, 6:180000, 7:200000' }
-  };
-  var allocPresets = {
-    dongpu: ['coefficient_area', '1-2:0, 3:0.7, 4:0.8, 5:0.9, 6:1.0, 7:1.1'],
-    hangzhou: ['floor_percent', '1-2:0, 3:10, 4:20, 5:30, 6:40'],
-    ningbo: ['household_percent', '1:0, 2:1.5, 3:4, 4:9, 5:15, 6:20.5'],
-    c283: ['area', ''], equal: ['equal', '']
-  };
+  function byKey(list, key) { return list.filter(function (x) { return x.key === key; })[0]; }
+  function rangeText(list) { return (list || []).map(function (r) { return r.floors + ':' + r.value; }).join(', '); }
+  function tableText(list) { return (list || []).map(function (r) { return r.min_floors + ':' + r.amount; }).join(', '); }
   function costRow(c) {
     var del = el('button', { type: 'button', class: 'linkish', text: '删除' });
     var tr = el('tr', {}, [el('td', {}, [el('input', { value: c.name || '', 'aria-label': '费用名称' })]),
@@ -94,7 +87,7 @@
     var del = el('button', { type: 'button', class: 'linkish', text: '删除' });
     var tr = el('tr', {}, [el('td', {}, [el('input', { value: s.name || '', 'aria-label': '补贴名称' })]), el('td', {}, [type]),
       el('td', {}, [el('input', { value: s.amount || s.rate || '', 'aria-label': '金额或比例' })]),
-      el('td', {}, [el('input', { value: s.cap || s.table || '', 'aria-label': '封顶或层数表' })]), el('td', {}, [del])]);
+      el('td', {}, [el('input', { value: s.cap || tableText(s.table), 'aria-label': '封顶或层数表' })]), el('td', {}, [del])]);
     del.addEventListener('click', function () { tr.remove(); calcSoon(); });
     return tr;
   }
@@ -108,15 +101,57 @@
     del.addEventListener('click', function () { tr.remove(); calcSoon(); });
     return tr;
   }
-  $('m-comp-add').addEventListener('click', function () { document.querySelector('#m-comps tbody').appendChild(compRow({ amount: '5000' })); calcSoon(); });
+  $('m-comp-add').addEventListener('click', function () {
+    document.querySelector('#m-comps tbody').appendChild(compRow({ amount: presets ? presets.starter.compensation : '' })); calcSoon();
+  });
   $('m-sub-add').addEventListener('click', function () {
-    var p = subPresets[$('m-sub-preset').value] || { type: 'fixed' };
+    var p = presets && byKey(presets.subsidies, $('m-sub-preset').value) || { type: 'fixed' };
     document.querySelector('#m-subs tbody').appendChild(subRow(p)); calcSoon();
   });
+  function setAllocation(a) {
+    $('m-method').value = a.method; $('m-ranges').value = rangeText(a.coefficients || a.percents);
+  }
   $('m-alloc-preset').addEventListener('change', function () {
-    var p = allocPresets[this.value]; if (!p) return;
-    $('m-method').value = p[0]; $('m-ranges').value = p[1]; calcSoon();
+    var p = presets && byKey(presets.allocations, this.value); if (!p) return;
+    setAllocation(p); calcSoon();
   });
+  // fillModel puts a scenario document (the calculation contract without
+  // households) into the modelling form.
+  function fillModel(doc) {
+    $('m-name').value = doc.name || '';
+    if (doc.floors) $('m-floors').value = doc.floors;
+    var costs = document.querySelector('#m-costs tbody'); costs.textContent = '';
+    (doc.costs || []).forEach(function (c) { costs.appendChild(costRow(c)); });
+    var subs = document.querySelector('#m-subs tbody'); subs.textContent = '';
+    (doc.subsidies || []).forEach(function (s) { subs.appendChild(subRow(s)); });
+    var comps = document.querySelector('#m-comps tbody'); comps.textContent = '';
+    (doc.compensations || []).forEach(function (c) { comps.appendChild(compRow(c)); });
+    setAllocation(doc.allocation || { method: 'area' });
+    var h = doc.hardship || {};
+    $('m-relief').value = h.relief_rate || '0'; $('m-funded').value = h.funded_by || 'others'; $('m-fund').value = h.fund || '0';
+    var i = doc.installments;
+    $('m-inst').checked = !!i;
+    if (i) {
+      $('m-down').value = i.down_payment_rate || '0'; $('m-months').value = i.months || 1; $('m-rate').value = i.annual_rate || '0';
+      $('m-imethod').value = i.method || 'equal'; $('m-start').value = i.start || '';
+    }
+    $('m-operating').value = doc.operating ? doc.operating.annual : '';
+  }
+  function loadPresets() {
+    return rv.api('GET', '/api/v1/presets').then(function (p) {
+      presets = p;
+      var subSel = $('m-sub-preset'), allocSel = $('m-alloc-preset'), ruleSel = $('p-rule');
+      p.subsidies.forEach(function (s) { subSel.appendChild(el('option', { value: s.key, text: s.name + '（' + s.comment + '）' })); });
+      p.allocations.forEach(function (a) { allocSel.appendChild(el('option', { value: a.key, text: a.name + '（' + a.comment + '）' })); });
+      ruleSel.textContent = '';
+      p.rules.forEach(function (r) { ruleSel.appendChild(el('option', { value: r.key, text: '民法典278条 ' + r.name })); });
+      ruleSel.appendChild(el('option', { value: 'custom', text: '自定义' }));
+      var f = p.rules[0].fractions;
+      $('p-pa').value = f.participation_area; $('p-po').value = f.participation_owners;
+      $('p-aa').value = f.approval_area; $('p-ao').value = f.approval_owners;
+      fillModel(p.starter);
+    });
+  }
   function ranges(text) {
     return text.split(/[,，]/).map(function (s) { return s.trim(); }).filter(Boolean).map(function (s) {
       var kv = s.split(/[:：]/); return { floors: kv[0].trim(), value: (kv[1] || '').trim() };
@@ -229,15 +264,10 @@
   });
 
   // ---- consent dashboard
-  function frac(s) {
-    if (typeof s !== 'string') return null;
-    if (s.indexOf('/') > 0) { var p = s.split('/'); return parseFloat(p[0]) / parseFloat(p[1]); }
-    return parseFloat(s);
-  }
-  function thresholds(rule) {
-    if (rule === 'civil_code_major') return [2 / 3, 2 / 3, 3 / 4, 3 / 4];
-    if (rule === 'civil_code_ordinary') return [2 / 3, 2 / 3, 1 / 2, 1 / 2];
-    return [frac(rule.participation_area), frac(rule.participation_owners), frac(rule.approval_area), frac(rule.approval_owners)];
+  // thresholds are the rule's percentages as the server spells them out.
+  function thresholds(t) {
+    var th = t.thresholds;
+    return [th.participation_area, th.participation_owners, th.approval_area, th.approval_owners].map(function (x) { return parseFloat(x) / 100; });
   }
   function progress(label, num, den, need, met, unit) {
     var pct = den > 0 ? num / den : 0;
@@ -249,7 +279,7 @@
   function dashboard() {
     return rv.api('GET', base + '/tally').then(function (t) {
       ballotRule = t.rule;
-      var th = thresholds(t.rule), bars = $('d-bars'); bars.textContent = '';
+      var th = thresholds(t), bars = $('d-bars'); bars.textContent = '';
       var pa = parseFloat(t.participation.area), ta = parseFloat(t.total.area), aa = parseFloat(t.approval.area);
       bars.appendChild(progress('参与表决的专有面积', pa, ta, th[0], t.participation.area_met, '㎡'));
       bars.appendChild(progress('参与表决的人数', t.participation.owners, t.total.owners, th[1], t.participation.owners_met, '人'));
@@ -401,9 +431,7 @@
   var soon = new Date(Date.now() + 14 * 86400000);
   var local = new Date(soon.getTime() + 8 * 3600000).toISOString().slice(0, 16);
   $('p-deadline').value = local; $('s-deadline').value = local;
-  [['电梯设备及安装', '420000'], ['土建及管线迁改', '150000']].forEach(function (c) { document.querySelector('#m-costs tbody').appendChild(costRow({ name: c[0], amount: c[1] })); });
-  document.querySelector('#m-subs tbody').appendChild(subRow(subPresets.chengdu));
-  loadProject().then(function (p) {
+  loadPresets().then(loadProject).then(function (p) {
     updatePrintLinks();
     if (p.ballot) dashboard(); else $('d-bars').textContent = '尚未发布方案。';
   }, rv.error);
