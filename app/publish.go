@@ -61,7 +61,10 @@ func (a *App) Publish(ctx context.Context, w *engine.Worker, projectID, scenario
 	if err != nil {
 		return nil, err
 	}
-	canonical := engine.CanonicalScenario(p, sc, calcDoc, result)
+	canonical, err := engine.CanonicalScenario(p, sc, calcDoc, result)
+	if err != nil {
+		return nil, err
+	}
 	var compactRule bytes.Buffer
 	if err := json.Compact(&compactRule, rule); err != nil {
 		return nil, engine.Invalidf("rule", "表决规则的 JSON 格式错误")

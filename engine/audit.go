@@ -87,7 +87,10 @@ func (e *AuditEvent) Canonical() []byte {
 }
 
 func writeJSONString(b *bytes.Buffer, s string) {
-	data, _ := json.Marshal(s)
+	data, err := json.Marshal(s)
+	if err != nil { // a string always marshals
+		panic("engine: " + err.Error())
+	}
 	b.Write(data)
 }
 

@@ -192,22 +192,13 @@ func (r *reader) calcInput(doc any) *CalcInput {
 
 func (r *reader) households(v any) []CalcHousehold {
 	list := r.array(v, "households", "住户列表", 1, MaxHouseholds)
-	out := make([]CalcHousehold, len(list))
-	seen := make(map[string]int, len(list))
-	for i, hv := range list {
-		h := &out[i]
-		r.household(hv, h)
-		if !r.ok() {
-			r.prefix(indexPath("households", i), householdName(i, h.Room))
-			return nil
-		}
-		if j, dup := seen[h.Room]; dup {
-			r.fail(fieldPath(indexPath("households", i), "id"), "第%d户的编号“%s”与第%d户重复，编号必须唯一", i+1, h.Room, j+1)
-			return nil
-		}
-		seen[h.Room] = i
-	}
-	return out
+	return uniqueList(r, list, "households", "id", r.household, func(h *CalcHousehold) string { return h.Room },
+		func(i int, h *CalcHousehold) string { return householdName(i, h.Room) }, duplicateID)
+}
+
+// duplicateID is the message for a repeated household id.
+func duplicateID(i, j int, id string) string {
+	return fmt.Sprintf("第%d户的编号“%s”与第%d户重复，编号必须唯一", i, id, j)
 }
 
 // householdName names the i-th household in messages: 第4户（401）.

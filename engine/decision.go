@@ -99,7 +99,10 @@ func (d *Decision) Digest() string {
 	}{d.ID, d.ProjectID, d.BallotID, d.HouseholdID, d.ScenarioSHA256, d.Vote, d.SignerName,
 		bytesSum(d.SignaturePNG), d.Method, d.Witness, bytesSum(d.PaperPhoto), d.PaperPhotoType, d.RecordedBy,
 		d.IP, d.UserAgent, d.IdempotencyKey, d.Code, FormatTime(d.CreatedAt)}
-	data, _ := json.Marshal(record)
+	data, err := json.Marshal(record) // strings and integers only
+	if err != nil {
+		panic("engine: decision digest: " + err.Error())
+	}
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
 }

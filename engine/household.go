@@ -75,22 +75,9 @@ func ParseHouseholds(data []byte, floors int) ([]Household, error) {
 
 func (r *reader) projectHouseholds(v any, floors int) []Household {
 	list := r.array(v, "households", "住户列表", 0, maxHouseholdsPerProject)
-	out := make([]Household, len(list))
-	seen := make(map[string]int, len(list))
-	for i, hv := range list {
-		h := &out[i]
-		r.projectHousehold(hv, h, floors)
-		if !r.ok() {
-			r.prefix(indexPath("households", i), householdName(i, h.Room))
-			return nil
-		}
-		if j, dup := seen[h.Room]; dup {
-			r.fail(fieldPath(indexPath("households", i), "room"), "第%d户的房号“%s”与第%d户重复，房号必须唯一", i+1, h.Room, j+1)
-			return nil
-		}
-		seen[h.Room] = i
-	}
-	return out
+	return uniqueList(r, list, "households", "room", func(v any, h *Household) { r.projectHousehold(v, h, floors) },
+		func(h *Household) string { return h.Room }, func(i int, h *Household) string { return householdName(i, h.Room) },
+		func(i, j int, room string) string { return fmt.Sprintf("第%d户的房号“%s”与第%d户重复，房号必须唯一", i, room, j) })
 }
 
 func (r *reader) projectHousehold(v any, h *Household, floors int) {

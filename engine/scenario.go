@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -93,9 +94,12 @@ func ScenarioCalcInput(p *Project, input []byte) ([]byte, error) {
 	for i, h := range p.Households {
 		hs[i] = calcHousehold{h.Room, h.Floor, h.Area, h.OwnerName, h.Hardship, h.Exempt}
 	}
-	fields["households"], _ = json.Marshal(hs)
+	var err error
+	if fields["households"], err = json.Marshal(hs); err != nil {
+		return nil, err
+	}
 	if _, ok := fields["floors"]; !ok {
-		fields["floors"], _ = json.Marshal(p.Floors)
+		fields["floors"] = json.RawMessage(strconv.Itoa(p.Floors))
 	}
 	return json.Marshal(fields)
 }
@@ -119,10 +123,14 @@ func ComputeScenario(p *Project, input []byte) (*CalcInput, *CalcResult, error) 
 
 // CanonicalScenario is the document residents sign: the project, the
 // scenario, the whole input and the whole result, in a fixed order.
-func CanonicalScenario(p *Project, sc *Scenario, input []byte, result []byte) []byte {
+func CanonicalScenario(p *Project, sc *Scenario, input []byte, result []byte) ([]byte, error) {
 	var in, res bytes.Buffer
-	json.Compact(&in, input)
-	json.Compact(&res, result)
+	if err := json.Compact(&in, input); err != nil {
+		return nil, err
+	}
+	if err := json.Compact(&res, result); err != nil {
+		return nil, err
+	}
 	doc := struct {
 		Project struct {
 			ID      int64  `json:"id"`
@@ -139,6 +147,5 @@ func CanonicalScenario(p *Project, sc *Scenario, input []byte, result []byte) []
 	}{Input: in.Bytes(), Result: res.Bytes()}
 	doc.Project.ID, doc.Project.Name, doc.Project.Address, doc.Project.Floors = p.ID, p.Name, p.Address, p.Floors
 	doc.Scenario.ID, doc.Scenario.Name = sc.ID, sc.Name
-	data, _ := json.Marshal(doc)
-	return data
+	return json.Marshal(doc)
 }

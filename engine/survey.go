@@ -160,22 +160,9 @@ func ParseSurveyInput(data []byte) (*SurveyInput, error) {
 
 func (r *reader) questions(v any) []Question {
 	list := r.array(v, "questions", "问题列表", 1, maxQuestions)
-	out := make([]Question, len(list))
-	seen := map[string]int{}
-	for i, qv := range list {
-		q := &out[i]
-		r.question(qv, q)
-		if !r.ok() {
-			r.prefix(indexPath("questions", i), fmt.Sprintf("第%d题", i+1))
-			return nil
-		}
-		if j, dup := seen[q.ID]; dup {
-			r.fail(fieldPath(indexPath("questions", i), "id"), "第%d题的编号“%s”与第%d题重复", i+1, q.ID, j+1)
-			return nil
-		}
-		seen[q.ID] = i
-	}
-	return out
+	return uniqueList(r, list, "questions", "id", r.question, func(q *Question) string { return q.ID },
+		func(i int, _ *Question) string { return fmt.Sprintf("第%d题", i+1) },
+		func(i, j int, id string) string { return fmt.Sprintf("第%d题的编号“%s”与第%d题重复", i, id, j) })
 }
 
 func (r *reader) question(v any, q *Question) {
@@ -255,26 +242,17 @@ func (r *reader) surveyAnswers(v any, qs []Question) []SurveyAnswer {
 	for i := range qs {
 		byID[qs[i].ID] = &qs[i]
 	}
-	out := make([]SurveyAnswer, len(list))
-	seen := map[string]int{}
-	for i, av := range list {
-		a := &out[i]
-		r.surveyAnswer(av, a, byID)
-		if !r.ok() {
-			name := fmt.Sprintf("第%d份答卷", i+1)
+	return uniqueList(r, list, "answers", "household", func(v any, a *SurveyAnswer) { r.surveyAnswer(v, a, byID) },
+		func(a *SurveyAnswer) string { return a.Household },
+		func(i int, a *SurveyAnswer) string {
 			if a.Household != "" {
-				name += "（" + a.Household + "）"
+				return fmt.Sprintf("第%d份答卷（%s）", i+1, a.Household)
 			}
-			r.prefix(indexPath("answers", i), name)
-			return nil
-		}
-		if j, dup := seen[a.Household]; dup {
-			r.fail(fieldPath(indexPath("answers", i), "household"), "第%d份答卷的住户“%s”与第%d份重复：每户只有一份答卷", i+1, a.Household, j+1)
-			return nil
-		}
-		seen[a.Household] = i
-	}
-	return out
+			return fmt.Sprintf("第%d份答卷", i+1)
+		},
+		func(i, j int, household string) string {
+			return fmt.Sprintf("第%d份答卷的住户“%s”与第%d份重复：每户只有一份答卷", i, household, j)
+		})
 }
 
 func (r *reader) surveyAnswer(v any, a *SurveyAnswer, byID map[string]*Question) {

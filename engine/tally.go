@@ -164,22 +164,8 @@ func (r *reader) fraction(v any, path, label string) *big.Rat {
 
 func (r *reader) tallyHouseholds(v any) []TallyHousehold {
 	list := r.array(v, "households", "住户列表", 1, MaxTallyHouseholds)
-	out := make([]TallyHousehold, len(list))
-	seen := make(map[string]int, len(list))
-	for i, hv := range list {
-		h := &out[i]
-		r.tallyHousehold(hv, h)
-		if !r.ok() {
-			r.prefix(indexPath("households", i), householdName(i, h.Room))
-			return nil
-		}
-		if j, dup := seen[h.Room]; dup {
-			r.fail(fieldPath(indexPath("households", i), "id"), "第%d户的编号“%s”与第%d户重复，编号必须唯一", i+1, h.Room, j+1)
-			return nil
-		}
-		seen[h.Room] = i
-	}
-	return out
+	return uniqueList(r, list, "households", "id", r.tallyHousehold, func(h *TallyHousehold) string { return h.Room },
+		func(i int, h *TallyHousehold) string { return householdName(i, h.Room) }, duplicateID)
 }
 
 func (r *reader) tallyHousehold(v any, h *TallyHousehold) {

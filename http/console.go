@@ -76,6 +76,9 @@ func (s *Server) householdsCSV(c echo.Context) error {
 			yes(h.Hardship), yes(h.Exempt), yes(h.MustConsent)})
 	}
 	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="households-`+itoa(p.ID)+`.csv"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }

@@ -68,7 +68,7 @@ func (s *Server) toEngineError(err error, c echo.Context) *engine.Error {
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return tooLarge(mbe.Limit).(*engine.Error)
+		return tooLarge(mbe.Limit)
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {

@@ -199,7 +199,7 @@ func limitBody(n int64) echo.MiddlewareFunc {
 	}
 }
 
-func tooLarge(n int64) error {
+func tooLarge(n int64) *engine.Error {
 	return engine.Errorf(engine.ECodeTooLarge, "请求内容太大：最多 %d KB", n>>10)
 }
 

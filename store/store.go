@@ -134,7 +134,7 @@ func (s *Store) checkpoint() {
 		case <-s.stopCheckpoints:
 			return
 		case <-t.C:
-			s.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+			_, _ = s.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`) // best effort: a failed checkpoint is retried on the next tick
 		}
 	}
 }
@@ -202,9 +202,10 @@ func (s *Store) Close() error {
 		if s.stopCheckpoints != nil {
 			close(s.stopCheckpoints)
 			<-s.checkpointsDone
-			s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+			_, err := s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+			s.closeErr = err
 		}
-		s.closeErr = s.db.Close()
+		s.closeErr = errors.Join(s.closeErr, s.db.Close())
 	})
 	return s.closeErr
 }
@@ -374,7 +375,10 @@ func migrations(dialect string) ([]migration, error) {
 
 // SchemaVersion is the newest schema this binary knows.
 func SchemaVersion() int {
-	ms, _ := migrations(SQLite)
+	ms, err := migrations(SQLite)
+	if err != nil { // embedded at build time
+		panic("store: " + err.Error())
+	}
 	if len(ms) == 0 {
 		return 0
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,9 +38,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	baseURL := fs.String("base-url", envOr(getenv, "RENOVOTE_BASE_URL", "http://localhost:8080"), "base URL in links and QR codes")
 	demo := fs.Bool("demo", false, "load the demo project from fixtures/")
 	trustProxy := fs.Bool("trust-proxy", getenv("RENOVOTE_TRUST_PROXY") == "1", "take client IPs from X-Forwarded-For")
-	signRate := fs.Float64("rate-sign", envFloat(getenv, "RENOVOTE_RATE_SIGN"), "signing requests per second per client IP (0: default)")
-	publicRate := fs.Float64("rate-public", envFloat(getenv, "RENOVOTE_RATE_PUBLIC"), "calc/tally/verify requests per second per client IP (0: default)")
-	loginRate := fs.Float64("rate-login", envFloat(getenv, "RENOVOTE_RATE_LOGIN"), "logins per second per client IP (0: default)")
+	var rates [3]float64
+	for i, key := range []string{"RENOVOTE_RATE_SIGN", "RENOVOTE_RATE_PUBLIC", "RENOVOTE_RATE_LOGIN"} {
+		var err error
+		if rates[i], err = envFloat(getenv, key); err != nil {
+			return err
+		}
+	}
+	signRate := fs.Float64("rate-sign", rates[0], "signing requests per second per client IP (0: default)")
+	publicRate := fs.Float64("rate-public", rates[1], "calc/tally/verify requests per second per client IP (0: default)")
+	loginRate := fs.Float64("rate-login", rates[2], "logins per second per client IP (0: default)")
 	readHeader := fs.Duration("read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
 	clausesFile := fs.String("clauses", getenv("RENOVOTE_CLAUSES"), "agreement clauses template (default: the built-in one)")
 	if err := parseNoArgs(fs, args, stdout); err != nil {
@@ -85,10 +93,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	return err
 }
 
-func envFloat(getenv func(string) string, key string) float64 {
-	var f float64
-	fmt.Sscan(getenv(key), &f)
-	return f
+// envFloat reads a rate from the environment: 0 when unset.
+func envFloat(getenv func(string) string, key string) (float64, error) {
+	v := getenv(key)
+	if v == "" {
+		return 0, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 {
+		return 0, &usageError{fmt.Sprintf("环境变量 %s 应为非负数，收到“%s”", key, v)}
+	}
+	return f, nil
 }
 
 // ensureAdmin creates the worker admin on an empty database, with

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"regexp"
 	"sort"
 	"strconv"
@@ -292,119 +291,6 @@ func (r *reader) scaled(v any, path, label string, places int32, min, max int64,
 	return val
 }
 
-type fixedStatus int
-
-const (
-	fixedOK fixedStatus = iota
-	fixedInvalid
-	fixedTooPrecise
-	fixedOutOfRange
-	fixedSlow // exponent or many digits: take the decimal path
-)
-
-// parseFixed reads the plain forms -?digits(.digits)? exactly into an
-// integer scaled by 10^places, without allocating.
-func parseFixed(text string, places int32) (int64, fixedStatus) {
-	i, neg := 0, false
-	if i < len(text) && text[i] == '-' {
-		neg, i = true, 1
-	}
-	intStart := i
-	for i < len(text) && text[i] >= '0' && text[i] <= '9' {
-		i++
-	}
-	intDigits := text[intStart:i]
-	if len(intDigits) == 0 || (len(intDigits) > 1 && intDigits[0] == '0') {
-		return 0, fixedInvalid
-	}
-	frac := ""
-	if i < len(text) && text[i] == '.' {
-		i++
-		fracStart := i
-		for i < len(text) && text[i] >= '0' && text[i] <= '9' {
-			i++
-		}
-		frac = text[fracStart:i]
-		if len(frac) == 0 {
-			return 0, fixedInvalid
-		}
-	}
-	if i < len(text) {
-		if text[i] == 'e' || text[i] == 'E' {
-			return 0, fixedSlow
-		}
-		return 0, fixedInvalid
-	}
-	for len(frac) > 0 && frac[len(frac)-1] == '0' {
-		frac = frac[:len(frac)-1]
-	}
-	if int32(len(frac)) > places {
-		return 0, fixedTooPrecise
-	}
-	for len(intDigits) > 1 && intDigits[0] == '0' {
-		intDigits = intDigits[1:]
-	}
-	if len(intDigits)+int(places) > 18 {
-		return 0, fixedSlow
-	}
-	var v int64
-	for _, c := range []byte(intDigits) {
-		v = v*10 + int64(c-'0')
-	}
-	for k := int32(0); k < places; k++ {
-		v *= 10
-		if int(k) < len(frac) {
-			v += int64(frac[k] - '0')
-		}
-	}
-	if neg {
-		v = -v
-	}
-	return v, fixedOK
-}
-
-// parseFixedSlow handles exponents and long numbers through decimal.
-func parseFixedSlow(text string, places int32, min, max int64) (int64, fixedStatus) {
-	if len(text) > 40 || !decimalText.MatchString(text) {
-		return 0, fixedInvalid
-	}
-	d, err := decimal.NewFromString(text)
-	if err != nil || d.Exponent() < -60 || d.Exponent() > 30 {
-		return 0, fixedOutOfRange
-	}
-	if decimalPlaces(d) > places {
-		return 0, fixedTooPrecise
-	}
-	v := d.Shift(places)
-	if v.LessThan(decimal.NewFromInt(min)) || v.GreaterThan(decimal.NewFromInt(max)) {
-		return 0, fixedOutOfRange
-	}
-	return v.IntPart(), fixedOK
-}
-
-// decimalPlaces is the number of significant decimals of d (1.50 has 1).
-func decimalPlaces(d decimal.Decimal) int32 {
-	if d.IsZero() {
-		return 0
-	}
-	coef := d.Coefficient()
-	exp := d.Exponent()
-	ten := big.NewInt(10)
-	q, m := new(big.Int), new(big.Int)
-	for exp < 0 {
-		q.QuoRem(coef, ten, m)
-		if m.Sign() != 0 {
-			break
-		}
-		coef, q = q, coef
-		exp++
-	}
-	if exp >= 0 {
-		return 0
-	}
-	return -exp
-}
-
 func rangeText(min, max int64, places int32, minOpen, maxOpen bool) string {
 	lo := "不小于" + decimal.New(min, -places).String()
 	if minOpen {
@@ -451,4 +337,30 @@ func describe(v any) string {
 		return "对象"
 	}
 	return "未知类型"
+}
+
+// uniqueList reads a list whose items carry a key that must be unique
+// (households by id or room, questions by id, answers by household): read
+// fills one item from its value, name names item i in messages, and dup
+// says what is wrong when item i repeats the key of item j (both counted
+// from 1). It returns nil once anything is wrong.
+func uniqueList[T any](r *reader, list []any, path, keyField string, read func(v any, item *T), key func(*T) string,
+	name func(i int, item *T) string, dup func(i, j int, key string) string) []T {
+	out := make([]T, len(list))
+	seen := make(map[string]int, len(list))
+	for i, v := range list {
+		item := &out[i]
+		read(v, item)
+		if !r.ok() {
+			r.prefix(indexPath(path, i), name(i, item))
+			return nil
+		}
+		k := key(item)
+		if j, repeated := seen[k]; repeated {
+			r.fail(fieldPath(indexPath(path, i), keyField), "%s", dup(i+1, j+1, k))
+			return nil
+		}
+		seen[k] = i
+	}
+	return out
 }
