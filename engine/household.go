@@ -77,7 +77,9 @@ func (r *reader) projectHouseholds(v any, floors int) []Household {
 	list := r.array(v, "households", "住户列表", 0, maxHouseholdsPerProject)
 	return uniqueList(r, list, "households", "room", func(v any, h *Household) { r.projectHousehold(v, h, floors) },
 		func(h *Household) string { return h.Room }, func(i int, h *Household) string { return householdName(i, h.Room) },
-		func(i, j int, room string) string { return fmt.Sprintf("第%d户的房号“%s”与第%d户重复，房号必须唯一", i, room, j) })
+		func(i, j int, room string) string {
+			return fmt.Sprintf("第%d户的房号“%s”与第%d户重复，房号必须唯一", i, room, j)
+		})
 }
 
 func (r *reader) projectHousehold(v any, h *Household, floors int) {

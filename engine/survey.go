@@ -162,7 +162,9 @@ func (r *reader) questions(v any) []Question {
 	list := r.array(v, "questions", "问题列表", 1, maxQuestions)
 	return uniqueList(r, list, "questions", "id", r.question, func(q *Question) string { return q.ID },
 		func(i int, _ *Question) string { return fmt.Sprintf("第%d题", i+1) },
-		func(i, j int, id string) string { return fmt.Sprintf("第%d题的编号“%s”与第%d题重复", i, id, j) })
+		func(i, j int, id string) string {
+			return fmt.Sprintf("第%d题的编号“%s”与第%d题重复", i, id, j)
+		})
 }
 
 func (r *reader) question(v any, q *Question) {
