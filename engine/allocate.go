@@ -14,7 +14,7 @@ type claimant struct {
 }
 
 // allocateLargestRemainder splits total fen over the claimants in
-// proportion to their weights, exactly (DESIGN §3 step 4): each gets
+// proportion to their weights, exactly (docs/calculation.md §4): each gets
 // floor(q_i) of q_i = total × w_i / Σw, and the leftover fen go one each in
 // the order larger fractional part, larger weight, higher floor, smaller id.
 // The parts always add up to total; a zero weight never gets a fen. Σw must

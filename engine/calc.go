@@ -5,7 +5,7 @@ import (
 	"slices"
 )
 
-// CalcResult is the output of the calculation contract (DESIGN §3).
+// CalcResult is the output of the calculation contract (docs/calculation.md).
 type CalcResult struct {
 	Name              string           `json:"name"`
 	Floors            int              `json:"floors"`
@@ -70,7 +70,7 @@ func CalcJSON(data []byte) (*CalcResult, error) {
 	return Calc(in)
 }
 
-// Calc computes a validated input (DESIGN §3, steps 1–10). It fails only when
+// Calc computes a validated input (docs/calculation.md §1–10). It fails only when
 // nobody can pay: a positive pool, relief or running cost with zero weights.
 func Calc(in *CalcInput) (*CalcResult, error) {
 	res := &CalcResult{Name: in.Name, Floors: in.Floors}

@@ -91,7 +91,7 @@ func TestWeightsDisplayed(t *testing.T) {
 	}
 }
 
-// TestLargestRemainderTieBreak pins the order of DESIGN §3 step 4.
+// TestLargestRemainderTieBreak pins the order of docs/calculation.md §4.
 func TestLargestRemainderTieBreak(t *testing.T) {
 	tests := []struct {
 		name       string

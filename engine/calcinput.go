@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Limits of the calculation contract (DESIGN §3).
+// Limits of the calculation contract (docs/calculation.md).
 const (
 	MaxHouseholds   = 5000
 	MaxFloors       = 200

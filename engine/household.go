@@ -22,7 +22,7 @@ type ProjectInput struct {
 const maxHouseholdsPerProject = MaxHouseholds
 
 // ParseProjectInput reads {name, address, floors, households: [...]};
-// households use the fields of DESIGN §7 and amounts their literal text.
+// households use the fields of docs/api.md and amounts their literal text.
 func ParseProjectInput(data []byte) (*ProjectInput, error) {
 	doc, err := decodeDocument(data)
 	if err != nil {
@@ -153,7 +153,7 @@ func (r *reader) phone(v any) string {
 	return s
 }
 
-// CSVHeader is the header of the households CSV (DESIGN §7).
+// CSVHeader is the header of the households CSV (docs/api.md).
 var CSVHeader = []string{"room", "floor", "area", "owner", "owner_id", "phone", "hardship", "exempt", "must_consent"}
 
 // ParseHouseholdsCSV reads the households CSV as Excel writes it (UTF-8

@@ -99,7 +99,7 @@ func addMonths(t time.Time, k int) time.Time {
 	return time.Date(first.Year(), first.Month(), min(d, last), 0, 0, 0, 0, time.UTC)
 }
 
-// plan is the schedule for one household owing due (DESIGN §3 step 8).
+// plan is the schedule for one household owing due (docs/calculation.md §8).
 func (s *scheduler) plan(due Fen) *Plan {
 	pl := &Plan{Installments: []Installment{}}
 	if due <= 0 {

@@ -20,7 +20,7 @@ type Questionnaire struct {
 	ID        int64
 	ProjectID int64
 	Title     string
-	Questions json.RawMessage // the contract's question list (DESIGN §4b)
+	Questions json.RawMessage // the contract's question list (docs/questionnaire.md)
 	Status    string
 	Deadline  time.Time
 	CreatedAt time.Time

@@ -11,7 +11,7 @@ import (
 )
 
 // This file holds a second, deliberately plain implementation of the
-// calculation contract (DESIGN §3) over big.Rat, written straight from the
+// calculation contract (docs/calculation.md) over big.Rat, written straight from the
 // text, and a generator of random valid scenarios. The tests compare the
 // engine with it field by field.
 

@@ -19,7 +19,7 @@ func calcFixture(t *testing.T, name string) *CalcResult {
 }
 
 // TestPublishedSchemes checks the fixtures against the figures published
-// with the real schemes (DESIGN §2), by hand.
+// with the real schemes (docs/calculation.md), by hand.
 func TestPublishedSchemes(t *testing.T) {
 	perHousehold := func(res *CalcResult) map[int]Fen {
 		out := map[int]Fen{}

@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-// Question kinds of the questionnaire contract (DESIGN §4b).
+// Question kinds of the questionnaire contract (docs/questionnaire.md).
 const (
 	KindChooseK = "choose_k" // pick up to k items (最重要的三项)
 	KindRank    = "rank"     // order the items (Borda count)
@@ -340,7 +340,7 @@ func SurveyJSON(data []byte) (*SurveyResult, error) {
 	return Survey(in), nil
 }
 
-// Survey tallies the answers of a validated questionnaire (DESIGN §4b).
+// Survey tallies the answers of a validated questionnaire (docs/questionnaire.md).
 func Survey(in *SurveyInput) *SurveyResult {
 	res := &SurveyResult{Households: len(in.Answers), Questions: make([]QuestionResult, len(in.Questions))}
 	for i, q := range in.Questions {

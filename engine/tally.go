@@ -67,7 +67,7 @@ type TallyHousehold struct {
 	MustConsent bool
 }
 
-// TallyResult is the output of the tally contract (DESIGN §4).
+// TallyResult is the output of the tally contract (docs/tally.md).
 type TallyResult struct {
 	Passed             bool         `json:"passed"`
 	Total              TallyTotal   `json:"total"`
@@ -208,7 +208,7 @@ type owner struct {
 	first int // index of the owner's first household, for messages
 }
 
-// Tally counts the votes against the rule (DESIGN §4). It fails when one
+// Tally counts the votes against the rule (docs/tally.md). It fails when one
 // owner's households carry different votes.
 func Tally(in *TallyInput) (*TallyResult, error) {
 	owners, err := groupOwners(in.Households)

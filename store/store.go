@@ -139,7 +139,7 @@ func (s *Store) checkpoint() {
 	}
 }
 
-// sqliteDSN adds the settings DESIGN §6 asks for: WAL, a busy timeout,
+// sqliteDSN adds the settings docs/lifecycle.md asks for: WAL, a busy timeout,
 // immediate transactions (deferred ones fail with SQLITE_BUSY under
 // concurrent read-then-write), foreign keys, full sync (acknowledged means
 // durable) and a time format it reads back.

@@ -1,4 +1,4 @@
-// Package storetest gives tests real databases (DESIGN §9): a SQLite file
+// Package storetest gives tests real databases (README.md, "Run and test"): a SQLite file
 // in a temporary directory always, and PostgreSQL from
 // RENOVOTE_TEST_DATABASE_URL or else from a throwaway cluster started once
 // per test binary from the server binaries (initdb, pg_ctl) on a Unix
