@@ -75,7 +75,6 @@ type TallyResult struct {
 	Approval           TallyMeasure `json:"approval"`
 	MustConsentMissing []string     `json:"must_consent_missing"`
 	Needed             *int         `json:"needed"`
-	Undecided          []string     `json:"undecided,omitempty"`
 }
 
 // TallyTotal is the whole 单元.

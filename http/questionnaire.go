@@ -201,6 +201,12 @@ func (r *answerRequest) Validate() error {
 	return validateKey(r.IdempotencyKey)
 }
 
+type answeredJSON struct {
+	ID         int64           `json:"id"`
+	Answers    json.RawMessage `json:"answers"`
+	AnsweredAt time.Time       `json:"answered_at"`
+}
+
 // answerPost records this household's answers (the latest counts).
 func (s *Server) answerPost(c echo.Context) error {
 	var req answerRequest
@@ -215,7 +221,7 @@ func (s *Server) answerPost(c echo.Context) error {
 	if replay {
 		status = http.StatusOK
 	}
-	return c.JSON(status, map[string]any{"id": r.ID, "answers": r.Answers, "answered_at": r.CreatedAt})
+	return c.JSON(status, answeredJSON{r.ID, r.Answers, r.CreatedAt})
 }
 
 // answerPage is the phone-first questionnaire page.

@@ -96,22 +96,3 @@ func (s *Store) insertLink(ctx context.Context, tx *sqlx.Tx, l *engine.SigningLi
 	return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditLinkIssued, Actor: actor, At: l.CreatedAt,
 		Data: engine.AuditData(map[string]any{"ballot_id": l.BallotID, "household_id": l.HouseholdID, "link_id": l.ID})})
 }
-
-// notFound is the one not-found mapping: a missing row becomes not_found
-// with a message that says what was not found; other errors map as usual.
-func (s *Store) notFound(err error, format string, args ...any) error {
-	mapped := s.mapError(err)
-	if engine.ErrorCode(mapped) == engine.ECodeNotFound {
-		return engine.Errorf(engine.ECodeNotFound, format, args...)
-	}
-	return mapped
-}
-
-// cmpErr is err when there is one, else the rule's error: for a
-// RowsAffected that failed or found nothing.
-func cmpErr(err error, rule *engine.Error) error {
-	if err != nil {
-		return err
-	}
-	return rule
-}

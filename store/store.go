@@ -261,6 +261,25 @@ func (s *Store) readTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 // q rebinds a query written with ? placeholders for the dialect.
 func (s *Store) q(query string) string { return s.db.Rebind(query) }
 
+// notFound is the one not-found mapping: a missing row becomes not_found
+// with a message that says what was not found; other errors map as usual.
+func (s *Store) notFound(err error, format string, args ...any) error {
+	mapped := s.mapError(err)
+	if engine.ErrorCode(mapped) == engine.ECodeNotFound {
+		return engine.Errorf(engine.ECodeNotFound, format, args...)
+	}
+	return mapped
+}
+
+// cmpErr is err when there is one, else the rule's error: for a
+// RowsAffected that failed or found nothing.
+func cmpErr(err error, rule *engine.Error) error {
+	if err != nil {
+		return err
+	}
+	return rule
+}
+
 // mapError turns driver errors into engine errors: unique violations and
 // refusals by the schema's triggers become conflicts, a missing row
 // not_found; engine errors pass through.
