@@ -108,7 +108,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	s.db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := s.db.PingContext(ctx); err != nil {
 		s.db.Close()
-		return nil, fmt.Errorf("无法连接数据库：%w", err)
+		// unavailable: the caller (exit status 3, HTTP 503) must not read
+		// this as anything about the data
+		return nil, engine.Errorf(engine.ECodeUnavailable, "无法连接数据库：%v", err)
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.db.Close()

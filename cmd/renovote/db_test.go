@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -82,6 +83,21 @@ func TestMigrateAndAuditVerify(t *testing.T) {
 			t.Fatalf("audit verify of an unknown project: %+v", res)
 		}
 	})
+}
+
+// TestAuditVerifyUnreachable: a database that cannot be reached is exit
+// status 3 and says so; it never reports a broken chain.
+func TestAuditVerifyUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // a port nobody answers on once closed
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	res := cliEnv(t, map[string]string{"DATABASE_URL": "postgres://nobody@" + addr + "/x?sslmode=disable&connect_timeout=2"}, "audit", "verify", "1")
+	if res.status != 3 || !strings.Contains(res.stderr, "无法连接数据库") || strings.Contains(res.stderr, "校验失败") {
+		t.Fatalf("audit verify without a database: %+v, want exit 3", res)
+	}
 }
 
 func TestDatabaseCommandUsage(t *testing.T) {
