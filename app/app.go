@@ -9,6 +9,7 @@ package app
 
 import (
 	"context"
+	"crypto/ed25519"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,10 @@ type Config struct {
 	// PrintSlots bounds the documents rendered at once (CPU and memory);
 	// default 4.
 	PrintSlots int
+	// PublicKey checks the signed checkpoints of the audit chains; its
+	// private half signs them inside the store and never enters the
+	// database.
+	PublicKey ed25519.PublicKey
 }
 
 // App runs the workflows.
@@ -48,11 +53,13 @@ type App struct {
 	now        func() time.Time
 	published  publishedCache // what each ballot froze (immutable in the database)
 	printSlots chan struct{}
+	publicKey  ed25519.PublicKey
+	chains     chainCache // the last audit check of each chain, by head
 }
 
 // New builds the workflows over a store and a printer.
 func New(cfg Config) *App {
-	a := &App{store: cfg.Store, printer: cfg.Printer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), now: cfg.Now}
+	a := &App{store: cfg.Store, printer: cfg.Printer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), now: cfg.Now, publicKey: cfg.PublicKey}
 	if a.now == nil {
 		a.now = engine.Now
 	}
@@ -69,6 +76,21 @@ func (a *App) Now() time.Time { return a.now() }
 
 // BaseURL is where the service is reached (links, QR codes, cookies).
 func (a *App) BaseURL() string { return a.baseURL }
+
+// KeyFingerprint names the key that signs the audit chains ("" without
+// one): printed on paper and on /verify.
+func (a *App) KeyFingerprint() string {
+	if a.publicKey == nil {
+		return ""
+	}
+	return engine.KeyFingerprint(a.publicKey)
+}
+
+// anchor is a project's chain head as paper prints it.
+func (a *App) anchor(ctx context.Context, projectID int64) (engine.Anchor, error) {
+	h, err := a.store.ChainHead(ctx, projectID)
+	return engine.Anchor{Seq: h.Seq, Hash: h.Hash}, err
+}
 
 // Ping reports whether the database answers.
 func (a *App) Ping(ctx context.Context) error { return a.store.Ping(ctx) }

@@ -36,7 +36,7 @@ func newWorld(t *testing.T, s *store.Store) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{app: app.New(app.Config{Store: s, Printer: printer, BaseURL: "http://renovote.test"})}
+	w := &world{app: app.New(app.Config{Store: s, Printer: printer, BaseURL: "http://renovote.test", PublicKey: storetest.Key.Public()})}
 	for _, x := range []struct {
 		dst   **engine.Worker
 		name  string

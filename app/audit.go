@@ -2,14 +2,17 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/renovote/renovote/engine"
 )
 
-// CheckAudit verifies a project's audit chain and every record it vouches
-// for. A database that cannot be read is an error (unavailable), never a
-// broken chain.
+// CheckAudit verifies a project's audit chain, its signed checkpoints and
+// every record it vouches for. A database that cannot be read is an error
+// (unavailable), never a broken chain.
 func (a *App) CheckAudit(ctx context.Context, w *engine.Worker, projectID int64) (*engine.AuditCheck, error) {
 	if w == Operator { // the command line may check a chain whose project row is gone
 		return a.checkAudit(ctx, projectID)
@@ -26,19 +29,126 @@ func (a *App) checkAudit(ctx context.Context, projectID int64) (*engine.AuditChe
 	if err != nil {
 		return nil, err
 	}
-	return engine.CheckAudit(records), nil
+	return engine.CheckAudit(records, a.publicKey), nil
 }
 
-// Verification is what /verify says of a code: whether the record exists,
-// what it says (masked), the hash it binds to and whether its chain holds.
+// CheckAnchor says whether a printed anchor (存证 第 N 条 · PREFIX) is still
+// in the project's chain, and whether the chain holds.
+func (a *App) CheckAnchor(ctx context.Context, w *engine.Worker, projectID, seq int64, prefix string) (*engine.AuditCheck, error) {
+	check, err := a.CheckAudit(ctx, w, projectID)
+	if err != nil {
+		return nil, err
+	}
+	events, err := a.store.AuditEvents(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	return check, engine.CheckAnchor(events, seq, prefix)
+}
+
+// chainCache keeps each chain's last check, so that /verify reads one
+// decision and the events appended since, not the whole chain.
+type chainCache struct {
+	mu    sync.Mutex
+	items map[int64]*chainState
+}
+
+type chainState struct {
+	head    engine.ChainHead
+	check   *engine.AuditCheck
+	digests map[int64]string // decision id → the digest its event recorded
+}
+
+// chainCheck is the check of a project's chain at its current head: from
+// the cache, extended by the tail when the chain grew, else in full.
+func (a *App) chainCheck(ctx context.Context, projectID int64) (*chainState, error) {
+	head, err := a.store.ChainHead(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	a.chains.mu.Lock()
+	st := a.chains.items[projectID]
+	a.chains.mu.Unlock()
+	if st != nil && st.head == head {
+		return st, nil
+	}
+	var next *chainState
+	if st != nil && st.check.OK && head.Seq > st.head.Seq {
+		events, cps, err := a.store.AuditTail(ctx, projectID, st.head.Seq)
+		if err != nil {
+			return nil, err
+		}
+		next = &chainState{check: engine.CheckTail(st.head, events, cps, a.publicKey), digests: make(map[int64]string, len(st.digests)+len(events))}
+		for id, d := range st.digests {
+			next.digests[id] = d
+		}
+		next.head = st.head
+		if n := len(events); n > 0 {
+			next.head = engine.ChainHead{Seq: events[n-1].Seq, Hash: events[n-1].Hash}
+		}
+		addDigests(next.digests, events)
+	} else {
+		records, err := a.store.AuditRecords(ctx, projectID)
+		if err != nil {
+			return nil, err
+		}
+		next = &chainState{check: engine.CheckAudit(records, a.publicKey), digests: map[int64]string{}}
+		if n := len(records.Events); n > 0 {
+			next.head = engine.ChainHead{Seq: records.Events[n-1].Seq, Hash: records.Events[n-1].Hash}
+		} else {
+			next.head = engine.ChainHead{Hash: engine.GenesisHash}
+		}
+		addDigests(next.digests, records.Events)
+	}
+	if next.check.OK {
+		a.chains.mu.Lock()
+		if a.chains.items == nil {
+			a.chains.items = map[int64]*chainState{}
+		}
+		a.chains.items[projectID] = next
+		a.chains.mu.Unlock()
+	}
+	return next, nil
+}
+
+func addDigests(digests map[int64]string, events []*engine.AuditEvent) {
+	for _, e := range events {
+		if e.Kind != engine.AuditDecision {
+			continue
+		}
+		var data engine.DecisionEventData
+		if json.Unmarshal(e.Data, &data) == nil { // the chain check names unreadable events
+			digests[data.DecisionID] = data.Digest
+		}
+	}
+}
+
+// Replacement says what replaced a decision: a later decision of the same
+// household, or a new plan (ballot).
+type Replacement struct {
+	Kind string    `json:"kind"` // decision | ballot
+	At   time.Time `json:"at"`
+	Vote string    `json:"vote,omitempty"`
+	Plan string    `json:"plan,omitempty"`
+}
+
+// Verification is what /verify says of a code: whether the record exists
+// and matches its chain, what it says (masked by the caller), whether it
+// is the household's current decision, and the chain's anchor.
 type Verification struct {
-	Decision *engine.Decision
-	Project  string
-	Room     string
-	Chain    *engine.AuditCheck
+	Decision   *engine.Decision
+	Project    string
+	Room       string
+	Valid      bool
+	Reason     string
+	Current    bool
+	ReplacedBy *Replacement
+	Anchor     engine.Anchor
+	Key        string // fingerprint of the checkpoint key
 }
 
-// Verify looks a verification code up; anyone may.
+// Verify looks a verification code up; anyone may. It reads the decision
+// (one blob) and the chain's tail since the last check.
 func (a *App) Verify(ctx context.Context, code string) (*Verification, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
 	if len(code) != 11 || code[5] != '-' {
@@ -51,17 +161,41 @@ func (a *App) Verify(ctx context.Context, code string) (*Verification, error) {
 		}
 		return nil, err
 	}
-	p, err := a.store.Project(ctx, d.ProjectID)
+	st, err := a.chainCheck(ctx, d.ProjectID)
 	if err != nil {
 		return nil, err
 	}
-	check, err := a.checkAudit(ctx, d.ProjectID)
+	v := &Verification{Decision: d, Valid: st.check.OK, Reason: st.check.Reason, Anchor: engine.Anchor{Seq: st.head.Seq, Hash: st.head.Hash}, Key: a.KeyFingerprint()}
+	if recorded, ok := st.digests[d.ID]; v.Valid && (!ok || recorded != d.Digest()) {
+		v.Valid, v.Reason = false, "这条表决记录与审计日志中登记的内容不符（记录被改动）"
+	}
+	b, err := a.store.Ballot(ctx, d.BallotID)
 	if err != nil {
 		return nil, err
 	}
-	v := &Verification{Decision: d, Project: p.Name, Chain: check}
-	if h, err := household(p, d.HouseholdID); err == nil {
+	pub, err := a.published.get(ctx, a.store, b)
+	if err != nil {
+		return nil, err
+	}
+	v.Project = pub.Project.Name
+	if h, _, ok := pub.Row(d.HouseholdID); ok {
 		v.Room = h.Room
 	}
+	latest, err := a.store.HouseholdDecision(ctx, d.BallotID, d.HouseholdID)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case latest != nil && latest.ID != d.ID:
+		v.ReplacedBy = &Replacement{Kind: "decision", At: latest.CreatedAt, Vote: latest.Vote}
+	case b.Superseded():
+		v.ReplacedBy = &Replacement{Kind: "ballot", At: *b.ClosedAt}
+		if newer, err := a.store.Ballot(ctx, b.SupersededBy); err == nil {
+			if np, err := a.published.get(ctx, a.store, newer); err == nil {
+				v.ReplacedBy.Plan = np.Scenario.Name
+			}
+		}
+	}
+	v.Current = v.ReplacedBy == nil
 	return v, nil
 }

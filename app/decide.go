@@ -25,6 +25,8 @@ type Vote struct {
 type Recorded struct {
 	Decision *engine.Decision
 	Replay   bool
+	Anchor   engine.Anchor // the chain's head once the decision is in it: printed on the receipt
+	Key      string        // fingerprint of the key that signs the chain
 }
 
 // Sign records the decision of the household whose link token is. The
@@ -41,7 +43,11 @@ func (a *App) Sign(ctx context.Context, token string, v Vote) (*Recorded, error)
 	if !sg.Open(now) {
 		// a replay of a decision made in time still answers
 		if d, err := a.decisionByKey(ctx, sg, v.IdempotencyKey); err != nil || d != nil {
-			return &Recorded{Decision: d, Replay: true}, err
+			if err != nil {
+				return nil, err
+			}
+			anchor, err := a.anchor(ctx, d.ProjectID)
+			return &Recorded{Decision: d, Replay: true, Anchor: anchor, Key: a.KeyFingerprint()}, err
 		}
 		return nil, engine.Errorf(engine.ECodeConflict, "表决已于 %s 截止，不能再提交或更改意见", engine.BeijingMinute(sg.Ballot.Deadline))
 	}
@@ -98,7 +104,11 @@ func (a *App) record(ctx context.Context, d *engine.Decision) (*Recorded, error)
 	if err != nil {
 		return nil, err
 	}
-	return &Recorded{Decision: d, Replay: replay}, nil
+	anchor, err := a.anchor(ctx, d.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+	return &Recorded{Decision: d, Replay: replay, Anchor: anchor, Key: a.KeyFingerprint()}, nil
 }
 
 // DecisionRow is a decision with the room it belongs to.
@@ -156,23 +166,16 @@ func (a *App) signingView(ctx context.Context, sg *Signing) (*SigningView, error
 	if err != nil {
 		return nil, err
 	}
-	v := &SigningView{Signing: sg, Decision: d, Open: sg.Open(a.now())}
-	rule, err := engine.ParseRule(sg.Ballot.Rule)
-	if err != nil {
-		return nil, err
-	}
-	v.RuleText = rule.Describe()
-	return v, nil
+	return &SigningView{Signing: sg, Decision: d, Open: sg.Open(a.now()), RuleText: sg.Rule.Describe()}, nil
 }
 
-// OpenSigningPage is ViewSigning for the phone page: it also records that
-// the page was opened.
+// OpenSigningPage is ViewSigning for the phone page: it also counts the
+// opening (per link and day, outside the audit chain, so that a link
+// holder cannot grow the chain).
 func (a *App) OpenSigningPage(ctx context.Context, token string) (*SigningView, error) {
 	v, err := a.ViewSigning(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	err = a.store.AppendAudit(ctx, &engine.AuditEvent{ProjectID: v.Project.ID, Kind: engine.AuditPageOpened,
-		Actor: engine.HouseholdActor(v.Household.ID), At: a.now(), Data: engine.AuditData(map[string]int64{"household_id": v.Household.ID})})
-	return v, err
+	return v, a.store.CountPageView(ctx, v.Link.ID, a.now())
 }

@@ -19,9 +19,10 @@ type Signing struct {
 	*PublishedBallot
 }
 
-// Open reports whether the household may still decide at now.
+// Open reports whether the household may still decide at now: the
+// ballot is not closed, and the deadline the snapshot froze is ahead.
 func (sg *Signing) Open(now time.Time) bool {
-	return sg.Ballot.Open(now) && now.Before(sg.Link.ExpiresAt)
+	return sg.Ballot.ClosedAt == nil && now.Before(sg.Deadline) && now.Before(sg.Link.ExpiresAt)
 }
 
 // validToken is the shape of our tokens (43 URL-safe base64 characters);
@@ -59,13 +60,53 @@ func (a *App) OpenSigning(ctx context.Context, token string) (*Signing, error) {
 	if sg.PublishedBallot, err = a.published.get(ctx, a.store, sg.Ballot); err != nil {
 		return nil, err
 	}
-	i, ok := sg.households[link.HouseholdID]
+	h, row, ok := sg.PublishedBallot.Row(link.HouseholdID)
 	if !ok {
 		return nil, notFound
 	}
-	sg.Household = sg.Project.Households[i]
-	sg.Row = sg.rows[sg.Household.Room]
+	sg.Household, sg.Row = h, row
+	if sg.Ballot.Superseded() {
+		return nil, a.superseded(ctx, sg)
+	}
 	return sg, nil
+}
+
+// SupersededError is what a link of a replaced ballot answers (410): the
+// plan changed; this household's old and new amounts; a new link was
+// issued. Nothing is recorded through the old link.
+type SupersededError struct {
+	Project  string
+	Room     string
+	Old, New engine.HouseholdShare
+	OldPlan  string
+	NewPlan  string
+	At       time.Time
+}
+
+func (e *SupersededError) Error() string { return e.Unwrap().Error() }
+
+// Unwrap is the domain error behind it: gone.
+func (e *SupersededError) Unwrap() error {
+	return engine.Errorf(engine.ECodeGone, "方案已于 %s 更新为“%s”，这个链接已失效；新方案的签署链接已另行发给您（本户原应出资 %s 元，新方案应出资 %s 元）",
+		engine.BeijingMinute(e.At), e.NewPlan, e.Old.Due.Grouped(), e.New.Due.Grouped())
+}
+
+func (a *App) superseded(ctx context.Context, sg *Signing) error {
+	e := &SupersededError{Project: sg.Project.Name, Room: sg.Household.Room, Old: sg.Row, OldPlan: sg.Scenario.Name}
+	if sg.Ballot.ClosedAt != nil {
+		e.At = *sg.Ballot.ClosedAt
+	}
+	newer, err := a.store.Ballot(ctx, sg.Ballot.SupersededBy)
+	if err != nil {
+		return err
+	}
+	pub, err := a.published.get(ctx, a.store, newer)
+	if err != nil {
+		return err
+	}
+	e.NewPlan = pub.Scenario.Name
+	_, e.New, _ = pub.Row(sg.Household.ID)
+	return e
 }
 
 // ReissueLink gives a household a new signing link (the old one stops
@@ -93,17 +134,31 @@ func (a *App) ReissueLink(ctx context.Context, w *engine.Worker, projectID, hous
 	return Link{Household: h.ID, Room: h.Room, URL: a.linkURL("s", token)}, nil
 }
 
-// PublishedBallot is what a ballot froze: the project with its households
-// and the scenario with its parsed result and input. The database refuses
-// any change to them once published, so every server may keep them in
-// memory.
+// PublishedBallot is what a ballot froze, read from its snapshot alone
+// (engine.Snapshot): the project and households as published, the plan,
+// its parsed result and input, the rule and the deadline. Neither today's
+// household rows nor the ballot row can move it; the database refuses
+// changes to both, so every server may keep it in memory.
 type PublishedBallot struct {
 	Project    *engine.Project
 	Scenario   *engine.Scenario
 	Result     engine.CalcResult
-	Input      *engine.CalcInput                // the scenario's calculation input, for printing
+	Input      *engine.CalcInput // the scenario's calculation input, for printing
+	Rule       engine.Rule
+	RuleJSON   json.RawMessage
+	Deadline   time.Time
 	households map[int64]int                    // household id → index in Project.Households
 	rows       map[string]engine.HouseholdShare // room → result row
+}
+
+// Row is a household's line of the result.
+func (pub *PublishedBallot) Row(householdID int64) (engine.Household, engine.HouseholdShare, bool) {
+	i, ok := pub.households[householdID]
+	if !ok {
+		return engine.Household{}, engine.HouseholdShare{}, false
+	}
+	h := pub.Project.Households[i]
+	return h, pub.rows[h.Room], true
 }
 
 // publishedCache keeps the most recently used published ballots.
@@ -122,28 +177,9 @@ func (pc *publishedCache) get(ctx context.Context, st Store, b *engine.Ballot) (
 	if ok {
 		return pub, nil
 	}
-	pub = &PublishedBallot{households: map[int64]int{}, rows: map[string]engine.HouseholdShare{}}
-	var err error
-	if pub.Project, err = st.Project(ctx, b.ProjectID); err != nil {
+	pub, err := loadPublished(ctx, st, b)
+	if err != nil {
 		return nil, err
-	}
-	if pub.Scenario, err = st.Scenario(ctx, b.ProjectID, b.ScenarioID); err != nil {
-		return nil, err
-	}
-	if !pub.Scenario.Published() {
-		return nil, engine.Errorf(engine.ECodeInternal, "ballot %d: scenario %d is not published", b.ID, b.ScenarioID)
-	}
-	if err := json.Unmarshal(pub.Scenario.Result, &pub.Result); err != nil {
-		return nil, err
-	}
-	if pub.Input, _, err = engine.ComputeScenario(pub.Project, pub.Scenario.Input); err != nil {
-		return nil, err
-	}
-	for i, h := range pub.Project.Households {
-		pub.households[h.ID] = i
-	}
-	for _, r := range pub.Result.Households {
-		pub.rows[r.Room] = r
 	}
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
@@ -157,6 +193,52 @@ func (pc *publishedCache) get(ctx context.Context, st Store, b *engine.Ballot) (
 			delete(pc.items, pc.order[0])
 			pc.order = pc.order[1:]
 		}
+	}
+	return pub, nil
+}
+
+// loadPublished reads a ballot's snapshot, checked against the ballot's
+// hash. Ballots published before the snapshot held households, rule and
+// deadline take those from the (frozen) rows.
+func loadPublished(ctx context.Context, st Store, b *engine.Ballot) (*PublishedBallot, error) {
+	sc, err := st.Scenario(ctx, b.ProjectID, b.ScenarioID)
+	if err != nil {
+		return nil, err
+	}
+	if !sc.Published() {
+		return nil, engine.Errorf(engine.ECodeInternal, "ballot %d: scenario %d is not published", b.ID, b.ScenarioID)
+	}
+	snap, err := engine.ParseSnapshot(sc.Canonical, b.SHA256)
+	if err != nil {
+		return nil, err
+	}
+	pub := &PublishedBallot{Scenario: sc, households: map[int64]int{}, rows: map[string]engine.HouseholdShare{}, RuleJSON: snap.Rule}
+	if snap.Households != nil {
+		pub.Project = snap.ProjectAsPublished(0)
+		if pub.Deadline, err = time.Parse("2006-01-02T15:04:05.000000Z", snap.Deadline); err != nil {
+			return nil, err
+		}
+	} else { // published before the snapshot held them
+		if pub.Project, err = st.Project(ctx, b.ProjectID); err != nil {
+			return nil, err
+		}
+		pub.RuleJSON, pub.Deadline = b.Rule, b.Deadline
+	}
+	if pub.Rule, err = engine.ParseRule(pub.RuleJSON); err != nil {
+		return nil, err
+	}
+	pub.Scenario.Name = snap.Scenario.Name
+	if err := json.Unmarshal(snap.Result, &pub.Result); err != nil {
+		return nil, err
+	}
+	if pub.Input, err = engine.ParseCalcInput(snap.Input); err != nil {
+		return nil, err
+	}
+	for i, h := range pub.Project.Households {
+		pub.households[h.ID] = i
+	}
+	for _, r := range pub.Result.Households {
+		pub.rows[r.Room] = r
 	}
 	return pub, nil
 }

@@ -19,6 +19,8 @@ type printing struct {
 	ballot *engine.Ballot
 	pub    *PublishedBallot
 	rule   engine.Rule
+	anchor engine.Anchor // the chain's head when printed
+	key    string        // fingerprint of the checkpoint key
 	latest map[int64]*engine.Decision // by household
 }
 
@@ -31,15 +33,15 @@ func (a *App) loadPrinting(ctx context.Context, projectID int64) (*printing, err
 	if err != nil {
 		return nil, err
 	}
-	rule, err := engine.ParseRule(b.Rule)
-	if err != nil {
-		return nil, err
-	}
 	ds, err := a.store.LatestDecisions(ctx, b.ID)
 	if err != nil {
 		return nil, err
 	}
-	pr := &printing{ballot: b, pub: pub, rule: rule, latest: make(map[int64]*engine.Decision, len(ds))}
+	anchor, err := a.anchor(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	pr := &printing{ballot: b, pub: pub, rule: pub.Rule, anchor: anchor, key: a.KeyFingerprint(), latest: make(map[int64]*engine.Decision, len(ds))}
 	for _, d := range ds {
 		pr.latest[d.HouseholdID] = d
 	}
@@ -48,7 +50,7 @@ func (a *App) loadPrinting(ctx context.Context, projectID int64) (*printing, err
 
 func (a *App) agreementOf(pr *printing, h engine.Household) *engine.Agreement {
 	ag := &engine.Agreement{Project: pr.pub.Project, Household: h, Scenario: pr.pub.Scenario, Input: pr.pub.Input, Result: &pr.pub.Result,
-		RuleText: pr.rule.Describe(), Deadline: pr.ballot.Deadline, Decision: pr.latest[h.ID]}
+		RuleText: pr.rule.Describe(), Deadline: pr.pub.Deadline, Decision: pr.latest[h.ID], Anchor: pr.anchor, KeyFingerprint: pr.key}
 	if ag.Decision != nil {
 		ag.VerifyURL = a.baseURL + "/verify/" + ag.Decision.Code
 	}
@@ -60,7 +62,7 @@ func (pr *printing) tally() (*engine.BallotTally, error) {
 	for _, d := range pr.latest {
 		latest = append(latest, d)
 	}
-	return tallyBallot(pr.pub, pr.ballot, latest)
+	return tallyBallot(pr.pub, latest)
 }
 
 // render renders into memory (bounded by the print slots) and records the
@@ -143,7 +145,8 @@ func (a *App) BookletPDF(ctx context.Context, w *engine.Worker, projectID int64)
 	if err != nil {
 		return nil, err
 	}
-	b := &engine.Booklet{Tally: t.TallyResult, Rule: pr.rule, Audit: engine.CheckAudit(records), Printed: a.now()}
+	b := &engine.Booklet{Tally: t.TallyResult, Rule: pr.rule, Audit: engine.CheckAudit(records, a.publicKey), Printed: a.now(),
+		Anchor: pr.anchor, KeyFingerprint: pr.key}
 	for _, h := range pr.pub.Project.Households {
 		b.Agreements = append(b.Agreements, a.agreementOf(pr, h))
 	}
@@ -169,8 +172,8 @@ func (a *App) NoticePDF(ctx context.Context, w *engine.Worker, projectID int64) 
 	}
 	pp := pr.pub.Project
 	n := &engine.Notice{Project: pp, Scenario: pr.pub.Scenario, Input: pr.pub.Input, Result: &pr.pub.Result, Tally: t.TallyResult, Rule: pr.rule,
-		RuleText: pr.rule.Describe(), Published: pr.ballot.OpenedAt, Deadline: pr.ballot.Deadline,
-		SummaryURL: a.baseURL + "/p/" + strconv.FormatInt(p.ID, 10), Office: "社区居委会（" + pp.Address + "）"}
+		RuleText: pr.rule.Describe(), Published: pr.ballot.OpenedAt, Deadline: pr.pub.Deadline,
+		SummaryURL: a.baseURL + "/p/" + strconv.FormatInt(p.ID, 10), Office: "社区居委会（" + pp.Address + "）", Anchor: pr.anchor, KeyFingerprint: pr.key}
 	return a.render(ctx, p.ID, actor(w), "notice", "notice.pdf", func(buf *bytes.Buffer) error { return a.printer.Notice(buf, n) })
 }
 

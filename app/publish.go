@@ -61,13 +61,14 @@ func (a *App) Publish(ctx context.Context, w *engine.Worker, projectID, scenario
 	if err != nil {
 		return nil, err
 	}
-	canonical, err := engine.CanonicalScenario(p, sc, calcDoc, result)
-	if err != nil {
-		return nil, err
-	}
 	var compactRule bytes.Buffer
 	if err := json.Compact(&compactRule, rule); err != nil {
 		return nil, engine.Invalidf("rule", "表决规则的 JSON 格式错误")
+	}
+	deadline = deadline.UTC().Truncate(time.Microsecond)
+	canonical, err := engine.CanonicalScenario(p, sc, calcDoc, result, compactRule.Bytes(), deadline)
+	if err != nil {
+		return nil, err
 	}
 	req := &engine.PublishRequest{ProjectID: p.ID, ScenarioID: sc.ID, Result: result, Canonical: canonical, SHA256: engine.ScenarioSum(canonical),
 		Rule: compactRule.Bytes(), Deadline: deadline, Actor: actor(w), At: now}

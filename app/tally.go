@@ -35,18 +35,16 @@ func (a *App) Tally(ctx context.Context, w *engine.Worker, projectID int64) (*Pr
 	if err != nil {
 		return nil, err
 	}
-	t, err := tallyBallot(pub, b, latest)
+	t, err := tallyBallot(pub, latest)
 	if err != nil {
 		return nil, err
 	}
-	return &ProjectTally{BallotTally: t, Ballot: b.ID, Rule: b.Rule, Deadline: b.Deadline, Open: b.Open(a.now())}, nil
+	now := a.now()
+	return &ProjectTally{BallotTally: t, Ballot: b.ID, Rule: pub.RuleJSON, Deadline: pub.Deadline, Open: b.ClosedAt == nil && now.Before(pub.Deadline)}, nil
 }
 
-// tallyBallot counts by the ballot's rule over the households it froze.
-func tallyBallot(pub *PublishedBallot, b *engine.Ballot, latest []*engine.Decision) (*engine.BallotTally, error) {
-	rule, err := engine.ParseRule(b.Rule)
-	if err != nil {
-		return nil, err
-	}
-	return engine.TallyBallot(pub.Project.Households, rule, latest)
+// tallyBallot counts by the rule the ballot froze over the households it
+// froze: its snapshot, never today's rows.
+func tallyBallot(pub *PublishedBallot, latest []*engine.Decision) (*engine.BallotTally, error) {
+	return engine.TallyBallot(pub.Project.Households, pub.Rule, latest)
 }

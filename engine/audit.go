@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -114,10 +115,11 @@ func AuditData(v any) json.RawMessage {
 
 // AuditCheck is the result of verifying a chain.
 type AuditCheck struct {
-	OK       bool        `json:"ok"`
-	Events   int         `json:"events"`
-	BrokenAt *AuditEvent `json:"-"`
-	Reason   string      `json:"reason,omitempty"` // Chinese, for people
+	OK          bool        `json:"ok"`
+	Events      int         `json:"events"`
+	Checkpoints int         `json:"checkpoints"`
+	BrokenAt    *AuditEvent `json:"-"`
+	Reason      string      `json:"reason,omitempty"` // Chinese, for people
 }
 
 // AuditStore keeps the audit log.
@@ -129,6 +131,10 @@ type AuditStore interface {
 	// AuditRecords reads everything a project's chain vouches for, in one
 	// consistent snapshot, for CheckAudit.
 	AuditRecords(ctx context.Context, projectID int64) (*AuditRecords, error)
+	// ChainHead is a chain's head (seq 0 and the genesis hash when empty).
+	ChainHead(ctx context.Context, projectID int64) (ChainHead, error)
+	// AuditTail is a chain's events and checkpoints after seq.
+	AuditTail(ctx context.Context, projectID, after int64) ([]*AuditEvent, []*Checkpoint, error)
 }
 
 // ChainHead is the stored head of a chain: its last seq and hash.
@@ -139,19 +145,22 @@ type ChainHead struct {
 
 // AuditRecords is a project's chain and the records it vouches for.
 type AuditRecords struct {
-	Events    []*AuditEvent
-	Head      *ChainHead // nil when the chain has never been written
-	Decisions []*Decision
-	Scenarios []*Scenario
+	Events      []*AuditEvent
+	Head        *ChainHead // nil when the chain has never been written
+	Decisions   []*Decision
+	Scenarios   []*Scenario
+	Checkpoints []*Checkpoint // by seq
 }
 
 // CheckAudit recomputes a project's chain, checks that its head matches
 // the last event, that every decision still matches the digest its event
 // recorded (and has an event), and that every published scenario still
 // matches its hash and the hash its publish event recorded. It names the
-// first broken event. It reads nothing: a database that cannot be read is
-// the caller's error, never a broken chain.
-func CheckAudit(r *AuditRecords) *AuditCheck {
+// first broken event. Every checkpoint must verify with pub and match the
+// chain, and the last one must cover the last event: a chain rewritten
+// without the key fails here. It reads nothing: a database that cannot be
+// read is the caller's error, never a broken chain.
+func CheckAudit(r *AuditRecords, pub ed25519.PublicKey) *AuditCheck {
 	events := r.Events
 	check := VerifyChain(events)
 	if !check.OK {
@@ -171,7 +180,39 @@ func CheckAudit(r *AuditRecords) *AuditCheck {
 	if broken := checkScenarios(events, r.Scenarios); broken != nil {
 		return broken
 	}
+	if broken := CheckCheckpoints(events, r.Checkpoints, pub); broken != nil {
+		return broken
+	}
+	check.Checkpoints = len(r.Checkpoints)
 	return check
+}
+
+// CheckCheckpoints checks signed checkpoints against the chain events
+// (which start at seq 1): each verifies with pub and names an event's
+// hash, and together they cover the last event.
+func CheckCheckpoints(events []*AuditEvent, cps []*Checkpoint, pub ed25519.PublicKey) *AuditCheck {
+	n := int64(len(events))
+	if pub == nil {
+		return &AuditCheck{Events: len(events), Reason: "没有公钥，无法核对签名存证"}
+	}
+	var covered int64
+	for _, c := range cps {
+		if !VerifyCheckpoint(pub, c) {
+			return &AuditCheck{Events: len(events), Reason: fmt.Sprintf("第%d条的签名存证无法用公钥 %s 验证（存证被伪造，或不是这把密钥签的）", c.Seq, KeyFingerprint(pub))}
+		}
+		if c.Seq < 1 || c.Seq > n {
+			return &AuditCheck{Events: len(events), Reason: fmt.Sprintf("签名存证指向第%d条，而审计日志只有%d条（日志被截短）", c.Seq, n)}
+		}
+		if e := events[c.Seq-1]; e.Hash != c.Head {
+			return &AuditCheck{Events: len(events), BrokenAt: e, Reason: fmt.Sprintf("第%d条事件与签名存证记录的哈希不符（日志在签名之后被改写）", c.Seq)}
+		}
+		covered = max(covered, c.Seq)
+	}
+	if covered < n {
+		return &AuditCheck{Events: len(events), BrokenAt: events[covered],
+			Reason: fmt.Sprintf("第%d条到第%d条事件没有签名存证（存证被删除，或日志被改写）", covered+1, n)}
+	}
+	return nil
 }
 
 // checkDecisions compares every decision with its event's digest.

@@ -17,7 +17,20 @@ type Ballot struct {
 	Deadline   time.Time
 	OpenedAt   time.Time
 	ClosedAt   *time.Time
+	// CloseReason is why it closed early: BallotClosed, or BallotSuperseded
+	// when a new plan was published (SupersededBy is that ballot).
+	CloseReason  string
+	SupersededBy int64
 }
+
+// Reasons a ballot closed before its deadline.
+const (
+	BallotClosed     = "closed"
+	BallotSuperseded = "superseded"
+)
+
+// Superseded reports whether a newer plan replaced this ballot.
+func (b *Ballot) Superseded() bool { return b.CloseReason == BallotSuperseded }
 
 // Open reports whether decisions may still be recorded at now.
 func (b *Ballot) Open(now time.Time) bool {
@@ -47,6 +60,9 @@ type BallotStore interface {
 	Links(ctx context.Context, ballotID int64) ([]*SigningLink, error)
 	// ReissueLink revokes the household's live link and stores a new one.
 	ReissueLink(ctx context.Context, link *SigningLink, actor string) error
+	// CountPageView counts an opening of a link's page (outside the chain).
+	CountPageView(ctx context.Context, linkID int64, at time.Time) error
+	PageViews(ctx context.Context, linkID int64) (int64, error)
 }
 
 // BallotTally is the live count of a ballot: the tally contract's answer

@@ -24,6 +24,7 @@ const (
 	ECodeTooLarge     = "too_large"
 	ECodeRateLimited  = "rate_limited"
 	ECodeUnavailable  = "unavailable"
+	ECodeGone         = "gone" // a link of a ballot a newer plan replaced
 )
 
 // Error is the one domain error. Message is Chinese and says what to fix;

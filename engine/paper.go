@@ -19,32 +19,40 @@ type Agreement struct {
 	Deadline  time.Time
 	Decision  *Decision // nil: blank lines to sign on paper
 	VerifyURL string    // {base-url}/verify/{code} when decided
+	// Anchor is the chain's head when printed, KeyFingerprint the key
+	// that signs the chain: 存证 第 N 条 · 3f9a… (docs/lifecycle.md).
+	Anchor         Anchor
+	KeyFingerprint string
 }
 
 // Booklet is the meeting booklet: a cover with the plan and the tally, one
 // agreement per household in room order, and the audit page.
 type Booklet struct {
-	Agreements []*Agreement // one per household; sorted by room here
-	Tally      *TallyResult
-	Rule       Rule
-	Audit      *AuditCheck
-	Decisions  []*Decision // latest per household
-	Printed    time.Time
+	Agreements     []*Agreement // one per household; sorted by room here
+	Tally          *TallyResult
+	Rule           Rule
+	Audit          *AuditCheck
+	Decisions      []*Decision // latest per household
+	Printed        time.Time
+	Anchor         Anchor
+	KeyFingerprint string
 }
 
 // Notice is the 公示 for the bulletin board: no names, no phones.
 type Notice struct {
-	Project    *Project
-	Scenario   *Scenario
-	Input      *CalcInput
-	Result     *CalcResult
-	Tally      *TallyResult
-	Rule       Rule
-	RuleText   string
-	Published  time.Time
-	Deadline   time.Time
-	SummaryURL string // the project's public summary, as a QR code
-	Office     string // where to object
+	Project        *Project
+	Scenario       *Scenario
+	Input          *CalcInput
+	Result         *CalcResult
+	Tally          *TallyResult
+	Rule           Rule
+	RuleText       string
+	Published      time.Time
+	Deadline       time.Time
+	SummaryURL     string // the project's public summary, as a QR code
+	Office         string // where to object
+	Anchor         Anchor
+	KeyFingerprint string
 }
 
 // SurveyReport is a questionnaire's results for the 公示 board: charts

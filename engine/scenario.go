@@ -121,31 +121,87 @@ func ComputeScenario(p *Project, input []byte) (*CalcInput, *CalcResult, error) 
 	return in, res, err
 }
 
+// Snapshot is the canonical document a ballot freezes: what residents
+// sign, and the only source of the count, the signing pages, the paper
+// and /verify (docs/lifecycle.md). Its SHA-256 is the ballot's.
+type Snapshot struct {
+	Project struct {
+		ID      int64  `json:"id"`
+		Name    string `json:"name"`
+		Address string `json:"address"`
+		Floors  int    `json:"floors"`
+	} `json:"project"`
+	Scenario struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+	} `json:"scenario"`
+	Households []SnapshotHousehold `json:"households"`
+	Rule       json.RawMessage     `json:"rule"`
+	Deadline   string              `json:"deadline"`
+	Input      json.RawMessage     `json:"input"`
+	Result     json.RawMessage     `json:"result"`
+}
+
+// SnapshotHousehold is a household as it was published.
+type SnapshotHousehold struct {
+	ID          int64  `json:"id"`
+	Room        string `json:"room"`
+	Floor       int    `json:"floor"`
+	Area        Area   `json:"area"`
+	Owner       string `json:"owner"`
+	OwnerID     string `json:"owner_id"`
+	Phone       string `json:"phone"`
+	Hardship    bool   `json:"hardship"`
+	Exempt      bool   `json:"exempt"`
+	MustConsent bool   `json:"must_consent"`
+}
+
 // CanonicalScenario is the document residents sign: the project, the
-// scenario, the whole input and the whole result, in a fixed order.
-func CanonicalScenario(p *Project, sc *Scenario, input []byte, result []byte) ([]byte, error) {
-	var in, res bytes.Buffer
-	if err := json.Compact(&in, input); err != nil {
+// scenario, every household as it is, the rule, the deadline, the whole
+// calculation input and the whole result, in a fixed order.
+func CanonicalScenario(p *Project, sc *Scenario, input, result, rule []byte, deadline time.Time) ([]byte, error) {
+	var snap Snapshot
+	for _, c := range []struct {
+		dst *json.RawMessage
+		src []byte
+	}{{&snap.Input, input}, {&snap.Result, result}, {&snap.Rule, rule}} {
+		var b bytes.Buffer
+		if err := json.Compact(&b, c.src); err != nil {
+			return nil, err
+		}
+		*c.dst = b.Bytes()
+	}
+	snap.Project.ID, snap.Project.Name, snap.Project.Address, snap.Project.Floors = p.ID, p.Name, p.Address, p.Floors
+	snap.Scenario.ID, snap.Scenario.Name = sc.ID, sc.Name
+	snap.Deadline = FormatTime(deadline)
+	snap.Households = make([]SnapshotHousehold, len(p.Households))
+	for i, h := range p.Households {
+		snap.Households[i] = SnapshotHousehold{h.ID, h.Room, h.Floor, h.Area, h.OwnerName, h.OwnerID, h.Phone, h.Hardship, h.Exempt, h.MustConsent}
+	}
+	return json.Marshal(snap)
+}
+
+// ParseSnapshot reads a ballot's canonical document after checking that it
+// is still the one whose hash the ballot holds. A snapshot published before
+// households, rule and deadline were part of it has none (Households nil).
+func ParseSnapshot(canonical []byte, sha256 string) (*Snapshot, error) {
+	if ScenarioSum(canonical) != sha256 {
+		return nil, Errorf(ECodeConflict, "已发布方案的存档与其指纹不符（存档被改动）：请联系社区工作人员核实，暂不能据此表决或打印")
+	}
+	var snap Snapshot
+	if err := json.Unmarshal(canonical, &snap); err != nil {
 		return nil, err
 	}
-	if err := json.Compact(&res, result); err != nil {
-		return nil, err
+	return &snap, nil
+}
+
+// ProjectAsPublished is the project as published, with its households.
+func (s *Snapshot) ProjectAsPublished(ownerID int64) *Project {
+	p := &Project{ID: s.Project.ID, OwnerID: ownerID, Name: s.Project.Name, Address: s.Project.Address, Floors: s.Project.Floors,
+		Households: make([]Household, len(s.Households))}
+	for i, h := range s.Households {
+		p.Households[i] = Household{ID: h.ID, ProjectID: p.ID, Room: h.Room, Floor: h.Floor, Area: h.Area, OwnerName: h.Owner,
+			OwnerID: h.OwnerID, Phone: h.Phone, Hardship: h.Hardship, Exempt: h.Exempt, MustConsent: h.MustConsent}
 	}
-	doc := struct {
-		Project struct {
-			ID      int64  `json:"id"`
-			Name    string `json:"name"`
-			Address string `json:"address"`
-			Floors  int    `json:"floors"`
-		} `json:"project"`
-		Scenario struct {
-			ID   int64  `json:"id"`
-			Name string `json:"name"`
-		} `json:"scenario"`
-		Input  json.RawMessage `json:"input"`
-		Result json.RawMessage `json:"result"`
-	}{Input: in.Bytes(), Result: res.Bytes()}
-	doc.Project.ID, doc.Project.Name, doc.Project.Address, doc.Project.Floors = p.ID, p.Name, p.Address, p.Floors
-	doc.Scenario.ID, doc.Scenario.Name = sc.ID, sc.Name
-	return json.Marshal(doc)
+	return p
 }

@@ -73,6 +73,15 @@ func (s *Server) paperDecision(c echo.Context) error {
 	return writeRecorded(c, rec)
 }
 
+// recordedJSON is a decision as recorded, with the chain anchor and key
+// fingerprint the receipt prints.
+type recordedJSON struct {
+	*decisionJSON
+	Anchor         engine.Anchor `json:"anchor"`
+	AnchorText     string        `json:"anchor_text"`
+	KeyFingerprint string        `json:"key_fingerprint"`
+}
+
 // writeRecorded answers 201 for a new decision, 200 when its idempotency
 // key replayed an earlier one.
 func writeRecorded(c echo.Context, rec *app.Recorded) error {
@@ -80,7 +89,7 @@ func writeRecorded(c echo.Context, rec *app.Recorded) error {
 	if rec.Replay {
 		status = http.StatusOK
 	}
-	return c.JSON(status, toDecisionJSON(rec.Decision))
+	return c.JSON(status, recordedJSON{toDecisionJSON(rec.Decision), rec.Anchor, rec.Anchor.Text(), rec.Key})
 }
 
 type decisionRowJSON struct {

@@ -83,7 +83,7 @@ func newEnv(t testing.TB, s *store.Store, cfg apphttp.Config) *env {
 func newEnvAt(t testing.TB, s *store.Store, cfg apphttp.Config, baseURL string) *env {
 	t.Helper()
 	e := &env{t: t, store: s, clock: &clock{t: engine.Now()}, logs: &syncBuffer{}, tokens: map[string]string{}}
-	cfg.App = app.New(app.Config{Store: s, Printer: printer(t), BaseURL: baseURL, Now: e.clock.Now})
+	cfg.App = app.New(app.Config{Store: s, Printer: printer(t), BaseURL: baseURL, Now: e.clock.Now, PublicKey: storetest.Key.Public()})
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, nil))
 	if cfg.LoginRate == 0 {
 		cfg.LoginRate = 1000

@@ -2,12 +2,14 @@ package http
 
 import (
 	"bytes"
+	"errors"
 	"html/template"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/renovote/renovote/app"
 	"github.com/renovote/renovote/engine"
 	"github.com/renovote/renovote/templates"
 )
@@ -33,13 +35,22 @@ var pageFuncs = template.FuncMap{
 		}
 		return ""
 	},
-	"inc":   func(i int) int { return i + 1 },
+	"inc": func(i int) int { return i + 1 },
+	"diff": func(a, b engine.Fen) string {
+		switch d := b - a; {
+		case d > 0:
+			return "多 " + d.Grouped() + " 元"
+		case d < 0:
+			return "少 " + (-d).Grouped() + " 元"
+		}
+		return "不变"
+	},
 	"stars": func() []int { return []int{1, 2, 3, 4, 5} },
 }
 
 func mustLoadPages() *pages {
 	p := &pages{sets: map[string]*template.Template{}}
-	for _, name := range []string{"sign", "verify", "message", "summary", "survey"} {
+	for _, name := range []string{"sign", "verify", "message", "summary", "survey", "superseded"} {
 		p.sets[name] = template.Must(template.New("layout").Funcs(pageFuncs).ParseFS(templates.Pages, "pages/layout.html", "pages/"+name+".html"))
 	}
 	for _, name := range []string{"login", "projects", "project"} { // the worker console
@@ -74,6 +85,10 @@ type signPage struct {
 // signPage is the phone-first page a household opens from its link.
 func (s *Server) signPage(c echo.Context) error {
 	sv, err := s.app.OpenSigningPage(c.Request().Context(), c.Param("token"))
+	var gone *app.SupersededError
+	if errors.As(err, &gone) {
+		return s.pages.render(c, http.StatusGone, "superseded", gone)
+	}
 	if err != nil {
 		if code := engine.ErrorCode(err); code == engine.ECodeNotFound || code == engine.ECodeInvalid {
 			s.pages.message(c, statusOf[code], "链接无效", errMessage(err))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/renovote/renovote/app"
 	"github.com/renovote/renovote/engine"
 )
 
@@ -20,9 +21,14 @@ type verifyJSON struct {
 	Method         string    `json:"method"`
 	SignedAt       time.Time `json:"signed_at"`
 	SignedAtLocal  string    `json:"signed_at_beijing"`
-	ScenarioSHA256 string    `json:"scenario_sha256"`
-	ChainOK        bool      `json:"chain_ok"`
-	Message        string    `json:"message"`
+	ScenarioSHA256 string           `json:"scenario_sha256"`
+	ChainOK        bool             `json:"chain_ok"`
+	Current        bool             `json:"current"`
+	ReplacedBy     *app.Replacement `json:"replaced_by"`
+	Anchor         engine.Anchor    `json:"anchor"`
+	AnchorText     string           `json:"anchor_text"`
+	KeyFingerprint string           `json:"key_fingerprint"`
+	Message        string           `json:"message"`
 }
 
 // verification looks a code up: whether the record exists, what it says
@@ -32,14 +38,20 @@ func (s *Server) verification(c echo.Context) (*verifyJSON, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, check := v.Decision, v.Chain
-	out := &verifyJSON{Valid: check.OK, Project: v.Project, Room: v.Room, Signer: engine.MaskName(d.SignerName), Decision: d.Vote,
+	d := v.Decision
+	out := &verifyJSON{Valid: v.Valid, Project: v.Project, Room: v.Room, Signer: engine.MaskName(d.SignerName), Decision: d.Vote,
 		DecisionText: engine.VoteName(d.Vote), Method: d.Method, SignedAt: d.CreatedAt,
-		SignedAtLocal: engine.BeijingSecond(d.CreatedAt), ScenarioSHA256: d.ScenarioSHA256, ChainOK: check.OK}
-	if check.OK {
-		out.Message = "记录存在，且与系统中的审计日志一致。"
-	} else {
-		out.Message = "注意：这条记录所在项目的审计日志校验未通过（" + check.Reason + "），记录可能已被改动，请联系社区核实。"
+		SignedAtLocal: engine.BeijingSecond(d.CreatedAt), ScenarioSHA256: d.ScenarioSHA256, ChainOK: v.Valid,
+		Current: v.Current, ReplacedBy: v.ReplacedBy, Anchor: v.Anchor, AnchorText: v.Anchor.Text(), KeyFingerprint: v.Key}
+	switch {
+	case !v.Valid:
+		out.Message = "注意：这条记录或其所在项目的审计日志校验未通过（" + v.Reason + "），记录可能已被改动，请联系社区核实。"
+	case v.ReplacedBy != nil && v.ReplacedBy.Kind == "decision":
+		out.Message = "记录存在且未被改动，但这不是该户的最新意见：该户于 " + engine.BeijingMinute(v.ReplacedBy.At) + " 改为“" + engine.VoteName(v.ReplacedBy.Vote) + "”，以最新意见为准。"
+	case v.ReplacedBy != nil:
+		out.Message = "记录存在且未被改动，但它所表决的方案已于 " + engine.BeijingMinute(v.ReplacedBy.At) + " 被新方案“" + v.ReplacedBy.Plan + "”取代，这份意见不再计入。"
+	default:
+		out.Message = "记录存在，与系统中的审计日志一致，且是该户目前有效的意见。"
 	}
 	return out, nil
 }

@@ -60,6 +60,7 @@ func (d *doc) agreement(a *Agreement) error {
 		{"地址", a.Project.Address},
 		{"方案", a.Scenario.Name},
 		{"方案指纹", "SHA-256 " + a.Scenario.SHA256},
+		{"存证", anchorText(a.Anchor, a.KeyFingerprint)},
 	}, 24)
 
 	d.heading("一、住户")

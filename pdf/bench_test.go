@@ -60,10 +60,12 @@ func bigBooklet(t testing.TB, n int) *Booklet {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bk := &Booklet{Rule: mustRule(), Printed: time.Date(2026, 12, 5, 1, 0, 0, 0, time.UTC), Audit: &engine.AuditCheck{OK: true, Events: 3 * n}}
+	bk := &Booklet{Rule: mustRule(), Printed: time.Date(2026, 12, 5, 1, 0, 0, 0, time.UTC), Audit: &engine.AuditCheck{OK: true, Events: 3 * n},
+		Anchor: testAnchor, KeyFingerprint: testKey}
 	var th []engine.TallyHousehold
 	for i, h := range p.Households {
-		a := &Agreement{Project: p, Household: h, Scenario: a0.Scenario, Input: in, Result: res, RuleText: a0.RuleText, Deadline: a0.Deadline}
+		a := &Agreement{Project: p, Household: h, Scenario: a0.Scenario, Input: in, Result: res, RuleText: a0.RuleText, Deadline: a0.Deadline,
+			Anchor: testAnchor, KeyFingerprint: testKey}
 		vote := ""
 		if i%2 == 0 {
 			a.Decision = &engine.Decision{HouseholdID: h.ID, Vote: engine.VoteAgree, SignerName: h.OwnerName, SignaturePNG: a0.Decision.SignaturePNG,

@@ -42,6 +42,7 @@ func (r *Renderer) Booklet(w io.Writer, b *Booklet) error {
 		{"项目", first.Project.Name + "（" + first.Project.Address + "）"},
 		{"方案", first.Scenario.Name},
 		{"方案指纹", "SHA-256 " + first.Scenario.SHA256},
+		{"存证", anchorText(b.Anchor, b.KeyFingerprint)},
 		{"表决规则", first.RuleText},
 		{"表决截止", beijingTime(first.Deadline) + "（北京时间）"},
 		{"打印时间", beijingTime(b.Printed) + "（北京时间）"},
@@ -200,6 +201,7 @@ func (r *Renderer) Notice(w io.Writer, n *Notice) error {
 	d.qr(n.SummaryURL, pageW-margin-32, y, 32)
 	d.f.SetXY(margin, y)
 	d.text(margin, bodyW-40, "方案指纹（SHA-256）："+n.Scenario.SHA256, 9, 5, "L")
+	d.text(margin, bodyW-40, "存证："+anchorText(n.Anchor, n.KeyFingerprint), 9, 5, "L")
 	d.text(margin, bodyW-40, "方案详情："+n.SummaryURL, 9, 5, "L")
 	return d.output(w)
 }

@@ -323,4 +323,17 @@ func money(f engine.Fen) string { return f.Grouped() + " 元" }
 
 func beijingTime(t time.Time) string { return engine.BeijingMinute(t) }
 
+// anchorText is the chain position paper prints, with the key that signs
+// the chain: anyone can check it later (renovote audit verify --anchor).
+func anchorText(a engine.Anchor, key string) string {
+	if a.Seq == 0 {
+		return "（尚无）"
+	}
+	text := a.Text()
+	if key != "" {
+		text += "（签名密钥指纹 " + key + "）"
+	}
+	return text
+}
+
 var _ engine.Printer = (*Renderer)(nil)

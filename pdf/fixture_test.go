@@ -60,7 +60,8 @@ func demo(t testing.TB) (*engine.Project, *engine.Scenario, *engine.CalcInput, *
 
 func demoAgreement(t testing.TB, room string, decided bool) *Agreement {
 	p, sc, in, res := demo(t)
-	a := &Agreement{Project: p, Scenario: sc, Input: in, Result: res, Deadline: time.Date(2026, 12, 31, 10, 0, 0, 0, time.UTC)}
+	a := &Agreement{Project: p, Scenario: sc, Input: in, Result: res, Deadline: time.Date(2026, 12, 31, 10, 0, 0, 0, time.UTC),
+		Anchor: testAnchor, KeyFingerprint: testKey}
 	major, _ := engine.CivilCodeRule(engine.RuleCivilCodeMajor)
 	a.RuleText = major.Describe()
 	for _, h := range p.Households {
@@ -107,3 +108,10 @@ func scenarioInput(t testing.TB) []byte {
 	out, _ := json.Marshal(doc)
 	return out
 }
+
+// testAnchor and testKey are what the service passes: a chain head and the
+// fingerprint of the checkpoint key.
+var (
+	testAnchor = engine.Anchor{Seq: 57, Hash: "3f9a1c2b7d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeef"}
+	testKey    = "9c1e-77ab-0f3d-52c8-a4e1-6b09-d2f7-3a85"
+)

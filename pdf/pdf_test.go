@@ -230,7 +230,8 @@ func TestBookletAndNoticeText(t *testing.T) {
 
 	p, sc, in, res := demo(t)
 	n := &Notice{Project: p, Scenario: sc, Input: in, Result: res, Tally: bk.Tally, Rule: bk.Rule, RuleText: bk.Rule.Describe(),
-		Published: *sc.PublishedAt, Deadline: bk.Agreements[0].Deadline, SummaryURL: "https://renovote.example/p/7", Office: "幸福里社区居委会"}
+		Published: *sc.PublishedAt, Deadline: bk.Agreements[0].Deadline, SummaryURL: "https://renovote.example/p/7", Office: "幸福里社区居委会",
+		Anchor: testAnchor, KeyFingerprint: testKey}
 	path = writePDF(t, "notice.pdf", func(b *bytes.Buffer) error { return r.Notice(b, n) })
 	if pages := strings.Join(strings.Fields(run(t, "pdfinfo", path)), " "); !strings.Contains(pages, "Pages: 1 ") {
 		t.Errorf("the notice should be one page:\n%s", pages)

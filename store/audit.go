@@ -38,7 +38,7 @@ func (s *Store) appendAudit(ctx context.Context, tx *sqlx.Tx, e *engine.AuditEve
 	if head, err = s.insertAuditEvents(ctx, tx, head, []*engine.AuditEvent{e}); err != nil {
 		return err
 	}
-	return s.saveHead(ctx, tx, e.ProjectID, head)
+	return s.saveHead(ctx, tx, e.ProjectID, head, e.At)
 }
 
 // insertAuditEvents chains events after head (which tx has locked) and
@@ -78,9 +78,98 @@ func (s *Store) insertAuditEvents(ctx context.Context, tx *sqlx.Tx, head chainHe
 	return head, nil
 }
 
-func (s *Store) saveHead(ctx context.Context, tx *sqlx.Tx, projectID int64, head chainHead) error {
-	_, err := tx.ExecContext(ctx, s.q(`UPDATE audit_heads SET seq = ?, hash = ? WHERE project_id = ?`), head.Seq, head.Hash, projectID)
+// saveHead moves the chain's head and signs it, inside the transaction
+// that extended the chain: every committed event is covered by a
+// checkpoint, with no window between commit and signature.
+func (s *Store) saveHead(ctx context.Context, tx *sqlx.Tx, projectID int64, head chainHead, at time.Time) error {
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE audit_heads SET seq = ?, hash = ? WHERE project_id = ?`), head.Seq, head.Hash, projectID); err != nil {
+		return err
+	}
+	return s.insertCheckpoint(ctx, tx, &engine.Checkpoint{ProjectID: projectID, Seq: head.Seq, Head: head.Hash, At: at})
+}
+
+func (s *Store) insertCheckpoint(ctx context.Context, tx *sqlx.Tx, c *engine.Checkpoint) error {
+	if s.key == nil {
+		return engine.Errorf(engine.ECodeInternal, "store: no signing key: audit events cannot be checkpointed")
+	}
+	c.At = c.At.UTC().Truncate(time.Microsecond)
+	s.key.Sign(c)
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO checkpoints (project_id, seq, head, at, key_id, signature) VALUES (?, ?, ?, ?, ?, ?)`),
+		c.ProjectID, c.Seq, c.Head, c.At, c.KeyID, c.Signature)
 	return err
+}
+
+// SetSigningKey gives the store the key that signs checkpoints (kept in
+// memory, never written to the database). Without one no audit event can
+// be written.
+func (s *Store) SetSigningKey(k *engine.SigningKey) { s.key = k }
+
+// ChainHead is a project's chain head (seq 0 when it has none).
+func (s *Store) ChainHead(ctx context.Context, projectID int64) (engine.ChainHead, error) {
+	var h chainHead
+	err := s.db.GetContext(ctx, &h, s.q(`SELECT seq, hash FROM audit_heads WHERE project_id = ?`), projectID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return engine.ChainHead{Hash: engine.GenesisHash}, nil
+	}
+	return engine.ChainHead{Seq: h.Seq, Hash: h.Hash}, s.mapError(err)
+}
+
+// AuditTail is a chain's events and checkpoints after seq, in one read.
+func (s *Store) AuditTail(ctx context.Context, projectID, after int64) ([]*engine.AuditEvent, []*engine.Checkpoint, error) {
+	var events []*engine.AuditEvent
+	var cps []*engine.Checkpoint
+	err := s.readTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		if events, err = s.auditEventsAfter(ctx, tx, projectID, after); err != nil {
+			return err
+		}
+		cps, err = s.checkpoints(ctx, tx, projectID, after)
+		return err
+	})
+	return events, cps, s.mapError(err)
+}
+
+func (s *Store) checkpoints(ctx context.Context, q sqlx.QueryerContext, projectID, after int64) ([]*engine.Checkpoint, error) {
+	var cps []*engine.Checkpoint
+	err := sqlx.SelectContext(ctx, q, &cps, s.q(`SELECT project_id, seq, head, at, key_id, signature FROM checkpoints
+		WHERE project_id = ? AND seq > ? ORDER BY seq`), projectID, after)
+	for _, c := range cps {
+		c.At = c.At.UTC()
+	}
+	return cps, err
+}
+
+// SignLegacyChains signs the head of every chain that has no checkpoint
+// at all — chains written before checkpoints existed — once, right after
+// the migration that introduced them (Open remembers); later starts never
+// re-sign, so deleting a chain's checkpoints cannot get a rewrite blessed.
+func (s *Store) SignLegacyChains(ctx context.Context) (int, error) {
+	if !s.legacyChains {
+		return 0, nil
+	}
+	n := 0
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var heads []struct {
+			ProjectID int64
+			Seq       int64
+			Hash      string
+		}
+		if err := tx.SelectContext(ctx, &heads, `SELECT project_id, seq, hash FROM audit_heads h
+			WHERE seq > 0 AND NOT EXISTS (SELECT 1 FROM checkpoints c WHERE c.project_id = h.project_id) ORDER BY project_id`); err != nil {
+			return err
+		}
+		for _, h := range heads {
+			if err := s.insertCheckpoint(ctx, tx, &engine.Checkpoint{ProjectID: h.ProjectID, Seq: h.Seq, Head: h.Hash, At: engine.Now()}); err != nil {
+				return err
+			}
+		}
+		n = len(heads)
+		return nil
+	})
+	if err == nil {
+		s.legacyChains = false
+	}
+	return n, err
 }
 
 // AppendAudit appends one event to its project's chain (project 0 is the
@@ -101,9 +190,13 @@ func (s *Store) AuditEvents(ctx context.Context, projectID int64) ([]*engine.Aud
 }
 
 func (s *Store) auditEvents(ctx context.Context, q sqlx.QueryerContext, projectID int64) ([]*engine.AuditEvent, error) {
+	return s.auditEventsAfter(ctx, q, projectID, 0)
+}
+
+func (s *Store) auditEventsAfter(ctx context.Context, q sqlx.QueryerContext, projectID, after int64) ([]*engine.AuditEvent, error) {
 	var rows []auditRow
 	if err := sqlx.SelectContext(ctx, q, &rows, s.q(`SELECT id, project_id, seq, kind, actor, data, at, prev_hash, hash
-		FROM audit_events WHERE project_id = ? ORDER BY seq`), projectID); err != nil {
+		FROM audit_events WHERE project_id = ? AND seq > ? ORDER BY seq`), projectID, after); err != nil {
 		return nil, err
 	}
 	out := make([]*engine.AuditEvent, len(rows))
@@ -136,7 +229,10 @@ func (s *Store) AuditRecords(ctx context.Context, projectID int64) (*engine.Audi
 		if err := tx.SelectContext(ctx, &r.Decisions, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE project_id = ? ORDER BY id`), projectID); err != nil {
 			return err
 		}
-		r.Scenarios, err = s.scenarios(ctx, tx, projectID)
+		if r.Scenarios, err = s.scenarios(ctx, tx, projectID); err != nil {
+			return err
+		}
+		r.Checkpoints, err = s.checkpoints(ctx, tx, projectID, 0)
 		return err
 	})
 	if err != nil {

@@ -9,13 +9,38 @@ import (
 	"github.com/renovote/renovote/engine"
 )
 
-const ballotColumns = `id, project_id, scenario_id, sha256, rule, deadline, opened_at, closed_at`
+// ballotSelect reads ballots with how they closed (a row of its own: the
+// ballot row never changes).
+const ballotSelect = `SELECT b.id, b.project_id, b.scenario_id, b.sha256, b.rule, b.deadline, b.opened_at,
+	c.closed_at AS closed_at, COALESCE(c.reason, '') AS close_reason, COALESCE(c.superseded_by, 0) AS superseded_by
+	FROM ballots b LEFT JOIN ballot_closures c ON c.ballot_id = b.id `
 
 const linkColumns = `id, ballot_id, household_id, token_hash, expires_at, revoked_at, created_at`
 
 type ballotRow struct {
 	engine.Ballot
 	Rule string
+}
+
+// supersede closes the project's open ballots in favour of ballot by,
+// inside tx, with an audit event each.
+func (s *Store) supersede(ctx context.Context, tx *sqlx.Tx, projectID, by int64, at time.Time, actor string) error {
+	var open []int64
+	if err := tx.SelectContext(ctx, &open, s.q(`SELECT id FROM ballots b WHERE project_id = ? AND id <> ? AND deadline > ?
+		AND NOT EXISTS (SELECT 1 FROM ballot_closures c WHERE c.ballot_id = b.id) ORDER BY id`), projectID, by, at); err != nil {
+		return err
+	}
+	for _, id := range open {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO ballot_closures (ballot_id, closed_at, reason, superseded_by) VALUES (?, ?, ?, ?)`),
+			id, at, engine.BallotSuperseded, by); err != nil {
+			return err
+		}
+		if err := s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditBallotClosed, Actor: actor, At: at,
+			Data: engine.AuditData(map[string]any{"ballot_id": id, "reason": engine.BallotSuperseded, "superseded_by": by})}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (r *ballotRow) ballot() *engine.Ballot {
@@ -27,7 +52,7 @@ func (r *ballotRow) ballot() *engine.Ballot {
 // Ballot returns a ballot by id.
 func (s *Store) Ballot(ctx context.Context, id int64) (*engine.Ballot, error) {
 	var r ballotRow
-	if err := s.db.GetContext(ctx, &r, s.q(`SELECT `+ballotColumns+` FROM ballots WHERE id = ?`), id); err != nil {
+	if err := s.db.GetContext(ctx, &r, s.q(ballotSelect+`WHERE b.id = ?`), id); err != nil {
 		return nil, s.notFound(err, "表决不存在")
 	}
 	return r.ballot(), nil
@@ -36,7 +61,7 @@ func (s *Store) Ballot(ctx context.Context, id int64) (*engine.Ballot, error) {
 // CurrentBallot is the project's latest ballot.
 func (s *Store) CurrentBallot(ctx context.Context, projectID int64) (*engine.Ballot, error) {
 	var r ballotRow
-	if err := s.db.GetContext(ctx, &r, s.q(`SELECT `+ballotColumns+` FROM ballots WHERE project_id = ? ORDER BY id DESC LIMIT 1`), projectID); err != nil {
+	if err := s.db.GetContext(ctx, &r, s.q(ballotSelect+`WHERE b.project_id = ? ORDER BY b.id DESC LIMIT 1`), projectID); err != nil {
 		return nil, s.notFound(err, "该项目尚未发布方案，还没有表决")
 	}
 	return r.ballot(), nil
@@ -46,11 +71,15 @@ func (s *Store) CurrentBallot(ctx context.Context, projectID int64) (*engine.Bal
 func (s *Store) CloseBallot(ctx context.Context, id int64, at time.Time, actor string) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		var projectID int64
-		if err := tx.GetContext(ctx, &projectID, s.q(`UPDATE ballots SET closed_at = ? WHERE id = ? AND closed_at IS NULL RETURNING project_id`), at, id); err != nil {
+		if err := tx.GetContext(ctx, &projectID, s.q(`SELECT project_id FROM ballots b WHERE id = ?
+			AND NOT EXISTS (SELECT 1 FROM ballot_closures c WHERE c.ballot_id = b.id)`), id); err != nil {
 			return s.notFound(err, "没有进行中的表决")
 		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO ballot_closures (ballot_id, closed_at, reason) VALUES (?, ?, ?)`), id, at, engine.BallotClosed); err != nil {
+			return err
+		}
 		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditBallotClosed, Actor: actor, At: at,
-			Data: engine.AuditData(map[string]any{"ballot_id": id})})
+			Data: engine.AuditData(map[string]any{"ballot_id": id, "reason": engine.BallotClosed})})
 	})
 }
 
@@ -95,4 +124,23 @@ func (s *Store) insertLink(ctx context.Context, tx *sqlx.Tx, l *engine.SigningLi
 	}
 	return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditLinkIssued, Actor: actor, At: l.CreatedAt,
 		Data: engine.AuditData(map[string]any{"ballot_id": l.BallotID, "household_id": l.HouseholdID, "link_id": l.ID})})
+}
+
+// CountPageView counts one opening of a link's page, per link and day in
+// Beijing: outside the audit chain, so a link holder cannot grow it.
+func (s *Store) CountPageView(ctx context.Context, linkID int64, at time.Time) error {
+	at = at.UTC().Truncate(time.Microsecond)
+	day := at.In(engine.Beijing).Format("2006-01-02")
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO page_views (link_id, day, views, first_at, last_at) VALUES (?, ?, 1, ?, ?)
+			ON CONFLICT (link_id, day) DO UPDATE SET views = page_views.views + 1, last_at = excluded.last_at`), linkID, day, at, at)
+		return err
+	})
+}
+
+// PageViews is how often a link's page was opened, all days together.
+func (s *Store) PageViews(ctx context.Context, linkID int64) (int64, error) {
+	var n int64
+	err := s.db.GetContext(ctx, &n, s.q(`SELECT COALESCE(SUM(views), 0) FROM page_views WHERE link_id = ?`), linkID)
+	return n, s.mapError(err)
 }

@@ -174,7 +174,7 @@ func (s *Store) writeDecisions(ctx context.Context, tx *sqlx.Tx, batch []*pendin
 	if head, err = s.insertAuditEvents(ctx, tx, head, events); err != nil {
 		return err
 	}
-	return s.saveHead(ctx, tx, projectID, head)
+	return s.saveHead(ctx, tx, projectID, head, events[len(events)-1].At)
 }
 
 // checkDecisions applies the rules of each decision's ballot and returns
@@ -189,7 +189,7 @@ func (s *Store) checkDecisions(ctx context.Context, tx *sqlx.Tx, projectID int64
 			continue
 		}
 		var r ballotRow
-		err := tx.GetContext(ctx, &r, s.q(`SELECT `+ballotColumns+` FROM ballots WHERE id = ?`), p.d.BallotID)
+		err := tx.GetContext(ctx, &r, s.q(ballotSelect+`WHERE b.id = ?`), p.d.BallotID)
 		if errors.Is(err, sql.ErrNoRows) {
 			ballots[p.d.BallotID] = nil
 			continue

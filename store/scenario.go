@@ -113,6 +113,9 @@ func (s *Store) Publish(ctx context.Context, req *engine.PublishRequest) (*engin
 			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), b.ProjectID, b.ScenarioID, b.SHA256, string(b.Rule), b.Deadline, b.OpenedAt); err != nil {
 			return err
 		}
+		if err := s.supersede(ctx, tx, req.ProjectID, b.ID, at, req.Actor); err != nil {
+			return err
+		}
 		if err := s.appendAudit(ctx, tx, &engine.AuditEvent{
 			ProjectID: req.ProjectID, Kind: engine.AuditPublished, Actor: req.Actor, At: at,
 			Data: engine.AuditData(map[string]any{"scenario_id": req.ScenarioID, "ballot_id": b.ID, "sha256": req.SHA256,

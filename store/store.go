@@ -67,6 +67,11 @@ type Store struct {
 	batches decisionBatches
 
 	stopCheckpoints, checkpointsDone chan struct{} // SQLite's background checkpoints
+	// key signs the audit chains' checkpoints (docs/lifecycle.md).
+	key *engine.SigningKey
+	// legacyChains: this Open upgraded a database whose chains have no
+	// signed checkpoints yet (SignLegacyChains).
+	legacyChains bool
 	closeOnce                        sync.Once
 	closeErr                         error
 }
@@ -394,6 +399,9 @@ func migrations(dialect string) ([]migration, error) {
 	return out, nil
 }
 
+// checkpointsVersion is the migration that introduced signed checkpoints.
+const checkpointsVersion = 4
+
 // SchemaVersion is the newest schema this binary knows.
 func SchemaVersion() int {
 	ms, err := migrations(SQLite)
@@ -441,6 +449,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if current > latest {
 		return fmt.Errorf("数据库结构版本为 %d，比本程序支持的 %d 新：请使用更新版本的 renovote（不要用旧程序打开新数据库）", current, latest)
 	}
+	s.legacyChains = current > 0 && current < checkpointsVersion
 	for _, m := range ms {
 		if m.version <= current {
 			continue

@@ -339,5 +339,5 @@ func verifyAudit(ctx context.Context, s *store.Store, projectID int64) (*engine.
 	if err != nil {
 		return nil, err
 	}
-	return engine.CheckAudit(r), nil
+	return engine.CheckAudit(r, storetest.Key.Public()), nil
 }

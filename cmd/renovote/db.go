@@ -5,9 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 
 	"github.com/renovote/renovote/app"
+	"github.com/renovote/renovote/engine"
 	"github.com/renovote/renovote/store"
 )
 
@@ -24,10 +26,15 @@ func dbFlag(fs *flag.FlagSet, getenv func(string) string) *string {
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("migrate", stderr)
 	db := dbFlag(fs, getenv)
+	keyFile := keyFlag(fs, getenv)
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
-	s, err := store.Open(ctx, *db)
+	key, _, err := loadOrCreateKey(*keyFile)
+	if err != nil {
+		return err
+	}
+	s, err := openSigned(ctx, *db, key, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}
@@ -49,9 +56,23 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fs := newFlagSet("audit", stderr)
 	db := dbFlag(fs, getenv)
+	keyFile := keyFlag(fs, getenv)
+	publicFile := fs.String("public-key", "", "check the checkpoints with this public key alone (renovote key show --public)")
+	anchor := fs.String("anchor", "", "check that a printed anchor N:PREFIX is still in the chain")
 	arg, err := parseArgs(fs, args[1:], stdout)
 	if err != nil {
 		return err
+	}
+	pub, err := publicKey(*publicFile, *keyFile)
+	if err != nil {
+		return err
+	}
+	var anchorSeq int64
+	var anchorPrefix string
+	if *anchor != "" {
+		if anchorSeq, anchorPrefix, err = engine.ParseAnchor(*anchor); err != nil {
+			return err
+		}
 	}
 	projectID, err := strconv.ParseInt(arg, 10, 64)
 	if err != nil || projectID < 0 {
@@ -62,7 +83,8 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer s.Close()
-	check, err := app.New(app.Config{Store: s}).CheckAudit(ctx, app.Operator, projectID)
+	a := app.New(app.Config{Store: s, PublicKey: pub})
+	check, err := a.CheckAudit(ctx, app.Operator, projectID)
 	if err != nil {
 		return err
 	}
@@ -72,7 +94,13 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	if !check.OK {
 		return fmt.Errorf("项目 %d 的审计日志校验失败（共 %d 条事件）：%s", projectID, check.Events, check.Reason)
 	}
-	fmt.Fprintf(stdout, "项目 %d 的审计日志完整：%d 条事件，哈希链与表决记录全部相符\n", projectID, check.Events)
+	fmt.Fprintf(stdout, "项目 %d 的审计日志完整：%d 条事件，哈希链、表决记录与 %d 条签名存证全部相符（公钥指纹 %s）\n", projectID, check.Events, check.Checkpoints, engine.KeyFingerprint(pub))
+	if anchorSeq > 0 {
+		if _, err := a.CheckAnchor(ctx, app.Operator, projectID, anchorSeq, anchorPrefix); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "存证 第 %d 条 · %s 仍在链上\n", anchorSeq, anchorPrefix)
+	}
 	return nil
 }
 
@@ -89,4 +117,23 @@ func parseNoArgs(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return &usageError{fmt.Sprintf("%s 不接受参数“%s”", fs.Name(), fs.Arg(0))}
 	}
 	return nil
+}
+
+// openSigned opens the database with the checkpoint key; right after the
+// upgrade that introduced checkpoints it signs the chains written before.
+func openSigned(ctx context.Context, dsn string, key *engine.SigningKey, logger *slog.Logger) (*store.Store, error) {
+	s, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	s.SetSigningKey(key)
+	n, err := s.SignLegacyChains(ctx)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if n > 0 {
+		logger.Warn("signed the heads of chains written before checkpoints existed", "chains", n, "key", key.ID())
+	}
+	return s, nil
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,7 +30,7 @@ func cliEnv(t *testing.T, env map[string]string, args ...string) cliResult {
 
 func TestMigrateAndAuditVerify(t *testing.T) {
 	storetest.EachDSN(t, func(t *testing.T, dsn string) {
-		res := cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "migrate")
+		res := cliEnv(t, map[string]string{"DATABASE_URL": dsn, "RENOVOTE_SIGNING_KEY": filepath.Join(t.TempDir(), "k")}, "migrate")
 		if res.status != 0 || !strings.Contains(res.stdout, "版本") {
 			t.Fatalf("migrate: %+v", res)
 		}
@@ -58,7 +60,7 @@ func TestMigrateAndAuditVerify(t *testing.T) {
 			t.Fatal(err)
 		}
 		id := strconv.FormatInt(p.ID, 10)
-		res = cliEnv(t, nil, "audit", "verify", id, "--db", dsn)
+		res = cliEnv(t, nil, "audit", "verify", id, "--db", dsn, "--public-key", testPublicKey(t))
 		if res.status != 0 || !strings.Contains(res.stdout, "完整") {
 			t.Fatalf("audit verify on an intact chain: %+v", res)
 		}
@@ -74,11 +76,11 @@ func TestMigrateAndAuditVerify(t *testing.T) {
 		if _, err := s.DB().Exec(s.DB().Rebind(`UPDATE decisions SET vote = 'agree' WHERE id = ?`), d.ID); err != nil {
 			t.Fatal(err)
 		}
-		res = cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "audit", "verify", id)
+		res = cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "audit", "verify", id, "--public-key", testPublicKey(t))
 		if res.status != 1 || !strings.Contains(res.stderr, "表决记录被改动") || !strings.Contains(res.stderr, "第") {
 			t.Fatalf("audit verify after tampering: %+v", res)
 		}
-		res = cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "audit", "verify", "424242")
+		res = cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "audit", "verify", "424242", "--public-key", testPublicKey(t))
 		if res.status != 1 || !strings.Contains(res.stderr, "项目不存在") {
 			t.Fatalf("audit verify of an unknown project: %+v", res)
 		}
@@ -94,7 +96,7 @@ func TestAuditVerifyUnreachable(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	res := cliEnv(t, map[string]string{"DATABASE_URL": "postgres://nobody@" + addr + "/x?sslmode=disable&connect_timeout=2"}, "audit", "verify", "1")
+	res := cliEnv(t, map[string]string{"DATABASE_URL": "postgres://nobody@" + addr + "/x?sslmode=disable&connect_timeout=2"}, "audit", "verify", "1", "--public-key", testPublicKey(t))
 	if res.status != 3 || !strings.Contains(res.stderr, "无法连接数据库") || strings.Contains(res.stderr, "校验失败") {
 		t.Fatalf("audit verify without a database: %+v, want exit 3", res)
 	}
@@ -109,4 +111,15 @@ func TestDatabaseCommandUsage(t *testing.T) {
 	if res := cliEnv(t, nil, "audit", "-h"); res.status != 0 || !strings.Contains(res.stdout, "哈希链") {
 		t.Errorf("audit -h: %+v", res)
 	}
+}
+
+// testPublicKey writes the test stores' public key to a file for
+// audit verify --public-key.
+func testPublicKey(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "renovote.pub")
+	if err := os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(storetest.Key.Public())+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

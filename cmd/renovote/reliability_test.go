@@ -110,7 +110,7 @@ func startServer(t *testing.T, dsn, addr string, logs *lockedBuffer, extra ...st
 		logs = &lockedBuffer{}
 	}
 	dir := t.TempDir()
-	args := append([]string{"serve", "--addr", addr, "--base-url", "http://" + addr, "--db", dsn}, extra...)
+	args := append([]string{"serve", "--addr", addr, "--base-url", "http://" + addr, "--db", dsn, "--signing-key", sharedKey(t)}, extra...)
 	cmd := exec.Command(binary(t), args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "RENOVOTE_ADMIN_PASSWORD="+adminPassword, "RENOVOTE_RATE_SIGN=100000",
@@ -565,4 +565,22 @@ func TestOverload(t *testing.T) {
 			t.Logf("server peak memory: %d kB", kb)
 		}
 	}
+}
+
+var (
+	sharedKeyOnce sync.Once
+	sharedKeyPath string
+)
+
+// sharedKey is one key file for every server of the test binary: servers
+// on one database share their key, as in production.
+func sharedKey(t *testing.T) string {
+	sharedKeyOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "renovote-key-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sharedKeyPath = filepath.Join(dir, "renovote.key")
+	})
+	return sharedKeyPath
 }

@@ -50,6 +50,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	loginRate := fs.Float64("rate-login", rates[2], "logins per second per client IP (0: default)")
 	readHeader := fs.Duration("read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
 	clausesFile := fs.String("clauses", getenv("RENOVOTE_CLAUSES"), "agreement clauses template (default: the built-in one)")
+	keyFile := keyFlag(fs, getenv)
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
@@ -66,12 +67,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	s, err := store.Open(ctx, *db)
+	key, created, err := loadOrCreateKey(*keyFile)
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Fprintf(stdout, "已创建签名密钥文件 %s（权限 0600，请备份；公钥指纹 %s）\n", *keyFile, key.ID())
+	}
+	s, err := openSigned(ctx, *db, key, logger)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	a := app.New(app.Config{Store: s, Printer: printer, BaseURL: *baseURL})
+	a := app.New(app.Config{Store: s, Printer: printer, BaseURL: *baseURL, PublicKey: key.Public()})
 	if err := ensureAdmin(ctx, a, getenv("RENOVOTE_ADMIN_PASSWORD"), stdout); err != nil {
 		return err
 	}
@@ -86,7 +94,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	srv := apphttp.NewServer(apphttp.Config{App: a, Logger: logger, TrustProxy: *trustProxy,
 		SignRate: *signRate, PublicRate: *publicRate, LoginRate: *loginRate, ReadHeaderTimeout: *readHeader})
-	logger.Info("renovote serving", "addr", ln.Addr().String(), "database", s.Dialect(), "base_url", *baseURL)
+	logger.Info("renovote serving", "addr", ln.Addr().String(), "database", s.Dialect(), "base_url", *baseURL, "key", key.ID())
 	fmt.Fprintf(stdout, "renovote 已启动：%s（数据库：%s）\n", *baseURL, s.Dialect())
 	err = srv.Serve(ctx, ln)
 	logger.Info("renovote stopped")

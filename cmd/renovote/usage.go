@@ -12,14 +12,21 @@ renovote — elevator retrofits: cost sharing, consent tally, amounts in words
   renovote survey FILE|-                       统计问卷 / tally a questionnaire
   renovote words AMOUNT                        金额大写 / an amount in Chinese capitals
   renovote migrate [--db DSN]                  创建或升级数据库结构 / create or upgrade the schema
-  renovote audit verify PROJECT [--db DSN]     校验项目审计日志 / verify a project's audit chain
+  renovote audit verify PROJECT [--db DSN] [--public-key FILE] [--anchor N:PREFIX]
+                                               校验项目审计日志与签名存证 / verify a project's audit chain
+  renovote key show [--public]                 显示签名密钥指纹 / show the checkpoint key's fingerprint
   renovote help [COMMAND]                      显示帮助 / show help
 
 --db 为 SQLite 文件（默认 renovote.db）或 postgres:// 地址；也可用环境变量 DATABASE_URL。
 --db is a SQLite file (default renovote.db) or a postgres:// URL; DATABASE_URL works too.
 
 FILE 为 JSON 文件，"-" 表示从标准输入读取。FILE is a JSON file; "-" reads standard input.
-输入有误时退出码为 2，并在标准错误输出一行说明。Bad input exits with status 2 and one line on stderr.
+--signing-key 为签名密钥文件（默认 renovote.key，首次启动时创建，权限 0600，不存入数据库）；
+也可用环境变量 RENOVOTE_SIGNING_KEY。--signing-key is the checkpoint key file (default renovote.key,
+created 0600 on first start, never stored in the database); RENOVOTE_SIGNING_KEY works too.
+
+输入有误时退出码为 2，并在标准错误输出一行说明；数据库无法连接时退出码为 3。
+Bad input exits with status 2 and one line on stderr; an unreachable database exits with status 3.
 `
 
 var commandHelp = map[string]string{
@@ -66,12 +73,24 @@ Opens the database and applies any pending schema migrations (the server does th
 
   --db DSN   SQLite 文件或 postgres:// 地址（默认取 DATABASE_URL，否则 renovote.db）
 `,
-	"audit": `用法 Usage: renovote audit verify PROJECT [--db DSN]
+	"audit": `用法 Usage: renovote audit verify PROJECT [--db DSN] [--public-key FILE] [--anchor N:PREFIX]
 
-重新计算项目审计日志的哈希链，并核对每条表决记录和已发布方案是否与日志相符；
-发现改动时指出第一条出问题的事件，退出码为 1。
-Recomputes the project's audit hash chain and checks every decision and published
-scenario against it; names the first broken event and exits 1 if anything was altered.
+重新计算项目审计日志的哈希链，核对每条表决记录和已发布方案是否与日志相符，并用公钥核对
+每条签名存证：没有密钥而改写了数据库的，校验必然失败。发现改动时指出第一条出问题的事件，
+退出码为 1；数据库无法连接时退出码为 3（这不说明日志有问题）。公钥取自 --public-key 文件
+（renovote key show --public 的输出），否则取自签名密钥文件。--anchor 核对纸上印的
+“存证 第 N 条 · 哈希前缀”是否仍在链上。
+Recomputes the project's audit hash chain, checks every decision and published scenario against
+it and every signed checkpoint with the public key (a chain rewritten without the key fails);
+names the first broken event and exits 1 if anything was altered, 3 if the database cannot be
+reached. --anchor N:PREFIX checks a chain position printed on paper.
+`,
+	"key": `用法 Usage: renovote key show [--public] [--signing-key FILE]
+
+显示签名密钥的公钥指纹（印在协议和核验页上），没有密钥文件时创建一个（权限 0600）。
+--public 只输出公钥（base64），可交给第三方用 audit verify --public-key 独立核对。
+Shows the fingerprint of the checkpoint signing key (printed on agreements and /verify), creating
+the key file (0600) if missing. --public prints only the public key, for audit verify --public-key.
 `,
 	"serve": `用法 Usage: renovote serve [--addr :8080] [--db DSN] [--base-url URL] [--demo]
 

@@ -9,6 +9,7 @@ package storetest
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"fmt"
 	"net/url"
@@ -26,6 +27,7 @@ import (
 
 	_ "github.com/lib/pq"
 
+	"github.com/renovote/renovote/engine"
 	"github.com/renovote/renovote/store"
 )
 
@@ -83,9 +85,21 @@ func Open(t testing.TB, dsn string) *store.Store {
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
 	}
+	s.SetSigningKey(Key)
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+// Key is the checkpoint signing key of test stores (a fixed seed: tests
+// are not about keeping it secret).
+var Key = func() *engine.SigningKey {
+	seed := sha256.Sum256([]byte("renovote test signing key"))
+	k, err := engine.NewSigningKey(seed[:])
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
 
 // DSN returns the DSN of a new empty database of the dialect, removed when
 // the test ends.

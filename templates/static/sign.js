@@ -55,6 +55,8 @@
       if (!r.ok) return fail(r.data.message || '提交失败，请稍后重试');
       document.getElementById('done-decision').textContent = names[r.data.decision] || r.data.decision;
       document.getElementById('done-code').textContent = r.data.code;
+      document.getElementById('done-anchor').textContent = r.data.anchor_text;
+      document.getElementById('done-key').textContent = r.data.key_fingerprint;
       document.getElementById('done').hidden = false;
       form.hidden = true;
       key = newKey(); // a later change of mind is a new decision
