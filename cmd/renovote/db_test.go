@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -63,6 +64,25 @@ func TestMigrateAndAuditVerify(t *testing.T) {
 		res = cliEnv(t, nil, "audit", "verify", id, "--db", dsn, "--public-key", testPublicKey(t))
 		if res.status != 0 || !strings.Contains(res.stdout, "完整") {
 			t.Fatalf("audit verify on an intact chain: %+v", res)
+		}
+		events, err := s.AuditEvents(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := events[len(events)-1]
+		anchor := fmt.Sprintf("%d:%s", last.Seq, last.Hash[:12])
+		if res := cliEnv(t, nil, "audit", "verify", id, "--db", dsn, "--public-key", testPublicKey(t), "--anchor", anchor); res.status != 0 || !strings.Contains(res.stdout, "仍在链上") {
+			t.Fatalf("audit verify --anchor %s: %+v", anchor, res)
+		}
+		wrong := fmt.Sprintf("%d:%s", last.Seq, strings.Repeat("0", 12))
+		if res := cliEnv(t, nil, "audit", "verify", id, "--db", dsn, "--public-key", testPublicKey(t), "--anchor", wrong); res.status != 1 || !strings.Contains(res.stderr, "不符") {
+			t.Fatalf("audit verify with a wrong anchor: %+v", res)
+		}
+		if res := cliEnv(t, nil, "audit", "verify", id, "--db", dsn, "--public-key", testPublicKey(t), "--anchor", "999:abcdef0123"); res.status != 1 || !strings.Contains(res.stderr, "不在链上") {
+			t.Fatalf("audit verify with an anchor past the chain: %+v", res)
+		}
+		if res := cliEnv(t, nil, "audit", "verify", id, "--db", dsn, "--public-key", testPublicKey(t), "--anchor", "x"); res.status != 2 {
+			t.Fatalf("audit verify with a malformed anchor: %+v", res)
 		}
 		// tamper as a database administrator would
 		if s.Dialect() == store.Postgres {

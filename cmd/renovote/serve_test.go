@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/base64"
 	"io"
 	"log/slog"
 	"net"
@@ -142,6 +144,47 @@ wait:
 	}
 	if !strings.Contains(stderr.String(), "renovote stopped") {
 		t.Errorf("no shutdown log: %s", stderr.String())
+	}
+	// The signing key was created 0600 beside it and is nowhere in the
+	// database; the chain it signed verifies with the public key alone.
+	keyPath := filepath.Join(dir, "renovote.key")
+	info, err := os.Stat(keyPath)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v, %v", info, err)
+	}
+	keyText, err := os.ReadFile(keyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(keyText)))
+	if err != nil || len(seed) != 32 {
+		t.Fatalf("key file holds %q", keyText)
+	}
+	for _, name := range []string{store.DefaultPath, store.DefaultPath + "-wal"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		if bytes.Contains(data, seed) || bytes.Contains(data, bytes.TrimSpace(keyText)) {
+			t.Fatalf("the signing key is in %s", name)
+		}
+	}
+	pub := cliEnv(t, nil, "key", "show", "--public", "--signing-key", keyPath)
+	pubPath := filepath.Join(t.TempDir(), "renovote.pub")
+	if pub.status != 0 || os.WriteFile(pubPath, []byte(pub.stdout), 0o644) != nil {
+		t.Fatalf("key show --public: %+v", pub)
+	}
+	res := cliEnv(t, nil, "audit", "verify", "1", "--db", filepath.Join(dir, store.DefaultPath), "--public-key", pubPath)
+	if res.status != 0 || !strings.Contains(res.stdout, "签名存证全部相符") {
+		t.Fatalf("audit verify with the public key alone: %+v", res)
+	}
+	other := filepath.Join(t.TempDir(), "other.key")
+	if res := cliEnv(t, nil, "audit", "verify", "1", "--db", filepath.Join(dir, store.DefaultPath), "--signing-key", other); res.status != 2 {
+		t.Fatalf("audit verify without any key must refuse: %+v", res)
+	}
+	cliEnv(t, nil, "key", "show", "--signing-key", other) // a different key
+	if res := cliEnv(t, nil, "audit", "verify", "1", "--db", filepath.Join(dir, store.DefaultPath), "--signing-key", other); res.status != 1 || !strings.Contains(res.stderr, "无法用公钥") {
+		t.Fatalf("audit verify with another key must fail: %+v", res)
 	}
 	// The database was closed cleanly and holds the demo.
 	s := storetest.Open(t, filepath.Join(dir, store.DefaultPath))
