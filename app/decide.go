@@ -104,9 +104,11 @@ func (a *App) record(ctx context.Context, d *engine.Decision) (*Recorded, error)
 	if err != nil {
 		return nil, err
 	}
-	anchor, err := a.anchor(ctx, d.ProjectID)
-	if err != nil {
-		return nil, err
+	anchor := d.Anchor // its own event, when it is new
+	if replay {
+		if anchor, err = a.anchor(ctx, d.ProjectID); err != nil {
+			return nil, err
+		}
 	}
 	return &Recorded{Decision: d, Replay: replay, Anchor: anchor, Key: a.KeyFingerprint()}, nil
 }

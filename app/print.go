@@ -19,8 +19,8 @@ type printing struct {
 	ballot *engine.Ballot
 	pub    *PublishedBallot
 	rule   engine.Rule
-	anchor engine.Anchor // the chain's head when printed
-	key    string        // fingerprint of the checkpoint key
+	anchor engine.Anchor              // the chain's head when printed
+	key    string                     // fingerprint of the checkpoint key
 	latest map[int64]*engine.Decision // by household
 }
 

@@ -37,6 +37,9 @@ type Decision struct {
 	IdempotencyKey string
 	Code           string // verification code printed on the agreement
 	CreatedAt      time.Time
+	// Anchor is the decision's own event in the chain, set when it is
+	// recorded (not stored: the chain holds it).
+	Anchor Anchor `db:"-"`
 }
 
 // DecisionStore keeps decisions.

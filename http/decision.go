@@ -133,10 +133,11 @@ func (s *Server) projectTally(c echo.Context) error {
 }
 
 type auditJSON struct {
-	OK       bool          `json:"ok"`
-	Events   int           `json:"events"`
-	BrokenAt *brokenAtJSON `json:"broken_at"`
-	Reason   string        `json:"reason"`
+	OK          bool          `json:"ok"`
+	Events      int           `json:"events"`
+	Checkpoints int           `json:"checkpoints"`
+	BrokenAt    *brokenAtJSON `json:"broken_at"`
+	Reason      string        `json:"reason"`
 }
 
 type brokenAtJSON struct {
@@ -156,7 +157,7 @@ func (s *Server) auditCheck(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := auditJSON{OK: check.OK, Events: check.Events, Reason: check.Reason}
+	out := auditJSON{OK: check.OK, Events: check.Events, Checkpoints: check.Checkpoints, Reason: check.Reason}
 	if e := check.BrokenAt; e != nil {
 		out.BrokenAt = &brokenAtJSON{Seq: e.Seq, Kind: e.Kind, At: e.At, Hash: e.Hash}
 	}

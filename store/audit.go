@@ -81,19 +81,45 @@ func (s *Store) insertAuditEvents(ctx context.Context, tx *sqlx.Tx, head chainHe
 // saveHead moves the chain's head and signs it, inside the transaction
 // that extended the chain: every committed event is covered by a
 // checkpoint, with no window between commit and signature.
+//
+// PostgreSQL does both in one statement: the chain head is locked until
+// commit, so every round trip here costs every waiting decision.
 func (s *Store) saveHead(ctx context.Context, tx *sqlx.Tx, projectID int64, head chainHead, at time.Time) error {
+	c, err := s.sign(&engine.Checkpoint{ProjectID: projectID, Seq: head.Seq, Head: head.Hash, At: at})
+	if err != nil {
+		return err
+	}
+	if s.dialect == Postgres {
+		_, err := tx.ExecContext(ctx, `WITH moved AS (UPDATE audit_heads SET seq = $1, hash = $2 WHERE project_id = $3)
+			INSERT INTO checkpoints (project_id, seq, head, at, key_id, signature) VALUES ($3, $1, $2, $4, $5, $6)`,
+			head.Seq, head.Hash, projectID, c.At, c.KeyID, c.Signature)
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, s.q(`UPDATE audit_heads SET seq = ?, hash = ? WHERE project_id = ?`), head.Seq, head.Hash, projectID); err != nil {
 		return err
 	}
-	return s.insertCheckpoint(ctx, tx, &engine.Checkpoint{ProjectID: projectID, Seq: head.Seq, Head: head.Hash, At: at})
+	return s.writeCheckpoint(ctx, tx, c)
 }
 
-func (s *Store) insertCheckpoint(ctx context.Context, tx *sqlx.Tx, c *engine.Checkpoint) error {
+// sign fills a checkpoint's signature with the store's key.
+func (s *Store) sign(c *engine.Checkpoint) (*engine.Checkpoint, error) {
 	if s.key == nil {
-		return engine.Errorf(engine.ECodeInternal, "store: no signing key: audit events cannot be checkpointed")
+		return nil, engine.Errorf(engine.ECodeInternal, "store: no signing key: audit events cannot be checkpointed")
 	}
 	c.At = c.At.UTC().Truncate(time.Microsecond)
 	s.key.Sign(c)
+	return c, nil
+}
+
+func (s *Store) insertCheckpoint(ctx context.Context, tx *sqlx.Tx, c *engine.Checkpoint) error {
+	c, err := s.sign(c)
+	if err != nil {
+		return err
+	}
+	return s.writeCheckpoint(ctx, tx, c)
+}
+
+func (s *Store) writeCheckpoint(ctx context.Context, tx *sqlx.Tx, c *engine.Checkpoint) error {
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO checkpoints (project_id, seq, head, at, key_id, signature) VALUES (?, ?, ?, ?, ?, ?)`),
 		c.ProjectID, c.Seq, c.Head, c.At, c.KeyID, c.Signature)
 	return err

@@ -174,6 +174,9 @@ func (s *Store) writeDecisions(ctx context.Context, tx *sqlx.Tx, batch []*pendin
 	if head, err = s.insertAuditEvents(ctx, tx, head, events); err != nil {
 		return err
 	}
+	for i, d := range inserted {
+		d.Anchor = engine.Anchor{Seq: events[i].Seq, Hash: events[i].Hash}
+	}
 	return s.saveHead(ctx, tx, projectID, head, events[len(events)-1].At)
 }
 

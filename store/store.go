@@ -72,8 +72,8 @@ type Store struct {
 	// legacyChains: this Open upgraded a database whose chains have no
 	// signed checkpoints yet (SignLegacyChains).
 	legacyChains bool
-	closeOnce                        sync.Once
-	closeErr                         error
+	closeOnce    sync.Once
+	closeErr     error
 }
 
 var (

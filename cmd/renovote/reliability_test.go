@@ -280,12 +280,16 @@ func checkRecords(t *testing.T, c *client, addr string, project int64, acks map[
 		}
 	}
 	var audit struct {
-		OK     bool
-		Events int
+		OK          bool
+		Events      int
+		Checkpoints int
+		Reason      string
 	}
 	c.must(addr, "GET", fmt.Sprintf("/api/v1/projects/%d/audit", project), nil, &audit)
-	if !audit.OK {
-		t.Errorf("the audit chain does not verify")
+	if !audit.OK || audit.Checkpoints == 0 {
+		// OK includes: every event, so every acknowledged decision, is
+		// covered by a signed checkpoint
+		t.Errorf("the audit chain does not verify (%d checkpoints): %s", audit.Checkpoints, audit.Reason)
 	}
 	latest := map[string]string{}
 	for _, r := range rows { // oldest first: the last one counts

@@ -1,0 +1,97 @@
+package app_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/renovote/renovote/app"
+	"github.com/renovote/renovote/engine"
+	"github.com/renovote/renovote/store"
+	"github.com/renovote/renovote/store/storetest"
+)
+
+// BenchmarkVerify is /verify on a project of 1000 households × 3
+// decisions (each with a 3 KB signature), after the first request: one
+// decision read, the chain's check from the cache (docs/targets.md).
+func BenchmarkVerify(b *testing.B) {
+	for _, dialect := range []string{store.SQLite, store.Postgres} {
+		b.Run(dialect, func(b *testing.B) {
+			s := storetest.Open(b, storetest.DSN(b, dialect))
+			a := app.New(app.Config{Store: s, BaseURL: "http://renovote.test", PublicKey: storetest.Key.Public()})
+			codes := verifyFixture(b, s, a, 1000, 3)
+			if _, err := a.Verify(b.Context(), codes[0]); err != nil { // the first request checks the whole chain
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			i := 0
+			for b.Loop() {
+				v, err := a.Verify(b.Context(), codes[i%len(codes)])
+				if err != nil || !v.Valid {
+					b.Fatalf("verify: %+v, %v", v, err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+func verifyFixture(b *testing.B, s *store.Store, a *app.App, households, each int) []string {
+	b.Helper()
+	ctx := b.Context()
+	w := &engine.Worker{Username: "bench", Admin: true}
+	if err := a.AddWorker(ctx, w, "bench-password"); err != nil {
+		b.Fatal(err)
+	}
+	var hs []string
+	for i := range households {
+		hs = append(hs, fmt.Sprintf(`{"room":"%d","floor":%d,"area":"70"}`, i+1, i%7+1))
+	}
+	p, err := a.CreateProject(ctx, w, []byte(`{"name":"基准","floors":7,"households":[`+strings.Join(hs, ",")+`]}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc, err := a.SaveScenario(ctx, w, p.ID, 0, []byte(`{"costs":[{"amount":"600000"}]}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	pub, err := a.Publish(ctx, w, p.ID, sc.ID, json.RawMessage(`"civil_code_major"`), time.Now().Add(time.Hour))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sig := make([]byte, 3<<10)
+	for i := range sig {
+		sig[i] = byte(rand.IntN(256))
+	}
+	var mu sync.Mutex
+	var codes []string
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range 32 {
+		wg.Go(func() {
+			for n := range work {
+				h := p.Households[n%households]
+				d := &engine.Decision{ProjectID: p.ID, BallotID: pub.Ballot.ID, HouseholdID: h.ID, ScenarioSHA256: pub.Ballot.SHA256,
+					Vote: []string{engine.VoteAgree, engine.VoteDisagree, engine.VoteAbstain}[n%3], SignerName: "业主",
+					SignaturePNG: sig, Method: engine.DecisionOnline, IdempotencyKey: fmt.Sprintf("bench-%06d", n)}
+				if _, err := s.RecordDecision(ctx, d); err != nil {
+					b.Error(err)
+					return
+				}
+				mu.Lock()
+				codes = append(codes, d.Code)
+				mu.Unlock()
+			}
+		})
+	}
+	for n := range households * each {
+		work <- n
+	}
+	close(work)
+	wg.Wait()
+	return codes
+}
