@@ -12,15 +12,15 @@ import (
 )
 
 type verifyJSON struct {
-	Valid          bool      `json:"valid"`
-	Project        string    `json:"project"`
-	Room           string    `json:"room"`
-	Signer         string    `json:"signer"`
-	Decision       string    `json:"decision"`
-	DecisionText   string    `json:"decision_text"`
-	Method         string    `json:"method"`
-	SignedAt       time.Time `json:"signed_at"`
-	SignedAtLocal  string    `json:"signed_at_beijing"`
+	Valid          bool             `json:"valid"`
+	Project        string           `json:"project"`
+	Room           string           `json:"room"`
+	Signer         string           `json:"signer"`
+	Decision       string           `json:"decision"`
+	DecisionText   string           `json:"decision_text"`
+	Method         string           `json:"method"`
+	SignedAt       time.Time        `json:"signed_at"`
+	SignedAtLocal  string           `json:"signed_at_beijing"`
 	ScenarioSHA256 string           `json:"scenario_sha256"`
 	ChainOK        bool             `json:"chain_ok"`
 	Current        bool             `json:"current"`
