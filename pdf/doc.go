@@ -329,7 +329,7 @@ func anchorText(a engine.Anchor, key string) string {
 	if a.Seq == 0 {
 		return "（尚无）"
 	}
-	text := a.Text()
+	text := fmt.Sprintf("第 %d 条 · %s", a.Seq, a.Short())
 	if key != "" {
 		text += "（签名密钥指纹 " + key + "）"
 	}
