@@ -146,3 +146,25 @@ func TestAuthorization(t *testing.T) {
 		}
 	})
 }
+
+// TestUnavailableIsNotTampering: a database that cannot be read makes the
+// audit check and /verify fail as unavailable (503, exit 3), never report
+// a broken chain.
+func TestUnavailableIsNotTampering(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newWorld(t, s)
+		if check, err := w.app.CheckAudit(ctx, app.Operator, w.project.ID); err != nil || !check.OK {
+			t.Fatalf("before: %+v, %v", check, err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		check, err := w.app.CheckAudit(ctx, app.Operator, w.project.ID)
+		if engine.ErrorCode(err) != engine.ECodeUnavailable || check != nil {
+			t.Fatalf("audit of a closed database: %+v, %v (want unavailable)", check, err)
+		}
+		if _, err := w.app.Verify(ctx, "ABCDE-FGHJK"); engine.ErrorCode(err) != engine.ECodeUnavailable {
+			t.Fatalf("verify on a closed database: %v (want unavailable)", err)
+		}
+	})
+}
