@@ -119,7 +119,9 @@ func (a *App) project(ctx context.Context, w *engine.Worker, id int64) (*engine.
 		return nil, err
 	}
 	if !w.CanSee(p.OwnerID) {
-		return nil, engine.Errorf(engine.ECodeForbidden, "这不是您负责的项目，无权查看")
+		// the same answer as for a project that does not exist: another
+		// worker's projects are not even shown to exist
+		return nil, engine.Errorf(engine.ECodeNotFound, "项目 %d 不存在", id)
 	}
 	return p, nil
 }

@@ -73,7 +73,8 @@ func newWorld(t *testing.T, s *store.Store) *world {
 }
 
 // TestAuthorization: every workflow a worker calls refuses a project that
-// is not theirs (403, nothing written) and lets an admin through.
+// is not theirs — as if it did not exist (404), nothing written — and lets
+// an admin through.
 func TestAuthorization(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := newWorld(t, s)
@@ -122,8 +123,8 @@ func TestAuthorization(t *testing.T) {
 			t.Fatal(err)
 		}
 		for name, call := range calls {
-			if got := engine.ErrorCode(call(w.b)); got != engine.ECodeForbidden {
-				t.Errorf("%s by another worker: %q, want forbidden", name, got)
+			if got := engine.ErrorCode(call(w.b)); got != engine.ECodeNotFound {
+				t.Errorf("%s by another worker: %q, want not_found", name, got)
 			}
 			if got := engine.ErrorCode(call(nil)); got != engine.ECodeUnauthorized {
 				t.Errorf("%s without a worker: %q, want unauthorized", name, got)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/renovote/renovote/engine"
 )
@@ -173,7 +174,7 @@ func (a *App) NoticePDF(ctx context.Context, w *engine.Worker, projectID int64) 
 	pp := pr.pub.Project
 	n := &engine.Notice{Project: pp, Scenario: pr.pub.Scenario, Input: pr.pub.Input, Result: &pr.pub.Result, Tally: t.TallyResult, Rule: pr.rule,
 		RuleText: pr.rule.Describe(), Published: pr.ballot.OpenedAt, Deadline: pr.pub.Deadline,
-		SummaryURL: a.baseURL + "/p/" + strconv.FormatInt(p.ID, 10), Office: "社区居委会（" + pp.Address + "）", Anchor: pr.anchor, KeyFingerprint: pr.key}
+		SummaryURL: a.PublicURL(p), Office: "社区居委会（" + pp.Address + "）", Anchor: pr.anchor, KeyFingerprint: pr.key}
 	return a.render(ctx, p.ID, actor(w), "notice", "notice.pdf", func(buf *bytes.Buffer) error { return a.printer.Notice(buf, n) })
 }
 
@@ -213,9 +214,20 @@ type Summary struct {
 	RuleText string
 }
 
-// PublicSummary is open to anyone: it holds nothing personal.
-func (a *App) PublicSummary(ctx context.Context, projectID int64) (*Summary, error) {
-	pr, err := a.loadPrinting(ctx, projectID)
+// PublicURL is the address of a project's public pages.
+func (a *App) PublicURL(p *engine.Project) string { return a.baseURL + "/p/" + p.PublicSlug }
+
+// PublicSummary is open to anyone who has the page's slug (printed on the
+// 公示 as a QR code): it holds nothing personal.
+func (a *App) PublicSummary(ctx context.Context, slug string) (*Summary, error) {
+	if len(slug) != 24 || strings.Trim(slug, "0123456789abcdef") != "" {
+		return nil, engine.Errorf(engine.ECodeNotFound, "没有这个公示页面")
+	}
+	p, err := a.store.ProjectBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	pr, err := a.loadPrinting(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}

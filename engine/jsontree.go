@@ -17,10 +17,11 @@ const maxJSONDepth = 64
 // decoding dominated its cost. The fuzz test FuzzJSONParser checks it
 // against encoding/json.
 type jsonParser struct {
-	data    []byte
-	pos     int
-	depth   int
-	tooDeep bool
+	data      []byte
+	pos       int
+	depth     int
+	tooDeep   bool
+	duplicate string // a key repeated in one object: refused, not "last wins"
 }
 
 type jsonProblem int
@@ -30,6 +31,7 @@ const (
 	jsonSyntax
 	jsonTooDeep
 	jsonTrailing
+	jsonDuplicate
 )
 
 // parseJSON parses one JSON value filling data; on failure it says what
@@ -40,6 +42,8 @@ func parseJSON(data []byte) (any, int, jsonProblem) {
 	switch {
 	case p.tooDeep:
 		return nil, p.pos, jsonTooDeep
+	case p.duplicate != "":
+		return p.duplicate, p.pos, jsonDuplicate
 	case !ok:
 		return nil, p.pos, jsonSyntax
 	}
@@ -126,6 +130,10 @@ func (p *jsonParser) object() (any, bool) {
 		}
 		p.space()
 		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+			return nil, false
+		}
+		if _, seen := m[key]; seen {
+			p.duplicate = key
 			return nil, false
 		}
 		p.pos++

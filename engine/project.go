@@ -16,6 +16,9 @@ type Project struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Households []Household
+	// PublicSlug names the project's public pages (/p/{slug}): random, so
+	// that published projects cannot be listed by counting ids.
+	PublicSlug string
 }
 
 // Household is one flat (专有部分) of a project.
@@ -39,6 +42,8 @@ type ProjectStore interface {
 	// CreateProject stores p with its households; the owner is the actor.
 	CreateProject(ctx context.Context, p *Project) error
 	Project(ctx context.Context, id int64) (*Project, error)
+	// ProjectBySlug finds a project by its public slug.
+	ProjectBySlug(ctx context.Context, slug string) (*Project, error)
 	// Projects lists projects newest first, without households: those of
 	// one worker, or all when ownerID is 0.
 	Projects(ctx context.Context, ownerID int64) ([]*Project, error)

@@ -33,6 +33,9 @@ func decodeDocument(data []byte) (any, error) {
 		return nil, Invalidf("", "JSON 嵌套层数过多（最多%d层），在第%d行第%d列", maxJSONDepth, line, col)
 	case jsonTrailing:
 		return nil, Invalidf("", "JSON 格式错误：第%d行第%d列之后还有多余的内容", line, col)
+	case jsonDuplicate:
+		key, _ := v.(string)
+		return nil, Invalidf(key, "JSON 中的键“%s”在同一个对象里出现了两次（第%d行第%d列）：请只写一次", key, line, col)
 	}
 	if offset >= len(data) {
 		return nil, Invalidf("", "JSON 格式错误：内容在第%d行第%d列意外结束（缺少括号或引号？）", line, col)
@@ -363,4 +366,14 @@ func uniqueList[T any](r *reader, list []any, path, keyField string, read func(v
 		seen[k] = i
 	}
 	return out
+}
+
+// CheckJSON reads a JSON document only to refuse what encoding/json lets
+// through silently — a key repeated in one object (where the last would
+// win), invalid UTF-8, nesting deeper than the contracts allow — with a
+// message that names the key. Request bodies decoded with encoding/json
+// pass through it first.
+func CheckJSON(data []byte) error {
+	_, err := decodeDocument(data)
+	return err
 }

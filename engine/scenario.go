@@ -72,6 +72,9 @@ type PublishRequest struct {
 // ScenarioCalcInput merges a scenario input (the contract without households)
 // with the project's households into a whole calculation input.
 func ScenarioCalcInput(p *Project, input []byte) ([]byte, error) {
+	if err := CheckJSON(input); err != nil {
+		return nil, err
+	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(input, &fields); err != nil || fields == nil {
 		if err == nil {

@@ -96,8 +96,8 @@ func (s *Server) words(c echo.Context) error {
 // printable slips of links.
 func (s *Server) qr(c echo.Context) error {
 	text := c.QueryParam("text")
-	if text == "" || len(text) > 300 || !strings.HasPrefix(text, "http") {
-		return engine.Invalidf("text", "二维码内容应为不超过300个字符的网址")
+	if text == "" || len(text) > 300 || !strings.HasPrefix(text, s.app.BaseURL()+"/") {
+		return engine.Invalidf("text", "只能为本系统的网址（%s/…）生成二维码，不超过300个字符", s.app.BaseURL())
 	}
 	png, err := qrcode.Encode(text, qrcode.Medium, 256)
 	if err != nil {

@@ -180,8 +180,13 @@ func TestAuthentication(t *testing.T) {
 		e.do("POST", "/api/v1/login", "", map[string]string{"username": "a", "password": "wrong"}).want(401)
 		e.do("POST", "/api/v1/login", "", map[string]string{"username": "nobody", "password": "password-a"}).want(401)
 		e.do("POST", "/api/v1/login", "", map[string]string{"username": "a"}).want(400)
-		e.do("GET", path, "b", nil).want(403)
-		e.do("PUT", path+"/households", "b", `{"households":[]}`).want(403)
+		// another worker's project answers as if it did not exist
+		missing := e.do("GET", "/api/v1/projects/999999", "b", nil).want(404).json()["message"].(string)
+		other := e.do("GET", path, "b", nil).want(404).json()["message"].(string)
+		if strings.Replace(other, fmt.Sprint(pa["id"]), "999999", 1) != missing {
+			t.Errorf("another's project (%q) and a missing one (%q) should read alike", other, missing)
+		}
+		e.do("PUT", path+"/households", "b", `{"households":[]}`).want(404)
 		e.do("GET", path, "root", nil).want(200)
 		if l := e.do("GET", "/api/v1/projects", "b", nil).want(200).list(); len(l) != 0 {
 			t.Errorf("b lists %v", l)

@@ -77,7 +77,7 @@ func TestScenarioToSignatureFlow(t *testing.T) {
 		if tally["passed"] != true {
 			t.Errorf("tally: %v", tally)
 		}
-		e.do("GET", fmt.Sprintf("%s/scenarios/%v", base, a["id"]), "b", nil).want(403)
+		e.do("GET", fmt.Sprintf("%s/scenarios/%v", base, a["id"]), "b", nil).want(404)
 
 		// publish
 		deadline := e.clock.Now().Add(72 * time.Hour)
@@ -145,7 +145,7 @@ func TestScenarioToSignatureFlow(t *testing.T) {
 		}
 		// a lost printout: a new link for 502, the old one stops working
 		hid502 := int(p["households"].([]any)[9].(map[string]any)["id"].(float64))
-		e.do("POST", fmt.Sprintf("%s/households/%d/link", base, hid502), "b", nil).want(403)
+		e.do("POST", fmt.Sprintf("%s/households/%d/link", base, hid502), "b", nil).want(404)
 		fresh := e.do("POST", fmt.Sprintf("%s/households/%d/link", base, hid502), "a", nil).want(201).json()
 		e.do("GET", "/api/v1/sign/"+token("502"), "", nil).want(404)
 		e.do("GET", "/api/v1/sign/"+strings.TrimPrefix(fresh["url"].(string), "http://renovote.test/s/"), "", nil).want(200)
@@ -155,7 +155,7 @@ func TestScenarioToSignatureFlow(t *testing.T) {
 		e.do("POST", fmt.Sprintf("%s/households/%d/decisions", base, hid), "a", map[string]any{"decision": "agree", "signer_name": "孙立新",
 			"witness": "社区李娜", "photo": photo, "idempotency_key": "paper-602"}).want(201)
 		e.do("POST", fmt.Sprintf("%s/households/%d/decisions", base, hid), "b", map[string]any{"decision": "agree", "signer_name": "孙立新",
-			"witness": "社区李娜", "photo": photo, "idempotency_key": "paper-602-b"}).want(403)
+			"witness": "社区李娜", "photo": photo, "idempotency_key": "paper-602-b"}).want(404)
 
 		tally = e.do("GET", base+"/tally", "a", nil).want(200).json()
 		part := tally["participation"].(map[string]any)

@@ -79,11 +79,7 @@ func pathIDString(s string) (int64, error) {
 // summaryPage is the project's public summary behind the 公示's QR code:
 // the plan, the per-floor amounts and the tally, with no names or phones.
 func (s *Server) summaryPage(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	sum, err := s.app.PublicSummary(c.Request().Context(), id)
+	sum, err := s.app.PublicSummary(c.Request().Context(), c.Param("slug"))
 	if engine.ErrorCode(err) == engine.ECodeNotFound {
 		s.pages.message(c, http.StatusNotFound, "没有公示", "这个项目不存在，或还没有发布方案。")
 		return nil

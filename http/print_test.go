@@ -36,7 +36,7 @@ func TestPrintouts(t *testing.T) {
 		e.addWorker("b", false)
 		pid, links := e.published()
 		base := fmt.Sprintf("/api/v1/projects/%d", pid)
-		e.do("GET", base+"/booklet.pdf", "b", nil).want(403)
+		e.do("GET", base+"/booklet.pdf", "b", nil).want(404)
 		sig := signature(t, 300, 120, true)
 		d := e.do("POST", "/api/v1/sign/"+links["401"], "", map[string]any{"decision": "agree", "signer_name": "赵敏",
 			"signature_png": sig, "idempotency_key": "print-401-1"}).want(201).json()
@@ -73,11 +73,18 @@ func TestPrintouts(t *testing.T) {
 		if !strings.Contains(notice, "公示") || strings.Contains(notice, "赵敏") || strings.Contains(notice, "业主401") {
 			t.Errorf("the notice should be public and name nobody:\n%s", notice)
 		}
-		summary := e.do("GET", fmt.Sprintf("/p/%d", pid), "", nil, "Accept", "text/html").want(200)
+		publicURL := e.do("GET", base, "a", nil).want(200).json()["public_url"].(string)
+		slug := strings.TrimPrefix(publicURL, "http://renovote.test/p/")
+		if len(slug) != 24 || !strings.Contains(notice, publicURL) {
+			t.Fatalf("public URL %q (the notice's QR should carry it)", publicURL)
+		}
+		summary := e.do("GET", "/p/"+slug, "", nil, "Accept", "text/html").want(200)
 		if !strings.Contains(string(summary.body), "方案公示") || strings.Contains(string(summary.body), "业主401") {
 			t.Errorf("public summary: %s", summary.body)
 		}
-		e.do("GET", "/p/424242", "", nil, "Accept", "text/html").want(404)
+		// public pages cannot be listed by counting ids
+		e.do("GET", fmt.Sprintf("/p/%d", pid), "", nil, "Accept", "text/html").want(404)
+		e.do("GET", "/p/"+strings.Repeat("0", 24), "", nil, "Accept", "text/html").want(404)
 		// printing is recorded in the audit log, and the chain still holds
 		if audit := e.do("GET", base+"/audit", "a", nil).want(200).json(); audit["ok"] != true {
 			t.Fatalf("audit: %v", audit)

@@ -34,11 +34,12 @@ type projectJSON struct {
 	UpdatedAt  time.Time       `json:"updated_at"`
 	Households []householdJSON `json:"households"`
 	Ballot     int64           `json:"ballot"` // the current ballot, 0 before publishing
+	PublicURL  string          `json:"public_url"`
 }
 
-func toProjectJSON(p *engine.Project) projectJSON {
+func (s *Server) toProjectJSON(p *engine.Project) projectJSON {
 	out := projectJSON{ID: p.ID, Name: p.Name, Address: p.Address, Floors: p.Floors, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
-		Households: make([]householdJSON, len(p.Households))}
+		Households: make([]householdJSON, len(p.Households)), PublicURL: s.app.PublicURL(p)}
 	for i, h := range p.Households {
 		out.Households[i] = householdJSON{h.ID, h.Room, h.Floor, h.Area, h.OwnerName, h.OwnerID, h.Phone, h.Hardship, h.Exempt, h.MustConsent}
 	}
@@ -54,7 +55,7 @@ func (s *Server) createProject(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, toProjectJSON(p))
+	return c.JSON(http.StatusCreated, s.toProjectJSON(p))
 }
 
 func (s *Server) listProjects(c echo.Context) error {
@@ -64,7 +65,7 @@ func (s *Server) listProjects(c echo.Context) error {
 	}
 	out := make([]projectJSON, len(ps))
 	for i, p := range ps {
-		out[i] = toProjectJSON(p.Project)
+		out[i] = s.toProjectJSON(p.Project)
 		out[i].Ballot = p.Ballot
 	}
 	return c.JSON(http.StatusOK, out)
@@ -84,7 +85,7 @@ func (s *Server) getProject(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := toProjectJSON(p.Project)
+	out := s.toProjectJSON(p.Project)
 	out.Ballot = p.Ballot
 	return c.JSON(http.StatusOK, out)
 }
@@ -107,5 +108,5 @@ func (s *Server) replaceHouseholds(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toProjectJSON(p))
+	return c.JSON(http.StatusOK, s.toProjectJSON(p))
 }

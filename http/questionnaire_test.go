@@ -28,7 +28,7 @@ func TestQuestionnaireFlow(t *testing.T) {
 				map[string]any{"id": "q3", "kind": "rating"},
 				map[string]any{"id": "q4", "kind": "text"},
 			}}
-		e.do("POST", base+"/questionnaires", "b", body).want(403)
+		e.do("POST", base+"/questionnaires", "b", body).want(404)
 		bad := map[string]any{"title": "x", "deadline": "2099-01-01", "questions": []any{map[string]any{"id": "q1", "kind": "essay"}}}
 		if r := e.do("POST", base+"/questionnaires", "a", bad).want(400).json(); r["field"] != "questions[0].kind" {
 			t.Errorf("bad question: %v", r)
@@ -107,7 +107,7 @@ func TestQuestionnaireForAWholeEstate(t *testing.T) {
 		p2 := e.do("POST", "/api/v1/projects", "a", demoProject("幸福里2号楼")).want(201).json()["id"]
 		body := map[string]any{"title": "小区改造满意度", "deadline": e.clock.Now().Add(24 * time.Hour).Format(time.RFC3339),
 			"projects": []any{p1, p2}, "questions": []any{map[string]any{"id": "q1", "kind": "rating", "text": "您对小区改造的满意程度"}}}
-		e.do("POST", "/api/v1/questionnaires", "b", body).want(403)
+		e.do("POST", "/api/v1/questionnaires", "b", body).want(404)
 		e.do("POST", "/api/v1/questionnaires", "a", map[string]any{"title": "x", "deadline": "2099-01-01", "projects": []any{},
 			"questions": []any{map[string]any{"id": "q1", "kind": "rating"}}}).want(400)
 		res := e.do("POST", "/api/v1/questionnaires", "a", body).want(201).json()

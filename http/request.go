@@ -46,6 +46,9 @@ func bind(c echo.Context, limit int64, v validator) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return engine.Invalidf("", "请求内容为空：需要一个 JSON 对象")
 	}
+	if err := engine.CheckJSON(data); err != nil { // repeated keys, bad UTF-8, deep nesting
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -69,7 +69,7 @@ func (s *Server) routes() {
 
 	e.GET("/s/:token", s.signPage, sign)
 	e.GET("/s/:token/agreement.pdf", s.residentAgreementPDF, sign)
-	e.GET("/p/:id", s.summaryPage, public)
+	e.GET("/p/:slug", s.summaryPage, public)
 	e.GET("/q/:token", s.answerPage, sign)
 	e.GET("/verify/:code", s.verifyPage, public)
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,6 +43,7 @@ type Server struct {
 	app   *app.App
 	log   *slog.Logger
 	pages *pages
+	https bool // the base URL is https: secure cookies with __Host- names, HSTS
 
 	loginLimiter, publicLimiter, signLimiter *limiter
 	readHeaderTimeout                        time.Duration
@@ -58,7 +60,7 @@ const (
 
 // NewServer builds the service.
 func NewServer(cfg Config) *Server {
-	s := &Server{app: cfg.App, log: cfg.Logger}
+	s := &Server{app: cfg.App, log: cfg.Logger, https: strings.HasPrefix(cfg.App.BaseURL(), "https://")}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -82,7 +84,7 @@ func NewServer(cfg Config) *Server {
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: requestID}))
 	e.Use(s.logRequests())
 	e.Use(s.recoverPanics)
-	e.Use(securityHeaders)
+	e.Use(s.securityHeaders)
 	e.Use(limitBody(maxAnyBody))
 	s.echo = e
 	s.routes()
@@ -172,10 +174,17 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // securityHeaders: no framing, no sniffing, a strict CSP (our own scripts
-// and styles only; data: images for QR codes and signatures).
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// and styles only; data: images for QR codes and signatures); API answers
+// are never cached (names, phones, links); over https, HSTS.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
+		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		if s.https {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")

@@ -8,7 +8,7 @@ import (
 	"github.com/renovote/renovote/engine"
 )
 
-const projectColumns = `id, owner_id, name, address, floors, created_at, updated_at`
+const projectColumns = `id, owner_id, name, address, floors, created_at, updated_at, COALESCE(public_slug, '') AS public_slug`
 
 const householdColumns = `id, project_id, room, floor, area, owner_name, owner_id, phone, hardship, exempt, must_consent`
 
@@ -17,9 +17,12 @@ const householdColumns = `id, project_id, room, floor, area, owner_name, owner_i
 func (s *Store) CreateProject(ctx context.Context, p *engine.Project) error {
 	now := engine.Now()
 	p.CreatedAt, p.UpdatedAt = now, now
+	if p.PublicSlug == "" {
+		p.PublicSlug = engine.NewSlug()
+	}
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &p.ID, s.q(`INSERT INTO projects (owner_id, name, address, floors, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), p.OwnerID, p.Name, p.Address, p.Floors, p.CreatedAt, p.UpdatedAt)
+		err := tx.GetContext(ctx, &p.ID, s.q(`INSERT INTO projects (owner_id, name, address, floors, created_at, updated_at, public_slug)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), p.OwnerID, p.Name, p.Address, p.Floors, p.CreatedAt, p.UpdatedAt, p.PublicSlug)
 		if err != nil {
 			return err
 		}
@@ -57,6 +60,15 @@ func (s *Store) Project(ctx context.Context, id int64) (*engine.Project, error) 
 		return nil, s.mapError(err)
 	}
 	return &p, nil
+}
+
+// ProjectBySlug returns the project whose public pages are /p/{slug}.
+func (s *Store) ProjectBySlug(ctx context.Context, slug string) (*engine.Project, error) {
+	var id int64
+	if err := s.db.GetContext(ctx, &id, s.q(`SELECT id FROM projects WHERE public_slug = ?`), slug); err != nil {
+		return nil, s.notFound(err, "没有这个公示页面")
+	}
+	return s.Project(ctx, id)
 }
 
 // Projects lists the projects of one worker (all when ownerID is 0),
