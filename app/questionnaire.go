@@ -27,8 +27,29 @@ type SentQuestionnaire struct {
 }
 
 func (a *App) checkQuestionnaire(in *QuestionnaireInput) error {
-	if _, err := engine.ParseQuestions(in.Questions); err != nil {
+	qs, err := engine.ParseQuestions(in.Questions)
+	if err != nil {
 		return err
+	}
+	// everything here reaches the results PDF on the notice board
+	if err := a.printable("title", "问卷标题", in.Title); err != nil {
+		return err
+	}
+	for i, q := range qs {
+		path, who := "questions["+strconv.Itoa(i)+"]", "第"+strconv.Itoa(i+1)+"题"
+		if err := a.printable(path+".text", who+"的题目", q.Text); err != nil {
+			return err
+		}
+		for j, item := range q.Items {
+			if err := a.printable(path+".items["+strconv.Itoa(j)+"]", who+"的选项", item); err != nil {
+				return err
+			}
+		}
+		for j, option := range q.Options {
+			if err := a.printable(path+".options["+strconv.Itoa(j)+"]", who+"的选项", option); err != nil {
+				return err
+			}
+		}
 	}
 	if !in.Deadline.After(a.now()) {
 		return engine.Invalidf("deadline", "截止时间已经过去，请选择将来的时间")

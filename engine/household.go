@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -86,8 +87,13 @@ func (r *reader) projectHousehold(v any, h *Household, floors int) {
 	m := r.object(v, "", "", "id", "room", "floor", "area", "owner", "owner_id", "phone", "hardship", "exempt", "must_consent")
 	if rv, ok := r.required(m, "", "room", "的房号"); ok {
 		h.Room = r.printable(rv, "room", "的房号", MaxIDRunes)
-		if r.ok() && strings.TrimSpace(h.Room) == "" {
+		switch {
+		case !r.ok():
+		case strings.TrimSpace(h.Room) == "":
 			r.fail("room", "的房号不能为空")
+		case strings.ContainsAny(h.Room, "\"'\\;"):
+			// rooms name files (agreement-301.pdf) and go into headers
+			r.fail("room", "的房号“%s”不能含引号、反斜杠或分号，请只用数字、字母和“-”等", h.Room)
 		}
 	}
 	if fv, ok := r.required(m, "", "floor", "的楼层"); ok {
@@ -232,9 +238,9 @@ func csvHousehold(rec []string, floors int) (Household, string) {
 	if len(rec) != len(CSVHeader) {
 		return Household{}, fmt.Sprintf("应有 %d 列，实际 %d 列", len(CSVHeader), len(rec))
 	}
-	obj := map[string]any{"room": strings.TrimSpace(rec[0]), "floor": strings.TrimSpace(rec[1]), "area": strings.TrimSpace(rec[2])}
+	obj := map[string]any{"room": csvText(rec[0]), "floor": strings.TrimSpace(rec[1]), "area": strings.TrimSpace(rec[2])}
 	for i, key := range []string{"owner", "owner_id", "phone"} {
-		if v := strings.TrimSpace(rec[3+i]); v != "" {
+		if v := csvText(rec[3+i]); v != "" {
 			obj[key] = v
 		}
 	}
@@ -262,4 +268,51 @@ func csvBool(s string) (bool, bool) {
 		return true, true
 	}
 	return false, false
+}
+
+// formulaStart is what makes a spreadsheet read a cell as a formula
+// (=HYPERLINK(…), +cmd|…, @SUM(…)): CSV injection.
+const formulaStart = "=+-@\t\r"
+
+// CSVCell makes a text safe to open in a spreadsheet: a cell that starts
+// like a formula gets a leading apostrophe, so Excel shows it as text.
+// Every CSV and xlsx export writes its text cells through it.
+func CSVCell(s string) string {
+	if s != "" && strings.ContainsRune(formulaStart, rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// csvText reads a text cell of an imported CSV: as text, never a formula,
+// and without the apostrophe CSVCell added on export.
+func csvText(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune(formulaStart, rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
+
+// WriteHouseholdsCSV writes households as Excel opens them: UTF-8 with a
+// byte-order mark, CRLF, the header of docs/api.md, 是/否 for flags, and
+// every text cell made safe (CSVCell).
+func WriteHouseholdsCSV(w io.Writer, hs []Household) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write(CSVHeader); err != nil {
+		return err
+	}
+	yes := map[bool]string{true: "是", false: "否"}
+	for _, h := range hs {
+		if err := cw.Write([]string{CSVCell(h.Room), strconv.Itoa(h.Floor), h.Area.String(), CSVCell(h.OwnerName), CSVCell(h.OwnerID),
+			CSVCell(h.Phone), yes[h.Hardship], yes[h.Exempt], yes[h.MustConsent]}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

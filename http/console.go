@@ -2,9 +2,8 @@ package http
 
 import (
 	"bytes"
-	"encoding/csv"
+	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -53,33 +52,18 @@ func (s *Server) projectPage(c echo.Context) error {
 	return s.pages.render(c, http.StatusOK, "project", map[string]any{"Worker": workerOf(c), "Project": p.Project})
 }
 
-// householdsCSV exports the households as Excel opens them: UTF-8 with a
-// byte-order mark.
+// householdsCSV exports the households as Excel opens them
+// (engine.WriteHouseholdsCSV: formulas defused).
 func (s *Server) householdsCSV(c echo.Context) error {
 	p, err := s.project(c)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
-	w.Write(engine.CSVHeader)
-	yes := func(b bool) string {
-		if b {
-			return "是"
-		}
-		return "否"
-	}
-	for _, h := range p.Households {
-		w.Write([]string{h.Room, strconv.Itoa(h.Floor), h.Area.String(), h.OwnerName, h.OwnerID, h.Phone,
-			yes(h.Hardship), yes(h.Exempt), yes(h.MustConsent)})
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	if err := engine.WriteHouseholdsCSV(&buf, p.Households); err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="households-`+itoa(p.ID)+`.csv"`)
+	c.Response().Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "households-" + itoa(p.ID) + ".csv"}))
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 

@@ -1,0 +1,163 @@
+package http_test
+
+import (
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	apphttp "github.com/renovote/renovote/http"
+	"github.com/renovote/renovote/store"
+	"github.com/renovote/renovote/store/storetest"
+)
+
+// TestCSVFormulas: owners written like spreadsheet formulas import as
+// text, export with a leading apostrophe (Excel shows them as text), and
+// survive a round trip through our own export.
+func TestCSVFormulas(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		p := e.do("POST", "/api/v1/projects", "a", map[string]any{"name": "公式", "floors": 6}).want(201).json()
+		path := fmt.Sprintf("/api/v1/projects/%v/households", p["id"])
+		in := "room,floor,area,owner,owner_id,phone,hardship,exempt,must_consent\r\n" +
+			"101,1,60,\"=HYPERLINK(\"\"http://x.cn\"\",\"\"点\"\")\",,,0,0,0\r\n" +
+			"102,1,60,+cmd|' /C calc'!A0,,,0,0,0\r\n" +
+			"201,2,60,@SUM(1+1),-2+3,+8613800001111,0,0,0\r\n"
+		e.do("PUT", path, "a", in, "Content-Type", "text/csv").want(200)
+		res := e.do("GET", path+".csv", "a", nil).want(200)
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(res.body), "\ufeff"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows[1:] {
+			for i, cell := range row {
+				if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+					t.Errorf("exported cell %d of %v starts like a formula: %q", i, row[0], cell)
+				}
+			}
+		}
+		if rows[1][3] != `'=HYPERLINK("http://x.cn","点")` || rows[3][4] != "'-2+3" || rows[3][5] != "'+8613800001111" {
+			t.Errorf("exported rows: %q", rows)
+		}
+		// our own export imports back unchanged
+		e.do("PUT", path, "a", string(res.body), "Content-Type", "text/csv").want(200)
+		hs := e.do("GET", fmt.Sprintf("/api/v1/projects/%v", p["id"]), "a", nil).want(200).json()["households"].([]any)
+		if o := hs[0].(map[string]any)["owner"]; o != `=HYPERLINK("http://x.cn","点")` {
+			t.Errorf("round trip: owner %q", o)
+		}
+		if c := res.header.Get("Content-Disposition"); !strings.HasPrefix(c, "attachment; filename=households-") {
+			t.Errorf("Content-Disposition %q", c)
+		}
+	})
+}
+
+// TestHeaderInjection: a room cannot carry quotes into a file name, and
+// file names are written by mime.FormatMediaType.
+func TestHeaderInjection(t *testing.T) {
+	s := storetest.Open(t, storetest.DSN(t, store.SQLite))
+	e := newEnv(t, s, apphttp.Config{})
+	e.addWorker("a", false)
+	for _, room := range []string{`a";filename*=UTF-8''x.html;b="`, `1'01`, `1\01`, "10\r\n1"} {
+		res := e.do("POST", "/api/v1/projects", "a", map[string]any{"name": "x", "floors": 6,
+			"households": []any{map[string]any{"room": room, "floor": 1, "area": "60"}}}).want(400).json()
+		if res["field"] != "households[0].room" {
+			t.Errorf("room %q: %v", room, res)
+		}
+	}
+	pid, _ := e.published()
+	res := e.do("GET", fmt.Sprintf("/api/v1/projects/%d/agreements/%d.pdf", pid, e.householdID(pid, "301")), "a", nil).want(200)
+	if c := res.header.Get("Content-Disposition"); c != "inline; filename=agreement-301.pdf" {
+		t.Errorf("Content-Disposition %q", c)
+	}
+}
+
+// TestUnprintableQuestionnaire: text the PDF font cannot print is refused
+// where it is typed — title, wording, items, options — so the results PDF
+// can always be printed.
+func TestUnprintableQuestionnaire(t *testing.T) {
+	s := storetest.Open(t, storetest.DSN(t, store.SQLite))
+	e := newEnv(t, s, apphttp.Config{})
+	e.addWorker("a", false)
+	pid, _ := e.published()
+	base := fmt.Sprintf("/api/v1/projects/%d/questionnaires", pid)
+	deadline := e.clock.Now().Add(24 * time.Hour).Format(time.RFC3339)
+	for _, tt := range []struct {
+		field string
+		body  map[string]any
+	}{
+		{"title", map[string]any{"title": "满意度😀", "questions": []any{map[string]any{"id": "q1", "kind": "rating"}}}},
+		{"questions[0].text", map[string]any{"title": "x", "questions": []any{map[string]any{"id": "q1", "kind": "rating", "text": "满意吗😀"}}}},
+		{"questions[0].items[1]", map[string]any{"title": "x", "questions": []any{map[string]any{"id": "q1", "kind": "choose_k", "k": 1, "items": []any{"电梯", "🚲车棚"}}}}},
+		{"questions[0].options[0]", map[string]any{"title": "x", "questions": []any{map[string]any{"id": "q1", "kind": "single", "options": []any{"김", "反对"}}}}},
+	} {
+		tt.body["deadline"] = deadline
+		res := e.do("POST", base, "a", tt.body).want(400).json()
+		if res["field"] != tt.field || !strings.Contains(res["message"].(string), "无法打印") {
+			t.Errorf("%s: %v", tt.field, res)
+		}
+	}
+	if n := len(e.do("GET", base, "a", nil).want(200).list()); n != 0 {
+		t.Errorf("%d questionnaires were created", n)
+	}
+}
+
+// TestAPIIsNeverCached: every API answer — with names, phones, links —
+// says no-store.
+func TestAPIIsNeverCached(t *testing.T) {
+	s := storetest.Open(t, storetest.DSN(t, store.SQLite))
+	e := newEnv(t, s, apphttp.Config{})
+	e.addWorker("a", false)
+	pid, links := e.published()
+	for _, path := range []string{fmt.Sprintf("/api/v1/projects/%d", pid), fmt.Sprintf("/api/v1/projects/%d/households.csv", pid),
+		"/api/v1/projects", "/api/v1/sign/" + links["301"], "/api/v1/presets", "/api/v1/projects/999999"} {
+		if got := e.do("GET", path, "a", nil).header.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("%s: Cache-Control %q", path, got)
+		}
+	}
+}
+
+// TestQROnlyForOwnURLs: /qr draws this server's links, nothing else.
+func TestQROnlyForOwnURLs(t *testing.T) {
+	s := storetest.Open(t, storetest.DSN(t, store.SQLite))
+	e := newEnv(t, s, apphttp.Config{})
+	e.do("GET", "/qr?text="+"http%3A%2F%2Frenovote.test%2Fs%2Fabc", "", nil).want(200)
+	for _, text := range []string{"https://evil.example/pay", "http://renovote.test.evil.example/", "http%3A%2F%2Frenovote.testx%2F", "javascript:alert(1)"} {
+		e.do("GET", "/qr?text="+text, "", nil).want(400)
+	}
+}
+
+// TestRepeatedKeys: a key written twice in one object is refused, naming
+// it, in the API and in the contracts — never "the last one wins".
+func TestRepeatedKeys(t *testing.T) {
+	s := storetest.Open(t, storetest.DSN(t, store.SQLite))
+	e := newEnv(t, s, apphttp.Config{})
+	e.addWorker("a", false)
+	pid, links := e.published()
+	for _, tt := range []struct{ method, path, body, field string }{
+		{"POST", "/api/v1/sign/" + links["301"], `{"decision":"agree","decision":"disagree","signer_name":"x","idempotency_key":"dup-key-001"}`, "decision"},
+		{"POST", "/api/v1/calc", `{"households":[{"id":"1","floor":1,"area":"60","area":"6000"}],"costs":[{"amount":"1"}]}`, "area"},
+		{"POST", "/api/v1/tally", `{"rule":"civil_code_major","rule":{"participation_area":"0"},"households":[]}`, "rule"},
+		{"POST", "/api/v1/projects", `{"name":"a","name":"b","floors":6}`, "name"},
+		{"POST", fmt.Sprintf("/api/v1/projects/%d/scenarios", pid), `{"costs":[{"amount":"1"}],"costs":[{"amount":"2"}]}`, "costs"},
+		{"POST", "/api/v1/login", `{"username":"a","username":"b","password":"x"}`, "username"},
+	} {
+		res := e.do(tt.method, tt.path, "a", tt.body).want(400).json()
+		if res["field"] != tt.field || !strings.Contains(res["message"].(string), "出现了两次") {
+			t.Errorf("%s %s: %v", tt.method, tt.path, res)
+		}
+	}
+}
+
+// householdID is the id of a room of project pid.
+func (e *env) householdID(pid int, room string) int {
+	e.t.Helper()
+	for _, h := range e.do("GET", fmt.Sprintf("/api/v1/projects/%d", pid), "a", nil).want(200).json()["households"].([]any) {
+		if m := h.(map[string]any); m["room"] == room {
+			return int(m["id"].(float64))
+		}
+	}
+	e.t.Fatalf("no room %s", room)
+	return 0
+}
