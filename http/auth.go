@@ -1,7 +1,10 @@
 package http
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"net/http"
 	"strings"
 	"time"
@@ -12,11 +15,31 @@ import (
 )
 
 const (
-	ctxWorker     = "renovote.worker"
-	sessionCookie = "renovote_session"
-	csrfCookie    = "renovote_csrf"
-	csrfHeader    = "X-CSRF-Token"
+	ctxWorker  = "renovote.worker"
+	csrfHeader = "X-CSRF-Token"
 )
+
+// Cookie names: over https they carry the __Host- prefix, which browsers
+// accept only from this host, over https, for the whole site — a
+// neighbouring subdomain cannot plant them.
+func (s *Server) sessionCookie() string { return s.cookieName("renovote_session") }
+func (s *Server) csrfCookie() string    { return s.cookieName("renovote_csrf") }
+
+func (s *Server) cookieName(name string) string {
+	if s.https {
+		return "__Host-" + name
+	}
+	return name
+}
+
+// csrfToken is bound to the session: an HMAC of a fixed label keyed by the
+// session token (which the browser holds only in an HttpOnly cookie). A
+// token pair chosen by an attacker does not match anyone's session.
+func csrfToken(session string) string {
+	m := hmac.New(sha256.New, []byte(session))
+	m.Write([]byte("renovote csrf v1"))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
 
 type loginRequest struct {
 	Username string `json:"username"`
@@ -53,31 +76,30 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	csrf, _ := engine.NewToken()
-	secure := strings.HasPrefix(s.app.BaseURL(), "https://")
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: sess.ExpiresAt, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
-	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: csrf, Path: "/", Expires: sess.ExpiresAt, Secure: secure, SameSite: http.SameSiteStrictMode})
+	csrf := csrfToken(token)
+	c.SetCookie(&http.Cookie{Name: s.sessionCookie(), Value: token, Path: "/", Expires: sess.ExpiresAt, HttpOnly: true, Secure: s.https, SameSite: http.SameSiteLaxMode})
+	c.SetCookie(&http.Cookie{Name: s.csrfCookie(), Value: csrf, Path: "/", Expires: sess.ExpiresAt, Secure: s.https, SameSite: http.SameSiteStrictMode})
 	return c.JSON(http.StatusOK, loginResponse{Token: token, ExpiresAt: sess.ExpiresAt, CSRFToken: csrf})
 }
 
 // logout ends the session it was called with.
 func (s *Server) logout(c echo.Context) error {
-	token, _ := sessionToken(c)
+	token, _ := s.sessionToken(c)
 	if err := s.app.Logout(c.Request().Context(), token); err != nil {
 		return err
 	}
-	for _, name := range []string{sessionCookie, csrfCookie} {
-		c.SetCookie(&http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1})
+	for _, name := range []string{s.sessionCookie(), s.csrfCookie()} {
+		c.SetCookie(&http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Secure: s.https})
 	}
 	return c.NoContent(http.StatusNoContent)
 }
 
 // sessionToken finds the login: a bearer token, else the session cookie.
-func sessionToken(c echo.Context) (token string, fromCookie bool) {
+func (s *Server) sessionToken(c echo.Context) (token string, fromCookie bool) {
 	if h := c.Request().Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
 		return strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")), false
 	}
-	if ck, err := c.Cookie(sessionCookie); err == nil {
+	if ck, err := c.Cookie(s.sessionCookie()); err == nil {
 		return ck.Value, true
 	}
 	return "", false
@@ -89,15 +111,14 @@ func sessionToken(c echo.Context) (token string, fromCookie bool) {
 // own, so they need none.
 func (s *Server) requireWorker(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		token, fromCookie := sessionToken(c)
+		token, fromCookie := s.sessionToken(c)
 		w, err := s.app.Authenticate(c.Request().Context(), token)
 		if err != nil {
 			return err
 		}
 		if fromCookie && !safeMethod(c.Request().Method) {
-			ck, err := c.Cookie(csrfCookie)
 			header := c.Request().Header.Get(csrfHeader)
-			if err != nil || header == "" || subtle.ConstantTimeCompare([]byte(ck.Value), []byte(header)) != 1 {
+			if header == "" || subtle.ConstantTimeCompare([]byte(csrfToken(token)), []byte(header)) != 1 {
 				return engine.Errorf(engine.ECodeForbidden, "请求缺少有效的防伪令牌（CSRF），请刷新页面后重试")
 			}
 		}

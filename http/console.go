@@ -19,7 +19,7 @@ import (
 // consolePage lets logged-in workers through and sends others to /login.
 func (s *Server) consolePage(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ck, err := c.Cookie(sessionCookie)
+		ck, err := c.Cookie(s.sessionCookie())
 		if err != nil {
 			return c.Redirect(http.StatusSeeOther, "/login")
 		}

@@ -211,6 +211,9 @@ func TestAuthentication(t *testing.T) {
 		e.do("GET", path, "", nil, "Cookie", cookie).want(200)
 		e.do("PUT", path+"/households", "", `{"households":[]}`, "Cookie", cookie).want(403)
 		e.do("PUT", path+"/households", "", `{"households":[]}`, "Cookie", cookie, "X-CSRF-Token", "forged").want(403)
+		// a token pair the attacker chose (cookie and header alike) is not this session's
+		e.do("PUT", path+"/households", "", `{"households":[]}`, "Cookie", "renovote_session="+session+"; renovote_csrf=attacker",
+			"X-CSRF-Token", "attacker").want(403)
 		e.do("PUT", path+"/households", "", `{"households":[]}`, "Cookie", cookie, "X-CSRF-Token", csrf).want(200)
 
 		// logout ends the session

@@ -161,3 +161,39 @@ func (e *env) householdID(pid int, room string) int {
 	e.t.Fatalf("no room %s", room)
 	return 0
 }
+
+// TestHTTPSCookies: behind https the cookies carry the __Host- prefix and
+// Secure, and every answer sends HSTS; the CSRF token is the session's.
+func TestHTTPSCookies(t *testing.T) {
+	s := storetest.Open(t, storetest.DSN(t, store.SQLite))
+	e := newEnvAt(t, s, apphttp.Config{}, "https://renovote.example")
+	e.addWorker("a", false)
+	login := e.do("POST", "/api/v1/login", "", map[string]string{"username": "a", "password": "password-a"}).want(200)
+	cookies := strings.Join(login.header.Values("Set-Cookie"), "\n")
+	for _, want := range []string{"__Host-renovote_session=", "__Host-renovote_csrf="} {
+		if !strings.Contains(cookies, want) {
+			t.Errorf("cookies %q lack %s", cookies, want)
+		}
+	}
+	for _, c := range login.header.Values("Set-Cookie") {
+		if !strings.Contains(c, "Secure") || !strings.Contains(c, "Path=/") || strings.Contains(c, "Domain=") {
+			t.Errorf("cookie %q: want Secure, Path=/ and no Domain", c)
+		}
+	}
+	if got := login.header.Get("Strict-Transport-Security"); !strings.HasPrefix(got, "max-age=") {
+		t.Errorf("HSTS %q", got)
+	}
+	var session, csrf string
+	for _, c := range login.header.Values("Set-Cookie") {
+		kv := strings.SplitN(strings.SplitN(c, ";", 2)[0], "=", 2)
+		switch kv[0] {
+		case "__Host-renovote_session":
+			session = kv[1]
+		case "__Host-renovote_csrf":
+			csrf = kv[1]
+		}
+	}
+	cookie := "__Host-renovote_session=" + session + "; __Host-renovote_csrf=" + csrf
+	e.do("POST", "/api/v1/projects", "", map[string]any{"name": "x", "floors": 6}, "Cookie", cookie, "X-CSRF-Token", csrf).want(201)
+	e.do("POST", "/api/v1/projects", "", map[string]any{"name": "x", "floors": 6}, "Cookie", "renovote_session="+session, "X-CSRF-Token", csrf).want(401)
+}

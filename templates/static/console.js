@@ -6,7 +6,7 @@ var rv = (function () {
     return m ? decodeURIComponent(m[1]) : '';
   }
   function api(method, path, body, contentType) {
-    var headers = { 'X-CSRF-Token': cookie('renovote_csrf') };
+    var headers = { 'X-CSRF-Token': cookie('__Host-renovote_csrf') || cookie('renovote_csrf') };
     var opts = { method: method, headers: headers, credentials: 'same-origin' };
     if (body !== undefined) {
       headers['Content-Type'] = contentType || 'application/json';
