@@ -39,6 +39,9 @@ type Config struct {
 	// PrintSlots bounds the documents rendered at once (CPU and memory);
 	// default 4.
 	PrintSlots int
+	// Pause is how a slowed login waits (accountGuard); default a timer.
+	// Tests replace it to count the waits instead of sitting through them.
+	Pause func(ctx context.Context, d time.Duration) error
 	// PublicKey checks the signed checkpoints of the audit chains; its
 	// private half signs them inside the store and never enters the
 	// database.
@@ -54,7 +57,9 @@ type App struct {
 	published  publishedCache // what each ballot froze (immutable in the database)
 	printSlots chan struct{}
 	publicKey  ed25519.PublicKey
-	chains     chainCache // the last audit check of each chain, by head
+	chains     chainCache   // the last audit check of each chain, by head
+	logins     accountGuard // failed logins per account
+	pause      func(ctx context.Context, d time.Duration) error
 }
 
 // New builds the workflows over a store and a printer.
@@ -62,6 +67,17 @@ func New(cfg Config) *App {
 	a := &App{store: cfg.Store, printer: cfg.Printer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), now: cfg.Now, publicKey: cfg.PublicKey}
 	if a.now == nil {
 		a.now = engine.Now
+	}
+	a.pause = cfg.Pause
+	if a.pause == nil {
+		a.pause = func(ctx context.Context, d time.Duration) error {
+			select {
+			case <-time.After(d):
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
 	}
 	slots := cfg.PrintSlots
 	if slots <= 0 {

@@ -43,7 +43,7 @@ func newWorld(t *testing.T, s *store.Store) *world {
 		admin bool
 	}{{&w.a, "a", false}, {&w.b, "b", false}, {&w.root, "root", true}} {
 		*x.dst = &engine.Worker{Username: x.name, Admin: x.admin}
-		if err := w.app.AddWorker(ctx, *x.dst, "password-"+x.name); err != nil {
+		if err := w.app.AddWorker(ctx, *x.dst, "Fu4-sheng-lou-jia-ti"); err != nil {
 			t.Fatal(err)
 		}
 	}

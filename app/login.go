@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -13,16 +12,13 @@ import (
 // SessionMaxAge is how long a login lasts.
 const SessionMaxAge = 12 * time.Hour
 
-// HashPassword hashes a worker's password with bcrypt.
+// HashPassword checks a password against the rule (CheckPassword, no
+// username) and hashes it with bcrypt.
 func HashPassword(password string) (string, error) {
-	if utf8.RuneCountInString(password) < 8 {
-		return "", engine.Invalidf("password", "密码至少需要8个字符")
+	if err := CheckPassword("", password); err != nil {
+		return "", err
 	}
-	if len(password) > 72 {
-		return "", engine.Invalidf("password", "密码最长72个字节")
-	}
-	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
-	return string(h), err
+	return hashPassword(password)
 }
 
 // dummyHash keeps a login for an unknown user as slow as a wrong password.
@@ -31,6 +27,15 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("renovote-dummy-password")
 // Login checks a worker's password and opens a session; the token is
 // returned once and only its hash is kept.
 func (a *App) Login(ctx context.Context, username, password string) (token string, s *engine.Session, err error) {
+	wait, err := a.logins.check(username, a.now())
+	if err != nil {
+		return "", nil, err
+	}
+	if wait > 0 { // slow down guessing at one account, from any address
+		if err := a.pause(ctx, wait); err != nil {
+			return "", nil, err
+		}
+	}
 	w, err := a.store.WorkerByUsername(ctx, username)
 	hash := dummyHash
 	switch {
@@ -40,8 +45,10 @@ func (a *App) Login(ctx context.Context, username, password string) (token strin
 		return "", nil, err
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || w == nil {
+		a.logins.failed(username, a.now())
 		return "", nil, engine.Errorf(engine.ECodeUnauthorized, "用户名或密码不正确")
 	}
+	a.logins.succeeded(username)
 	token, tokenHash := engine.NewToken()
 	now := a.now()
 	s = &engine.Session{TokenHash: tokenHash, WorkerID: w.ID, CreatedAt: now, ExpiresAt: now.Add(SessionMaxAge)}
@@ -70,7 +77,10 @@ func (a *App) Authenticate(ctx context.Context, token string) (*engine.Worker, e
 
 // AddWorker creates a worker with a password (renovote user add).
 func (a *App) AddWorker(ctx context.Context, w *engine.Worker, password string) error {
-	hash, err := HashPassword(password)
+	if err := CheckPassword(w.Username, password); err != nil {
+		return err
+	}
+	hash, err := hashPassword(password)
 	if err != nil {
 		return err
 	}
@@ -91,4 +101,38 @@ func (a *App) EnsureAdmin(ctx context.Context, password string) (created bool, g
 	}
 	err = a.AddWorker(ctx, &engine.Worker{Username: "admin", DisplayName: "管理员", Admin: true}, password)
 	return err == nil, generated, err
+}
+
+// ChangePassword sets a worker's password: in the console, the worker's
+// own, after the current one (current ""), or from the command line
+// (renovote user passwd, as the operator). The change is an event of the
+// service-wide audit chain.
+func (a *App) ChangePassword(ctx context.Context, by *engine.Worker, username, current, password string) error {
+	if by == nil {
+		return engine.Errorf(engine.ECodeUnauthorized, "请先登录")
+	}
+	w, err := a.store.WorkerByUsername(ctx, username)
+	if err != nil {
+		return err
+	}
+	if by != Operator {
+		if by.ID != w.ID {
+			return engine.Errorf(engine.ECodeForbidden, "只能修改自己的密码")
+		}
+		if bcrypt.CompareHashAndPassword([]byte(w.PasswordHash), []byte(current)) != nil {
+			return engine.Invalidf("current", "当前密码不正确")
+		}
+	}
+	if err := CheckPassword(w.Username, password); err != nil {
+		return err
+	}
+	if current != "" && current == password {
+		return engine.Invalidf("password", "新密码不能与当前密码相同")
+	}
+	hash, err := hashPassword(password)
+	if err != nil {
+		return err
+	}
+	return a.store.SetPassword(ctx, w.ID, hash, &engine.AuditEvent{Kind: engine.AuditPasswordChanged, Actor: actor(by), At: a.now(),
+		Data: engine.AuditData(map[string]int64{"worker_id": w.ID})})
 }

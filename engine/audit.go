@@ -24,6 +24,7 @@ const (
 	AuditDecision           = "decision"
 	AuditPDFPrinted         = "pdf_printed"
 	AuditWorkerLogin        = "worker_login"
+	AuditPasswordChanged    = "password_changed"
 	AuditBallotClosed       = "ballot_closed"
 	AuditQuestionnaireSent  = "questionnaire_opened"
 	AuditQuestionnaireEnded = "questionnaire_closed"

@@ -37,6 +37,9 @@ type WorkerStore interface {
 	// SessionWorker returns the worker of an unexpired session.
 	SessionWorker(ctx context.Context, tokenHash string, now time.Time) (*Worker, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+	// SetPassword stores a new password hash with its audit event, and ends
+	// the worker's other sessions.
+	SetPassword(ctx context.Context, workerID int64, hash string, event *AuditEvent) error
 }
 
 // NewToken returns a fresh secret token of 256 random bits, URL-safe, and

@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -68,6 +70,9 @@ type loginResponse struct {
 // the answer and the same as an HttpOnly cookie, with a CSRF token for
 // cookie-authenticated form posts.
 func (s *Server) login(c echo.Context) error {
+	if err := s.sameOriginJSON(c); err != nil {
+		return err
+	}
 	var req loginRequest
 	if err := bind(c, 4<<10, &req); err != nil {
 		return err
@@ -80,6 +85,63 @@ func (s *Server) login(c echo.Context) error {
 	c.SetCookie(&http.Cookie{Name: s.sessionCookie(), Value: token, Path: "/", Expires: sess.ExpiresAt, HttpOnly: true, Secure: s.https, SameSite: http.SameSiteLaxMode})
 	c.SetCookie(&http.Cookie{Name: s.csrfCookie(), Value: csrf, Path: "/", Expires: sess.ExpiresAt, Secure: s.https, SameSite: http.SameSiteStrictMode})
 	return c.JSON(http.StatusOK, loginResponse{Token: token, ExpiresAt: sess.ExpiresAt, CSRFToken: csrf})
+}
+
+// sameOriginJSON refuses a login that a form on another site could send:
+// it must be JSON, and come from this site when the browser says where
+// it comes from.
+func (s *Server) sameOriginJSON(c echo.Context) error {
+	ct := c.Request().Header.Get("Content-Type")
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+		return engine.Errorf(engine.ECodeInvalid, "登录请求应为 JSON（Content-Type: application/json）")
+	}
+	if origin := c.Request().Header.Get("Origin"); origin != "" && origin != s.origin() {
+		return engine.Errorf(engine.ECodeForbidden, "登录请求只能来自本系统的页面（%s）", s.origin())
+	}
+	return nil
+}
+
+// origin is scheme://host[:port] of the base URL.
+func (s *Server) origin() string {
+	u, err := url.Parse(s.app.BaseURL())
+	if err != nil {
+		return s.app.BaseURL()
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+type passwordRequest struct {
+	Current  string `json:"current"`
+	Password string `json:"password"`
+}
+
+func (r *passwordRequest) Validate() error {
+	switch {
+	case r.Current == "":
+		return engine.Invalidf("current", "请填写当前密码")
+	case r.Password == "":
+		return engine.Invalidf("password", "请填写新密码")
+	case len(r.Current) > 200 || len(r.Password) > 200:
+		return engine.Invalidf("password", "密码太长")
+	}
+	return nil
+}
+
+// changePassword sets the worker's own password (after the current one);
+// every session of theirs ends, this one too.
+func (s *Server) changePassword(c echo.Context) error {
+	var req passwordRequest
+	if err := bind(c, 4<<10, &req); err != nil {
+		return err
+	}
+	w := workerOf(c)
+	if err := s.app.ChangePassword(c.Request().Context(), w, w.Username, req.Current, req.Password); err != nil {
+		return err
+	}
+	for _, name := range []string{s.sessionCookie(), s.csrfCookie()} {
+		c.SetCookie(&http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Secure: s.https})
+	}
+	return c.NoContent(http.StatusNoContent)
 }
 
 // logout ends the session it was called with.

@@ -232,7 +232,7 @@ func TestLimits(t *testing.T) {
 	// login is rate-limited per client: a burst of 10, then 429
 	var last int
 	for i := 0; i < 12; i++ {
-		last = e.do("POST", "/api/v1/login", "", map[string]string{"username": "x", "password": "y"}).status
+		last = e.do("POST", "/api/v1/login", "", map[string]string{"username": fmt.Sprint("x", i), "password": "y"}).status
 	}
 	if last != 429 {
 		t.Fatalf("12th quick login got %d, want 429", last)

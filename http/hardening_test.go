@@ -3,6 +3,7 @@ package http_test
 import (
 	"encoding/csv"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -196,4 +197,71 @@ func TestHTTPSCookies(t *testing.T) {
 	cookie := "__Host-renovote_session=" + session + "; __Host-renovote_csrf=" + csrf
 	e.do("POST", "/api/v1/projects", "", map[string]any{"name": "x", "floors": 6}, "Cookie", cookie, "X-CSRF-Token", csrf).want(201)
 	e.do("POST", "/api/v1/projects", "", map[string]any{"name": "x", "floors": 6}, "Cookie", "renovote_session="+session, "X-CSRF-Token", csrf).want(401)
+}
+
+// TestLoginGuards: guessing one account's password is slowed and then
+// refused for a while from any address (rotating X-Forwarded-For behind a
+// trusted proxy does not help), never locked for good; X-Forwarded-For
+// from an untrusted peer is ignored; a login must be JSON from this site.
+func TestLoginGuards(t *testing.T) {
+	s := storetest.Open(t, storetest.DSN(t, store.SQLite))
+	_, loopback, _ := net.ParseCIDR("127.0.0.1/32")
+	e := newEnv(t, s, apphttp.Config{TrustedProxies: []*net.IPNet{loopback}})
+	e.addWorker("li", false)
+	statuses := []int{}
+	for i := range 12 {
+		statuses = append(statuses, e.do("POST", "/api/v1/login", "", map[string]string{"username": "li", "password": "wrong-password"},
+			"X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1)).status)
+	}
+	if statuses[0] != 401 || statuses[9] != 401 || statuses[10] != 429 || statuses[11] != 429 {
+		t.Fatalf("12 wrong passwords from 12 addresses: %v (want 401 ×10, then 429)", statuses)
+	}
+	e.mu.Lock()
+	paused := len(e.paused)
+	e.mu.Unlock()
+	if paused < 6 {
+		t.Errorf("only %d of the attempts were slowed", paused)
+	}
+	// the right password is refused too, for a while …
+	e.do("POST", "/api/v1/login", "", map[string]string{"username": "li", "password": "password-li"}).want(429)
+	// … and then accepted again: no permanent lockout
+	e.clock.Add(16 * time.Minute)
+	e.do("POST", "/api/v1/login", "", map[string]string{"username": "li", "password": "password-li"}).want(200)
+
+	// a login a form on another site could send is refused
+	e.do("POST", "/api/v1/login", "", `{"username":"li","password":"password-li"}`, "Content-Type", "text/plain").want(400)
+	e.do("POST", "/api/v1/login", "", `username=li&password=password-li`, "Content-Type", "application/x-www-form-urlencoded").want(400)
+	e.do("POST", "/api/v1/login", "", map[string]string{"username": "li", "password": "password-li"}, "Origin", "https://evil.example").want(403)
+	e.do("POST", "/api/v1/login", "", map[string]string{"username": "li", "password": "password-li"}, "Origin", "http://renovote.test").want(200)
+
+	// without trusted proxies, X-Forwarded-For is the client's own word
+	s2 := storetest.Open(t, storetest.DSN(t, store.SQLite))
+	e2 := newEnv(t, s2, apphttp.Config{LoginRate: 0.001})
+	var last int
+	for i := range 12 {
+		last = e2.do("POST", "/api/v1/login", "", map[string]string{"username": fmt.Sprint("u", i), "password": "y"},
+			"X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i+1)).status
+	}
+	if last != 429 {
+		t.Errorf("rotating X-Forwarded-For from an untrusted peer escaped the per-address limit: %d", last)
+	}
+}
+
+// TestPasswordChange: a worker changes their own password after the
+// current one; the new one must follow the rule; every session ends.
+func TestPasswordChange(t *testing.T) {
+	s := storetest.Open(t, storetest.DSN(t, store.SQLite))
+	e := newEnv(t, s, apphttp.Config{})
+	e.addWorker("zhou", false)
+	e.do("POST", "/api/v1/password", "zhou", map[string]string{"current": "wrong", "password": "Xin-mi-ma-2027!"}).want(400)
+	for _, weak := range []string{"short", "1234567890", "password123", "zhou-password", "aaaaaaaaaaaa"} {
+		res := e.do("POST", "/api/v1/password", "zhou", map[string]string{"current": "password-zhou", "password": weak}).want(400).json()
+		if res["field"] != "password" {
+			t.Errorf("weak password %q: %v", weak, res)
+		}
+	}
+	e.do("POST", "/api/v1/password", "zhou", map[string]string{"current": "password-zhou", "password": "Xin-mi-ma-2027!"}).want(204)
+	e.do("GET", "/api/v1/projects", "zhou", nil).want(401) // the session ended
+	e.do("POST", "/api/v1/login", "", map[string]string{"username": "zhou", "password": "password-zhou"}).want(401)
+	e.do("POST", "/api/v1/login", "", map[string]string{"username": "zhou", "password": "Xin-mi-ma-2027!"}).want(200)
 }

@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"image"
@@ -65,8 +66,19 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// pause records how long slowed logins would have waited, instead of
+// waiting.
+func (e *env) pause(_ context.Context, d time.Duration) error {
+	e.mu.Lock()
+	e.paused = append(e.paused, d)
+	e.mu.Unlock()
+	return nil
+}
+
 // env is a running test server on a real database.
 type env struct {
+	mu     sync.Mutex
+	paused []time.Duration
 	t      testing.TB
 	store  *store.Store
 	srv    *httptest.Server
@@ -83,7 +95,8 @@ func newEnv(t testing.TB, s *store.Store, cfg apphttp.Config) *env {
 func newEnvAt(t testing.TB, s *store.Store, cfg apphttp.Config, baseURL string) *env {
 	t.Helper()
 	e := &env{t: t, store: s, clock: &clock{t: engine.Now()}, logs: &syncBuffer{}, tokens: map[string]string{}}
-	cfg.App = app.New(app.Config{Store: s, Printer: printer(t), BaseURL: baseURL, Now: e.clock.Now, PublicKey: storetest.Key.Public()})
+	cfg.App = app.New(app.Config{Store: s, Printer: printer(t), BaseURL: baseURL, Now: e.clock.Now, PublicKey: storetest.Key.Public(),
+		Pause: e.pause})
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, nil))
 	if cfg.LoginRate == 0 {
 		cfg.LoginRate = 1000

@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	api := e.Group("/api/v1")
 	api.POST("/login", s.login, rateLimit(s.loginLimiter, "登录尝试太频繁，请稍等一分钟后再试"))
 	api.POST("/logout", s.logout, s.requireWorker)
+	api.POST("/password", s.changePassword, s.requireWorker)
 	public := rateLimit(s.publicLimiter, "请求太频繁，请稍后再试")
 	api.POST("/calc", s.calc, public)
 	api.POST("/tally", s.tally, public)

@@ -26,9 +26,11 @@ import (
 type Config struct {
 	App    *app.App // the workflows every handler calls
 	Logger *slog.Logger
-	// TrustProxy makes the client IP come from X-Forwarded-For / X-Real-IP
-	// (set it only behind a proxy that sets them).
-	TrustProxy bool
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// the service: a request from one of them has its client IP taken from
+	// X-Forwarded-For (the nearest address not in these networks). Default
+	// none: the peer's address is the client's.
+	TrustedProxies []*net.IPNet
 	// ReadHeaderTimeout bounds how long a client may take to send its
 	// headers (a slow client holds a connection no longer); default 10 s.
 	ReadHeaderTimeout time.Duration
@@ -76,8 +78,12 @@ func NewServer(cfg Config) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	if cfg.TrustProxy {
-		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	if len(cfg.TrustedProxies) > 0 {
+		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range cfg.TrustedProxies {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
 	} else {
 		e.IPExtractor = echo.ExtractIPDirect()
 	}

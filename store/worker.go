@@ -71,3 +71,21 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 		return err
 	})
 }
+
+// SetPassword stores a worker's new password hash and ends their sessions,
+// with an event in the service-wide chain, in one transaction.
+func (s *Store) SetPassword(ctx context.Context, workerID int64, hash string, event *engine.AuditEvent) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE workers SET password_hash = ? WHERE id = ?`), hash, workerID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmpErr(err, engine.Errorf(engine.ECodeNotFound, "工作人员 %d 不存在", workerID))
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE worker_id = ?`), workerID); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, event)
+	})
+}

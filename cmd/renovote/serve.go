@@ -37,7 +37,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	db := dbFlag(fs, getenv)
 	baseURL := fs.String("base-url", envOr(getenv, "RENOVOTE_BASE_URL", "http://localhost:8080"), "base URL in links and QR codes")
 	demo := fs.Bool("demo", false, "load the demo project from fixtures/")
-	trustProxy := fs.Bool("trust-proxy", getenv("RENOVOTE_TRUST_PROXY") == "1", "take client IPs from X-Forwarded-For")
+	trustedProxies := fs.String("trusted-proxies", getenv("RENOVOTE_TRUSTED_PROXIES"), "networks of the reverse proxies whose X-Forwarded-For is believed (CIDR,…; default none)")
 	var rates [3]float64
 	for i, key := range []string{"RENOVOTE_RATE_SIGN", "RENOVOTE_RATE_PUBLIC", "RENOVOTE_RATE_LOGIN"} {
 		var err error
@@ -92,7 +92,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return &usageError{fmt.Sprintf("无法监听 %s：%v", *addr, err)}
 	}
-	srv := apphttp.NewServer(apphttp.Config{App: a, Logger: logger, TrustProxy: *trustProxy,
+	proxies, err := parseCIDRs(*trustedProxies)
+	if err != nil {
+		return err
+	}
+	srv := apphttp.NewServer(apphttp.Config{App: a, Logger: logger, TrustedProxies: proxies,
 		SignRate: *signRate, PublicRate: *publicRate, LoginRate: *loginRate, ReadHeaderTimeout: *readHeader})
 	logger.Info("renovote serving", "addr", ln.Addr().String(), "database", s.Dialect(), "base_url", *baseURL, "key", key.ID())
 	fmt.Fprintf(stdout, "renovote 已启动：%s（数据库：%s）\n", *baseURL, s.Dialect())
@@ -129,19 +133,22 @@ func ensureAdmin(ctx context.Context, a *app.App, password string, stdout io.Wri
 	return nil
 }
 
-// runUser adds a worker: renovote user add NAME, the password on stdin.
+// runUser adds a worker (renovote user add NAME) or sets a worker's
+// password (renovote user passwd NAME); the password is read from stdin.
 func runUser(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "add" {
+	if len(args) == 0 || (args[0] != "add" && args[0] != "passwd") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			fmt.Fprint(stdout, commandHelp["user"])
 			return errHelp
 		}
-		return &usageError{"用法：renovote user add NAME [--admin] [--display-name 名字] [--db DSN]，密码从标准输入读取"}
+		return &usageError{"用法：renovote user add NAME [--admin] [--display-name 名字] [--db DSN] 或 renovote user passwd NAME [--db DSN]，密码从标准输入读取"}
 	}
+	verb := args[0]
 	fs := newFlagSet("user", stderr)
 	db := dbFlag(fs, getenv)
-	admin := fs.Bool("admin", false, "may see every project")
-	display := fs.String("display-name", "", "name shown in the console")
+	keyFile := keyFlag(fs, getenv)
+	admin := fs.Bool("admin", false, "may see every project (add)")
+	display := fs.String("display-name", "", "name shown in the console (add)")
 	name, err := parseArgs(fs, args[1:], stdout)
 	if err != nil {
 		return err
@@ -154,19 +161,36 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	password := strings.TrimRight(line, "\r\n")
-	if _, err := app.HashPassword(password); err != nil { // refuse a bad password before opening the database
+	if err := app.CheckPassword(name, password); err != nil { // before opening the database
 		return err
 	}
-	s, err := store.Open(ctx, *db)
+	if verb == "add" {
+		s, err := store.Open(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		w := &engine.Worker{Username: name, DisplayName: *display, Admin: *admin}
+		if err := app.New(app.Config{Store: s}).AddWorker(ctx, w, password); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已创建工作人员账号 %s（编号 %d）\n", name, w.ID)
+		return nil
+	}
+	// a password change is an audit event: it needs the checkpoint key
+	key, _, err := loadOrCreateKey(*keyFile)
+	if err != nil {
+		return err
+	}
+	s, err := openSigned(ctx, *db, key, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	w := &engine.Worker{Username: name, DisplayName: *display, Admin: *admin}
-	if err := app.New(app.Config{Store: s}).AddWorker(ctx, w, password); err != nil {
+	if err := app.New(app.Config{Store: s}).ChangePassword(ctx, app.Operator, name, "", password); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "已创建工作人员账号 %s（编号 %d）\n", name, w.ID)
+	fmt.Fprintf(stdout, "已修改 %s 的密码；该账号已登录的会话全部退出\n", name)
 	return nil
 }
 
@@ -265,4 +289,30 @@ func publishDemo(ctx context.Context, a *app.App, admin *engine.Worker, p *engin
 		return nil, err
 	}
 	return a.Tally(ctx, admin, p.ID)
+}
+
+// parseCIDRs reads "10.0.0.0/8,192.168.1.2" (a bare address is one host).
+func parseCIDRs(list string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if !strings.Contains(item, "/") {
+			if ip := net.ParseIP(item); ip != nil {
+				bits := 32
+				if ip.To4() == nil {
+					bits = 128
+				}
+				item += "/" + strconv.Itoa(bits)
+			}
+		}
+		_, n, err := net.ParseCIDR(item)
+		if err != nil {
+			return nil, &usageError{fmt.Sprintf("--trusted-proxies 中的“%s”不是网段（应如 10.0.0.0/8 或 192.168.1.2）", item)}
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

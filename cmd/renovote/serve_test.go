@@ -23,6 +23,7 @@ import (
 	apphttp "github.com/renovote/renovote/http"
 	"github.com/renovote/renovote/store"
 	"github.com/renovote/renovote/store/storetest"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // TestLoadGenerator runs renovote load against an in-process server on
@@ -202,16 +203,34 @@ func TestUserAdd(t *testing.T) {
 		t.Fatalf("user add: %+v", res)
 	}
 	stdin = strings.NewReader("short\n")
-	if res := cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "user", "add", "wang"); res.status != 2 || !strings.Contains(res.stderr, "8个字符") {
+	if res := cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "user", "add", "wang"); res.status != 2 || !strings.Contains(res.stderr, "10个字符") {
 		t.Fatalf("a short password: %+v", res)
 	}
 	stdin = strings.NewReader("another-password\n")
 	if res := cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "user", "add", "liu"); res.status != 1 || !strings.Contains(res.stderr, "已存在") {
 		t.Fatalf("a taken name: %+v", res)
 	}
+	stdin = strings.NewReader("liu2-password-2027\n")
+	if res := cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "user", "add", "liu2"); res.status != 2 || !strings.Contains(res.stderr, "用户名") {
+		t.Fatalf("a password with the username: %+v", res)
+	}
+	// a new password from the command line
+	env := map[string]string{"DATABASE_URL": dsn, "RENOVOTE_SIGNING_KEY": filepath.Join(t.TempDir(), "k")}
+	stdin = strings.NewReader("qwertyuiop\n")
+	if res := cliEnv(t, env, "user", "passwd", "liu"); res.status != 2 || !strings.Contains(res.stderr, "常见") {
+		t.Fatalf("a common password: %+v", res)
+	}
+	stdin = strings.NewReader("Xin-de-mi-ma-2027\n")
+	if res := cliEnv(t, env, "user", "passwd", "liu"); res.status != 0 || !strings.Contains(res.stdout, "已修改") {
+		t.Fatalf("user passwd: %+v", res)
+	}
+	stdin = strings.NewReader("Xin-de-mi-ma-2027\n")
+	if res := cliEnv(t, env, "user", "passwd", "nobody"); res.status != 1 {
+		t.Fatalf("user passwd of nobody: %+v", res)
+	}
 	s := storetest.Open(t, dsn)
 	w, err := s.WorkerByUsername(context.Background(), "liu")
-	if err != nil || w.DisplayName != "刘芳" || strings.Contains(w.PasswordHash, "a-long-password") {
+	if err != nil || w.DisplayName != "刘芳" || bcrypt.CompareHashAndPassword([]byte(w.PasswordHash), []byte("Xin-de-mi-ma-2027")) != nil {
 		t.Fatalf("stored worker: %+v, %v", w, err)
 	}
 }

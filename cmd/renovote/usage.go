@@ -6,6 +6,7 @@ renovote — elevator retrofits: cost sharing, consent tally, amounts in words
 用法 Usage:
   renovote serve [--addr :8080] [--db DSN] [--base-url URL] [--demo]   启动服务 / run the service
   renovote user add NAME [--admin] [--db DSN]  新建工作人员（密码从标准输入读取）/ add a worker (password on stdin)
+  renovote user passwd NAME [--db DSN]         修改工作人员密码（从标准输入读取）/ set a worker's password
   renovote load [--url URL] [--households N] [--clients C]   压测签署并核对结果 / drive signing load and check the count
   renovote calc FILE|- [--format json|table]   计算出资分摊 / compute the cost split
   renovote tally FILE|-                        统计表决结果（民法典第278条）/ count the votes
@@ -105,9 +106,12 @@ once (or uses RENOVOTE_ADMIN_PASSWORD). --demo loads the demo project and prints
   --demo       载入演示项目
 `,
 	"user": `用法 Usage: renovote user add NAME [--admin] [--display-name 名字] [--db DSN]
+       renovote user passwd NAME [--db DSN] [--signing-key FILE]
 
-新建工作人员账号，密码从标准输入读取（至少8个字符）。
-Adds a worker; the password is read from standard input (at least 8 characters).
+新建工作人员账号，或修改其密码（该账号的会话全部退出）；密码从标准输入读取：至少10个字符，
+不能是常见密码，不能包含用户名。登录失败过多时该账号会被暂时限制（最长15分钟），不会永久锁定。
+Adds a worker, or sets a worker's password (ending their sessions); the password is read from
+standard input: at least 10 characters, not a common password, not containing the username.
 `,
 	"load": `用法 Usage: renovote load [--url URL] [--user admin] [--password P] [--households 500] [--decisions 3] [--clients 32] [--duplicates 0.2]
 

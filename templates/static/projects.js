@@ -13,6 +13,16 @@
       }, function () {});
     });
   }, rv.error);
+  document.getElementById('passwd').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var msg = document.getElementById('pw-msg');
+    var next = document.getElementById('pw-new').value;
+    if (next !== document.getElementById('pw-again').value) { msg.className = 'bad'; msg.textContent = '两次输入的新密码不一致'; return; }
+    rv.api('POST', '/api/v1/password', { current: document.getElementById('pw-current').value, password: next }).then(function () {
+      msg.className = 'ok'; msg.textContent = '密码已修改，请用新密码重新登录。';
+      setTimeout(function () { location.href = '/login'; }, 1500);
+    }, function (err) { msg.className = 'bad'; msg.textContent = err.message; });
+  });
   document.getElementById('newproject').addEventListener('submit', function (e) {
     e.preventDefault();
     rv.api('POST', '/api/v1/projects', { name: document.getElementById('np-name').value, address: document.getElementById('np-address').value,
