@@ -2,14 +2,18 @@ package http
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
 	"strings"
 	"sync"
 
 	"github.com/renovote/renovote/engine"
+	"golang.org/x/image/draw"
+	"golang.org/x/sync/semaphore"
 )
 
 // Images people send — drawn signatures and photos of paper forms — are
@@ -49,6 +53,11 @@ func cleanSignature(b64 string) ([]byte, error) {
 	if cfg.Width < 50 || cfg.Height < 20 || cfg.Width > 2000 || cfg.Height > 1000 {
 		return nil, engine.Invalidf("signature_png", "签名图片尺寸应在 50×20 到 2000×1000 像素之间，现为 %d×%d", cfg.Width, cfg.Height)
 	}
+	release, err := acquireDecode(cfg, "signature_png")
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	img, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, engine.Invalidf("signature_png", "签名图片已损坏，请重新签名")
@@ -128,16 +137,85 @@ func cleanPhoto(b64 string) ([]byte, string, error) {
 	if err != nil || (format != "png" && format != "jpeg") {
 		return nil, "", engine.Invalidf("photo", "纸质表决单照片应为 JPEG 或 PNG 格式")
 	}
-	if cfg.Width > 8000 || cfg.Height > 8000 || cfg.Width < 100 || cfg.Height < 100 {
-		return nil, "", engine.Invalidf("photo", "照片尺寸应在 100×100 到 8000×8000 像素之间，现为 %d×%d", cfg.Width, cfg.Height)
+	if cfg.Width < 100 || cfg.Height < 100 || cfg.Width > 12000 || cfg.Height > 12000 || cfg.Width*cfg.Height > maxPhotoPixels {
+		return nil, "", engine.Invalidf("photo", "照片应在 100×100 像素以上、1200万像素以内，现为 %d×%d；请用手机相机的普通画质重拍", cfg.Width, cfg.Height)
 	}
+	release, err := acquireDecode(cfg, "photo")
+	if err != nil {
+		return nil, "", err
+	}
+	defer release()
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, "", engine.Invalidf("photo", "照片已损坏，请重新拍摄")
 	}
+	img = fitWithin(img, storedPhotoEdge)
 	var out bytes.Buffer
 	if err := jpeg.Encode(&out, img, &jpeg.Options{Quality: 85}); err != nil {
 		return nil, "", err
 	}
 	return out.Bytes(), "image/jpeg", nil
+}
+
+// Image limits: a small file can declare a huge picture (a decompression
+// bomb: 486 KB declaring 8000×8000 at 16 bits decodes to 1 GB), so sizes
+// are checked from the header before anything is decoded.
+const (
+	maxPhotoPixels  = 12_000_000 // 12 MP, what phone cameras take
+	maxDecodedBytes = 64 << 20   // one decoded image
+	decodeBudget    = 2 * maxDecodedBytes
+	storedPhotoEdge = 2000 // a stored photo's longer side: the form stays legible
+)
+
+// decoding bounds the memory of images being decoded at once: each holds
+// its decoded size, so at most two of the largest allowed images decode
+// at a time, while ordinary signatures (a few hundred KB) pass freely.
+var decoding = semaphore.NewWeighted(decodeBudget)
+
+// acquireDecode reserves an image's decoded size, refusing images that
+// would decode to more than maxDecodedBytes.
+func acquireDecode(cfg image.Config, field string) (func(), error) {
+	size := int64(cfg.Width) * int64(cfg.Height) * bytesPerPixel(cfg.ColorModel)
+	if size > maxDecodedBytes {
+		return nil, engine.Invalidf(field, "图片解码后太大（%d×%d，约 %d MB，最多 %d MB）", cfg.Width, cfg.Height, size>>20, maxDecodedBytes>>20)
+	}
+	if err := decoding.Acquire(context.Background(), size); err != nil {
+		return nil, err
+	}
+	return func() { decoding.Release(size) }, nil
+}
+
+// bytesPerPixel is what decoding a picture of the model allocates per pixel.
+func bytesPerPixel(m color.Model) int64 {
+	switch m {
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	case color.Gray16Model, color.Alpha16Model:
+		return 2
+	case color.YCbCrModel, color.NYCbCrAModel:
+		return 4
+	case color.RGBAModel, color.NRGBAModel, color.CMYKModel:
+		return 4
+	}
+	if _, ok := m.(color.Palette); ok {
+		return 1
+	}
+	return 8 // 16-bit colour, or unknown: assume the worst
+}
+
+// fitWithin scales img down so that its longer side is at most edge.
+func fitWithin(img image.Image, edge int) image.Image {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= edge && h <= edge {
+		return img
+	}
+	if w >= h {
+		w, h = edge, h*edge/w
+	} else {
+		w, h = w*edge/h, edge
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, max(w, 1), max(h, 1)))
+	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
+	return dst
 }

@@ -8,9 +8,16 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/zlib"
+	"encoding/base64"
+	byteorder "encoding/binary"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -587,4 +594,106 @@ func sharedKey(t *testing.T) string {
 		sharedKeyPath = filepath.Join(dir, "renovote.key")
 	})
 	return sharedKeyPath
+}
+
+// TestImageBombs: paper-decision photos that declare huge pictures in a
+// small file are refused from their header, bounded in what decodes at
+// once, and the server stays small: three bombs and three of the largest
+// accepted photos at once keep its peak memory under 250 MB.
+func TestImageBombs(t *testing.T) {
+	dsn := storetest.DSN(t, store.SQLite)
+	srv := startServer(t, dsn, "", nil)
+	c := newClient(t)
+	project, _ := c.setup(srv.addr, 6)
+	var p struct {
+		Households []struct{ ID int64 }
+	}
+	c.must(srv.addr, "GET", fmt.Sprintf("/api/v1/projects/%d", project), nil, &p)
+	bomb := base64.StdEncoding.EncodeToString(pngBomb(t, 8000, 8000))
+	largest := base64.StdEncoding.EncodeToString(plainPNG(t, 4000, 3000)) // 12 MP at 8 bits: accepted
+	var wg sync.WaitGroup
+	statuses := make([]int, 6)
+	for i := range 6 {
+		photo := bomb
+		if i >= 3 {
+			photo = largest
+		}
+		wg.Go(func() {
+			statuses[i], _ = c.call(srv.addr, "POST", fmt.Sprintf("/api/v1/projects/%d/households/%d/decisions", project, p.Households[i].ID),
+				map[string]string{"decision": "agree", "signer_name": "业主", "witness": "社区工作人员", "photo": photo,
+					"idempotency_key": fmt.Sprintf("bomb-%d-key", i)}, nil)
+		})
+	}
+	wg.Wait()
+	if statuses[0] != 400 || statuses[1] != 400 || statuses[2] != 400 || statuses[3] != 201 || statuses[4] != 201 || statuses[5] != 201 {
+		t.Fatalf("statuses %v: want three 400 (bombs) and three 201", statuses)
+	}
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", srv.cmd.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(line, "VmHWM:"), "kB")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("server peak memory with image bombs: %d kB", kb)
+			if kb > 250<<10 {
+				t.Errorf("server peak memory %d kB > 250 MB", kb)
+			}
+		}
+	}
+}
+
+// pngBomb is a PNG header declaring w×h at 16-bit RGBA (8 bytes a pixel)
+// followed by a few rows of compressed zeros: a small file that would
+// make a naive decoder allocate the whole picture.
+func pngBomb(t *testing.T, w, h int) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(kind string, data []byte) {
+		var n [4]byte
+		byteorder.BigEndian.PutUint32(n[:], uint32(len(data)))
+		b.Write(n[:])
+		crc := crc32.NewIEEE()
+		crc.Write([]byte(kind))
+		crc.Write(data)
+		b.WriteString(kind)
+		b.Write(data)
+		byteorder.BigEndian.PutUint32(n[:], crc.Sum32())
+		b.Write(n[:])
+	}
+	ihdr := make([]byte, 13)
+	byteorder.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	byteorder.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9] = 16, 6 // 16-bit, RGBA
+	chunk("IHDR", ihdr)
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	row := make([]byte, 1+w*8)
+	for range 64 {
+		if _, err := zw.Write(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	chunk("IDAT", z.Bytes())
+	chunk("IEND", nil)
+	return b.Bytes()
+}
+
+// plainPNG is a real w×h 8-bit RGBA picture with a little ink.
+func plainPNG(t *testing.T, w, h int) []byte {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for x := 0; x < w; x++ {
+		img.Set(x, h/2, color.Black)
+	}
+	var b bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
