@@ -45,6 +45,10 @@ func runTally(args []string, stdout, stderr io.Writer) error {
 	return runContract("tally", args, stdout, stderr, func(data []byte) (any, error) { return engine.TallyJSON(data) })
 }
 
+func runLedger(args []string, stdout, stderr io.Writer) error {
+	return runContract("ledger", args, stdout, stderr, func(data []byte) (any, error) { return engine.LedgerJSON(data) })
+}
+
 func runSurvey(args []string, stdout, stderr io.Writer) error {
 	return runContract("survey", args, stdout, stderr, func(data []byte) (any, error) { return engine.SurveyJSON(data) })
 }

@@ -75,6 +75,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runTally(rest, stdout, stderr)
 	case "survey":
 		return runSurvey(rest, stdout, stderr)
+	case "ledger":
+		return runLedger(rest, stdout, stderr)
 	case "words":
 		return runWords(rest, stdout, stderr)
 	case "serve":
@@ -90,5 +92,5 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "key":
 		return runKey(ctx, rest, getenv, stdout, stderr)
 	}
-	return &usageError{fmt.Sprintf("未知命令“%s”（unknown command）；可用命令：serve、user、load、calc、tally、survey、words、migrate、audit、key、help", cmd)}
+	return &usageError{fmt.Sprintf("未知命令“%s”（unknown command）；可用命令：serve、user、load、calc、tally、survey、ledger、words、migrate、audit、key、help", cmd)}
 }

@@ -102,6 +102,21 @@ func TestTallyGolden(t *testing.T) {
 	}
 }
 
+func TestLedgerGolden(t *testing.T) {
+	res := cli(t, "ledger", "../../fixtures/ledger/example.json")
+	if res.status != 0 || res.stderr != "" {
+		t.Fatalf("status %d, stderr %q", res.status, res.stderr)
+	}
+	golden(t, "example.ledger.json", res.stdout)
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"as_of":"2027-01-01","households":[{"id":"1","dues":[],"payments":[{"date":"2027-01-01","amount":"-5"}]}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res := cli(t, "ledger", bad); res.status != 2 || !strings.Contains(res.stderr, "households[0].payments[0].amount") {
+		t.Fatalf("ledger of a negative payment: %+v", res)
+	}
+}
+
 func TestTableShowsEverything(t *testing.T) {
 	res := cli(t, "calc", "../../fixtures/scenarios/demo.json", "--format", "table")
 	for _, want := range []string{"幸福里小区3号楼2单元", "【每户明细】", "【按楼层汇总】", "人民币叁拾陆万元整", "周淑兰（困难户）", "600,000.00", "首付", "年运行费"} {

@@ -11,6 +11,7 @@ renovote — elevator retrofits: cost sharing, consent tally, amounts in words
   renovote calc FILE|- [--format json|table]   计算出资分摊 / compute the cost split
   renovote tally FILE|-                        统计表决结果（民法典第278条）/ count the votes
   renovote survey FILE|-                       统计问卷 / tally a questionnaire
+  renovote ledger FILE|-                       缴款核算（欠缴、逾期、收缴率）/ payments against the schedule
   renovote words AMOUNT                        金额大写 / an amount in Chinese capitals
   renovote migrate [--db DSN]                  创建或升级数据库结构 / create or upgrade the schema
   renovote audit verify PROJECT [--db DSN] [--public-key FILE] [--anchor N:PREFIX]
@@ -104,6 +105,13 @@ once (or uses RENOVOTE_ADMIN_PASSWORD). --demo loads the demo project and prints
   --db         SQLite 文件或 postgres:// 地址（DATABASE_URL，默认 renovote.db）
   --base-url   链接和二维码中使用的网址（RENOVOTE_BASE_URL，默认 http://localhost:8080）
   --demo       载入演示项目
+`,
+	"ledger": `用法 Usage: renovote ledger FILE|-
+
+按每户的应缴计划核算实际缴款（docs/payments.md）：已缴、未缴、多缴、到期应缴、逾期金额与起始日、
+下一笔应缴，以及合计和收缴率；精确到分，先抵最早的应缴，退款不会使已缴为负。
+Computes what each household has paid against its schedule: paid, outstanding, credit, due to
+date, overdue (since when), the next due, and totals with the collection rate; exact to the fen.
 `,
 	"user": `用法 Usage: renovote user add NAME [--admin] [--display-name 名字] [--db DSN]
        renovote user passwd NAME [--db DSN] [--signing-key FILE]
