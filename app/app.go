@@ -26,6 +26,7 @@ type Store interface {
 	engine.DecisionStore
 	engine.AuditStore
 	engine.QuestionnaireStore
+	engine.PaymentStore
 	Ping(ctx context.Context) error
 }
 

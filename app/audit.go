@@ -54,9 +54,10 @@ type chainCache struct {
 }
 
 type chainState struct {
-	head    engine.ChainHead
-	check   *engine.AuditCheck
-	digests map[int64]string // decision id → the digest its event recorded
+	head     engine.ChainHead
+	check    *engine.AuditCheck
+	digests  map[int64]string // decision id → the digest its event recorded
+	payments map[int64]string // payment id → the digest its event recorded
 }
 
 // chainCheck is the check of a project's chain at its current head: from
@@ -78,27 +79,31 @@ func (a *App) chainCheck(ctx context.Context, projectID int64) (*chainState, err
 		if err != nil {
 			return nil, err
 		}
-		next = &chainState{check: engine.CheckTail(st.head, events, cps, a.publicKey), digests: make(map[int64]string, len(st.digests)+len(events))}
+		next = &chainState{check: engine.CheckTail(st.head, events, cps, a.publicKey), digests: make(map[int64]string, len(st.digests)+len(events)),
+			payments: make(map[int64]string, len(st.payments))}
 		for id, d := range st.digests {
 			next.digests[id] = d
+		}
+		for id, d := range st.payments {
+			next.payments[id] = d
 		}
 		next.head = st.head
 		if n := len(events); n > 0 {
 			next.head = engine.ChainHead{Seq: events[n-1].Seq, Hash: events[n-1].Hash}
 		}
-		addDigests(next.digests, events)
+		addDigests(next, events)
 	} else {
 		records, err := a.store.AuditRecords(ctx, projectID)
 		if err != nil {
 			return nil, err
 		}
-		next = &chainState{check: engine.CheckAudit(records, a.publicKey), digests: map[int64]string{}}
+		next = &chainState{check: engine.CheckAudit(records, a.publicKey), digests: map[int64]string{}, payments: map[int64]string{}}
 		if n := len(records.Events); n > 0 {
 			next.head = engine.ChainHead{Seq: records.Events[n-1].Seq, Hash: records.Events[n-1].Hash}
 		} else {
 			next.head = engine.ChainHead{Hash: engine.GenesisHash}
 		}
-		addDigests(next.digests, records.Events)
+		addDigests(next, records.Events)
 	}
 	if next.check.OK {
 		a.chains.mu.Lock()
@@ -111,14 +116,22 @@ func (a *App) chainCheck(ctx context.Context, projectID int64) (*chainState, err
 	return next, nil
 }
 
-func addDigests(digests map[int64]string, events []*engine.AuditEvent) {
+func addDigests(st *chainState, events []*engine.AuditEvent) {
 	for _, e := range events {
-		if e.Kind != engine.AuditDecision {
-			continue
-		}
-		var data engine.DecisionEventData
-		if json.Unmarshal(e.Data, &data) == nil { // the chain check names unreadable events
-			digests[data.DecisionID] = data.Digest
+		switch e.Kind {
+		case engine.AuditDecision:
+			var data engine.DecisionEventData
+			if json.Unmarshal(e.Data, &data) == nil { // the chain check names unreadable events
+				st.digests[data.DecisionID] = data.Digest
+			}
+		case engine.AuditPayment:
+			var data struct {
+				PaymentID int64  `json:"payment_id"`
+				Digest    string `json:"digest"`
+			}
+			if json.Unmarshal(e.Data, &data) == nil {
+				st.payments[data.PaymentID] = data.Digest
+			}
 		}
 	}
 }
@@ -132,11 +145,55 @@ type Replacement struct {
 	Plan string    `json:"plan,omitempty"`
 }
 
+// ReceiptCheck is what /verify says of a receipt's code.
+type ReceiptCheck struct {
+	Payment  *engine.Payment
+	Reversed bool // a later reversal cancelled it
+}
+
+func (a *App) verifyReceipt(ctx context.Context, code string) (*Verification, error) {
+	pay, err := a.store.PaymentByCode(ctx, code)
+	if err != nil {
+		if engine.ErrorCode(err) == engine.ECodeNotFound {
+			return nil, engine.Errorf(engine.ECodeNotFound, "没有找到核验码为 %s 的记录：这份文件可能不是由本系统出具的", code)
+		}
+		return nil, err
+	}
+	st, err := a.chainCheck(ctx, pay.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := a.store.Project(ctx, pay.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+	v := &Verification{Receipt: &ReceiptCheck{Payment: pay}, Project: p.Name, Valid: st.check.OK, Reason: st.check.Reason, Current: true,
+		Anchor: engine.Anchor{Seq: st.head.Seq, Hash: st.head.Hash}, Key: a.KeyFingerprint()}
+	if h, err := household(p, pay.HouseholdID); err == nil {
+		v.Room = h.Room
+	}
+	if recorded, ok := st.payments[pay.ID]; v.Valid && (!ok || recorded != pay.Digest()) {
+		v.Valid, v.Reason = false, "这条收款记录与审计日志中登记的内容不符（记录被改动）"
+	}
+	records, err := a.store.Payments(ctx, pay.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range records {
+		if r.Kind == engine.PaymentReversal && r.Reverses == pay.ID {
+			v.Receipt.Reversed, v.Current = true, false
+			v.ReplacedBy = &Replacement{Kind: "reversal", At: r.CreatedAt}
+		}
+	}
+	return v, nil
+}
+
 // Verification is what /verify says of a code: whether the record exists
 // and matches its chain, what it says (masked by the caller), whether it
 // is the household's current decision, and the chain's anchor.
 type Verification struct {
-	Decision   *engine.Decision
+	Decision   *engine.Decision // a decision's code, or
+	Receipt    *ReceiptCheck    // a receipt's
 	Project    string
 	Room       string
 	Valid      bool
@@ -155,10 +212,10 @@ func (a *App) Verify(ctx context.Context, code string) (*Verification, error) {
 		return nil, engine.Errorf(engine.ECodeNotFound, "核验码格式不对：应为 11 位，如 7KQ2M-9XD4H")
 	}
 	d, err := a.store.DecisionByCode(ctx, code)
+	if engine.ErrorCode(err) == engine.ECodeNotFound {
+		return a.verifyReceipt(ctx, code)
+	}
 	if err != nil {
-		if engine.ErrorCode(err) == engine.ECodeNotFound {
-			return nil, engine.Errorf(engine.ECodeNotFound, "没有找到核验码为 %s 的表决记录：这份文件可能不是由本系统出具的", code)
-		}
 		return nil, err
 	}
 	st, err := a.chainCheck(ctx, d.ProjectID)

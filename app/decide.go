@@ -152,6 +152,7 @@ type SigningView struct {
 	Decision *engine.Decision // latest, or nil
 	Open     bool
 	RuleText string
+	Money    *HouseholdMoney // what the household has paid and what is next
 }
 
 // ViewSigning opens a link for reading.
@@ -168,7 +169,11 @@ func (a *App) signingView(ctx context.Context, sg *Signing) (*SigningView, error
 	if err != nil {
 		return nil, err
 	}
-	return &SigningView{Signing: sg, Decision: d, Open: sg.Open(a.now()), RuleText: sg.Rule.Describe()}, nil
+	v := &SigningView{Signing: sg, Decision: d, Open: sg.Open(a.now()), RuleText: sg.Rule.Describe()}
+	if v.Money, err = a.householdMoney(ctx, sg.Project.ID, sg.Household.ID); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // OpenSigningPage is ViewSigning for the phone page: it also counts the

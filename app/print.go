@@ -212,6 +212,7 @@ type Summary struct {
 	Result   *engine.CalcResult
 	Tally    *engine.BallotTally
 	RuleText string
+	Money    *engine.Statement // budget, received and spent; no names
 }
 
 // PublicURL is the address of a project's public pages.
@@ -235,5 +236,10 @@ func (a *App) PublicSummary(ctx context.Context, slug string) (*Summary, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &Summary{Project: pr.pub.Project, Scenario: pr.pub.Scenario, Ballot: pr.ballot, Result: &pr.pub.Result, Tally: t, RuleText: pr.rule.Describe()}, nil
+	money, err := a.statement(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return &Summary{Project: pr.pub.Project, Scenario: pr.pub.Scenario, Ballot: pr.ballot, Result: &pr.pub.Result, Tally: t, RuleText: pr.rule.Describe(),
+		Money: money}, nil
 }

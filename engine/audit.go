@@ -151,6 +151,8 @@ type AuditRecords struct {
 	Decisions   []*Decision
 	Scenarios   []*Scenario
 	Checkpoints []*Checkpoint // by seq
+	Payments    []*Payment    // with photos: their hashes are in the digests
+	Funds       []*Fund
 }
 
 // CheckAudit recomputes a project's chain, checks that its head matches
@@ -179,6 +181,9 @@ func CheckAudit(r *AuditRecords, pub ed25519.PublicKey) *AuditCheck {
 		return broken
 	}
 	if broken := checkScenarios(events, r.Scenarios); broken != nil {
+		return broken
+	}
+	if broken := checkMoney(events, r.Payments, r.Funds); broken != nil {
 		return broken
 	}
 	if broken := CheckCheckpoints(events, r.Checkpoints, pub); broken != nil {
@@ -310,4 +315,48 @@ func VerifyChain(events []*AuditEvent) *AuditCheck {
 
 func brokenAt(events int, e *AuditEvent, reason string) *AuditCheck {
 	return &AuditCheck{OK: false, Events: events, BrokenAt: e, Reason: reason}
+}
+
+// checkMoney compares every payment and fund row with its event's digest,
+// and finds rows written without an event.
+func checkMoney(events []*AuditEvent, payments []*Payment, funds []*Fund) *AuditCheck {
+	digests := map[string]string{}
+	for _, p := range payments {
+		digests["payment:"+strconv.FormatInt(p.ID, 10)] = p.Digest()
+	}
+	for _, f := range funds {
+		digests["fund:"+strconv.FormatInt(f.ID, 10)] = f.Digest()
+	}
+	seen := map[string]bool{}
+	for _, e := range events {
+		if e.Kind != AuditPayment && e.Kind != AuditFund {
+			continue
+		}
+		var data struct {
+			PaymentID int64  `json:"payment_id"`
+			FundID    int64  `json:"fund_id"`
+			Digest    string `json:"digest"`
+		}
+		if err := json.Unmarshal(e.Data, &data); err != nil {
+			return &AuditCheck{Events: len(events), BrokenAt: e, Reason: fmt.Sprintf("第%d条事件的内容无法读取", e.Seq)}
+		}
+		key := "payment:" + strconv.FormatInt(data.PaymentID, 10)
+		if e.Kind == AuditFund {
+			key = "fund:" + strconv.FormatInt(data.FundID, 10)
+		}
+		digest, ok := digests[key]
+		switch {
+		case !ok:
+			return &AuditCheck{Events: len(events), BrokenAt: e, Reason: fmt.Sprintf("第%d条事件记录的收支记录在数据库中已不存在（记录被删除）", e.Seq)}
+		case digest != data.Digest:
+			return &AuditCheck{Events: len(events), BrokenAt: e, Reason: fmt.Sprintf("第%d条事件记录的收支记录与数据库中的不符（金额或内容被改动）", e.Seq)}
+		}
+		seen[key] = true
+	}
+	for key := range digests {
+		if !seen[key] {
+			return &AuditCheck{Events: len(events), Reason: "收支记录 " + key + " 没有对应的审计事件（绕过系统直接写入了数据库）"}
+		}
+	}
+	return nil
 }

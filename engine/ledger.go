@@ -287,3 +287,39 @@ func householdLedger(h *LedgerHousehold, asOfDay Date, asOf time.Time, grace int
 	}
 	return l
 }
+
+// DuesOf is a household's schedule from its published plan: the down
+// payment on the plan's start, then each installment on its date; or, with
+// no plan (in == nil), one due of the whole amount on the vote's deadline.
+func DuesOf(row HouseholdShare, in *Installments, deadline Date) []Due {
+	if in == nil || row.Plan == nil || row.Due == 0 {
+		return []Due{{N: 0, Date: deadline, Amount: row.Due}}
+	}
+	dues := make([]Due, 0, 1+len(row.Plan.Installments))
+	dues = append(dues, Due{N: 0, Date: DateOf(in.Start), Amount: row.Plan.DownPayment})
+	for _, x := range row.Plan.Installments {
+		dues = append(dues, Due{N: x.N, Date: x.Date, Amount: x.Amount})
+	}
+	return dues
+}
+
+// ParseAmount reads an amount of money typed by a person: > 0, at most two
+// decimals, at most MaxAmount.
+func ParseAmount(text, field, label string) (Fen, error) {
+	r := &reader{}
+	f := Fen(r.scaled(text, field, label+"（元）", 2, 0, int64(MaxAmount), true, false))
+	if r.err != nil {
+		return 0, r.err
+	}
+	return f, nil
+}
+
+// ParseDay reads a calendar day YYYY-MM-DD.
+func ParseDay(text, field, label string) (Date, error) {
+	r := &reader{}
+	d := r.date(text, field, label)
+	if r.err != nil {
+		return 0, r.err
+	}
+	return DateOf(d), nil
+}

@@ -69,6 +69,43 @@ type SurveyReport struct {
 	Printed    time.Time
 }
 
+// Receipt is a 收据 for one money record.
+type Receipt struct {
+	Project        *Project
+	Household      Household
+	Payment        *Payment
+	Reversed       *Payment // the record a reversal cancels
+	Recorder       string   // who received the money
+	VerifyURL      string
+	Anchor         Anchor
+	KeyFingerprint string
+	Printed        time.Time
+}
+
+// Statement is the 收支公示: income by source, spending by item, the
+// balance, dated lines; no personal data.
+type Statement struct {
+	Project        *Project
+	Budget         Fen // the plan's total cost
+	Incomes        []StatementLine
+	Expenses       []StatementLine
+	In, Out        Fen
+	Balance        Fen
+	BySource       map[string]Fen
+	Printed        time.Time
+	PublicURL      string
+	Anchor         Anchor
+	KeyFingerprint string
+}
+
+// StatementLine is one dated line of the statement.
+type StatementLine struct {
+	Day    string
+	Source string // income: 居民出资 / 政府补贴 / 社会筹集 / 其他; expense: who was paid
+	What   string
+	Amount Fen
+}
+
 // Printer renders the printed paper. Unprintable names the first
 // character of text the embedded font cannot print ("" when all can be),
 // so that such text is refused where it is entered.
@@ -77,5 +114,7 @@ type Printer interface {
 	Booklet(w io.Writer, b *Booklet) error
 	Notice(w io.Writer, n *Notice) error
 	SurveyReport(w io.Writer, s *SurveyReport) error
+	Receipt(w io.Writer, r *Receipt) error
+	Statement(w io.Writer, s *Statement) error
 	Unprintable(text string) string
 }

@@ -96,5 +96,5 @@ func (s *Server) signPage(c echo.Context) error {
 		}
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "sign", signPage{toSignView(sv), c.Param("token")})
+	return s.pages.render(c, http.StatusOK, "sign", signPage{toSignView(sv, c.Param("token")), c.Param("token")})
 }

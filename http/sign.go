@@ -52,10 +52,27 @@ type signViewJSON struct {
 	Deadline    time.Time             `json:"deadline"`
 	Open        bool                  `json:"open"`
 	Rule        string                `json:"rule_text"`
+	Money       *householdMoneyJSON   `json:"money"`
+}
+
+// householdMoneyJSON is what the household has paid, what is next, and
+// its receipts (each a link under its own signing link).
+type householdMoneyJSON struct {
+	engine.HouseholdLedger
+	Receipts []receiptLinkJSON `json:"receipts"`
+}
+
+type receiptLinkJSON struct {
+	ReceiptNo string     `json:"receipt_no"`
+	Kind      string     `json:"kind"`
+	Amount    engine.Fen `json:"amount"`
+	Date      string     `json:"date"`
+	Method    string     `json:"method"`
+	URL       string     `json:"url"`
 }
 
 // toSignView is what the household sees: names and phones masked.
-func toSignView(sv *app.SigningView) *signViewJSON {
+func toSignView(sv *app.SigningView, token string) *signViewJSON {
 	v := &signViewJSON{Result: sv.Row, FloorTotals: sv.Result.FloorTotals, Decision: toDecisionJSON(sv.Decision),
 		Deadline: sv.Ballot.Deadline, Open: sv.Open, Rule: sv.RuleText}
 	v.Project.Name, v.Project.Address = sv.Project.Name, sv.Project.Address
@@ -64,6 +81,13 @@ func toSignView(sv *app.SigningView) *signViewJSON {
 	v.Household.Owner, v.Household.Phone = engine.MaskName(h.OwnerName), engine.MaskPhone(h.Phone)
 	v.Result.Owner = engine.MaskName(v.Result.Owner)
 	v.Scenario.Name, v.Scenario.SHA256 = sv.Scenario.Name, sv.Scenario.SHA256
+	if m := sv.Money; m != nil {
+		v.Money = &householdMoneyJSON{HouseholdLedger: m.Ledger, Receipts: []receiptLinkJSON{}}
+		for _, p := range m.Receipts {
+			v.Money.Receipts = append(v.Money.Receipts, receiptLinkJSON{p.ReceiptNo, p.Kind, p.Amount, p.Day, p.Method,
+				"/s/" + token + "/receipts/" + itoa(p.ID) + ".pdf"})
+		}
+	}
 	return v
 }
 
@@ -73,7 +97,7 @@ func (s *Server) signView(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toSignView(sv))
+	return c.JSON(http.StatusOK, toSignView(sv, c.Param("token")))
 }
 
 type signRequest struct {

@@ -12,23 +12,25 @@ import (
 )
 
 type verifyJSON struct {
-	Valid          bool             `json:"valid"`
-	Project        string           `json:"project"`
-	Room           string           `json:"room"`
-	Signer         string           `json:"signer"`
-	Decision       string           `json:"decision"`
-	DecisionText   string           `json:"decision_text"`
-	Method         string           `json:"method"`
-	SignedAt       time.Time        `json:"signed_at"`
-	SignedAtLocal  string           `json:"signed_at_beijing"`
-	ScenarioSHA256 string           `json:"scenario_sha256"`
-	ChainOK        bool             `json:"chain_ok"`
-	Current        bool             `json:"current"`
-	ReplacedBy     *app.Replacement `json:"replaced_by"`
-	Anchor         engine.Anchor    `json:"anchor"`
-	AnchorText     string           `json:"anchor_text"`
-	KeyFingerprint string           `json:"key_fingerprint"`
-	Message        string           `json:"message"`
+	Kind           string             `json:"kind"` // decision | receipt
+	Receipt        *receiptVerifyJSON `json:"receipt,omitempty"`
+	Valid          bool               `json:"valid"`
+	Project        string             `json:"project"`
+	Room           string             `json:"room"`
+	Signer         string             `json:"signer"`
+	Decision       string             `json:"decision"`
+	DecisionText   string             `json:"decision_text"`
+	Method         string             `json:"method"`
+	SignedAt       time.Time          `json:"signed_at"`
+	SignedAtLocal  string             `json:"signed_at_beijing"`
+	ScenarioSHA256 string             `json:"scenario_sha256"`
+	ChainOK        bool               `json:"chain_ok"`
+	Current        bool               `json:"current"`
+	ReplacedBy     *app.Replacement   `json:"replaced_by"`
+	Anchor         engine.Anchor      `json:"anchor"`
+	AnchorText     string             `json:"anchor_text"`
+	KeyFingerprint string             `json:"key_fingerprint"`
+	Message        string             `json:"message"`
 }
 
 // verification looks a code up: whether the record exists, what it says
@@ -38,8 +40,11 @@ func (s *Server) verification(c echo.Context) (*verifyJSON, error) {
 	if err != nil {
 		return nil, err
 	}
+	if v.Receipt != nil {
+		return receiptVerification(v), nil
+	}
 	d := v.Decision
-	out := &verifyJSON{Valid: v.Valid, Project: v.Project, Room: v.Room, Signer: engine.MaskName(d.SignerName), Decision: d.Vote,
+	out := &verifyJSON{Kind: "decision", Valid: v.Valid, Project: v.Project, Room: v.Room, Signer: engine.MaskName(d.SignerName), Decision: d.Vote,
 		DecisionText: engine.VoteName(d.Vote), Method: d.Method, SignedAt: d.CreatedAt,
 		SignedAtLocal: engine.BeijingSecond(d.CreatedAt), ScenarioSHA256: d.ScenarioSHA256, ChainOK: v.Valid,
 		Current: v.Current, ReplacedBy: v.ReplacedBy, Anchor: v.Anchor, AnchorText: v.Anchor.Text(), KeyFingerprint: v.Key}
@@ -79,4 +84,33 @@ func errMessage(err error) string {
 		return e.Message
 	}
 	return "内部错误，请稍后重试"
+}
+
+type receiptVerifyJSON struct {
+	Number   string     `json:"receipt_no"`
+	Kind     string     `json:"kind"` // payment | refund | reversal
+	Amount   engine.Fen `json:"amount"`
+	Words    string     `json:"amount_words"`
+	Day      string     `json:"date"`
+	Method   string     `json:"method"`
+	Reversed bool       `json:"reversed"`
+}
+
+// receiptVerification is /verify of a receipt's code.
+func receiptVerification(v *app.Verification) *verifyJSON {
+	p := v.Receipt.Payment
+	out := &verifyJSON{Kind: "receipt", Valid: v.Valid, ChainOK: v.Valid, Project: v.Project, Room: v.Room, Current: v.Current,
+		ReplacedBy: v.ReplacedBy, Anchor: v.Anchor, AnchorText: v.Anchor.Text(), KeyFingerprint: v.Key, SignedAt: p.CreatedAt,
+		SignedAtLocal: engine.BeijingSecond(p.CreatedAt),
+		Receipt: &receiptVerifyJSON{Number: p.ReceiptNo, Kind: p.Kind, Amount: p.Amount, Words: engine.Words(p.Amount), Day: p.Day,
+			Method: p.Method, Reversed: v.Receipt.Reversed}}
+	switch {
+	case !v.Valid:
+		out.Message = "注意：这张凭证或其所在项目的审计日志校验未通过（" + v.Reason + "），记录可能已被改动，请联系社区核实。"
+	case v.Receipt.Reversed:
+		out.Message = "凭证 " + p.ReceiptNo + " 存在且未被改动，但已于 " + engine.BeijingMinute(v.ReplacedBy.At) + " 冲正作废。"
+	default:
+		out.Message = "凭证 " + p.ReceiptNo + " 存在，与系统中的审计日志一致：" + p.Day + " " + p.Amount.Grouped() + " 元（" + engine.Words(p.Amount) + "）。"
+	}
+	return out
 }

@@ -258,6 +258,12 @@ func (s *Store) AuditRecords(ctx context.Context, projectID int64) (*engine.Audi
 		if r.Scenarios, err = s.scenarios(ctx, tx, projectID); err != nil {
 			return err
 		}
+		if err := tx.SelectContext(ctx, &r.Payments, s.q(`SELECT `+paymentColumns+`, photo FROM payments WHERE project_id = ? ORDER BY id`), projectID); err != nil {
+			return err
+		}
+		if err := tx.SelectContext(ctx, &r.Funds, s.q(`SELECT `+fundColumns+`, photo FROM funds WHERE project_id = ? ORDER BY id`), projectID); err != nil {
+			return err
+		}
 		r.Checkpoints, err = s.checkpoints(ctx, tx, projectID, 0)
 		return err
 	})

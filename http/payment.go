@@ -1,0 +1,377 @@
+package http
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/renovote/renovote/app"
+	"github.com/renovote/renovote/engine"
+)
+
+// moneyRequest is a payment, refund or project income/expense as sent.
+type moneyRequest struct {
+	Amount         json.RawMessage `json:"amount"`
+	Date           string          `json:"date"`
+	Method         string          `json:"method"`
+	Note           string          `json:"note"`
+	Reason         string          `json:"reason"`
+	Kind           string          `json:"kind"`
+	Source         string          `json:"source"`
+	Payee          string          `json:"payee"`
+	What           string          `json:"what"`
+	Photo          string          `json:"photo"`
+	IdempotencyKey string          `json:"idempotency_key"`
+	money          app.Money
+}
+
+func (r *moneyRequest) Validate() error {
+	text := strings.TrimSpace(string(r.Amount))
+	if text == "" || text == "null" {
+		return engine.Invalidf("amount", "请填写金额")
+	}
+	if strings.HasPrefix(text, `"`) {
+		if err := json.Unmarshal(r.Amount, &text); err != nil {
+			return engine.Invalidf("amount", "金额应为数字")
+		}
+	}
+	amount, err := engine.ParseAmount(strings.TrimSpace(text), "amount", "金额")
+	if err != nil {
+		return err
+	}
+	day := engine.DateOf(time.Now().In(engine.Beijing)) // a payment typed without a day happened today
+	if strings.TrimSpace(r.Date) != "" {
+		if day, err = engine.ParseDay(strings.TrimSpace(r.Date), "date", "日期"); err != nil {
+			return err
+		}
+	}
+	if err := validateKey(r.IdempotencyKey); err != nil {
+		return err
+	}
+	for _, t := range []struct{ field, text string }{{"note", r.Note}, {"reason", r.Reason}, {"what", r.What}, {"payee", r.Payee}} {
+		if len([]rune(t.text)) > 200 {
+			return engine.Invalidf(t.field, "最多200个字")
+		}
+	}
+	r.money = app.Money{Amount: amount, Day: day, Method: strings.TrimSpace(r.Method), Note: r.Note, Source: r.Source, Payee: r.Payee,
+		What: r.What, IdempotencyKey: r.IdempotencyKey}
+	if r.Reason != "" {
+		r.money.Note = r.Reason
+	}
+	if r.Photo != "" {
+		photo, typ, err := cleanPhoto(r.Photo)
+		if err != nil {
+			return err
+		}
+		r.money.Photo, r.money.PhotoType = photo, typ
+	}
+	return nil
+}
+
+type paymentJSON struct {
+	ID          int64         `json:"id"`
+	Household   int64         `json:"household"`
+	Kind        string        `json:"kind"`
+	Amount      engine.Fen    `json:"amount"`
+	Date        string        `json:"date"`
+	Method      string        `json:"method"`
+	Note        string        `json:"note"`
+	ReceiptNo   string        `json:"receipt_no"`
+	Code        string        `json:"code"`
+	Reverses    int64         `json:"reverses,omitempty"`
+	RecordedAt  time.Time     `json:"recorded_at"`
+	Anchor      engine.Anchor `json:"anchor"`
+	AnchorText  string        `json:"anchor_text,omitempty"`
+	HasPhoto    bool          `json:"has_photo"`
+}
+
+func toPaymentJSON(p *engine.Payment) paymentJSON {
+	return paymentJSON{ID: p.ID, Household: p.HouseholdID, Kind: p.Kind, Amount: p.Amount, Date: p.Day, Method: p.Method, Note: p.Note,
+		ReceiptNo: p.ReceiptNo, Code: p.Code, Reverses: p.Reverses, RecordedAt: p.CreatedAt, Anchor: p.Anchor, AnchorText: p.Anchor.Text(),
+		HasPhoto: p.PhotoType != ""}
+}
+
+func writeMoney(c echo.Context, v any, replay bool) error {
+	if replay {
+		return c.JSON(http.StatusOK, v)
+	}
+	return c.JSON(http.StatusCreated, v)
+}
+
+// recordPayment records money a household paid: 201 with its receipt
+// number and verification code (200 when the idempotency key replays).
+func (s *Server) recordPayment(c echo.Context) error {
+	id, hid, err := pathIDs(c, "id", "hid")
+	if err != nil {
+		return err
+	}
+	var req moneyRequest
+	if err := bind(c, maxPaperBody, &req); err != nil {
+		return err
+	}
+	p, replay, err := s.app.RecordPayment(c.Request().Context(), workerOf(c), id, hid, req.money)
+	if err != nil {
+		return err
+	}
+	return writeMoney(c, toPaymentJSON(p), replay)
+}
+
+// recordRefund gives money back to a household (409 beyond what it paid).
+func (s *Server) recordRefund(c echo.Context) error {
+	id, hid, err := pathIDs(c, "id", "hid")
+	if err != nil {
+		return err
+	}
+	var req moneyRequest
+	if err := bind(c, maxJSONBody, &req); err != nil {
+		return err
+	}
+	p, replay, err := s.app.RecordRefund(c.Request().Context(), workerOf(c), id, hid, req.money)
+	if err != nil {
+		return err
+	}
+	return writeMoney(c, toPaymentJSON(p), replay)
+}
+
+type reversalRequest struct {
+	Reason         string `json:"reason"`
+	IdempotencyKey string `json:"idempotency_key"`
+}
+
+func (r *reversalRequest) Validate() error {
+	if strings.TrimSpace(r.Reason) == "" || len([]rune(r.Reason)) > 200 {
+		return engine.Invalidf("reason", "请写明冲正原因（最多200字）")
+	}
+	return validateKey(r.IdempotencyKey)
+}
+
+// reversePayment cancels a wrong payment or refund by a reversal entry.
+func (s *Server) reversePayment(c echo.Context) error {
+	id, pid, err := pathIDs(c, "id", "pid")
+	if err != nil {
+		return err
+	}
+	var req reversalRequest
+	if err := bind(c, maxJSONBody, &req); err != nil {
+		return err
+	}
+	p, replay, err := s.app.ReversePayment(c.Request().Context(), workerOf(c), id, pid, req.Reason, req.IdempotencyKey)
+	if err != nil {
+		return err
+	}
+	return writeMoney(c, toPaymentJSON(p), replay)
+}
+
+func (s *Server) listPayments(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ps, err := s.app.Payments(c.Request().Context(), workerOf(c), id)
+	if err != nil {
+		return err
+	}
+	out := make([]paymentJSON, len(ps))
+	for i, p := range ps {
+		out[i] = toPaymentJSON(p)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+type fundJSON struct {
+	ID       int64      `json:"id"`
+	Kind     string     `json:"kind"`
+	Source   string     `json:"source,omitempty"`
+	Payee    string     `json:"payee,omitempty"`
+	What     string     `json:"what"`
+	Amount   engine.Fen `json:"amount"`
+	Date     string     `json:"date"`
+	Reverses int64      `json:"reverses,omitempty"`
+	HasPhoto bool       `json:"has_photo"`
+}
+
+func toFundJSON(f *engine.Fund) fundJSON {
+	return fundJSON{f.ID, f.Kind, f.Source, f.Payee, f.What, f.Amount, f.Day, f.Reverses, f.PhotoType != ""}
+}
+
+// recordFund records a project income or expense.
+func (s *Server) recordFund(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req moneyRequest
+	if err := bind(c, maxPaperBody, &req); err != nil {
+		return err
+	}
+	f, replay, err := s.app.RecordFund(c.Request().Context(), workerOf(c), id, req.Kind, req.money)
+	if err != nil {
+		return err
+	}
+	return writeMoney(c, toFundJSON(f), replay)
+}
+
+func (s *Server) reverseFund(c echo.Context) error {
+	id, fid, err := pathIDs(c, "id", "fid")
+	if err != nil {
+		return err
+	}
+	var req reversalRequest
+	if err := bind(c, maxJSONBody, &req); err != nil {
+		return err
+	}
+	f, replay, err := s.app.ReverseFund(c.Request().Context(), workerOf(c), id, fid, req.Reason, req.IdempotencyKey)
+	if err != nil {
+		return err
+	}
+	return writeMoney(c, toFundJSON(f), replay)
+}
+
+func (s *Server) listFunds(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	fs, err := s.app.Funds(c.Request().Context(), workerOf(c), id)
+	if err != nil {
+		return err
+	}
+	out := make([]fundJSON, len(fs))
+	for i, f := range fs {
+		out[i] = toFundJSON(f)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// asOf reads ?as_of=YYYY-MM-DD, today (Beijing) when absent.
+func asOf(c echo.Context) (engine.Date, error) {
+	if q := strings.TrimSpace(c.QueryParam("as_of")); q != "" {
+		return engine.ParseDay(q, "as_of", "核算日期")
+	}
+	return engine.DateOf(time.Now().In(engine.Beijing)), nil
+}
+
+type ledgerRowJSON struct {
+	engine.HouseholdLedger
+	Household int64  `json:"household"`
+	Room      string `json:"room"`
+	Floor     int    `json:"floor"`
+	Owner     string `json:"owner"`
+}
+
+type ledgerJSON struct {
+	AsOf       engine.Date         `json:"as_of"`
+	Households []ledgerRowJSON     `json:"households"`
+	Totals     engine.LedgerTotals `json:"totals"`
+}
+
+// ledger is the payments contract's answer for the project, by room.
+func (s *Server) ledger(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	day, err := asOf(c)
+	if err != nil {
+		return err
+	}
+	l, err := s.app.Ledger(c.Request().Context(), workerOf(c), id, day)
+	if err != nil {
+		return err
+	}
+	out := ledgerJSON{AsOf: l.AsOf, Totals: l.Totals, Households: make([]ledgerRowJSON, len(l.Rows))}
+	for i, r := range l.Rows {
+		out.Households[i] = ledgerRowJSON{r.HouseholdLedger, r.HouseholdID, r.Room, r.Floor, r.Owner}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// arrearsXLSX is the list to chase: households with money overdue (room,
+// owner, phone, overdue, since, days), as an Excel workbook.
+func (s *Server) arrearsXLSX(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	day, err := asOf(c)
+	if err != nil {
+		return err
+	}
+	l, err := s.app.Ledger(c.Request().Context(), workerOf(c), id, day)
+	if err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "欠缴名单"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	rows := [][]any{{"房号", "业主", "电话", "逾期金额（元）", "逾期起始日", "逾期天数", "未缴合计（元）", "下一笔应缴日"}}
+	for _, r := range l.Rows {
+		if r.Status != engine.LedgerOverdue {
+			continue
+		}
+		next := ""
+		if r.NextDue != nil {
+			next = r.NextDue.Date.String()
+		}
+		since := ""
+		if r.OverdueSince != nil {
+			since = r.OverdueSince.String()
+		}
+		// amounts as exact text with two decimals: money is never a float,
+		// not even in a spreadsheet cell
+		rows = append(rows, []any{engine.CSVCell(r.Room), engine.CSVCell(r.Owner), engine.CSVCell(r.Phone), r.Overdue.String(),
+			since, r.DaysOverdue, r.Outstanding.String(), next})
+	}
+	for i, row := range rows {
+		cell, err := excelize.CoordinatesToCellName(1, i+1)
+		if err != nil {
+			return err
+		}
+		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
+			return err
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="arrears-`+itoa(id)+`.xlsx"`)
+	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}
+
+func (s *Server) receiptPDF(c echo.Context) error {
+	id, pid, err := pathIDs(c, "id", "pid")
+	if err != nil {
+		return err
+	}
+	doc, err := s.app.ReceiptPDF(c.Request().Context(), workerOf(c), id, pid)
+	return sendPDF(c, doc, err)
+}
+
+func (s *Server) statementPDF(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	doc, err := s.app.StatementPDF(c.Request().Context(), workerOf(c), id)
+	return sendPDF(c, doc, err)
+}
+
+// residentReceiptPDF is one of the household's own receipts.
+func (s *Server) residentReceiptPDF(c echo.Context) error {
+	file := c.Param("file")
+	pid, err := pathIDString(strings.TrimSuffix(file, ".pdf"))
+	if err != nil || !strings.HasSuffix(file, ".pdf") {
+		return engine.Errorf(engine.ECodeNotFound, "没有这张收据")
+	}
+	doc, err := s.app.ResidentReceiptPDF(c.Request().Context(), c.Param("token"), pid)
+	return sendPDF(c, doc, err)
+}
