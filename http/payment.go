@@ -74,20 +74,20 @@ func (r *moneyRequest) Validate() error {
 }
 
 type paymentJSON struct {
-	ID          int64         `json:"id"`
-	Household   int64         `json:"household"`
-	Kind        string        `json:"kind"`
-	Amount      engine.Fen    `json:"amount"`
-	Date        string        `json:"date"`
-	Method      string        `json:"method"`
-	Note        string        `json:"note"`
-	ReceiptNo   string        `json:"receipt_no"`
-	Code        string        `json:"code"`
-	Reverses    int64         `json:"reverses,omitempty"`
-	RecordedAt  time.Time     `json:"recorded_at"`
-	Anchor      engine.Anchor `json:"anchor"`
-	AnchorText  string        `json:"anchor_text,omitempty"`
-	HasPhoto    bool          `json:"has_photo"`
+	ID         int64         `json:"id"`
+	Household  int64         `json:"household"`
+	Kind       string        `json:"kind"`
+	Amount     engine.Fen    `json:"amount"`
+	Date       string        `json:"date"`
+	Method     string        `json:"method"`
+	Note       string        `json:"note"`
+	ReceiptNo  string        `json:"receipt_no"`
+	Code       string        `json:"code"`
+	Reverses   int64         `json:"reverses,omitempty"`
+	RecordedAt time.Time     `json:"recorded_at"`
+	Anchor     engine.Anchor `json:"anchor"`
+	AnchorText string        `json:"anchor_text,omitempty"`
+	HasPhoto   bool          `json:"has_photo"`
 }
 
 func toPaymentJSON(p *engine.Payment) paymentJSON {

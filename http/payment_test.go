@@ -7,8 +7,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
