@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLedgerExample(t *testing.T) {
@@ -167,4 +168,34 @@ func jsonText(v any) string {
 		panic(err)
 	}
 	return string(b)
+}
+
+// BenchmarkLedger5000 is a 5000-household estate with 24-month plans and
+// 60,000 payments (docs/targets.md: ≤ 50 ms).
+func BenchmarkLedger5000(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 5000))
+	in := &LedgerInput{AsOf: 20280301, GraceDays: 5}
+	payments := 0
+	for i := range 5000 {
+		h := LedgerHousehold{ID: fmt.Sprint(i + 1)}
+		start := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+		h.Dues = append(h.Dues, Due{N: 0, Date: DateOf(start), Amount: Fen(1000000 + r.IntN(500000))})
+		for n := 1; n <= 24; n++ {
+			h.Dues = append(h.Dues, Due{N: n, Date: DateOf(start.AddDate(0, n, 0)), Amount: Fen(100000 + r.IntN(50000))})
+		}
+		for k := range 12 {
+			h.Payments = append(h.Payments, Movement{Date: DateOf(start.AddDate(0, k, 2)), Amount: Fen(100000 + r.IntN(200000)), Ref: "SK"})
+			payments++
+		}
+		in.Households = append(in.Households, h)
+	}
+	if payments != 60000 {
+		b.Fatalf("%d payments", payments)
+	}
+	for b.Loop() {
+		res := Ledger(in)
+		if len(res.Households) != 5000 {
+			b.Fatal(len(res.Households))
+		}
+	}
 }

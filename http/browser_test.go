@@ -220,6 +220,17 @@ func TestConsoleJourney(t *testing.T) {
 	waitText(t, ctx, "#d-table", code)
 	waitText(t, ctx, "#d-bars", "1人 / 12人")
 	shot(t, ctx, shots, "5-dashboard")
+	// money: a payment in three fields, its receipt, the ledger
+	do(t, ctx, "record a payment", chromedp.Evaluate[chromedp.Void](`(function(){var s=document.getElementById('mo-household');
+		s.value=Array.from(s.options).find(o=>o.text.startsWith('301')).value;})()`),
+		chromedp.SendKeys(chromedp.CSS("#mo-amount"), "1000"), chromedp.Click(chromedp.CSS("#mo-save")))
+	waitText(t, ctx, "#mo-msg", "收据号 SK-")
+	waitText(t, ctx, "#mo-ledger", "1,000.00")
+	receipt := eval[string](t, ctx, `fetch(document.querySelector('#mo-msg a').href).then(r => r.status + ' ' + r.headers.get('Content-Type'))`)
+	if receipt != "200 application/pdf" {
+		t.Fatalf("receipt download: %s", receipt)
+	}
+	shot(t, ctx, shots, "5b-money")
 	booklet := eval[string](t, ctx, `fetch(document.getElementById('pr-booklet').href).then(r => r.status + ' ' + r.headers.get('Content-Type'))`)
 	if booklet != "200 application/pdf" {
 		t.Fatalf("booklet download: %s", booklet)

@@ -34,7 +34,7 @@
     var tbody = document.querySelector('#hh tbody');
     tbody.textContent = '';
     hs.forEach(function (h) { tbody.appendChild(hhRow(h)); });
-    ['d-household', 'pr-household'].forEach(function (sel) {
+    ['d-household', 'pr-household', 'mo-household'].forEach(function (sel) {
       var s = $(sel); s.textContent = '';
       hs.forEach(function (h) { s.appendChild(el('option', { value: h.id, text: h.room + (h.owner ? '（' + h.owner + '）' : '') })); });
     });
@@ -431,9 +431,53 @@
   var soon = new Date(Date.now() + 14 * 86400000);
   var local = new Date(soon.getTime() + 8 * 3600000).toISOString().slice(0, 16);
   $('p-deadline').value = local; $('s-deadline').value = local;
+  // ---- money: payments against each household's plan, the ledger, funds
+  var statusNames = { settled: '已缴清', overdue: '逾期', current: '按期' };
+  function today() { return new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10); }
+  $('mo-date').value = today(); $('mo-asof').value = today(); $('mo-fdate').value = today();
+  function moneyLinks() {
+    $('mo-arrears').href = base + '/arrears.xlsx?as_of=' + $('mo-asof').value;
+    $('mo-statement').href = base + '/statement.pdf';
+  }
+  function loadLedger() {
+    moneyLinks();
+    return rv.api('GET', base + '/ledger?as_of=' + $('mo-asof').value).then(function (l) {
+      var t = l.totals;
+      $('mo-totals').textContent = '应缴合计 ' + rv.money(t.total_due) + ' 元，已缴 ' + rv.money(t.paid) + ' 元，逾期 ' + rv.money(t.overdue) +
+        ' 元（' + t.households_overdue + ' 户），收缴率 ' + t.collection_rate + '%';
+      $('mo-ledger').textContent = '';
+      var table = rv.table(['房号', '业主', '应缴', '已缴', '逾期', '逾期起', '下一笔', '状态'], l.households.map(function (h) {
+        return [h.room, h.owner, rv.money(h.total_due), rv.money(h.paid), rv.money(h.overdue), h.overdue_since || '',
+          h.next_due ? h.next_due.date + ' ' + rv.money(h.next_due.remaining) : '', statusNames[h.status]];
+      }), 'ledger');
+      table.querySelectorAll('tbody tr').forEach(function (tr, i) { tr.className = 'st-' + l.households[i].status; });
+      $('mo-ledger').appendChild(table);
+    }, function (e) { $('mo-totals').textContent = e.status === 404 ? '方案发布后才有缴款台账。' : e.message; });
+  }
+  $('mo-asof').addEventListener('change', loadLedger);
+  $('mo-pay').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var msg = $('mo-msg');
+    rv.api('POST', base + '/households/' + $('mo-household').value + '/payments', { amount: val('mo-amount'), method: $('mo-method').value,
+      date: $('mo-date').value, idempotency_key: rv.key() }).then(function (p) {
+      msg.className = 'ok'; msg.textContent = '已登记，收据号 ' + p.receipt_no + '，核验码 ' + p.code + '。';
+      msg.appendChild(el('a', { href: base + '/payments/' + p.id + '/receipt.pdf', target: '_blank', text: ' 打印收据' }));
+      $('mo-amount').value = ''; loadLedger();
+    }, function (err) { msg.className = 'bad'; msg.textContent = err.message; });
+  });
+  $('mo-fund').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var kind = $('mo-kind').value, who = val('mo-who'), body = { kind: kind, what: val('mo-what'), amount: val('mo-famount'),
+      date: $('mo-fdate').value, idempotency_key: rv.key() };
+    if (kind === 'income') body.source = who; else body.payee = who;
+    rv.api('POST', base + '/funds', body).then(function () {
+      $('mo-fmsg').className = 'ok'; $('mo-fmsg').textContent = '已登记。';
+    }, function (err) { $('mo-fmsg').className = 'bad'; $('mo-fmsg').textContent = err.message; });
+  });
+
   loadPresets().then(loadProject).then(function (p) {
     updatePrintLinks();
-    if (p.ballot) dashboard(); else $('d-bars').textContent = '尚未发布方案。';
+    if (p.ballot) { dashboard(); loadLedger(); } else { $('d-bars').textContent = '尚未发布方案。'; $('mo-totals').textContent = '方案发布后才有缴款台账。'; }
   }, rv.error);
   loadScenarios();
   loadSurveys();
