@@ -233,6 +233,12 @@ func TestRefundsAndReversals(t *testing.T) {
 			t.Errorf("the household's page: %v", view["money"])
 		}
 		e.do("GET", fmt.Sprintf("/s/%s/receipts/%v.pdf", links["601"], pay["id"]), "", nil).want(200)
+		page601 := string(e.do("GET", "/s/"+links["601"], "", nil, "Accept", "text/html").want(200).body)
+		for _, want := range []string{"您的缴款", "已缴 <b class=\"amount\">5,000.00 元</b>", pay["receipt_no"].(string), "下一笔应缴"} {
+			if !strings.Contains(page601, want) {
+				t.Errorf("the household's page lacks %q", want)
+			}
+		}
 		e.do("GET", fmt.Sprintf("/s/%s/receipts/%v.pdf", links["602"], pay["id"]), "", nil).want(404)
 		login := e.do("POST", "/api/v1/login", "", map[string]string{"username": "a", "password": "password-a"}).want(200).json()
 		e.tokens["a"] = login["token"].(string) // two months on, a new session
