@@ -117,6 +117,30 @@ func TestAuthorization(t *testing.T) {
 			"QuestionnaireResults": func(x *engine.Worker) error { _, err := w.app.QuestionnaireResults(ctx, x, pid, qid); return err },
 			"SurveyPDF":            func(x *engine.Worker) error { _, err := w.app.SurveyPDF(ctx, x, pid, qid); return err },
 			"CloseQuestionnaire":   func(x *engine.Worker) error { _, err := w.app.CloseQuestionnaire(ctx, x, pid, qid); return err },
+			"RecordPayment": func(x *engine.Worker) error {
+				_, _, err := w.app.RecordPayment(ctx, x, pid, hid, app.Money{Amount: 100, Day: engine.DateOf(time.Now()), Method: "现金", IdempotencyKey: "auth-pay-01"})
+				return err
+			},
+			"RecordRefund": func(x *engine.Worker) error {
+				_, _, err := w.app.RecordRefund(ctx, x, pid, hid, app.Money{Amount: 100, Day: engine.DateOf(time.Now()), Note: "x", IdempotencyKey: "auth-ref-01"})
+				return err
+			},
+			"ReversePayment": func(x *engine.Worker) error {
+				_, _, err := w.app.ReversePayment(ctx, x, pid, 1, "x", "auth-rev-01")
+				return err
+			},
+			"RecordFund": func(x *engine.Worker) error {
+				_, _, err := w.app.RecordFund(ctx, x, pid, engine.FundIncome, app.Money{Amount: 100, Day: engine.DateOf(time.Now()), Source: "其他", What: "x", IdempotencyKey: "auth-fund-01"})
+				return err
+			},
+			"Ledger": func(x *engine.Worker) error {
+				_, err := w.app.Ledger(ctx, x, pid, engine.DateOf(time.Now()))
+				return err
+			},
+			"Statement":    func(x *engine.Worker) error { _, err := w.app.Statement(ctx, x, pid); return err },
+			"StatementPDF": func(x *engine.Worker) error { _, err := w.app.StatementPDF(ctx, x, pid); return err },
+			"Payments":     func(x *engine.Worker) error { _, err := w.app.Payments(ctx, x, pid); return err },
+			"Funds":        func(x *engine.Worker) error { _, err := w.app.Funds(ctx, x, pid); return err },
 		}
 		before, err := s.AuditEvents(ctx, pid)
 		if err != nil {
@@ -140,7 +164,7 @@ func TestAuthorization(t *testing.T) {
 		if ps, err := w.app.Projects(ctx, w.b); err != nil || len(ps) != 0 {
 			t.Errorf("worker b lists %d projects (%v), want none", len(ps), err)
 		}
-		for _, name := range []string{"Project", "Tally", "Decisions", "CheckAudit", "BookletPDF", "QuestionnaireResults"} {
+		for _, name := range []string{"Project", "Tally", "Decisions", "CheckAudit", "BookletPDF", "QuestionnaireResults", "Ledger", "Statement"} {
 			if err := calls[name](w.root); err != nil {
 				t.Errorf("%s by the admin: %v", name, err)
 			}
