@@ -107,10 +107,7 @@ func (a *App) ReversePayment(ctx context.Context, w *engine.Worker, projectID, p
 	if err != nil {
 		return nil, false, err
 	}
-	if strings.TrimSpace(reason) == "" {
-		return nil, false, engine.Invalidf("reason", "请写明冲正原因")
-	}
-	if err := a.printable("reason", "冲正原因", reason); err != nil {
+	if err := a.checkReason(reason); err != nil {
 		return nil, false, err
 	}
 	pay := &engine.Payment{ProjectID: p.ID, HouseholdID: target.HouseholdID, Kind: engine.PaymentReversal, Amount: target.Amount,
@@ -164,10 +161,7 @@ func (a *App) ReverseFund(ctx context.Context, w *engine.Worker, projectID, fund
 	if err != nil {
 		return nil, false, err
 	}
-	if strings.TrimSpace(reason) == "" {
-		return nil, false, engine.Invalidf("reason", "请写明冲正原因")
-	}
-	if err := a.printable("reason", "冲正原因", reason); err != nil {
+	if err := a.checkReason(reason); err != nil {
 		return nil, false, err
 	}
 	f := &engine.Fund{ProjectID: p.ID, Kind: engine.FundReversal, What: strings.TrimSpace(reason), Reverses: fundID,
@@ -479,4 +473,12 @@ func (a *App) Funds(ctx context.Context, w *engine.Worker, projectID int64) ([]*
 		return nil, err
 	}
 	return a.store.Funds(ctx, p.ID)
+}
+
+// checkReason is the rule for why a record is reversed: said, printable.
+func (a *App) checkReason(reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return engine.Invalidf("reason", "请写明冲正原因")
+	}
+	return a.printable("reason", "冲正原因", reason)
 }

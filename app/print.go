@@ -127,18 +127,25 @@ func (a *App) ResidentAgreementPDF(ctx context.Context, token string) (*Document
 		func(buf *bytes.Buffer) error { return a.printer.Agreement(buf, a.agreementOf(pr, sg.Household)) })
 }
 
-// BookletPDF is the meeting booklet: every agreement, the tally and the
-// audit summary.
-func (a *App) BookletPDF(ctx context.Context, w *engine.Worker, projectID int64) (*Document, error) {
+// tallied is a project w may see, what its current ballot prints, and
+// the ballot's count: what the booklet and the notice start from.
+func (a *App) tallied(ctx context.Context, w *engine.Worker, projectID int64) (*engine.Project, *printing, *engine.BallotTally, error) {
 	p, err := a.project(ctx, w, projectID)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	pr, err := a.loadPrinting(ctx, p.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	t, err := pr.tally()
+	return p, pr, t, err
+}
+
+// BookletPDF is the meeting booklet: every agreement, the tally and the
+// audit summary.
+func (a *App) BookletPDF(ctx context.Context, w *engine.Worker, projectID int64) (*Document, error) {
+	p, pr, t, err := a.tallied(ctx, w, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -159,15 +166,7 @@ func (a *App) BookletPDF(ctx context.Context, w *engine.Worker, projectID int64)
 
 // NoticePDF is the 公示 for the bulletin board.
 func (a *App) NoticePDF(ctx context.Context, w *engine.Worker, projectID int64) (*Document, error) {
-	p, err := a.project(ctx, w, projectID)
-	if err != nil {
-		return nil, err
-	}
-	pr, err := a.loadPrinting(ctx, p.ID)
-	if err != nil {
-		return nil, err
-	}
-	t, err := pr.tally()
+	p, pr, t, err := a.tallied(ctx, w, projectID)
 	if err != nil {
 		return nil, err
 	}
