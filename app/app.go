@@ -27,6 +27,7 @@ type Store interface {
 	engine.AuditStore
 	engine.QuestionnaireStore
 	engine.PaymentStore
+	engine.WorksStore
 	Ping(ctx context.Context) error
 }
 

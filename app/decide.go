@@ -152,7 +152,8 @@ type SigningView struct {
 	Decision *engine.Decision // latest, or nil
 	Open     bool
 	RuleText string
-	Money    *HouseholdMoney // what the household has paid and what is next
+	Money    *HouseholdMoney    // what the household has paid and what is next
+	Feedback []*engine.Feedback // what the household sent, with the answers
 }
 
 // ViewSigning opens a link for reading.
@@ -171,6 +172,9 @@ func (a *App) signingView(ctx context.Context, sg *Signing) (*SigningView, error
 	}
 	v := &SigningView{Signing: sg, Decision: d, Open: sg.Open(a.now()), RuleText: sg.Rule.Describe()}
 	if v.Money, err = a.householdMoney(ctx, sg.Project.ID, sg.Household.ID); err != nil {
+		return nil, err
+	}
+	if v.Feedback, err = a.householdFeedback(ctx, sg.Project.ID, sg.Household.ID); err != nil {
 		return nil, err
 	}
 	return v, nil

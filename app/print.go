@@ -212,6 +212,8 @@ type Summary struct {
 	Tally    *engine.BallotTally
 	RuleText string
 	Money    *engine.Statement // budget, received and spent; no names
+	Progress *engine.Progress  // stages, inspections, feedback figures; no texts
+	Slug     string            // for the anonymous feedback form
 }
 
 // PublicURL is the address of a project's public pages.
@@ -239,6 +241,10 @@ func (a *App) PublicSummary(ctx context.Context, slug string) (*Summary, error) 
 	if err != nil {
 		return nil, err
 	}
+	progress, err := a.progress(ctx, p)
+	if err != nil {
+		return nil, err
+	}
 	return &Summary{Project: pr.pub.Project, Scenario: pr.pub.Scenario, Ballot: pr.ballot, Result: &pr.pub.Result, Tally: t, RuleText: pr.rule.Describe(),
-		Money: money}, nil
+		Money: money, Progress: progress, Slug: p.PublicSlug}, nil
 }

@@ -38,6 +38,8 @@ const (
 	// ActorOperator is whoever runs renovote on the server's command line
 	// (the demo loader, maintenance); they hold the database anyway.
 	ActorOperator = "operator"
+	// ActorPublic is an anonymous visitor of a project's public page.
+	ActorPublic = "public"
 )
 
 // WorkerActor names a worker in the audit log.

@@ -106,6 +106,17 @@ type StatementLine struct {
 	Amount Fen
 }
 
+// ProgressReport is the progress 公示: the stage timeline, supervision,
+// feedback and money figures; no names, phones or feedback texts.
+type ProgressReport struct {
+	Project        *Project
+	Progress       *Progress
+	Printed        time.Time
+	PublicURL      string
+	Anchor         Anchor
+	KeyFingerprint string
+}
+
 // Printer renders the printed paper. Unprintable names the first
 // character of text the embedded font cannot print ("" when all can be),
 // so that such text is refused where it is entered.
@@ -116,5 +127,6 @@ type Printer interface {
 	SurveyReport(w io.Writer, s *SurveyReport) error
 	Receipt(w io.Writer, r *Receipt) error
 	Statement(w io.Writer, s *Statement) error
+	ProgressReport(w io.Writer, p *ProgressReport) error
 	Unprintable(text string) string
 }

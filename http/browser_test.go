@@ -213,6 +213,10 @@ func TestConsoleJourney(t *testing.T) {
 	do(t, ctx, "submit", chromedp.Click(chromedp.CSS("#submit")), chromedp.WaitVisible(chromedp.CSS("#done")))
 	code := eval[string](t, ctx, `document.getElementById('done-code').textContent`)
 	shot(t, ctx, shots, "4-signed")
+	// … and sends a complaint through the 改造意见箱 on the same page
+	do(t, ctx, "send feedback", chromedp.SetValue(chromedp.CSS("#fb-category"), "噪音"),
+		chromedp.SendKeys(chromedp.CSS("#fb-text"), "晚上十点后还在施工"), chromedp.Click(chromedp.CSS("#fb-send")))
+	waitText(t, ctx, "#fb-msg", "已收到")
 
 	// back in the console the dashboard shows it
 	do(t, ctx, "dashboard", chromedp.Navigate(strings.Replace(link, link[strings.Index(link, "/s/"):], "/console", 1)),
@@ -231,6 +235,19 @@ func TestConsoleJourney(t *testing.T) {
 		t.Fatalf("receipt download: %s", receipt)
 	}
 	shot(t, ctx, shots, "5b-money")
+
+	// the worker answers the complaint in the console …
+	waitText(t, ctx, "#wk-feedback", "晚上十点后还在施工")
+	do(t, ctx, "answer feedback", chromedp.SendKeys(chromedp.CSS("#wk-feedback .fb-answer"), "已要求施工方22点后停工"),
+		chromedp.Click(chromedp.CSS("#wk-feedback .fb-answer-send")))
+	waitText(t, ctx, "#wk-msg", "已答复")
+	waitText(t, ctx, "#wk-feedback", "已答复：已要求施工方22点后停工")
+	// … and the household sees the answer on its phone
+	do(t, ctx, "back to the phone page", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#fb-list")))
+	waitText(t, ctx, "#fb-list", "社区答复：已要求施工方22点后停工")
+	shot(t, ctx, shots, "5c-feedback-answered")
+	do(t, ctx, "back to the console", chromedp.Navigate(baseURL+"/console"), chromedp.WaitVisible(chromedp.CSS("#projects a")),
+		chromedp.Click(chromedp.CSS("#projects a")), chromedp.WaitVisible(chromedp.CSS("#d-table table")))
 	booklet := eval[string](t, ctx, `fetch(document.getElementById('pr-booklet').href).then(r => r.status + ' ' + r.headers.get('Content-Type'))`)
 	if booklet != "200 application/pdf" {
 		t.Fatalf("booklet download: %s", booklet)

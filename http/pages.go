@@ -35,7 +35,8 @@ var pageFuncs = template.FuncMap{
 		}
 		return ""
 	},
-	"inc": func(i int) int { return i + 1 },
+	"inc":                func(i int) int { return i + 1 },
+	"feedbackCategories": func() []string { return engine.FeedbackCategories },
 	"diff": func(a, b engine.Fen) string {
 		switch d := b - a; {
 		case d > 0:

@@ -122,3 +122,6 @@ func wantsHTML(c echo.Context) bool {
 	p := c.Request().URL.Path
 	return !strings.HasPrefix(p, "/api/") && strings.Contains(c.Request().Header.Get("Accept"), "text/html")
 }
+
+// errorsAs is errors.As, for the few request types that rename a field.
+func errorsAs(err error, target **engine.Error) bool { return errors.As(err, target) }

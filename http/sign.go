@@ -53,6 +53,9 @@ type signViewJSON struct {
 	Open        bool                  `json:"open"`
 	Rule        string                `json:"rule_text"`
 	Money       *householdMoneyJSON   `json:"money"`
+	Feedback    []feedbackJSON        `json:"feedback"`
+	Categories  []string              `json:"feedback_categories"`
+	Ratings     []string              `json:"feedback_ratings"`
 }
 
 // householdMoneyJSON is what the household has paid, what is next, and
@@ -81,6 +84,10 @@ func toSignView(sv *app.SigningView, token string) *signViewJSON {
 	v.Household.Owner, v.Household.Phone = engine.MaskName(h.OwnerName), engine.MaskPhone(h.Phone)
 	v.Result.Owner = engine.MaskName(v.Result.Owner)
 	v.Scenario.Name, v.Scenario.SHA256 = sv.Scenario.Name, sv.Scenario.SHA256
+	v.Feedback, v.Categories, v.Ratings = []feedbackJSON{}, engine.FeedbackCategories, engine.FeedbackRatings
+	for _, f := range sv.Feedback {
+		v.Feedback = append(v.Feedback, toFeedbackJSON(f, sv.Household.Room))
+	}
 	if m := sv.Money; m != nil {
 		v.Money = &householdMoneyJSON{HouseholdLedger: m.Ledger, Receipts: []receiptLinkJSON{}}
 		for _, p := range m.Receipts {

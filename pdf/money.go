@@ -116,3 +116,49 @@ func statementRows(lines []engine.StatementLine) [][]string {
 	}
 	return rows
 }
+
+// ProgressReport is engine.ProgressReport: what the progress 公示 holds.
+type ProgressReport = engine.ProgressReport
+
+// ProgressReport writes the progress 公示: stages planned and done, the
+// supervision, how feedback was handled and the satisfaction against its
+// goal, and the money; no names, phones or feedback texts.
+func (r *Renderer) ProgressReport(w io.Writer, pr *ProgressReport) error {
+	p := pr.Progress
+	texts := []string{pr.Project.Name, pr.Project.Address, pr.PublicURL}
+	for _, s := range p.Stages {
+		texts = append(texts, s.Name, s.Note)
+	}
+	d := r.newDoc(pr.Project.Name+" 工程进展公示", pr.Printed, texts...)
+	d.foot = pr.Project.Name + " 工程进展公示"
+	d.f.AddPage()
+	d.title(pr.Project.Name + " 加装电梯 工程进展公示")
+	d.para(fmt.Sprintf("截至 %s（北京时间）。", beijingTime(pr.Printed)))
+	d.heading("一、工程进度")
+	rows := make([][]string, len(p.Stages))
+	for i, s := range p.Stages {
+		state := "未开始"
+		if s.Actual != "" {
+			state = "已完成"
+		}
+		rows[i] = []string{s.Name, orDefault(s.Planned, "—"), orDefault(s.Actual, "—"), state, s.Note}
+	}
+	d.table([]string{"阶段", "计划日期", "实际日期", "状态", "备注"}, []float64{30, 28, 28, 22, 72}, "LLLLL", rows)
+	d.heading("二、施工监督")
+	d.para(fmt.Sprintf("监督小组共检查 %d 次，最近一次 %s；尚未整改的问题 %d 个。", p.Inspections.Count, orDefault(p.Inspections.Last, "（尚无）"), p.Inspections.OpenIssues))
+	d.heading("三、意见处理")
+	f := p.Feedback
+	d.para(fmt.Sprintf("收到居民意见 %d 条，3 天内答复 %d 条，已办结 %d 条；%d 户作了评价，满意率 %s%%（目标 %s%%）。",
+		f.Received, f.AnsweredWithin3Days, f.Closed, f.Ratings, f.SatisfactionRate, f.SatisfactionGoal))
+	d.heading("四、资金")
+	d.para(fmt.Sprintf("预算 %s；已收 %s；已支出 %s。", money(p.Money.Budget), money(p.Money.Received), money(p.Money.Spent)))
+	d.ensure(36)
+	y := d.f.GetY() + 2
+	if pr.PublicURL != "" {
+		d.qr(pr.PublicURL, pageW-margin-30, y, 30)
+	}
+	d.f.SetXY(margin, y)
+	d.text(margin, bodyW-40, "存证："+anchorText(pr.Anchor, pr.KeyFingerprint), 9, 5, "L")
+	d.text(margin, bodyW-40, "项目公示页（可匿名提意见）："+pr.PublicURL, 9, 5, "L")
+	return d.output(w)
+}

@@ -475,8 +475,105 @@
     }, function (err) { $('mo-fmsg').className = 'bad'; $('mo-fmsg').textContent = err.message; });
   });
 
+  // ---- works, supervision and feedback
+  function wkMsg(text, bad) { $('wk-msg').className = bad ? 'bad' : 'ok'; $('wk-msg').textContent = text; }
+  function stageRow(s) {
+    return el('tr', {}, ['name', 'planned', 'actual', 'note'].map(function (k) {
+      var attrs = { 'data-k': k, value: s[k] || '', 'aria-label': k };
+      if (k === 'planned' || k === 'actual') attrs.type = 'date';
+      return el('td', {}, [el('input', attrs)]);
+    }));
+  }
+  function groupRow(m) {
+    var role = el('select', { 'data-k': 'role', 'aria-label': '身份' }, ['居民代表', '社区', '施工方', '监理'].map(function (r) { return el('option', { text: r }); }));
+    if (m.role) role.value = m.role;
+    var del = el('button', { type: 'button', class: 'linkish', text: '删除' });
+    var tr = el('tr', {}, [el('td', {}, [el('input', { 'data-k': 'name', value: m.name || '', 'aria-label': '姓名' })]), el('td', {}, [role]),
+      el('td', {}, [el('input', { 'data-k': 'phone', value: m.phone || '', 'aria-label': '电话' })]), el('td', {}, [del])]);
+    del.addEventListener('click', function () { if (confirm('删除这位成员？')) tr.remove(); });
+    return tr;
+  }
+  function rows(sel) {
+    return Array.prototype.map.call(document.querySelectorAll(sel + ' tbody tr'), function (tr) {
+      var o = {}; tr.querySelectorAll('[data-k]').forEach(function (i) { o[i.getAttribute('data-k')] = i.value.trim(); }); return o;
+    });
+  }
+  function loadWorks() {
+    $('wk-pdf').href = base + '/progress.pdf';
+    rv.api('GET', base + '/works').then(function (w) {
+      var sb = document.querySelector('#wk-stages tbody'); sb.textContent = ''; w.stages.forEach(function (s) { sb.appendChild(stageRow(s)); });
+      var gb = document.querySelector('#wk-group tbody'); gb.textContent = ''; w.supervisors.forEach(function (m) { gb.appendChild(groupRow(m)); });
+      $('wk-goal').value = w.satisfaction_goal;
+    }, rv.error);
+    rv.api('GET', base + '/progress').then(function (p) {
+      var f = p.feedback;
+      $('wk-figures').textContent = '检查 ' + p.inspections.count + ' 次（最近 ' + (p.inspections.last || '无') + '），未整改问题 ' + p.inspections.open_issues +
+        ' 个；意见 ' + f.received + ' 条，3天内答复 ' + f.answered_within_3_days + ' 条，已办结 ' + f.closed + ' 条，满意率 ' + f.satisfaction_rate + '%（目标 ' + f.satisfaction_goal + '%）';
+      $('wk-warning').hidden = !p.inspections.overdue;
+      $('wk-warning').textContent = '已超过7天没有现场检查，请安排监督小组检查。';
+    }, rv.error);
+    rv.api('GET', base + '/inspections').then(function (ins) {
+      var box = $('wk-inspections'); box.textContent = '';
+      ins.forEach(function (i) {
+        box.appendChild(el('p', { text: i.date + ' ' + i.inspectors.join('、') + '：' + i.findings }));
+        i.issues.forEach(function (is) {
+          var line = el('p', { class: 'issue', text: '问题：' + is.text + (is.fixed_date ? '（已于 ' + is.fixed_date + ' 整改：' + is.fixed_note + '）' : '') });
+          if (!is.fixed_date) {
+            var fix = el('button', { type: 'button', class: 'secondary', text: '标记已整改' });
+            fix.addEventListener('click', function () {
+              var note = prompt('整改情况：'); if (note === null) return;
+              rv.api('POST', base + '/issues/' + is.id + '/fixed', { date: today(), note: note }).then(function () { wkMsg('已标记整改'); loadWorks(); }, function (e) { wkMsg(e.message, true); });
+            });
+            line.appendChild(fix);
+          }
+          box.appendChild(line);
+        });
+      });
+    }, rv.error);
+    rv.api('GET', base + '/feedback').then(function (fs) {
+      var box = $('wk-feedback'); box.textContent = '';
+      if (!fs.length) box.appendChild(el('p', { class: 'muted', text: '还没有居民意见。' }));
+      fs.forEach(function (f) {
+        var item = el('div', { class: 'fb-item', 'data-id': f.id }, [el('p', { text: '【' + f.category + '】' + (f.anonymous ? '匿名' : f.room) + '：' + f.text })]);
+        if (f.answer) item.appendChild(el('p', { class: 'answer', text: '已答复：' + f.answer }));
+        if (f.closed_at) item.appendChild(el('p', { class: 'muted', text: '已办结' + (f.rating ? '，评价：' + f.rating : '') }));
+        else {
+          var text = el('input', { class: 'fb-answer', 'aria-label': '答复', placeholder: '写下答复' });
+          var send = el('button', { type: 'button', class: 'fb-answer-send', text: '答复' });
+          var close = el('button', { type: 'button', class: 'secondary fb-close', text: '办结' });
+          send.addEventListener('click', function () {
+            rv.api('POST', base + '/feedback/' + f.id + '/answer', { text: text.value }).then(function () { wkMsg('已答复'); loadWorks(); }, function (e) { wkMsg(e.message, true); });
+          });
+          close.addEventListener('click', function () {
+            rv.api('POST', base + '/feedback/' + f.id + '/close').then(function () { wkMsg('已办结'); loadWorks(); }, function (e) { wkMsg(e.message, true); });
+          });
+          item.appendChild(el('div', { class: 'row' }, [text, send, close]));
+        }
+        box.appendChild(item);
+      });
+    }, rv.error);
+  }
+  $('wk-date').value = today();
+  $('wk-stages-save').addEventListener('click', function () {
+    rv.api('PUT', base + '/stages', rows('#wk-stages')).then(function () { wkMsg('阶段已保存'); loadWorks(); }, function (e) { wkMsg(e.message, true); });
+  });
+  $('wk-group-add').addEventListener('click', function () { document.querySelector('#wk-group tbody').appendChild(groupRow({})); });
+  $('wk-group-save').addEventListener('click', function () {
+    rv.api('PUT', base + '/supervisors', rows('#wk-group')).then(function () { wkMsg('监督小组已保存'); }, function (e) { wkMsg(e.message, true); });
+  });
+  $('wk-goal-save').addEventListener('click', function () {
+    rv.api('PUT', base + '/satisfaction-goal', { goal: val('wk-goal') }).then(function () { wkMsg('目标已保存'); loadWorks(); }, function (e) { wkMsg(e.message, true); });
+  });
+  $('wk-inspect').addEventListener('submit', function (e) {
+    e.preventDefault();
+    rv.api('POST', base + '/inspections', { date: $('wk-date').value, inspectors: val('wk-inspectors').split(/[,，、]/).map(function (s) { return s.trim(); }).filter(Boolean),
+      findings: val('wk-findings'), issues: $('wk-issues').value.split('\n').map(function (s) { return s.trim(); }).filter(Boolean) })
+      .then(function () { wkMsg('已记录检查'); $('wk-issues').value = ''; loadWorks(); }, function (err) { wkMsg(err.message, true); });
+  });
+
   loadPresets().then(loadProject).then(function (p) {
     updatePrintLinks();
+    loadWorks();
     if (p.ballot) { dashboard(); loadLedger(); } else { $('d-bars').textContent = '尚未发布方案。'; $('mo-totals').textContent = '方案发布后才有缴款台账。'; }
   }, rv.error);
   loadScenarios();

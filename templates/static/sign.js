@@ -63,3 +63,33 @@
     }).catch(function () { button.disabled = false; fail('网络不通，请稍后再试；再次提交不会重复记录'); });
   });
 })();
+
+// The 改造意见箱: send an opinion or complaint through this household's
+// link, and rate the handling once it is closed.
+(function () {
+  var box = document.getElementById('feedback');
+  if (!box) return;
+  var token = box.getAttribute('data-token');
+  function post(path, body) {
+    return fetch('/api/v1/sign/' + token + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+      .then(function (res) { return res.json().then(function (data) { return { ok: res.ok, data: data }; }); });
+  }
+  var msg = document.getElementById('fb-msg');
+  document.getElementById('fb-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    post('/feedback', { category: document.getElementById('fb-category').value, text: document.getElementById('fb-text').value }).then(function (r) {
+      if (!r.ok) { msg.className = 'bad'; msg.textContent = r.data.message; return; }
+      msg.className = 'ok'; msg.textContent = '已收到您的意见，社区会在3天内答复，答复会显示在这里。';
+      document.getElementById('fb-text').value = '';
+    }, function () { msg.className = 'bad'; msg.textContent = '网络不通，请稍后再试'; });
+  });
+  box.addEventListener('click', function (e) {
+    var b = e.target.closest('.fb-rate');
+    if (!b) return;
+    var li = b.closest('li');
+    post('/feedback/' + li.getAttribute('data-id') + '/rating', { rating: b.getAttribute('data-rating') }).then(function (r) {
+      var p = b.closest('.rate');
+      p.textContent = r.ok ? '谢谢您的评价：' + r.data.rating : r.data.message;
+    });
+  });
+})();

@@ -1,0 +1,214 @@
+package engine
+
+import (
+	"context"
+	"time"
+)
+
+// After the signatures (docs/lifecycle.md): the works in stages, a
+// supervision group that inspects the site, residents' feedback answered
+// in time, and the figures the public sees.
+
+// DefaultStages are the stages of an elevator retrofit; a worker edits them.
+var DefaultStages = []string{"立项", "设计", "审批", "开工", "主体完工", "验收", "交付使用"}
+
+// Stage is one step of the works with its planned and actual days.
+type Stage struct {
+	Name    string `json:"name"`
+	Planned string `json:"planned"` // YYYY-MM-DD or ""
+	Actual  string `json:"actual"`  // YYYY-MM-DD once done, or ""
+	Note    string `json:"note"`
+}
+
+// Supervisor roles.
+var SupervisorRoles = []string{"居民代表", "社区", "施工方", "监理"}
+
+// Supervisor is a member of the supervision group.
+type Supervisor struct {
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+	Phone string `json:"phone"`
+}
+
+// Works is a project's stages, supervision group and satisfaction goal.
+type Works struct {
+	ProjectID        int64
+	Stages           []Stage
+	Supervisors      []Supervisor
+	SatisfactionGoal Percent // default 90.00
+	UpdatedAt        time.Time
+}
+
+// Inspection is one visit of the supervision group.
+type Inspection struct {
+	ID         int64
+	ProjectID  int64
+	Day        string
+	Inspectors []string
+	Findings   string
+	Issues     []*InspectionIssue
+	Photos     [][]byte // re-encoded JPEGs
+	RecordedBy int64
+	CreatedAt  time.Time
+}
+
+// InspectionIssue is a problem an inspection raised, fixed later.
+type InspectionIssue struct {
+	ID           int64
+	ProjectID    int64
+	InspectionID int64
+	Text         string
+	FixedDay     string // "" until fixed
+	FixedNote    string
+	FixedPhoto   []byte
+	FixedAt      *time.Time
+}
+
+// Feedback categories and ratings.
+var (
+	FeedbackCategories = []string{"施工", "安全", "噪音", "费用", "其他"}
+	FeedbackRatings    = []string{"满意", "基本满意", "不满意"}
+)
+
+// MaxFeedbackRunes bounds a resident's message.
+const MaxFeedbackRunes = 500
+
+// Feedback is an opinion or complaint (改造意见箱), from a household's link
+// or anonymous (HouseholdID 0), answered, closed and rated.
+type Feedback struct {
+	ID          int64
+	ProjectID   int64
+	HouseholdID int64
+	Category    string
+	Text        string
+	Photo       []byte
+	PhotoType   string
+	CreatedAt   time.Time
+	Answer      string
+	AnsweredAt  *time.Time
+	AnsweredBy  int64
+	ClosedAt    *time.Time
+	Rating      string
+	RatedAt     *time.Time
+}
+
+// WorksStore keeps the works, inspections and feedback; every change is an
+// audit event of the project's chain, written in the same transaction.
+type WorksStore interface {
+	Works(ctx context.Context, projectID int64) (*Works, error) // defaults when none saved
+	SaveWorks(ctx context.Context, w *Works, actor string) error
+	RecordInspection(ctx context.Context, in *Inspection, actor string) error
+	Inspections(ctx context.Context, projectID int64) ([]*Inspection, error) // newest first, with issues, without photos
+	FixIssue(ctx context.Context, issue *InspectionIssue, actor string) error
+	RecordFeedback(ctx context.Context, f *Feedback, actor string) error
+	Feedback(ctx context.Context, projectID int64) ([]*Feedback, error) // oldest first, without photos
+	FeedbackByID(ctx context.Context, projectID, id int64) (*Feedback, error)
+	// UpdateFeedback stores an answer, a closing or a rating at at.
+	UpdateFeedback(ctx context.Context, f *Feedback, kind, actor string, at time.Time) error
+}
+
+// Audit kinds of the works.
+const (
+	AuditWorks      = "works_saved"
+	AuditInspection = "inspection"
+	AuditIssueFixed = "issue_fixed"
+	AuditFeedback   = "feedback"
+)
+
+// Progress is what the project has to show after the signatures.
+type Progress struct {
+	Stages      []Stage           `json:"stages"`
+	Inspections InspectionFigures `json:"inspections"`
+	Feedback    FeedbackFigures   `json:"feedback"`
+	Money       MoneyFigures      `json:"money"`
+}
+
+// InspectionFigures sum the supervision up.
+type InspectionFigures struct {
+	Count      int    `json:"count"`
+	Last       string `json:"last"` // the day of the last inspection, "" before any
+	OpenIssues int    `json:"open_issues"`
+	Overdue    bool   `json:"overdue"` // no inspection for more than 7 days while works run
+}
+
+// FeedbackFigures sum the feedback up.
+type FeedbackFigures struct {
+	Received            int     `json:"received"`
+	AnsweredWithin3Days int     `json:"answered_within_3_days"`
+	Closed              int     `json:"closed"`
+	Ratings             int     `json:"ratings"`
+	SatisfactionRate    Percent `json:"satisfaction_rate"`
+	SatisfactionGoal    Percent `json:"satisfaction_goal"`
+}
+
+// MoneyFigures are the budget and the money that moved.
+type MoneyFigures struct {
+	Budget   Fen `json:"budget"`
+	Received Fen `json:"received"`
+	Spent    Fen `json:"spent"`
+}
+
+// InspectionEvery is how often the group is expected on site.
+const InspectionEvery = 7 * 24 * time.Hour
+
+// ProgressOf sums the works up at now. Satisfaction counts 满意 and 基本满意
+// among the feedback ratings, plus questionnaire ratings of 4 or 5 among
+// those answers (satisfiedRatings of ratingAnswers).
+func ProgressOf(w *Works, inspections []*Inspection, feedback []*Feedback, satisfiedRatings, ratingAnswers int, money MoneyFigures, now time.Time) *Progress {
+	p := &Progress{Stages: w.Stages, Money: money}
+	if p.Stages == nil {
+		p.Stages = []Stage{}
+	}
+	p.Inspections.Count = len(inspections)
+	for _, in := range inspections {
+		if in.Day > p.Inspections.Last {
+			p.Inspections.Last = in.Day
+		}
+		for _, is := range in.Issues {
+			if is.FixedDay == "" {
+				p.Inspections.OpenIssues++
+			}
+		}
+	}
+	p.Inspections.Overdue = worksRunning(w.Stages) && (p.Inspections.Last == "" || daysSince(p.Inspections.Last, now) > InspectionEvery)
+	f := &p.Feedback
+	f.SatisfactionGoal = w.SatisfactionGoal
+	satisfied, rated := satisfiedRatings, ratingAnswers
+	for _, fb := range feedback {
+		f.Received++
+		if fb.AnsweredAt != nil && fb.AnsweredAt.Sub(fb.CreatedAt) <= 3*24*time.Hour {
+			f.AnsweredWithin3Days++
+		}
+		if fb.ClosedAt != nil {
+			f.Closed++
+		}
+		if fb.Rating != "" {
+			f.Ratings++
+			rated++
+			if fb.Rating != "不满意" {
+				satisfied++
+			}
+		}
+	}
+	f.SatisfactionRate = ratioHundredths(int64(satisfied), int64(rated))
+	return p
+}
+
+// worksRunning: a stage named 开工 is done and the last one is not.
+func worksRunning(stages []Stage) bool {
+	started := false
+	for _, s := range stages {
+		if s.Name == "开工" && s.Actual != "" {
+			started = true
+		}
+	}
+	return started && len(stages) > 0 && stages[len(stages)-1].Actual == ""
+}
+
+func daysSince(day string, now time.Time) time.Duration {
+	t, err := time.ParseInLocation(time.DateOnly, day, Beijing)
+	if err != nil {
+		return 0
+	}
+	return now.Sub(t)
+}

@@ -1,0 +1,148 @@
+package http_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	apphttp "github.com/renovote/renovote/http"
+	"github.com/renovote/renovote/store"
+	"github.com/renovote/renovote/store/storetest"
+)
+
+// TestWorksAndFeedback walks a month after the signatures: stages,
+// the supervision group, inspections and fixes, feedback from a link and
+// anonymous, answered late and early, closed and rated; then checks the
+// figures, the public page and the progress 公示.
+func TestWorksAndFeedback(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		pid, links := e.published()
+		base := fmt.Sprintf("/api/v1/projects/%d", pid)
+		relogin := func() {
+			e.tokens["a"] = e.do("POST", "/api/v1/login", "", map[string]string{"username": "a", "password": "password-a"}).want(200).json()["token"].(string)
+		}
+		day := func(d int) string {
+			return e.clock.Now().In(time.FixedZone("", 8*3600)).AddDate(0, 0, d).Format(time.DateOnly)
+		}
+
+		works := e.do("GET", base+"/stages", "a", nil).want(200).json()
+		if st := works["stages"].([]any); len(st) != 7 || st[0].(map[string]any)["name"] != "立项" || works["satisfaction_goal"] != "90.00" {
+			t.Fatalf("default works: %v", works)
+		}
+		stages := []map[string]any{{"name": "立项", "planned": day(-30), "actual": day(-30)}, {"name": "设计", "planned": day(-20), "actual": day(-18)},
+			{"name": "审批", "planned": day(-10), "actual": day(-9)}, {"name": "开工", "planned": day(0), "actual": day(0)},
+			{"name": "主体完工", "planned": day(40)}, {"name": "验收", "planned": day(50)}, {"name": "交付使用", "planned": day(60), "note": "按计划"}}
+		e.do("PUT", base+"/stages", "a", stages).want(200)
+		bad := []map[string]any{{"name": "立项", "planned": "2027-02-30"}}
+		if res := e.do("PUT", base+"/stages", "a", bad).want(400).json(); res["field"] != "stages[0].planned" {
+			t.Errorf("bad planned date: %v", res)
+		}
+		e.do("PUT", base+"/supervisors", "a", []map[string]any{{"name": "张阿姨", "role": "居民代表", "phone": "13800001111"},
+			{"name": "李娜", "role": "社区", "phone": ""}, {"name": "王工", "role": "施工方", "phone": "13900002222"}}).want(200)
+		if res := e.do("PUT", base+"/supervisors", "a", []map[string]any{{"name": "赵", "role": "老板"}}).want(400).json(); res["field"] != "supervisors[0].role" {
+			t.Errorf("bad role: %v", res)
+		}
+		e.do("PUT", base+"/satisfaction-goal", "a", map[string]any{"goal": "85%"}).want(200)
+
+		// week 1: an inspection raises two issues; one is fixed
+		in := e.do("POST", base+"/inspections", "a", map[string]any{"date": day(1), "inspectors": []string{"张阿姨", "李娜"}, "findings": "围挡完好",
+			"issues": []string{"楼道堆放材料", "夜间施工噪音"}}).want(201).json()
+		issues := in["issues"].([]any)
+		fix := fmt.Sprintf("%s/issues/%v/fixed", base, issues[0].(map[string]any)["id"])
+		e.do("POST", fix, "a", map[string]any{"date": day(2), "note": "已清理"}).want(200)
+		e.do("POST", fix, "a", map[string]any{"date": day(2), "note": "again"}).want(409)
+		e.do("POST", base+"/inspections", "a", map[string]any{"date": day(1), "inspectors": []string{}, "findings": "x"}).want(400)
+
+		// feedback: from a link (answered the same day), too long, anonymous
+		f1 := e.do("POST", "/api/v1/sign/"+links["301"]+"/feedback", "", map[string]any{"category": "噪音", "text": "晚上十点后还在施工"}).want(201).json()
+		long := e.do("POST", "/api/v1/sign/"+links["301"]+"/feedback", "", map[string]any{"category": "噪音", "text": strings.Repeat("吵", 501)}).want(400).json()
+		if long["field"] != "text" {
+			t.Errorf("a 501-character message: %v", long)
+		}
+		e.do("POST", "/api/v1/sign/"+links["301"]+"/feedback", "", map[string]any{"category": "其他", "text": "😀"}).want(400)
+		e.do("POST", "/api/v1/sign/"+links["301"]+"/feedback", "", map[string]any{"category": "闲聊", "text": "x"}).want(400)
+		slug := strings.TrimPrefix(e.do("GET", base, "a", nil).want(200).json()["public_url"].(string), "http://renovote.test/p/")
+		e.do("POST", "/api/v1/public/"+slug+"/feedback", "", map[string]any{"category": "安全", "text": "楼道灯不亮"}).want(201)
+		e.do("POST", "/api/v1/public/"+slug+"/feedback", "", map[string]any{"category": "安全", "text": "x", "photo": signature(t, 300, 300, true)}).want(400)
+		e.do("POST", "/api/v1/public/"+strings.Repeat("0", 24)+"/feedback", "", map[string]any{"category": "安全", "text": "x"}).want(404)
+		f1id := int(f1["id"].(float64))
+		e.do("POST", fmt.Sprintf("%s/feedback/%d/answer", base, f1id), "a", map[string]any{"text": "已要求施工方22点后停工"}).want(200)
+		// the sender sees the answer on their page; others do not see the message
+		view := e.do("GET", "/api/v1/sign/"+links["301"], "", nil).want(200).json()
+		if fb := view["feedback"].([]any); len(fb) != 1 || fb[0].(map[string]any)["answer"] != "已要求施工方22点后停工" {
+			t.Fatalf("the sender's page: %v", view["feedback"])
+		}
+		if fb := e.do("GET", "/api/v1/sign/"+links["302"], "", nil).want(200).json()["feedback"].([]any); len(fb) != 0 {
+			t.Errorf("another household sees %v", fb)
+		}
+		rate := fmt.Sprintf("/feedback/%d/rating", f1id)
+		e.do("POST", "/api/v1/sign/"+links["301"]+rate, "", map[string]any{"rating": "满意"}).want(409) // not closed yet
+		e.do("POST", fmt.Sprintf("%s/feedback/%d/close", base, f1id), "a", nil).want(200)
+		e.do("POST", "/api/v1/sign/"+links["302"]+rate, "", map[string]any{"rating": "不满意"}).want(404) // not theirs
+		e.do("POST", "/api/v1/sign/"+links["301"]+rate, "", map[string]any{"rating": "很好"}).want(400)
+		e.do("POST", "/api/v1/sign/"+links["301"]+rate, "", map[string]any{"rating": "满意"}).want(200)
+		e.do("POST", "/api/v1/sign/"+links["301"]+rate, "", map[string]any{"rating": "不满意"}).want(409) // once
+
+		// a second message answered only after five days, closed and rated 不满意
+		f2 := e.do("POST", "/api/v1/sign/"+links["502"]+"/feedback", "", map[string]any{"category": "费用", "text": "首付能否延期"}).want(201).json()
+		e.clock.Add(5 * 24 * time.Hour)
+		relogin()
+		e.do("POST", fmt.Sprintf("%s/feedback/%v/answer", base, f2["id"]), "a", map[string]any{"text": "可以申请延期一个月"}).want(200)
+		e.do("POST", fmt.Sprintf("%s/feedback/%v/close", base, f2["id"]), "a", nil).want(200)
+		e.do("POST", "/api/v1/sign/"+links["502"]+fmt.Sprintf("/feedback/%v/rating", f2["id"]), "", map[string]any{"rating": "不满意"}).want(200)
+
+		// two weeks without an inspection while the works run: the warning
+		e.clock.Add(10 * 24 * time.Hour)
+		relogin()
+		p := e.do("GET", base+"/progress", "a", nil).want(200).json()
+		insp, fb := p["inspections"].(map[string]any), p["feedback"].(map[string]any)
+		if insp["count"] != float64(1) || insp["last"] != day(-14) || insp["open_issues"] != float64(1) || insp["overdue"] != true {
+			t.Errorf("inspection figures: %v", insp)
+		}
+		if fb["received"] != float64(3) || fb["answered_within_3_days"] != float64(1) || fb["closed"] != float64(2) ||
+			fb["ratings"] != float64(2) || fb["satisfaction_rate"] != "50.00" || fb["satisfaction_goal"] != "85.00" {
+			t.Errorf("feedback figures: %v", fb)
+		}
+		if money := p["money"].(map[string]any); money["budget"] != "570000.00" {
+			t.Errorf("money figures: %v", money)
+		}
+		// the public page and the progress 公示: figures, no names or texts
+		page := string(e.do("GET", "/p/"+slug, "", nil, "Accept", "text/html").want(200).body)
+		for _, want := range []string{"工程进展", "主体完工", "满意率 <b>50.00%</b>", "匿名提意见"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the public page lacks %q", want)
+			}
+		}
+		for _, never := range []string{"晚上十点后还在施工", "张阿姨", "13800001111"} {
+			if strings.Contains(page, never) {
+				t.Errorf("the public page shows %q", never)
+			}
+		}
+		text := pdfText(t, e.do("GET", base+"/progress.pdf", "a", nil).want(200).body)
+		for _, want := range []string{"工程进展公示", "开工", "检查1次", "满意率50.00%", "目标85.00%", "存证"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the progress 公示 lacks %q:\n%s", want, text)
+			}
+		}
+		if strings.Contains(text, "首付能否延期") || strings.Contains(text, "张阿姨") {
+			t.Errorf("the progress 公示 shows a name or a message")
+		}
+		if a := e.do("GET", base+"/audit", "a", nil).want(200).json(); a["ok"] != true {
+			t.Errorf("audit: %v", a)
+		}
+		events, err := s.AuditEvents(t.Context(), int64(pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]int{}
+		for _, ev := range events {
+			kinds[ev.Kind]++
+		}
+		if kinds["works_saved"] != 3 || kinds["inspection"] != 1 || kinds["issue_fixed"] != 1 || kinds["feedback"] != 3+4+2 {
+			t.Errorf("audit events: %v", kinds)
+		}
+	})
+}
