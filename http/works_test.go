@@ -97,13 +97,19 @@ func TestWorksAndFeedback(t *testing.T) {
 		// two weeks without an inspection while the works run: the warning
 		e.clock.Add(10 * 24 * time.Hour)
 		relogin()
+		// the handover survey's rating question counts too: one household rates 4 (satisfied)
+		sent := e.do("POST", base+"/questionnaires", "a", map[string]any{"title": "交付满意度", "deadline": e.clock.Now().Add(48 * time.Hour).Format(time.RFC3339),
+			"questions": []any{map[string]any{"id": "q1", "kind": "rating", "text": "您对加装电梯工程是否满意"}}}).want(201).json()
+		qurl := sent["links"].([]any)[0].(map[string]any)["url"].(string)
+		e.do("POST", "/api/v1/q/"+strings.TrimPrefix(qurl, "http://renovote.test/q/"), "", map[string]any{"answers": map[string]any{"q1": 4},
+			"idempotency_key": "handover-0001"}).want(201)
 		p := e.do("GET", base+"/progress", "a", nil).want(200).json()
 		insp, fb := p["inspections"].(map[string]any), p["feedback"].(map[string]any)
 		if insp["count"] != float64(1) || insp["last"] != day(-14) || insp["open_issues"] != float64(1) || insp["overdue"] != true {
 			t.Errorf("inspection figures: %v", insp)
 		}
 		if fb["received"] != float64(3) || fb["answered_within_3_days"] != float64(1) || fb["closed"] != float64(2) ||
-			fb["ratings"] != float64(2) || fb["satisfaction_rate"] != "50.00" || fb["satisfaction_goal"] != "85.00" {
+			fb["ratings"] != float64(2) || fb["satisfaction_rate"] != "66.67" || fb["satisfaction_goal"] != "85.00" {
 			t.Errorf("feedback figures: %v", fb)
 		}
 		if money := p["money"].(map[string]any); money["budget"] != "570000.00" {
@@ -111,7 +117,7 @@ func TestWorksAndFeedback(t *testing.T) {
 		}
 		// the public page and the progress 公示: figures, no names or texts
 		page := string(e.do("GET", "/p/"+slug, "", nil, "Accept", "text/html").want(200).body)
-		for _, want := range []string{"工程进展", "主体完工", "满意率 <b>50.00%</b>", "匿名提意见"} {
+		for _, want := range []string{"工程进展", "主体完工", "满意率 <b>66.67%</b>", "匿名提意见"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the public page lacks %q", want)
 			}
@@ -122,7 +128,7 @@ func TestWorksAndFeedback(t *testing.T) {
 			}
 		}
 		text := pdfText(t, e.do("GET", base+"/progress.pdf", "a", nil).want(200).body)
-		for _, want := range []string{"工程进展公示", "开工", "检查1次", "满意率50.00%", "目标85.00%", "存证"} {
+		for _, want := range []string{"工程进展公示", "开工", "检查1次", "满意率66.67%", "目标85.00%", "存证"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the progress 公示 lacks %q:\n%s", want, text)
 			}
