@@ -90,19 +90,30 @@ const (
 	HouseholdsCSV
 )
 
-// ReplaceHouseholds swaps a project's households for those of doc, until a
-// scenario is published or a questionnaire is sent.
+// ReplaceHouseholds swaps a project's households for those of doc (JSON,
+// or a CSV in UTF-8), until a scenario is published or a questionnaire is
+// sent.
 func (a *App) ReplaceHouseholds(ctx context.Context, w *engine.Worker, projectID int64, doc []byte, format HouseholdsFormat) (*engine.Project, error) {
+	return a.replaceHouseholds(ctx, w, projectID, func(floors int) ([]engine.Household, error) {
+		if format == HouseholdsCSV {
+			return engine.ParseHouseholdsCSV(doc, floors)
+		}
+		return engine.ParseHouseholds(doc, floors)
+	})
+}
+
+// ReplaceHouseholdsTable does the same from a table read out of a file
+// (a GBK CSV, an Excel workbook).
+func (a *App) ReplaceHouseholdsTable(ctx context.Context, w *engine.Worker, projectID int64, t *engine.HouseholdTable) (*engine.Project, error) {
+	return a.replaceHouseholds(ctx, w, projectID, func(floors int) ([]engine.Household, error) { return engine.ParseHouseholdTable(t, floors) })
+}
+
+func (a *App) replaceHouseholds(ctx context.Context, w *engine.Worker, projectID int64, parse func(floors int) ([]engine.Household, error)) (*engine.Project, error) {
 	p, err := a.project(ctx, w, projectID)
 	if err != nil {
 		return nil, err
 	}
-	var hs []engine.Household
-	if format == HouseholdsCSV {
-		hs, err = engine.ParseHouseholdsCSV(doc, p.Floors)
-	} else {
-		hs, err = engine.ParseHouseholds(doc, p.Floors)
-	}
+	hs, err := parse(p.Floors)
 	if err != nil {
 		return nil, err
 	}

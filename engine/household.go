@@ -162,9 +162,50 @@ func (r *reader) phone(v any) string {
 // CSVHeader is the header of the households CSV (docs/api.md).
 var CSVHeader = []string{"room", "floor", "area", "owner", "owner_id", "phone", "hardship", "exempt", "must_consent"}
 
-// ParseHouseholdsCSV reads the households CSV as Excel writes it (UTF-8
-// with or without BOM). Every bad row is reported with its line number;
-// nothing is returned unless all rows are good.
+// HouseholdColumns names the columns of a households table: the English
+// header of docs/api.md, or the Chinese names people type in Excel.
+var HouseholdColumns = map[string][]string{
+	"room":         {"room", "房号", "房间号", "户号", "门牌号"},
+	"floor":        {"floor", "楼层", "层", "所在楼层"},
+	"area":         {"area", "面积", "建筑面积", "专有面积", "面积（㎡）", "面积(㎡)", "面积（平方米）"},
+	"owner":        {"owner", "业主", "业主姓名", "姓名", "户主"},
+	"owner_id":     {"owner_id", "业主编号", "产权人编号", "证件号后四位"},
+	"phone":        {"phone", "电话", "手机", "联系电话", "手机号"},
+	"hardship":     {"hardship", "困难户", "困难家庭"},
+	"exempt":       {"exempt", "免缴", "免缴户", "不出资"},
+	"must_consent": {"must_consent", "必须同意", "须本人同意", "占用专有部分"},
+}
+
+var columnLabels = map[string]string{"room": "房号", "floor": "楼层", "area": "面积", "owner": "业主", "owner_id": "业主编号",
+	"phone": "电话", "hardship": "困难户", "exempt": "免缴", "must_consent": "必须同意"}
+
+// HouseholdTable is a households table as read from a file: rows of text
+// cells, the header first. Sheet names the sheet of a workbook ("" for a
+// CSV file), and columns are named by letter there (A, B…), by number in
+// a CSV.
+type HouseholdTable struct {
+	Sheet string
+	Rows  [][]string
+}
+
+// where names a cell for messages: 第3行第C列 (sheet 住户).
+func (t *HouseholdTable) where(row, col int) string {
+	if t.Sheet == "" {
+		return fmt.Sprintf("第%d行第%d列", row, col+1)
+	}
+	return fmt.Sprintf("工作表“%s”第%d行第%s列", t.Sheet, row, columnLetter(col))
+}
+
+func columnLetter(col int) string {
+	s := ""
+	for col++; col > 0; col = (col - 1) / 26 {
+		s = string(rune('A'+(col-1)%26)) + s
+	}
+	return s
+}
+
+// ParseHouseholdsCSV reads the households CSV as Excel writes it (UTF-8,
+// with or without a byte-order mark; callers turn GBK into UTF-8 first).
 func ParseHouseholdsCSV(data []byte, floors int) ([]Household, error) {
 	if !utf8.Valid(data) {
 		return nil, Invalidf("csv", "CSV 文件不是 UTF-8 编码：请在 Excel 中“另存为”→“CSV UTF-8（逗号分隔）”")
@@ -173,19 +214,7 @@ func ParseHouseholdsCSV(data []byte, floors int) ([]Household, error) {
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if err != nil {
-		return nil, Invalidf("csv", "CSV 文件为空或无法读取：第1行应为表头 %s", strings.Join(CSVHeader, ","))
-	}
-	for i := range header {
-		header[i] = strings.ToLower(strings.TrimSpace(header[i]))
-	}
-	if strings.Join(header, ",") != strings.Join(CSVHeader, ",") {
-		return nil, Invalidf("csv", "CSV 第1行表头应为 %s，实际为 %s", strings.Join(CSVHeader, ","), strings.Join(header, ","))
-	}
-	var hs []Household
-	var problems []string
-	seen := map[string]int{}
+	var rows [][]string
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -197,57 +226,115 @@ func ParseHouseholdsCSV(data []byte, floors int) ([]Household, error) {
 			if errors.As(err, &pe) {
 				line = pe.Line
 			}
-			problems = append(problems, fmt.Sprintf("第%d行：格式错误（引号不配对？）", line))
-			if pe == nil || pe.Err != csv.ErrFieldCount {
-				break
-			}
+			return nil, Invalidf("csv", "CSV 第%d行格式错误（引号不配对？），未导入任何住户", line)
+		}
+		rows = append(rows, rec)
+	}
+	return ParseHouseholdTable(&HouseholdTable{Rows: rows}, floors)
+}
+
+// ParseHouseholdTable reads a households table: the header (in any order,
+// English or Chinese names; room, floor and area required), then one
+// household a row. Every problem names its row and column; nothing is
+// imported while any remains.
+func ParseHouseholdTable(t *HouseholdTable, floors int) ([]Household, error) {
+	field := "csv"
+	if t.Sheet != "" {
+		field = "xlsx"
+	}
+	if len(t.Rows) == 0 {
+		return nil, Invalidf(field, "文件是空的：第1行应为表头，如 %s", strings.Join(CSVHeader, ","))
+	}
+	cols := map[string]int{}
+	for i, name := range t.Rows[0] {
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name == "" {
 			continue
 		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
+		key := ""
+		for k, aliases := range HouseholdColumns {
+			for _, a := range aliases {
+				if name == strings.ToLower(a) {
+					key = k
+				}
+			}
 		}
-		h, msg := csvHousehold(rec, floors)
+		if key == "" {
+			return nil, Invalidf(field, "%s的表头“%s”无法识别：可用的列有 房号、楼层、面积、业主、业主编号、电话、困难户、免缴、必须同意（或 %s）",
+				t.where(1, i), name, strings.Join(CSVHeader, ","))
+		}
+		if prev, dup := cols[key]; dup {
+			return nil, Invalidf(field, "%s与%s都是“%s”列", t.where(1, i), t.where(1, prev), columnLabels[key])
+		}
+		cols[key] = i
+	}
+	for _, k := range []string{"room", "floor", "area"} {
+		if _, ok := cols[k]; !ok {
+			return nil, Invalidf(field, "第1行表头缺少“%s”列（%s）", columnLabels[k], k)
+		}
+	}
+	var hs []Household
+	var problems []string
+	seen := map[string]int{}
+	for n, rec := range t.Rows[1:] {
+		row := n + 2
+		if blankRow(rec) {
+			continue
+		}
+		h, msg := tableHousehold(t, rec, row, cols, floors)
 		if msg == "" {
 			if prev, dup := seen[h.Room]; dup {
-				msg = fmt.Sprintf("房号“%s”与第%d行重复", h.Room, prev)
+				msg = fmt.Sprintf("%s：房号“%s”与第%d行重复", t.where(row, cols["room"]), h.Room, prev)
 			}
 		}
 		if msg != "" {
-			problems = append(problems, fmt.Sprintf("第%d行：%s", line, msg))
+			problems = append(problems, msg)
 			if len(problems) >= 50 {
 				problems = append(problems, "……（更多错误未列出）")
 				break
 			}
 			continue
 		}
-		seen[h.Room] = line
+		seen[h.Room] = row
 		hs = append(hs, h)
 		if len(hs) > maxHouseholdsPerProject {
-			return nil, Invalidf("csv", "住户太多：最多 %d 户", maxHouseholdsPerProject)
+			return nil, Invalidf(field, "住户太多：最多 %d 户", maxHouseholdsPerProject)
 		}
 	}
 	if len(problems) > 0 {
-		return nil, Invalidf("csv", "CSV 有 %d 处错误，未导入任何住户：%s", len(problems), strings.Join(problems, "；"))
+		return nil, Invalidf(field, "文件有 %d 处错误，未导入任何住户：%s", len(problems), strings.Join(problems, "；"))
 	}
 	return hs, nil
 }
 
-// csvHousehold reads one row; a non-empty message says what is wrong.
-func csvHousehold(rec []string, floors int) (Household, string) {
-	if len(rec) != len(CSVHeader) {
-		return Household{}, fmt.Sprintf("应有 %d 列，实际 %d 列", len(CSVHeader), len(rec))
+func blankRow(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
 	}
-	obj := map[string]any{"room": csvText(rec[0]), "floor": strings.TrimSpace(rec[1]), "area": strings.TrimSpace(rec[2])}
-	for i, key := range []string{"owner", "owner_id", "phone"} {
-		if v := csvText(rec[3+i]); v != "" {
+	return true
+}
+
+// tableHousehold reads one row; a non-empty message names the cell and
+// says what is wrong.
+func tableHousehold(t *HouseholdTable, rec []string, row int, cols map[string]int, floors int) (Household, string) {
+	cell := func(k string) string {
+		if i, ok := cols[k]; ok && i < len(rec) {
+			return rec[i]
+		}
+		return ""
+	}
+	obj := map[string]any{"room": csvText(cell("room")), "floor": strings.TrimSpace(cell("floor")), "area": strings.TrimSpace(cell("area"))}
+	for _, key := range []string{"owner", "owner_id", "phone"} {
+		if v := csvText(cell(key)); v != "" {
 			obj[key] = v
 		}
 	}
-	for i, key := range []string{"hardship", "exempt", "must_consent"} {
-		b, ok := csvBool(rec[6+i])
+	for _, key := range []string{"hardship", "exempt", "must_consent"} {
+		b, ok := csvBool(cell(key))
 		if !ok {
-			return Household{}, fmt.Sprintf("%s 列应为 是/否（或 1/0、true/false），实际为“%s”", key, rec[6+i])
+			return Household{}, fmt.Sprintf("%s（%s）应为 是/否（或 1/0、true/false），实际为“%s”", t.where(row, cols[key]), columnLabels[key], cell(key))
 		}
 		obj[key] = b
 	}
@@ -255,7 +342,13 @@ func csvHousehold(rec []string, floors int) (Household, string) {
 	var h Household
 	r.projectHousehold(obj, &h, floors)
 	if r.err != nil {
-		return Household{}, "房号“" + h.Room + "”" + r.err.Message
+		col := 0
+		for k, i := range cols {
+			if r.err.Field == k || strings.HasPrefix(r.err.Field, k+".") {
+				col = i
+			}
+		}
+		return Household{}, fmt.Sprintf("%s（%s）：房号“%s”%s", t.where(row, col), columnLabels[r.err.Field], h.Room, r.err.Message)
 	}
 	return h, ""
 }

@@ -2,7 +2,6 @@ package http
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -100,12 +99,15 @@ func (s *Server) replaceHouseholds(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	format := app.HouseholdsJSON
-	if ct := c.Request().Header.Get("Content-Type"); strings.HasPrefix(ct, "text/csv") || strings.HasPrefix(ct, "application/csv") {
-		format = app.HouseholdsCSV
-	}
-	p, err := s.app.ReplaceHouseholds(c.Request().Context(), workerOf(c), id, data, format)
-	if err != nil {
+	var p *engine.Project
+	if t, isTable, err := householdsTable(c.Request().Header.Get("Content-Type"), data); err != nil {
+		return err
+	} else if isTable {
+		p, err = s.app.ReplaceHouseholdsTable(c.Request().Context(), workerOf(c), id, t)
+		if err != nil {
+			return err
+		}
+	} else if p, err = s.app.ReplaceHouseholds(c.Request().Context(), workerOf(c), id, data, app.HouseholdsJSON); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, s.toProjectJSON(p))

@@ -61,6 +61,7 @@ func (s *Server) routes() {
 	api.GET("/projects/:id/notice.pdf", s.noticePDF, auth)
 
 	api.GET("/projects/:id/households.csv", s.householdsCSV, auth)
+	api.GET("/projects/:id/households.xlsx", s.householdsXLSX, auth)
 	api.POST("/projects/:id/households/:hid/payments", s.recordPayment, auth)
 	api.POST("/projects/:id/households/:hid/refunds", s.recordRefund, auth)
 	api.GET("/projects/:id/payments", s.listPayments, auth)
