@@ -35,7 +35,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs := newFlagSet("serve", stderr)
 	addr := fs.String("addr", envOr(getenv, "RENOVOTE_ADDR", ":8080"), "listen address")
 	db := dbFlag(fs, getenv)
-	baseURL := fs.String("base-url", envOr(getenv, "RENOVOTE_BASE_URL", "http://localhost:8080"), "base URL in links and QR codes")
+	baseURL := fs.String("base-url", getenv("RENOVOTE_BASE_URL"), "base URL in links and QR codes (default: http://localhost and the port of --addr)")
 	demo := fs.Bool("demo", false, "load the demo project from fixtures/")
 	trustedProxies := fs.String("trusted-proxies", getenv("RENOVOTE_TRUSTED_PROXIES"), "networks of the reverse proxies whose X-Forwarded-For is believed (CIDR,…; default none)")
 	var rates [3]float64
@@ -53,6 +53,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	keyFile := keyFlag(fs, getenv)
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
+	}
+	if *baseURL == "" {
+		*baseURL = defaultBaseURL(*addr)
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	clauses := templates.AgreementClauses
@@ -215,35 +218,23 @@ func loadDemo(ctx context.Context, a *app.App, s *store.Store, stdout io.Writer)
 	if err != nil {
 		return err
 	}
-	var p *engine.Project
-	for _, x := range ps {
-		if x.Name == name {
-			v, err := a.Project(ctx, admin, x.ID)
-			if err != nil {
-				return err
-			}
-			p = v.Project
-		}
+	if len(ps) > 0 {
+		// links already handed out must keep working: the demo goes only
+		// into an empty database
+		fmt.Fprintf(stdout, "数据库里已有项目，不再载入演示项目（演示只载入空数据库；已发出的签署链接继续有效）。\n")
+		return nil
 	}
-	if p == nil {
-		if p, err = createDemo(ctx, a, admin, name, doc); err != nil {
-			return err
-		}
-	}
-	t, err := a.Tally(ctx, admin, p.ID)
-	if engine.ErrorCode(err) == engine.ECodeNotFound {
-		t, err = publishDemo(ctx, a, admin, p, doc)
-	}
+	p, err := createDemo(ctx, a, admin, name, doc)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "演示项目：%s（项目编号 %d），表决截止 %s。各户签署链接：\n", p.Name, p.ID, t.Deadline.Format(time.RFC3339))
-	for _, h := range p.Households {
-		l, err := a.ReissueLink(ctx, admin, p.ID, h.ID)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "  %s  %s\n", h.Room, l.URL)
+	pub, err := publishDemo(ctx, a, admin, p, doc)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "演示项目：%s（项目编号 %d），表决截止 %s。各户签署链接：\n", p.Name, p.ID, pub.Ballot.Deadline.Format(time.RFC3339))
+	for _, l := range pub.Links {
+		fmt.Fprintf(stdout, "  %s  %s\n", l.Room, l.URL)
 	}
 	return nil
 }
@@ -269,7 +260,7 @@ func createDemo(ctx context.Context, a *app.App, admin *engine.Worker, name stri
 }
 
 // publishDemo saves and publishes scenario A for 30 days.
-func publishDemo(ctx context.Context, a *app.App, admin *engine.Worker, p *engine.Project, doc map[string]json.RawMessage) (*app.ProjectTally, error) {
+func publishDemo(ctx context.Context, a *app.App, admin *engine.Worker, p *engine.Project, doc map[string]json.RawMessage) (*app.Published, error) {
 	input := map[string]json.RawMessage{}
 	for k, v := range doc {
 		if k != "households" { // they come from the project
@@ -285,10 +276,7 @@ func publishDemo(ctx context.Context, a *app.App, admin *engine.Worker, p *engin
 	if err != nil {
 		return nil, err
 	}
-	if _, err := a.Publish(ctx, admin, p.ID, sc.ID, json.RawMessage(`"civil_code_major"`), a.Now().AddDate(0, 0, 30)); err != nil {
-		return nil, err
-	}
-	return a.Tally(ctx, admin, p.ID)
+	return a.Publish(ctx, admin, p.ID, sc.ID, json.RawMessage(`"civil_code_major"`), a.Now().AddDate(0, 0, 30))
 }
 
 // parseCIDRs reads "10.0.0.0/8,192.168.1.2" (a bare address is one host).
@@ -315,4 +303,20 @@ func parseCIDRs(list string) ([]*net.IPNet, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// defaultBaseURL is where a browser on this machine reaches the server:
+// localhost at the port of --addr.
+func defaultBaseURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return "http://localhost:8080"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	if port == "80" {
+		return "http://" + host
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

@@ -187,6 +187,36 @@ wait:
 	if res := cliEnv(t, nil, "audit", "verify", "1", "--db", filepath.Join(dir, store.DefaultPath), "--signing-key", other); res.status != 1 || !strings.Contains(res.stderr, "无法用公钥") {
 		t.Fatalf("audit verify with another key must fail: %+v", res)
 	}
+	// A second start on the same database loads no demo and re-issues no
+	// link: the printed ones keep working. Without --base-url the links
+	// use the port of --addr.
+	again := exec.Command(bin, "serve", "--demo", "--addr", addr)
+	again.Dir = dir
+	again.Env = append(os.Environ(), "RENOVOTE_ADMIN_PASSWORD=", "DATABASE_URL=", "RENOVOTE_BASE_URL=")
+	out2, _ := again.StdoutPipe()
+	if err := again.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc2 := bufio.NewScanner(out2)
+	var said []string
+	for sc2.Scan() {
+		said = append(said, sc2.Text())
+		if strings.HasPrefix(sc2.Text(), "renovote 已启动") {
+			break
+		}
+	}
+	if text := strings.Join(said, "\n"); !strings.Contains(text, "不再载入演示项目") || !strings.Contains(text, "已启动：http://"+addr) {
+		t.Errorf("second start said %q", text)
+	}
+	if code, _ := get(links["301"]); code != 200 {
+		t.Errorf("a printed link after a second start: %d", code)
+	}
+	if err := again.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := again.Wait(); err != nil {
+		t.Fatalf("second serve: %v", err)
+	}
 	// The database was closed cleanly and holds the demo.
 	s := storetest.Open(t, filepath.Join(dir, store.DefaultPath))
 	if ws, err := s.Workers(context.Background()); err != nil || len(ws) != 1 || ws[0].Username != "admin" {
@@ -232,5 +262,14 @@ func TestUserAdd(t *testing.T) {
 	w, err := s.WorkerByUsername(context.Background(), "liu")
 	if err != nil || w.DisplayName != "刘芳" || bcrypt.CompareHashAndPassword([]byte(w.PasswordHash), []byte("Xin-de-mi-ma-2027")) != nil {
 		t.Fatalf("stored worker: %+v, %v", w, err)
+	}
+}
+
+func TestDefaultBaseURL(t *testing.T) {
+	for addr, want := range map[string]string{":8080": "http://localhost:8080", ":9000": "http://localhost:9000", "127.0.0.1:7000": "http://127.0.0.1:7000",
+		"0.0.0.0:8181": "http://localhost:8181", ":80": "http://localhost", "nonsense": "http://localhost:8080"} {
+		if got := defaultBaseURL(addr); got != want {
+			t.Errorf("defaultBaseURL(%q) = %q, want %q", addr, got, want)
+		}
 	}
 }

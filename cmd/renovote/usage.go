@@ -101,10 +101,17 @@ the key file (0600) if missing. --public prints only the public key, for audit v
 Runs the service. On an empty database it creates the worker admin and prints a random password
 once (or uses RENOVOTE_ADMIN_PASSWORD). --demo loads the demo project and prints its signing links.
 
-  --addr       监听地址（RENOVOTE_ADDR，默认 :8080）
-  --db         SQLite 文件或 postgres:// 地址（DATABASE_URL，默认 renovote.db）
-  --base-url   链接和二维码中使用的网址（RENOVOTE_BASE_URL，默认 http://localhost:8080）
-  --demo       载入演示项目
+  --addr               监听地址（RENOVOTE_ADDR，默认 :8080）
+  --db                 SQLite 文件或 postgres:// 地址（DATABASE_URL，默认 renovote.db）
+  --base-url           链接和二维码中使用的网址（RENOVOTE_BASE_URL，默认按 --addr：http://localhost:端口）
+  --demo               在空数据库中载入演示项目并打印各户签署链接（已有数据时不载入）
+  --signing-key        签名密钥文件（RENOVOTE_SIGNING_KEY，默认 renovote.key，不存在时创建）
+  --trusted-proxies    反向代理的网段，信任其 X-Forwarded-For（RENOVOTE_TRUSTED_PROXIES，默认无）
+  --clauses            协议条款模板文件（RENOVOTE_CLAUSES，默认内置）
+  --rate-sign          每个来源每秒签署请求数（RENOVOTE_RATE_SIGN，默认 10）
+  --rate-public        每个来源每秒公开接口请求数（RENOVOTE_RATE_PUBLIC，默认 20）
+  --rate-login         每个来源每秒登录次数（RENOVOTE_RATE_LOGIN，默认 0.2）
+  --read-header-timeout  客户端发送请求头的时限（默认 10s）
 `,
 	"ledger": `用法 Usage: renovote ledger FILE|-
 
