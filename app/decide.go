@@ -154,6 +154,7 @@ type SigningView struct {
 	RuleText string
 	Money    *HouseholdMoney    // what the household has paid and what is next
 	Feedback []*engine.Feedback // what the household sent, with the answers
+	Contact  engine.Contact     // whom to ask: today's, not the published one
 }
 
 // ViewSigning opens a link for reading.
@@ -175,6 +176,9 @@ func (a *App) signingView(ctx context.Context, sg *Signing) (*SigningView, error
 		return nil, err
 	}
 	if v.Feedback, err = a.householdFeedback(ctx, sg.Project.ID, sg.Household.ID); err != nil {
+		return nil, err
+	}
+	if v.Contact, err = a.store.Contact(ctx, sg.Project.ID); err != nil {
 		return nil, err
 	}
 	return v, nil

@@ -76,6 +76,7 @@ func (a *App) OpenSigning(ctx context.Context, token string) (*Signing, error) {
 // issued. Nothing is recorded through the old link.
 type SupersededError struct {
 	Project  string
+	Contact  engine.Contact
 	Room     string
 	Old, New engine.HouseholdShare
 	OldPlan  string
@@ -95,6 +96,10 @@ func (a *App) superseded(ctx context.Context, sg *Signing) error {
 	e := &SupersededError{Project: sg.Project.Name, Room: sg.Household.Room, Old: sg.Row, OldPlan: sg.Scenario.Name}
 	if sg.Ballot.ClosedAt != nil {
 		e.At = *sg.Ballot.ClosedAt
+	}
+	var err error
+	if e.Contact, err = a.store.Contact(ctx, sg.Project.ID); err != nil {
+		return err
 	}
 	newer, err := a.store.Ballot(ctx, sg.Ballot.SupersededBy)
 	if err != nil {

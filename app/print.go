@@ -214,6 +214,7 @@ type Summary struct {
 	Money    *engine.Statement // budget, received and spent; no names
 	Progress *engine.Progress  // stages, inspections, feedback figures; no texts
 	Slug     string            // for the anonymous feedback form
+	Contact  engine.Contact    // whom to ask: today's
 }
 
 // PublicURL is the address of a project's public pages.
@@ -246,5 +247,5 @@ func (a *App) PublicSummary(ctx context.Context, slug string) (*Summary, error) 
 		return nil, err
 	}
 	return &Summary{Project: pr.pub.Project, Scenario: pr.pub.Scenario, Ballot: pr.ballot, Result: &pr.pub.Result, Tally: t, RuleText: pr.rule.Describe(),
-		Money: money, Progress: progress, Slug: p.PublicSlug}, nil
+		Money: money, Progress: progress, Slug: p.PublicSlug, Contact: p.Contact}, nil
 }

@@ -31,7 +31,7 @@ func (a *App) CreateProject(ctx context.Context, w *engine.Worker, doc []byte) (
 	if err := a.printableHouseholds(in.Households); err != nil {
 		return nil, err
 	}
-	p := &engine.Project{OwnerID: w.ID, Name: in.Name, Address: in.Address, Floors: in.Floors, Households: in.Households}
+	p := &engine.Project{OwnerID: w.ID, Name: in.Name, Address: in.Address, Floors: in.Floors, Households: in.Households, Contact: in.Contact}
 	if err := a.store.CreateProject(ctx, p); err != nil {
 		return nil, err
 	}
@@ -124,5 +124,24 @@ func (a *App) replaceHouseholds(ctx context.Context, w *engine.Worker, projectID
 		return nil, err
 	}
 	p.Households = hs
+	return p, nil
+}
+
+// SetContact changes who residents of project id ask (a {name, phone,
+// office} document). It may change at any time, also after publishing: it
+// is not part of what residents decide.
+func (a *App) SetContact(ctx context.Context, w *engine.Worker, id int64, doc []byte) (*engine.Project, error) {
+	p, err := a.project(ctx, w, id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := engine.ParseContact(doc)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.store.SetContact(ctx, p.ID, c, actor(w)); err != nil {
+		return nil, err
+	}
+	p.Contact = c
 	return p, nil
 }

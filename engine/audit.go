@@ -25,6 +25,7 @@ const (
 	AuditPDFPrinted         = "pdf_printed"
 	AuditWorkerLogin        = "worker_login"
 	AuditPasswordChanged    = "password_changed"
+	AuditContactChanged     = "contact_changed"
 	AuditBallotClosed       = "ballot_closed"
 	AuditQuestionnaireSent  = "questionnaire_opened"
 	AuditQuestionnaireEnded = "questionnaire_closed"

@@ -62,7 +62,17 @@ type BallotStore interface {
 	ReissueLink(ctx context.Context, link *SigningLink, actor string) error
 	// CountPageView counts an opening of a link's page (outside the chain).
 	CountPageView(ctx context.Context, linkID int64, at time.Time) error
-	PageViews(ctx context.Context, linkID int64) (int64, error)
+	// LinkViews is how the live links of a ballot were opened.
+	LinkViews(ctx context.Context, ballotID int64) ([]LinkViews, error)
+}
+
+// LinkViews is how often one household's live link was opened, and when
+// last: what a worker checks before knocking on a door.
+type LinkViews struct {
+	HouseholdID int64
+	IssuedAt    time.Time
+	Views       int64
+	LastAt      *time.Time
 }
 
 // BallotTally is the live count of a ballot: the tally contract's answer

@@ -17,6 +17,7 @@ type ProjectInput struct {
 	Address    string
 	Floors     int
 	Households []Household
+	Contact    Contact
 }
 
 // maxHouseholdsPerProject bounds a project (one 单元, or an estate item).
@@ -30,7 +31,7 @@ func ParseProjectInput(data []byte) (*ProjectInput, error) {
 		return nil, err
 	}
 	r := &reader{}
-	m := r.object(doc, "", "项目", "name", "address", "floors", "households")
+	m := r.object(doc, "", "项目", "name", "address", "floors", "households", "contact")
 	p := &ProjectInput{}
 	if v, ok := r.required(m, "", "name", "项目名称"); ok {
 		p.Name = r.printable(v, "name", "项目名称", 100)
@@ -46,6 +47,9 @@ func ParseProjectInput(data []byte) (*ProjectInput, error) {
 	}
 	if present(m, "households") {
 		p.Households = r.projectHouseholds(m["households"], p.Floors)
+	}
+	if present(m, "contact") {
+		p.Contact = r.contact(m["contact"], "contact")
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -408,4 +412,38 @@ func WriteHouseholdsCSV(w io.Writer, hs []Household) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// ParseContact reads {name, phone, office}: who residents ask about a
+// project (PUT …/contact, or "contact" when a project is created).
+func ParseContact(data []byte) (Contact, error) {
+	doc, err := decodeDocument(data)
+	if err != nil {
+		return Contact{}, err
+	}
+	r := &reader{}
+	c := r.contact(doc, "")
+	if r.err != nil {
+		return Contact{}, r.err
+	}
+	return c, nil
+}
+
+func (r *reader) contact(v any, path string) Contact {
+	m := r.object(v, path, "联系人", "name", "phone", "office")
+	var c Contact
+	if present(m, "name") {
+		c.Name = strings.TrimSpace(r.printable(m["name"], fieldPath(path, "name"), "联系人姓名", 30))
+	}
+	if present(m, "phone") {
+		c.Phone = r.phone(m["phone"])
+		r.prefix(path, "联系人")
+	}
+	if present(m, "office") {
+		c.Office = strings.TrimSpace(r.printable(m["office"], fieldPath(path, "office"), "办公地点和时间", 100))
+	}
+	if r.ok() && c.Name == "" && (c.Phone != "" || c.Office != "") {
+		r.fail(fieldPath(path, "name"), "请填写联系人姓名：居民要知道找谁")
+	}
+	return c
 }

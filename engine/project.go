@@ -19,6 +19,15 @@ type Project struct {
 	// PublicSlug names the project's public pages (/p/{slug}): random, so
 	// that published projects cannot be listed by counting ids.
 	PublicSlug string
+	Contact    Contact
+}
+
+// Contact is who residents ask about a project: shown on every resident
+// page, slip and notice.
+type Contact struct {
+	Name   string `json:"name"`
+	Phone  string `json:"phone"`
+	Office string `json:"office"`
 }
 
 // Household is one flat (专有部分) of a project.
@@ -44,6 +53,10 @@ type ProjectStore interface {
 	Project(ctx context.Context, id int64) (*Project, error)
 	// ProjectBySlug finds a project by its public slug.
 	ProjectBySlug(ctx context.Context, slug string) (*Project, error)
+	// Contact is who residents of a project ask.
+	Contact(ctx context.Context, projectID int64) (Contact, error)
+	// SetContact changes who residents ask.
+	SetContact(ctx context.Context, projectID int64, c Contact, actor string) error
 	// Projects lists projects newest first, without households: those of
 	// one worker, or all when ownerID is 0.
 	Projects(ctx context.Context, ownerID int64) ([]*Project, error)

@@ -94,12 +94,6 @@ func (s *Server) householdsXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "住户"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
 	header := []any{"房号", "楼层", "面积", "业主", "业主编号", "电话", "困难户", "免缴", "必须同意"}
 	yes := map[bool]string{true: "是", false: "否"}
 	rows := [][]any{header}
@@ -107,19 +101,10 @@ func (s *Server) householdsXLSX(c echo.Context) error {
 		rows = append(rows, []any{engine.CSVCell(h.Room), strconv.Itoa(h.Floor), h.Area.String(), engine.CSVCell(h.OwnerName), engine.CSVCell(h.OwnerID),
 			engine.CSVCell(h.Phone), yes[h.Hardship], yes[h.Exempt], yes[h.MustConsent]})
 	}
-	for i, row := range rows {
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
-		if err != nil {
-			return err
-		}
-		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
-			return err
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
+	data, err := workbook("住户", rows)
+	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "households-" + itoa(p.ID) + ".xlsx"}))
-	return c.Blob(http.StatusOK, xlsxType, buf.Bytes())
+	return c.Blob(http.StatusOK, xlsxType, data)
 }

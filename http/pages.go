@@ -46,7 +46,8 @@ var pageFuncs = template.FuncMap{
 		}
 		return "不变"
 	},
-	"stars": func() []int { return []int{1, 2, 3, 4, 5} },
+	"stars":   func() []int { return []int{1, 2, 3, 4, 5} },
+	"contact": contactLine,
 }
 
 func mustLoadPages() *pages {
@@ -98,4 +99,20 @@ func (s *Server) signPage(c echo.Context) error {
 		return err
 	}
 	return s.pages.render(c, http.StatusOK, "sign", signPage{toSignView(sv, c.Param("token")), c.Param("token")})
+}
+
+// contactLine is the footer of a resident page: whom to ask, or the
+// community office when the worker has not named anyone yet.
+func contactLine(c engine.Contact) string {
+	if c.Name == "" {
+		return "如有疑问，请联系社区工作人员。"
+	}
+	s := "如有疑问，请联系 " + c.Name
+	if c.Phone != "" {
+		s += "（电话 " + c.Phone + "）"
+	}
+	if c.Office != "" {
+		s += "，" + c.Office
+	}
+	return s + "。"
 }

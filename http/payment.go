@@ -1,14 +1,12 @@
 package http
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/xuri/excelize/v2"
 
 	"github.com/renovote/renovote/app"
 	"github.com/renovote/renovote/engine"
@@ -306,12 +304,6 @@ func (s *Server) arrearsXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "欠缴名单"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
 	rows := [][]any{{"房号", "业主", "电话", "逾期金额（元）", "逾期起始日", "逾期天数", "未缴合计（元）", "下一笔应缴日"}}
 	for _, r := range l.Rows {
 		if r.Status != engine.LedgerOverdue {
@@ -330,21 +322,12 @@ func (s *Server) arrearsXLSX(c echo.Context) error {
 		rows = append(rows, []any{engine.CSVCell(r.Room), engine.CSVCell(r.Owner), engine.CSVCell(r.Phone), r.Overdue.String(),
 			since, r.DaysOverdue, r.Outstanding.String(), next})
 	}
-	for i, row := range rows {
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
-		if err != nil {
-			return err
-		}
-		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
-			return err
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
+	data, err := workbook("欠缴名单", rows)
+	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="arrears-`+itoa(id)+`.xlsx"`)
-	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	return c.Blob(http.StatusOK, xlsxType, data)
 }
 
 func (s *Server) receiptPDF(c echo.Context) error {

@@ -34,11 +34,12 @@ type projectJSON struct {
 	Households []householdJSON `json:"households"`
 	Ballot     int64           `json:"ballot"` // the current ballot, 0 before publishing
 	PublicURL  string          `json:"public_url"`
+	Contact    engine.Contact  `json:"contact"`
 }
 
 func (s *Server) toProjectJSON(p *engine.Project) projectJSON {
 	out := projectJSON{ID: p.ID, Name: p.Name, Address: p.Address, Floors: p.Floors, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
-		Households: make([]householdJSON, len(p.Households)), PublicURL: s.app.PublicURL(p)}
+		Households: make([]householdJSON, len(p.Households)), PublicURL: s.app.PublicURL(p), Contact: p.Contact}
 	for i, h := range p.Households {
 		out.Households[i] = householdJSON{h.ID, h.Room, h.Floor, h.Area, h.OwnerName, h.OwnerID, h.Phone, h.Hardship, h.Exempt, h.MustConsent}
 	}
@@ -108,6 +109,22 @@ func (s *Server) replaceHouseholds(c echo.Context) error {
 			return err
 		}
 	} else if p, err = s.app.ReplaceHouseholds(c.Request().Context(), workerOf(c), id, data, app.HouseholdsJSON); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.toProjectJSON(p))
+}
+
+func (s *Server) setContact(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	data, err := readBody(c, maxJSONBody)
+	if err != nil {
+		return err
+	}
+	p, err := s.app.SetContact(c.Request().Context(), workerOf(c), id, data)
+	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, s.toProjectJSON(p))

@@ -166,6 +166,7 @@ func (s *Server) questionnaireResultsPDF(c echo.Context) error {
 
 type answerView struct {
 	Project       string            `json:"project"`
+	Contact       engine.Contact    `json:"contact"`
 	Room          string            `json:"room"`
 	Questionnaire questionnaireJSON `json:"questionnaire"`
 	Answers       json.RawMessage   `json:"answers"`
@@ -173,7 +174,7 @@ type answerView struct {
 }
 
 func (s *Server) toAnswerView(an *app.Answering) *answerView {
-	v := &answerView{Project: an.Project.Name, Room: an.Household.Room, Questionnaire: s.toQuestionnaireJSON(an.Questionnaire), Answers: json.RawMessage("null")}
+	v := &answerView{Project: an.Project.Name, Contact: an.Project.Contact, Room: an.Household.Room, Questionnaire: s.toQuestionnaireJSON(an.Questionnaire), Answers: json.RawMessage("null")}
 	if r := an.Latest; r != nil {
 		v.Answers, v.AnsweredAt = r.Answers, &r.CreatedAt
 	}

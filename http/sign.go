@@ -32,8 +32,9 @@ func toDecisionJSON(d *engine.Decision) *decisionJSON {
 
 type signViewJSON struct {
 	Project struct {
-		Name    string `json:"name"`
-		Address string `json:"address"`
+		Name    string         `json:"name"`
+		Address string         `json:"address"`
+		Contact engine.Contact `json:"contact"`
 	} `json:"project"`
 	Household struct {
 		Room  string      `json:"room"`
@@ -78,7 +79,7 @@ type receiptLinkJSON struct {
 func toSignView(sv *app.SigningView, token string) *signViewJSON {
 	v := &signViewJSON{Result: sv.Row, FloorTotals: sv.Result.FloorTotals, Decision: toDecisionJSON(sv.Decision),
 		Deadline: sv.Ballot.Deadline, Open: sv.Open, Rule: sv.RuleText}
-	v.Project.Name, v.Project.Address = sv.Project.Name, sv.Project.Address
+	v.Project.Name, v.Project.Address, v.Project.Contact = sv.Project.Name, sv.Project.Address, sv.Contact
 	h := sv.Household
 	v.Household.Room, v.Household.Floor, v.Household.Area = h.Room, h.Floor, h.Area
 	v.Household.Owner, v.Household.Phone = engine.MaskName(h.OwnerName), engine.MaskPhone(h.Phone)

@@ -138,9 +138,40 @@ func (s *Store) CountPageView(ctx context.Context, linkID int64, at time.Time) e
 	})
 }
 
-// PageViews is how often a link's page was opened, all days together.
-func (s *Store) PageViews(ctx context.Context, linkID int64) (int64, error) {
-	var n int64
-	err := s.db.GetContext(ctx, &n, s.q(`SELECT COALESCE(SUM(views), 0) FROM page_views WHERE link_id = ?`), linkID)
-	return n, s.mapError(err)
+// LinkViews is how the live links of a ballot were opened, all days
+// together. The days are summed here, not in SQL: an aggregate of a
+// timestamp loses its type in SQLite.
+func (s *Store) LinkViews(ctx context.Context, ballotID int64) ([]engine.LinkViews, error) {
+	links, err := s.Links(ctx, ballotID)
+	if err != nil {
+		return nil, err
+	}
+	var days []struct {
+		LinkID int64 `db:"link_id"`
+		Views  int64
+		LastAt time.Time `db:"last_at"`
+	}
+	if err := s.db.SelectContext(ctx, &days, s.q(`SELECT v.link_id, v.views, v.last_at FROM page_views v
+		JOIN signing_links l ON l.id = v.link_id WHERE l.ballot_id = ? AND l.revoked_at IS NULL`), ballotID); err != nil {
+		return nil, s.mapError(err)
+	}
+	out := make([]engine.LinkViews, len(links))
+	at := make(map[int64]int, len(links))
+	for i, l := range links {
+		out[i] = engine.LinkViews{HouseholdID: l.HouseholdID, IssuedAt: l.CreatedAt}
+		at[l.ID] = i
+	}
+	for _, d := range days {
+		i, live := at[d.LinkID]
+		if !live { // revoked between the two reads
+			continue
+		}
+		v := &out[i]
+		v.Views += d.Views
+		if v.LastAt == nil || d.LastAt.After(*v.LastAt) {
+			last := d.LastAt
+			v.LastAt = &last
+		}
+	}
+	return out, nil
 }

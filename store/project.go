@@ -2,13 +2,15 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/renovote/renovote/engine"
 )
 
-const projectColumns = `id, owner_id, name, address, floors, created_at, updated_at, COALESCE(public_slug, '') AS public_slug`
+const projectColumns = `id, owner_id, name, address, floors, created_at, updated_at, COALESCE(public_slug, '') AS public_slug,
+	contact_name AS "contact.name", contact_phone AS "contact.phone", contact_office AS "contact.office"`
 
 const householdColumns = `id, project_id, room, floor, area, owner_name, owner_id, phone, hardship, exempt, must_consent`
 
@@ -21,8 +23,9 @@ func (s *Store) CreateProject(ctx context.Context, p *engine.Project) error {
 		p.PublicSlug = engine.NewSlug()
 	}
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &p.ID, s.q(`INSERT INTO projects (owner_id, name, address, floors, created_at, updated_at, public_slug)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), p.OwnerID, p.Name, p.Address, p.Floors, p.CreatedAt, p.UpdatedAt, p.PublicSlug)
+		err := tx.GetContext(ctx, &p.ID, s.q(`INSERT INTO projects (owner_id, name, address, floors, created_at, updated_at, public_slug,
+			contact_name, contact_phone, contact_office) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			p.OwnerID, p.Name, p.Address, p.Floors, p.CreatedAt, p.UpdatedAt, p.PublicSlug, p.Contact.Name, p.Contact.Phone, p.Contact.Office)
 		if err != nil {
 			return err
 		}
@@ -128,4 +131,31 @@ func (s *Store) refuseIfPublished(ctx context.Context, tx *sqlx.Tx, projectID in
 		return engine.Errorf(engine.ECodeConflict, "已向住户发出问卷，住户名单不能再修改；如需修改，请新建项目")
 	}
 	return nil
+}
+
+// Contact is who residents of a project ask.
+func (s *Store) Contact(ctx context.Context, projectID int64) (engine.Contact, error) {
+	var c engine.Contact
+	err := s.db.GetContext(ctx, &c, s.q(`SELECT contact_name AS name, contact_phone AS phone, contact_office AS office FROM projects WHERE id = ?`), projectID)
+	if err != nil {
+		return c, s.notFound(err, fmt.Sprintf("项目 %d 不存在", projectID))
+	}
+	return c, nil
+}
+
+// SetContact changes who residents ask about a project.
+func (s *Store) SetContact(ctx context.Context, projectID int64, c engine.Contact, actor string) error {
+	now := engine.Now()
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE projects SET contact_name = ?, contact_phone = ?, contact_office = ?, updated_at = ? WHERE id = ?`),
+			c.Name, c.Phone, c.Office, now, projectID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmpErr(err, engine.Errorf(engine.ECodeNotFound, "项目 %d 不存在", projectID))
+		}
+		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditContactChanged, Actor: actor, At: now,
+			Data: engine.AuditData(map[string]string{"name": c.Name})})
+	})
 }

@@ -13,7 +13,9 @@ var rv = (function () {
       opts.body = contentType ? body : JSON.stringify(body);
     }
     return fetch(path, opts).then(function (res) {
-      if (res.status === 401) { location.href = '/login'; throw new Error('请先登录'); }
+      // a lapsed session goes back to the login page; a refused login
+      // stays where it is and says why
+      if (res.status === 401 && path !== '/api/v1/login') { location.href = '/login'; throw new Error('请先登录'); }
       var ct = res.headers.get('Content-Type') || '';
       var parse = ct.indexOf('json') >= 0 ? res.json() : res.text();
       return parse.then(function (data) {
@@ -87,9 +89,24 @@ var rv = (function () {
     var a = new Uint8Array(16); crypto.getRandomValues(a);
     return Array.prototype.map.call(a, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
   }
+  // maskPhone hides the middle of a phone number, as the server does.
+  function maskPhone(p) {
+    p = p || '';
+    var digits = p.replace(/\D/g, '');
+    var stars = function (n) { return new Array(n + 1).join('*'); };
+    return digits.length < 7 ? stars(digits.length) : digits.slice(0, 3) + stars(digits.length - 7) + digits.slice(-4);
+  }
+  // printOnly prints one part of the page (a list, the slips) and nothing
+  // around it.
+  function printOnly(node) {
+    node.classList.add('print-target'); document.body.setAttribute('data-print', '');
+    var done = function () { node.classList.remove('print-target'); document.body.removeAttribute('data-print'); window.removeEventListener('afterprint', done); };
+    window.addEventListener('afterprint', done);
+    window.print();
+  }
   var logout = document.getElementById('logout');
   if (logout) logout.addEventListener('click', function () {
     api('POST', '/api/v1/logout').then(function () { location.href = '/login'; }, function () { location.href = '/login'; });
   });
-  return { api: api, el: el, error: error, flash: flash, money: money, table: table, bars: bars, key: key, show: show };
+  return { api: api, el: el, error: error, flash: flash, money: money, table: table, bars: bars, key: key, show: show, maskPhone: maskPhone, printOnly: printOnly };
 })();

@@ -6,7 +6,7 @@
   var id = app.getAttribute('data-project');
   var base = '/api/v1/projects/' + id;
   var el = rv.el, $ = function (x) { return document.getElementById(x); };
-  var project = null, ballotRule = null;
+  var project = null, ballotRule = null, lastDeadline = null;
   // presets come from the API (GET /api/v1/presets): this script holds no
   // amounts, rates, coefficients or thresholds of its own.
   var presets = null;
@@ -51,8 +51,30 @@
       return h;
     });
   }
+  $('ct-save').addEventListener('click', function () {
+    rv.api('PUT', base + '/contact', { name: val('ct-name'), phone: val('ct-phone'), office: val('ct-office') }).then(function (p) {
+      project.contact = p.contact;
+      $('ct-show').textContent = p.contact.name || '未填写';
+      rv.flash('联系人已保存');
+    }, rv.error);
+  });
   function loadProject() {
     return rv.api('GET', base).then(function (p) { project = p; showHouseholds(p.households); calcSoon(); return p; });
+  }
+  // contactText is the contact line of a slip, as on the resident pages.
+  function contactText() {
+    var c = project && project.contact;
+    if (!c || !c.name) return '如有疑问，请联系社区工作人员。';
+    return '如有疑问，请联系 ' + c.name + (c.phone ? '（电话 ' + c.phone + '）' : '') + (c.office ? '，' + c.office : '') + '。';
+  }
+  // slip is one household's printed 领取条: where, who, what to do, until
+  // when, whom to ask, and the link as a QR code and as text.
+  function slip(l, what, deadline) {
+    return el('div', { class: 'slip' }, [el('img', { src: '/qr?text=' + encodeURIComponent(l.url), alt: l.room + ' 的二维码' }),
+      el('div', {}, [el('b', { text: project.name }), el('br'), el('b', { class: 'room', text: l.room + ' 室' }), el('br'),
+        el('span', { text: what + (deadline ? '，请在 ' + time(deadline) + '（北京时间）前完成' : '') + '。' }), el('br'),
+        el('a', { href: l.url, class: what.indexOf('问卷') >= 0 ? 'qlink' : 'link', text: l.url }),
+        el('small', { text: contactText() })])]);
   }
   $('hh-add').addEventListener('click', function () {
     document.querySelector('#hh tbody').appendChild(hhRow({ floor: 1, area: '' }));
@@ -253,11 +275,10 @@
     rv.api('POST', base + '/scenarios/' + $('p-scenario').value + '/publish', { rule: rule, deadline: deadlineValue('p-deadline') }).then(function (r) {
       var out = $('p-links'); out.textContent = '';
       out.appendChild(el('p', { class: 'ok', text: '已发布，方案指纹 ' + r.ballot.sha256 + '。请把下面的领取条打印出来发给各户（链接只显示这一次）。' }));
-      var print = el('button', { type: 'button', text: '打印领取条' }); print.addEventListener('click', function () { window.print(); });
+      var print = el('button', { type: 'button', text: '打印领取条' }); print.addEventListener('click', function () { rv.printOnly($('p-links')); });
       out.appendChild(print);
       out.appendChild(el('div', { class: 'slips' }, r.links.map(function (l) {
-        return el('div', { class: 'slip' }, [el('img', { src: '/qr?text=' + encodeURIComponent(l.url), alt: l.room + ' 的二维码' }),
-          el('div', {}, [el('b', { text: '房号 ' + l.room }), el('br'), el('a', { href: l.url, class: 'link', text: l.url })])]);
+        return slip(l, '请用手机扫码（或打开链接），查看本户出资金额并表决、签名', r.ballot.deadline);
       })));
       rv.flash('已发布'); loadScenarios(); dashboard();
     }, rv.error);
@@ -278,7 +299,7 @@
   }
   function dashboard() {
     return rv.api('GET', base + '/tally').then(function (t) {
-      ballotRule = t.rule;
+      ballotRule = t.rule; lastDeadline = t.deadline;
       var th = thresholds(t), bars = $('d-bars'); bars.textContent = '';
       var pa = parseFloat(t.participation.area), ta = parseFloat(t.total.area), aa = parseFloat(t.approval.area);
       bars.appendChild(progress('参与表决的专有面积', pa, ta, th[0], t.participation.area_met, '㎡'));
@@ -293,13 +314,32 @@
     }).then(function (ds) {
       var latest = {};
       ds.forEach(function (d) { latest[d.room] = d; });
+      var only = $('d-only-undecided').checked;
       $('d-table').textContent = '';
-      $('d-table').appendChild(rv.table(['房号', '意见', '方式', '签名人', '时间', '核验码'], project.households.map(function (h) {
-        var d = latest[h.room];
-        return d ? [h.room, voteName(d.decision), d.method === 'paper' ? '纸质' : '手机', d.signer, time(d.signed_at), d.code] : [h.room, '未表决', '', '', '', ''];
+      $('d-table').appendChild(rv.table(['房号', '业主', '电话', '意见', '方式', '签名人', '时间', '核验码'], project.households.filter(function (h) {
+        return !only || !latest[h.room];
+      }).map(function (h) {
+        var d = latest[h.room], who = [h.room, h.owner || '', rv.maskPhone(h.phone)];
+        return who.concat(d ? [voteName(d.decision), d.method === 'paper' ? '纸质' : '手机', d.signer, time(d.signed_at), d.code] : ['未表决', '', '', '', '']);
       }), 'decisions'));
+      return rv.api('GET', base + '/undecided');
+    }).then(function (u) {
+      $('d-follow-count').textContent = '共 ' + u.households.length + ' 户，截止 ' + time(u.deadline);
+      $('d-undecided').textContent = '';
+      $('d-undecided').appendChild(rv.table(['房号', '业主', '电话', '签署链接', '打开次数', '最近打开'], u.households.map(function (h) {
+        return [h.room, h.owner, rv.maskPhone(h.phone), h.linked ? '已发放' : '无有效链接，请补发', String(h.views), h.last_view ? time(h.last_view) : '从未打开'];
+      }), 'undecided'));
+      $('d-reminder').value = u.reminder;
     }, rv.error);
   }
+  $('d-only-undecided').addEventListener('change', function () { dashboard(); });
+  $('d-xlsx').href = base + '/undecided.xlsx';
+  $('d-print').addEventListener('click', function () { rv.printOnly($('d-follow')); });
+  $('d-copy').addEventListener('click', function () {
+    var t = $('d-reminder'); t.select();
+    (navigator.clipboard ? navigator.clipboard.writeText(t.value) : Promise.reject(new Error('')))
+      .then(function () { rv.flash('已复制，可以粘贴到微信群'); }, function () { document.execCommand('copy'); rv.flash('已复制，可以粘贴到微信群'); });
+  });
   setInterval(function () { if (ballotRule !== null) dashboard(); }, 10000);
   $('d-record').addEventListener('click', function () {
     var f = $('d-photo').files[0];
@@ -315,9 +355,12 @@
   $('d-relink').addEventListener('click', function () {
     rv.api('POST', base + '/households/' + $('d-household').value + '/link').then(function (l) {
       var box = $('d-newlink'); box.textContent = '';
-      box.appendChild(el('span', { text: '房号 ' + l.room + ' 的新链接（旧链接已失效）：' }));
-      box.appendChild(el('a', { href: l.url, text: l.url }));
-      box.appendChild(el('img', { src: '/qr?text=' + encodeURIComponent(l.url), alt: '二维码', class: 'qr-small' }));
+      box.appendChild(el('p', { text: '房号 ' + l.room + ' 的新领取条（旧链接已失效）：' }));
+      var s = slip(l, '请用手机扫码（或打开链接），查看本户出资金额并表决、签名', lastDeadline);
+      box.appendChild(s);
+      var print = el('button', { type: 'button', class: 'secondary', text: '打印这张领取条' });
+      print.addEventListener('click', function () { rv.printOnly(s); });
+      box.appendChild(print);
     }, rv.error);
   });
 
@@ -362,8 +405,7 @@
       list.forEach(function (r) {
         if (list.length > 1) out.appendChild(el('h4', { text: '项目 ' + r.questionnaire.project }));
         out.appendChild(el('div', { class: 'slips' }, r.links.map(function (l) {
-          return el('div', { class: 'slip' }, [el('img', { src: '/qr?text=' + encodeURIComponent(l.url), alt: l.room + ' 的二维码' }),
-            el('div', {}, [el('b', { text: '房号 ' + l.room }), el('br'), el('a', { href: l.url, class: 'qlink', text: l.url })])]);
+          return slip(l, '请用手机扫码（或打开链接）填写问卷“' + r.questionnaire.title + '”', r.questionnaire.deadline);
         })));
       });
       var mine = list.filter(function (r) { return String(r.questionnaire.project) === String(id); })[0];
