@@ -130,10 +130,17 @@ func (e *env) addWorkerAt(url, name string, admin bool) *engine.Worker {
 	if url != e.srv.URL {
 		return w
 	}
+	e.login(name)
+	return w
+}
+
+// login opens a new session for worker name (after the clock moved past
+// the old one).
+func (e *env) login(name string) {
+	e.t.Helper()
 	res := e.do("POST", "/api/v1/login", "", map[string]string{"username": name, "password": "password-" + name})
 	res.want(200)
 	e.tokens[name] = res.json()["token"].(string)
-	return w
 }
 
 type response struct {
