@@ -117,26 +117,54 @@ func (a *App) superseded(ctx context.Context, sg *Signing) error {
 // ReissueLink gives a household a new signing link (the old one stops
 // working): for a lost or forwarded printout.
 func (a *App) ReissueLink(ctx context.Context, w *engine.Worker, projectID, householdID int64) (Link, error) {
-	p, err := a.project(ctx, w, projectID)
+	links, err := a.reissue(ctx, w, projectID, func(h engine.Household) bool { return h.ID == householdID })
 	if err != nil {
 		return Link{}, err
 	}
-	h, err := household(p, householdID)
+	if len(links) == 0 {
+		return Link{}, engine.Errorf(engine.ECodeNotFound, "住户 %d 不在这个项目中", householdID)
+	}
+	return links[0], nil
+}
+
+// ReissueAllLinks replaces every household's signing link, to reprint all
+// slips: every old slip stops working.
+func (a *App) ReissueAllLinks(ctx context.Context, w *engine.Worker, projectID int64) ([]Link, error) {
+	return a.reissue(ctx, w, projectID, func(engine.Household) bool { return true })
+}
+
+// reissue gives the households of the current ballot that pick chooses
+// new links, in one transaction.
+func (a *App) reissue(ctx context.Context, w *engine.Worker, projectID int64, pick func(engine.Household) bool) ([]Link, error) {
+	p, err := a.project(ctx, w, projectID)
 	if err != nil {
-		return Link{}, err
+		return nil, err
 	}
 	b, err := a.store.CurrentBallot(ctx, p.ID)
 	if err != nil {
-		return Link{}, err
+		return nil, err
 	}
 	if !b.Open(a.now()) {
-		return Link{}, engine.Errorf(engine.ECodeConflict, "表决已截止，无需再发签署链接")
+		return nil, engine.Errorf(engine.ECodeConflict, "表决已截止，无需再发签署链接")
 	}
-	token, hash := engine.NewToken()
-	if err := a.store.ReissueLink(ctx, &engine.SigningLink{BallotID: b.ID, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: b.Deadline}, actor(w)); err != nil {
-		return Link{}, err
+	pub, err := a.published.get(ctx, a.store, b)
+	if err != nil {
+		return nil, err
 	}
-	return Link{Household: h.ID, Room: h.Room, URL: a.linkURL("s", token)}, nil
+	var rows []*engine.SigningLink
+	var out []Link
+	for _, h := range pub.Project.Households {
+		if !pick(h) {
+			continue
+		}
+		token, hash := engine.NewToken()
+		rows = append(rows, &engine.SigningLink{BallotID: b.ID, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: b.Deadline})
+		out = append(out, Link{Household: h.ID, Room: h.Room, URL: a.linkURL("s", token)})
+	}
+	if err := a.store.ReissueLinks(ctx, rows, actor(w)); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // PublishedBallot is what a ballot froze, read from its snapshot alone

@@ -59,7 +59,8 @@ type BallotStore interface {
 	LinkByTokenHash(ctx context.Context, tokenHash string) (*SigningLink, error)
 	Links(ctx context.Context, ballotID int64) ([]*SigningLink, error)
 	// ReissueLink revokes the household's live link and stores a new one.
-	ReissueLink(ctx context.Context, link *SigningLink, actor string) error
+	// ReissueLinks replaces households' live links, all or none.
+	ReissueLinks(ctx context.Context, links []*SigningLink, actor string) error
 	// CountPageView counts an opening of a link's page (outside the chain).
 	CountPageView(ctx context.Context, linkID int64, at time.Time) error
 	// LinkViews is how the live links of a ballot were opened.

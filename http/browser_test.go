@@ -135,6 +135,10 @@ func drawSignature(t *testing.T, ctx context.Context) {
 // publish, sign from a household's link with a drawn signature, watch the
 // dashboard move, download the booklet; then send a questionnaire, answer
 // it from a link and see the results move.
+// confirmYes answers every confirm() with yes and keeps the questions in
+// window.confirms.
+const confirmYes = `window.confirms = []; window.confirm = function (m) { window.confirms.push(m); return true; }`
+
 func TestConsoleJourney(t *testing.T) {
 	s := storetest.Open(t, storetest.DSN(t, store.SQLite))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -217,11 +221,15 @@ func TestConsoleJourney(t *testing.T) {
 	do(t, ctx, "compare", chromedp.Click(chromedp.CSS("#c-go")), chromedp.WaitVisible(chromedp.CSS("#c-result svg")))
 	waitText(t, ctx, "#c-result", "差额")
 
-	// publish scenario A
+	// publish scenario A, after a confirmation that says what freezes
 	do(t, ctx, "publish", chromedp.Evaluate[chromedp.Void](`document.getElementById('p-scenario').selectedIndex = 0`),
+		chromedp.Evaluate[chromedp.Void](confirmYes),
 		chromedp.Click(chromedp.CSS("#p-go")), chromedp.WaitVisible(chromedp.CSS("#p-links .slip a.link")))
 	waitText(t, ctx, "#d-summary", "还需")
 	shot(t, ctx, shots, "3-published")
+	if c := eval[string](t, ctx, `window.confirms.join('|')`); !strings.Contains(c, "冻结") {
+		t.Errorf("publishing asked no confirmation that households freeze: %q", c)
+	}
 	slip301 := `Array.from(document.querySelectorAll('#p-links .slip')).find(s => s.querySelector('.room').textContent === '301 室')`
 	link := eval[string](t, ctx, slip301+`.querySelector('a').href`)
 	for _, want := range []string{"幸福里小区3号楼2单元", "查看本户出资金额并表决", "前完成", "王专干（电话 0571-87654321）"} {
@@ -265,6 +273,12 @@ func TestConsoleJourney(t *testing.T) {
 		t.Fatalf("undecided.xlsx download: %s", undecided)
 	}
 	shot(t, ctx, shots, "5-dashboard")
+	// the paper form starts afresh for another household
+	do(t, ctx, "paper form", chromedp.SendKeys(chromedp.CSS("#d-signer"), "上一户的签名人"),
+		chromedp.Evaluate[chromedp.Void](`(function(){var s=document.getElementById('d-household'); s.selectedIndex = 3; s.dispatchEvent(new Event('change'));})()`))
+	if v := eval[string](t, ctx, `document.getElementById('d-signer').value`); v != "" {
+		t.Errorf("the paper form kept the previous household's signer: %q", v)
+	}
 	// money: a payment in three fields, its receipt, the ledger
 	do(t, ctx, "record a payment", chromedp.Evaluate[chromedp.Void](`(function(){var s=document.getElementById('mo-household');
 		s.value=Array.from(s.options).find(o=>o.text.startsWith('301')).value;})()`),
@@ -309,7 +323,21 @@ func TestConsoleJourney(t *testing.T) {
 	waitText(t, ctx, "#s-rate", "回收 1 / 12")
 	shot(t, ctx, shots, "7-results")
 
+	// reprint every slip: a warning first, then new slips; the old link is dead
+	do(t, ctx, "reprint all slips", chromedp.Navigate(baseURL+"/console"), chromedp.WaitVisible(chromedp.CSS("#projects a")),
+		chromedp.Click(chromedp.CSS("#projects a")), chromedp.WaitVisible(chromedp.CSS("#d-table table")),
+		chromedp.Evaluate[chromedp.Void](confirmYes), chromedp.Click(chromedp.CSS("#p-reprint")))
+	waitText(t, ctx, "#p-links", "旧领取条已失效")
+	if c := eval[string](t, ctx, `window.confirms.join('|')`); !strings.Contains(c, "失效") {
+		t.Errorf("reprinting asked no confirmation: %q", c)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('#p-links .slip').length`); n != 12 {
+		t.Errorf("%d new slips, want 12", n)
+	}
 	if errs := consoleErrors()[refused:]; len(errs) > 0 {
 		t.Fatalf("JavaScript console errors: %v", errs)
 	}
+	// (Chromium logs the 404 of the dead link as an error, so this is last)
+	do(t, ctx, "old link", chromedp.Navigate(link))
+	waitText(t, ctx, "main", "链接无效")
 }

@@ -166,6 +166,19 @@ func (s *Server) auditCheck(c echo.Context) error {
 
 // reissueLink gives a household a new signing link (the old one stops
 // working): for a lost or forwarded printout.
+// reissueAllLinks replaces every household's link, to reprint all slips.
+func (s *Server) reissueAllLinks(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ls, err := s.app.ReissueAllLinks(c.Request().Context(), workerOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"links": ls})
+}
+
 func (s *Server) reissueLink(c echo.Context) error {
 	id, hid, err := pathIDs(c, "id", "hid")
 	if err != nil {

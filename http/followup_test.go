@@ -194,3 +194,35 @@ func sameTime(v any, want time.Time) bool {
 	got, err := time.Parse(time.RFC3339Nano, s)
 	return err == nil && got.Equal(want.Truncate(time.Microsecond))
 }
+
+// TestReprintAllSlips: every household gets a new link at once; the old
+// slips stop working, decisions already made stay, another worker cannot.
+func TestReprintAllSlips(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		e.addWorker("b", false)
+		pid, links := e.published()
+		base := fmt.Sprintf("/api/v1/projects/%d", pid)
+		e.sign(links["301"], "agree", "key-reprint-301")
+		e.do("POST", base+"/links", "b", nil).want(404)
+		fresh := e.do("POST", base+"/links", "a", nil).want(201).json()["links"].([]any)
+		if len(fresh) != 12 {
+			t.Fatalf("%d new links, want 12", len(fresh))
+		}
+		for _, token := range links {
+			e.do("GET", "/api/v1/sign/"+token, "", nil).want(404)
+		}
+		for _, l := range fresh {
+			m := l.(map[string]any)
+			token := strings.TrimPrefix(m["url"].(string), "http://renovote.test/s/")
+			v := e.do("GET", "/api/v1/sign/"+token, "", nil).want(200).json()
+			if m["room"] == "301" && (v["decision"] == nil || v["decision"].(map[string]any)["decision"] != "agree") {
+				t.Errorf("301's decision after the reprint: %v", v["decision"])
+			}
+		}
+		e.clock.Add(73 * time.Hour)
+		e.login("a")
+		e.do("POST", base+"/links", "a", nil).want(409)
+	})
+}

@@ -49,6 +49,7 @@ func (s *Server) routes() {
 	api.GET("/projects/:id/audit", s.auditCheck, auth)
 	api.POST("/projects/:id/households/:hid/decisions", s.paperDecision, auth)
 	api.POST("/projects/:id/households/:hid/link", s.reissueLink, auth)
+	api.POST("/projects/:id/links", s.reissueAllLinks, auth)
 	api.GET("/projects/:id/agreements/:file", s.agreementPDF, auth)
 	api.GET("/presets", s.presets, auth)
 	api.GET("/survey/presets", s.surveyPresets, auth)

@@ -99,21 +99,26 @@ func (s *Store) Links(ctx context.Context, ballotID int64) ([]*engine.SigningLin
 	return ls, s.mapError(err)
 }
 
-// ReissueLink revokes the household's live link on the ballot and stores
-// link in its place.
-func (s *Store) ReissueLink(ctx context.Context, link *engine.SigningLink, actor string) error {
+// ReissueLinks revokes the live links of the households of links on their
+// ballot and stores links in their place, all or none.
+func (s *Store) ReissueLinks(ctx context.Context, links []*engine.SigningLink, actor string) error {
 	now := engine.Now()
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		var projectID int64
-		if err := tx.GetContext(ctx, &projectID, s.q(`SELECT project_id FROM ballots WHERE id = ?`), link.BallotID); err != nil {
-			return s.notFound(err, "表决不存在")
+		for _, link := range links {
+			var projectID int64
+			if err := tx.GetContext(ctx, &projectID, s.q(`SELECT project_id FROM ballots WHERE id = ?`), link.BallotID); err != nil {
+				return s.notFound(err, "表决不存在")
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE signing_links SET revoked_at = ? WHERE ballot_id = ? AND household_id = ? AND revoked_at IS NULL`),
+				now, link.BallotID, link.HouseholdID); err != nil {
+				return err
+			}
+			link.CreatedAt = now
+			if err := s.insertLink(ctx, tx, link, projectID, actor); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE signing_links SET revoked_at = ? WHERE ballot_id = ? AND household_id = ? AND revoked_at IS NULL`),
-			now, link.BallotID, link.HouseholdID); err != nil {
-			return err
-		}
-		link.CreatedAt = now
-		return s.insertLink(ctx, tx, link, projectID, actor)
+		return nil
 	})
 }
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/jmoiron/sqlx"
 
@@ -138,7 +137,7 @@ func (s *Store) Contact(ctx context.Context, projectID int64) (engine.Contact, e
 	var c engine.Contact
 	err := s.db.GetContext(ctx, &c, s.q(`SELECT contact_name AS name, contact_phone AS phone, contact_office AS office FROM projects WHERE id = ?`), projectID)
 	if err != nil {
-		return c, s.notFound(err, fmt.Sprintf("项目 %d 不存在", projectID))
+		return c, s.notFound(err, "项目 %d 不存在", projectID)
 	}
 	return c, nil
 }

@@ -313,7 +313,7 @@ func TestSigningLinks(t *testing.T) {
 		}
 		// reissuing revokes the old link
 		token, hash := engine.NewToken()
-		if err := s.ReissueLink(ctx, &engine.SigningLink{BallotID: f.ballot.ID, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: f.ballot.Deadline}, "worker:1"); err != nil {
+		if err := s.ReissueLinks(ctx, []*engine.SigningLink{{BallotID: f.ballot.ID, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: f.ballot.Deadline}}, "worker:1"); err != nil {
 			t.Fatal(err)
 		}
 		_, err = s.LinkByTokenHash(ctx, engine.HashToken(old))

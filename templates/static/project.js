@@ -26,7 +26,10 @@
       return el('td', {}, [input]);
     });
     var del = el('button', { type: 'button', class: 'linkish', text: '删除' });
-    del.addEventListener('click', function () { tr.remove(); });
+    del.addEventListener('click', function () {
+      var room = tr.querySelector('[data-col=room]').value;
+      if (window.confirm('删除 ' + (room || '这一行') + '？点“保存住户”后才真正删除。')) tr.remove();
+    });
     var tr = el('tr', {}, cells.concat([el('td', {}, [del])]));
     return tr;
   }
@@ -270,6 +273,8 @@
   $('p-rule').addEventListener('change', function () { $('p-custom').hidden = this.value !== 'custom'; });
   function deadlineValue(x) { return val(x).replace('T', ' '); }
   $('p-go').addEventListener('click', function () {
+    var name = $('p-scenario').selectedOptions[0] ? $('p-scenario').selectedOptions[0].text : '';
+    if (!window.confirm('发布“' + name + '”？\n发布后住户名单和方案都将冻结，不能再修改；要改只能发布新方案（旧链接随之失效）。')) return;
     var rule = $('p-rule').value;
     if (rule === 'custom') rule = { participation_area: val('p-pa'), participation_owners: val('p-po'), approval_area: val('p-aa'), approval_owners: val('p-ao'), approval_strict: $('p-strict').checked };
     rv.api('POST', base + '/scenarios/' + $('p-scenario').value + '/publish', { rule: rule, deadline: deadlineValue('p-deadline') }).then(function (r) {
@@ -347,11 +352,30 @@
     var reader = new FileReader();
     reader.onload = function () {
       rv.api('POST', base + '/households/' + $('d-household').value + '/decisions', { decision: $('d-vote').value, signer_name: val('d-signer'),
-        witness: val('d-witness'), photo: reader.result, idempotency_key: rv.key() }).then(function () { rv.flash('已录入纸质表决'); dashboard(); }, rv.error);
+        witness: val('d-witness'), photo: reader.result, idempotency_key: rv.key() }).then(function () { rv.flash('已录入纸质表决'); resetPaper(); dashboard(); }, rv.error);
     };
     reader.readAsDataURL(f);
   });
 
+  $('p-reprint').addEventListener('click', function () {
+    if (!window.confirm('为全部住户重新生成签署链接？\n已经发出的领取条将全部失效，必须把新领取条重新发到每一户。已表决的结果不受影响。')) return;
+    rv.api('POST', base + '/links').then(function (r) {
+      var out = $('p-links'); out.textContent = '';
+      out.appendChild(el('p', { class: 'ok', text: '已为 ' + r.links.length + ' 户重新生成链接，旧领取条已失效。请打印下面的新领取条发给各户。' }));
+      var print = el('button', { type: 'button', text: '打印领取条' }); print.addEventListener('click', function () { rv.printOnly($('p-links')); });
+      out.appendChild(print);
+      out.appendChild(el('div', { class: 'slips' }, r.links.map(function (l) {
+        return slip(l, '请用手机扫码（或打开链接），查看本户出资金额并表决、签名', lastDeadline);
+      })));
+      rv.flash('已重新生成全部领取条'); dashboard();
+    }, rv.error);
+  });
+  // the paper form belongs to one household: a new choice starts it afresh
+  function resetPaper() {
+    ['d-signer', 'd-witness', 'd-photo'].forEach(function (x) { $(x).value = ''; });
+    $('d-vote').selectedIndex = 0; $('d-newlink').textContent = '';
+  }
+  $('d-household').addEventListener('change', resetPaper);
   $('d-relink').addEventListener('click', function () {
     rv.api('POST', base + '/households/' + $('d-household').value + '/link').then(function (l) {
       var box = $('d-newlink'); box.textContent = '';
