@@ -155,6 +155,7 @@ type SigningView struct {
 	Money    *HouseholdMoney    // what the household has paid and what is next
 	Feedback []*engine.Feedback // what the household sent, with the answers
 	Contact  engine.Contact     // whom to ask: today's, not the published one
+	Explain  engine.Explanation // why the amount is what it is
 }
 
 // ViewSigning opens a link for reading.
@@ -180,6 +181,9 @@ func (a *App) signingView(ctx context.Context, sg *Signing) (*SigningView, error
 	}
 	if v.Contact, err = a.store.Contact(ctx, sg.Project.ID); err != nil {
 		return nil, err
+	}
+	if sg.Input != nil {
+		v.Explain = engine.Explain(sg.Input, &sg.Result, sg.Household.Room)
 	}
 	return v, nil
 }

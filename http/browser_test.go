@@ -120,7 +120,7 @@ func waitFor(t *testing.T, ctx context.Context, cond, show, what string) {
 // drawSignature drags the mouse over the signature pad.
 func drawSignature(t *testing.T, ctx context.Context) {
 	t.Helper()
-	rect := eval[map[string]float64](t, ctx, `(function(){var r=document.getElementById('pad').getBoundingClientRect();return {x:r.x,y:r.y,w:r.width,h:r.height};})()`)
+	rect := eval[map[string]float64](t, ctx, `(function(){var p=document.getElementById('pad');p.scrollIntoView({block:'center'});var r=p.getBoundingClientRect();return {x:r.x,y:r.y,w:r.width,h:r.height};})()`)
 	x0, y0 := rect["x"]+20, rect["y"]+rect["h"]/2
 	steps := []chromedp.Action[chromedp.Void]{chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x0, y0, chromedp.ButtonLeft)}
 	for i := 1; i <= 30; i++ {
@@ -238,14 +238,61 @@ func TestConsoleJourney(t *testing.T) {
 		}
 	}
 
-	// the household signs on its phone
-	do(t, ctx, "open the signing link", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#pad")),
-		chromedp.Click(chromedp.CSS(`input[value="agree"]`)), chromedp.SendKeys(chromedp.CSS("#signer"), "业主301"))
+	// the household signs on its phone, 360 px wide
+	do(t, ctx, "open the signing link", chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#pad")))
 	waitText(t, ctx, "footer", "请联系 王专干（电话 0571-87654321），社区居委会二楼")
+	// why the amount is what it is, and when the first payment falls due
+	waitText(t, ctx, "#why", "分摊规则：1–2层不出资；3层系数 0.7；4层系数 0.8；5层系数 0.9；6层系数 1（再乘以各户面积）")
+	waitText(t, ctx, "#why", "您家的分摊 = 分摊总额 375,000.00 × 本层系数 0.7 × 您家面积 68.50 ㎡")
+	waitText(t, ctx, "#due", "2027-01-01 首付")
+	waitText(t, ctx, "#due", "之后每月约")
+	phoneFits := func(mode string) {
+		t.Helper()
+		if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 360 {
+			t.Errorf("%s: the page is %d px wide on a 360 px phone", mode, w)
+		}
+		if broken := eval[string](t, ctx, `Array.from(document.querySelectorAll('.amount, .nowrap')).filter(e => e.offsetParent && e.getClientRects().length > 1).map(e => e.textContent).join('|')`); broken != "" {
+			t.Errorf("%s: amounts, dates or names broken across lines: %s", mode, broken)
+		}
+	}
+	phoneFits("standard text")
+	shot(t, ctx, shots, "4a-phone")
+	// large text: at least 1.6 times, the button says how to go back; 朗读 is offered
+	do(t, ctx, "large text", chromedp.Click(chromedp.CSS("#bigtext")))
+	if r := eval[float64](t, ctx, `parseFloat(getComputedStyle(document.body).fontSize) / parseFloat(getComputedStyle(document.documentElement).fontSize)`); r < 1.6 {
+		t.Errorf("large text is %.2f×, want ≥ 1.6×", r)
+	}
+	waitText(t, ctx, "#bigtext", "标准字")
+	phoneFits("large text")
+	shot(t, ctx, shots, "4b-phone-large")
+	do(t, ctx, "standard text", chromedp.Click(chromedp.CSS("#bigtext")))
+	if eval[bool](t, ctx, `document.getElementById('readaloud').hidden`) {
+		t.Errorf("no 朗读 button")
+	}
+	// a missing signature is said; signing clears the message; a
+	// confirmation step comes before anything is recorded
+	do(t, ctx, "choose", chromedp.Click(chromedp.CSS(`input[value="agree"]`)), chromedp.SendKeys(chromedp.CSS("#signer"), "业主301"),
+		chromedp.Click(chromedp.CSS("#submit")))
+	waitText(t, ctx, "#error", "请在签名框内手写签名")
 	drawSignature(t, ctx)
-	do(t, ctx, "submit", chromedp.Click(chromedp.CSS("#submit")), chromedp.WaitVisible(chromedp.CSS("#done")))
+	if !eval[bool](t, ctx, `document.getElementById('error').hidden`) {
+		t.Errorf("the signature message stays after signing")
+	}
+	do(t, ctx, "submit", chromedp.Click(chromedp.CSS("#submit")), chromedp.WaitVisible(chromedp.CSS("#confirm")))
+	waitText(t, ctx, "#confirm", "您的意见是 同意，签名人 业主301")
+	if !eval[bool](t, ctx, `document.getElementById('done').hidden`) {
+		t.Errorf("recorded before the confirmation")
+	}
+	do(t, ctx, "confirm", chromedp.Click(chromedp.CSS("#confirm-yes")), chromedp.WaitVisible(chromedp.CSS("#done")))
 	code := eval[string](t, ctx, `document.getElementById('done-code').textContent`)
 	shot(t, ctx, shots, "4-signed")
+	// after a reload the form is folded away under what was recorded
+	do(t, ctx, "reload", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#decide .current")))
+	if eval[bool](t, ctx, `document.getElementById('change').open || document.getElementById('pad').checkVisibility()`) {
+		t.Errorf("after a reload the full form is open under the recorded decision")
+	}
+	do(t, ctx, "back to desktop", chromedp.EmulateReset())
 	// … and sends a complaint through the 改造意见箱 on the same page
 	do(t, ctx, "send feedback", chromedp.SetValue(chromedp.CSS("#fb-category"), "噪音"),
 		chromedp.SendKeys(chromedp.CSS("#fb-text"), "晚上十点后还在施工"), chromedp.Click(chromedp.CSS("#fb-send")))
@@ -308,19 +355,31 @@ func TestConsoleJourney(t *testing.T) {
 		t.Fatalf("booklet download: %s", booklet)
 	}
 
-	// a questionnaire from the presets, answered from a link
+	// a questionnaire from the presets, answered from a link; no
+	// satisfaction question before any works have happened
+	waitFor(t, ctx, `document.getElementById('s-rating').disabled && !document.getElementById('s-rating').checked`,
+		`document.getElementById('s-rating').disabled`, "satisfaction not offered before works")
 	do(t, ctx, "questionnaire", chromedp.WaitVisible(chromedp.CSS(".s-item")),
 		chromedp.Evaluate[chromedp.Void](`Array.from(document.querySelectorAll('.s-item')).slice(8, 12).forEach(i => i.checked = true)`),
 		chromedp.Click(chromedp.CSS("#s-create")), chromedp.WaitVisible(chromedp.CSS("#s-links a.qlink")))
 	waitText(t, ctx, "#s-rate", "回收 0 / 12")
 	qlink := eval[string](t, ctx, `document.querySelector('#s-links a.qlink').href`)
-	do(t, ctx, "answer", chromedp.Navigate(qlink), chromedp.WaitVisible(chromedp.CSS("#surveyform")),
-		chromedp.Click(chromedp.CSS(`.question[data-id="q1"] input`)), chromedp.Click(chromedp.CSS(`.question[data-id="q3"] input[value="5"]`)),
+	do(t, ctx, "answer", chromedp.Navigate(qlink), chromedp.WaitVisible(chromedp.CSS("#surveyform")))
+	waitText(t, ctx, "header", "社区问卷")
+	waitText(t, ctx, "footer", "王专干")
+	do(t, ctx, "submit answers", chromedp.Click(chromedp.CSS(`.question[data-id="q1"] input`)),
 		chromedp.Click(chromedp.CSS("#submit")), chromedp.WaitVisible(chromedp.CSS("#done")))
 	shot(t, ctx, shots, "6-answered")
 	do(t, ctx, "results", chromedp.Navigate(baseURL+"/console"), chromedp.WaitVisible(chromedp.CSS("#projects a")),
 		chromedp.Click(chromedp.CSS("#projects a")), chromedp.WaitVisible(chromedp.CSS("#s-results svg")))
 	waitText(t, ctx, "#s-rate", "回收 1 / 12")
+	// chart labels end before their bars begin
+	if overlap := eval[string](t, ctx, `Array.from(document.querySelectorAll('#s-results svg')).flatMap(svg => {
+		var x0 = Math.min(...Array.from(svg.querySelectorAll('rect.bar')).map(r => r.getBBox().x));
+		return Array.from(svg.querySelectorAll('text.label')).filter(l => l.getBBox().x + l.getBBox().width > x0).map(l => l.textContent);
+	}).join('|')`); overlap != "" {
+		t.Errorf("chart labels run into the bars: %s", overlap)
+	}
 	shot(t, ctx, shots, "7-results")
 
 	// reprint every slip: a warning first, then new slips; the old link is dead

@@ -57,6 +57,17 @@ type signViewJSON struct {
 	Feedback    []feedbackJSON        `json:"feedback"`
 	Categories  []string              `json:"feedback_categories"`
 	Ratings     []string              `json:"feedback_ratings"`
+	Explain     engine.Explanation    `json:"explain"`
+	// FirstPayment is the down payment of an installment plan and its
+	// date; Monthly the first monthly amount after it. Both are empty
+	// without a plan.
+	FirstPayment *paymentDueJSON `json:"first_payment"`
+	Monthly      *paymentDueJSON `json:"monthly"`
+}
+
+type paymentDueJSON struct {
+	Date   engine.Date `json:"date"`
+	Amount engine.Fen  `json:"amount"`
 }
 
 // householdMoneyJSON is what the household has paid, what is next, and
@@ -85,6 +96,11 @@ func toSignView(sv *app.SigningView, token string) *signViewJSON {
 	v.Household.Owner, v.Household.Phone = engine.MaskName(h.OwnerName), engine.MaskPhone(h.Phone)
 	v.Result.Owner = engine.MaskName(v.Result.Owner)
 	v.Scenario.Name, v.Scenario.SHA256 = sv.Scenario.Name, sv.Scenario.SHA256
+	v.Explain = sv.Explain
+	if p := sv.Row.Plan; p != nil && len(p.Installments) > 0 && sv.Input != nil && sv.Input.Installments != nil {
+		v.FirstPayment = &paymentDueJSON{engine.DateOf(sv.Input.Installments.Start), p.DownPayment}
+		v.Monthly = &paymentDueJSON{p.Installments[0].Date, p.Installments[0].Amount}
+	}
 	v.Feedback, v.Categories, v.Ratings = []feedbackJSON{}, engine.FeedbackCategories, engine.FeedbackRatings
 	for _, f := range sv.Feedback {
 		v.Feedback = append(v.Feedback, toFeedbackJSON(f, sv.Household.Room))

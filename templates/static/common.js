@@ -5,6 +5,7 @@
   function apply(on) {
     document.body.classList.toggle('big', on);
     btn.setAttribute('aria-pressed', on ? 'true' : 'false');
+    btn.textContent = on ? '标准字' : '大字';
   }
   var on = false;
   try { on = localStorage.getItem('renovote.big') === '1'; } catch (e) {}
@@ -13,5 +14,25 @@
     on = !on;
     apply(on);
     try { localStorage.setItem('renovote.big', on ? '1' : '0'); } catch (e) {}
+  });
+})();
+
+// 朗读: reads the parts of the page marked data-speak aloud in Chinese with
+// the browser's speech synthesis, for residents who cannot read small print.
+(function () {
+  var btn = document.getElementById('readaloud');
+  var parts = document.querySelectorAll('[data-speak]');
+  if (!btn || !parts.length || !window.speechSynthesis || !window.SpeechSynthesisUtterance) return;
+  btn.hidden = false;
+  function stop() { speechSynthesis.cancel(); btn.textContent = '朗读'; btn.setAttribute('aria-pressed', 'false'); }
+  btn.addEventListener('click', function () {
+    if (speechSynthesis.speaking) { stop(); return; }
+    var text = Array.prototype.map.call(parts, function (p) { return p.getAttribute('data-speak') || p.innerText; }).join('。');
+    // read amounts as numbers, not digit by digit with commas
+    var u = new SpeechSynthesisUtterance(text.replace(/(\d),(?=\d{3})/g, '$1'));
+    u.lang = 'zh-CN'; u.rate = 0.9;
+    u.onend = stop; u.onerror = stop;
+    btn.textContent = '停止朗读'; btn.setAttribute('aria-pressed', 'true');
+    speechSynthesis.speak(u);
   });
 })();

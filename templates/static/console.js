@@ -71,7 +71,11 @@ var rv = (function () {
   function bars(labels, series, fmt) {
     var max = 0;
     series.forEach(function (s) { s.values.forEach(function (v) { max = Math.max(max, v); }); });
-    var rowH = 8 + 14 * series.length, width = 640, labelW = 120, valueW = 120;
+    // the label column is as wide as the longest label (CJK ≈ 13 px a
+    // character at this size), so labels never run into the bars
+    var longest = 0;
+    labels.forEach(function (l) { longest = Math.max(longest, String(l).length); });
+    var rowH = 8 + 14 * series.length, width = 640, labelW = Math.min(320, Math.max(60, longest * 13 + 12)), valueW = 120;
     var g = [];
     labels.forEach(function (label, i) {
       var y = i * rowH + 4;

@@ -570,6 +570,10 @@
       var sb = document.querySelector('#wk-stages tbody'); sb.textContent = ''; w.stages.forEach(function (s) { sb.appendChild(stageRow(s)); });
       var gb = document.querySelector('#wk-group tbody'); gb.textContent = ''; w.supervisors.forEach(function (m) { gb.appendChild(groupRow(m)); });
       $('wk-goal').value = w.satisfaction_goal;
+      // satisfaction is asked about works that happened, not before
+      var started = w.stages.some(function (s) { return !!s.actual; });
+      $('s-rating').disabled = !started; if (!started) $('s-rating').checked = false;
+      $('s-rating-note').textContent = started ? '' : '（施工开始后才能问满意度）';
     }, rv.error);
     rv.api('GET', base + '/progress').then(function (p) {
       var f = p.feedback;

@@ -9,6 +9,7 @@
   var canvas = document.getElementById('pad');
   var ctx = canvas.getContext('2d');
   var drawn = 0, last = null;
+  var errorBox = document.getElementById('error'), confirmBox = document.getElementById('confirm');
   function newKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var a = new Uint8Array(16); crypto.getRandomValues(a);
@@ -20,7 +21,10 @@
     var r = canvas.getBoundingClientRect();
     return { x: (e.clientX - r.left) * canvas.width / r.width, y: (e.clientY - r.top) * canvas.height / r.height };
   }
-  canvas.addEventListener('pointerdown', function (e) { canvas.setPointerCapture(e.pointerId); last = point(e); e.preventDefault(); });
+  canvas.addEventListener('pointerdown', function (e) {
+    canvas.setPointerCapture(e.pointerId); last = point(e); e.preventDefault();
+    errorBox.hidden = true; // "please sign" is answered by signing
+  });
   canvas.addEventListener('pointermove', function (e) {
     if (!last) return;
     var p = point(e);
@@ -32,8 +36,7 @@
   document.getElementById('clear').addEventListener('click', function () {
     ctx.clearRect(0, 0, canvas.width, canvas.height); drawn = 0;
   });
-  var errorBox = document.getElementById('error');
-  function fail(msg) { errorBox.textContent = msg; errorBox.hidden = false; }
+  function fail(msg) { errorBox.textContent = msg; errorBox.hidden = false; confirmBox.hidden = true; }
   var names = { agree: '同意', disagree: '不同意', abstain: '弃权' };
   form.addEventListener('submit', function (e) {
     e.preventDefault();
@@ -43,8 +46,19 @@
     var signer = document.getElementById('signer').value.trim();
     if (!signer) return fail('请填写签名人姓名');
     if (choice.value !== 'abstain' && drawn < 30) return fail('请在签名框内手写签名');
-    var body = { decision: choice.value, signer_name: signer, idempotency_key: key, signature_png: drawn >= 30 ? canvas.toDataURL('image/png') : '' };
-    var button = document.getElementById('submit');
+    pending = { decision: choice.value, signer_name: signer, idempotency_key: key, signature_png: drawn >= 30 ? canvas.toDataURL('image/png') : '' };
+    document.getElementById('confirm-decision').textContent = names[choice.value];
+    document.getElementById('confirm-signer').textContent = signer;
+    confirmBox.hidden = false;
+    confirmBox.scrollIntoView({ block: 'center' });
+  });
+  var pending = null;
+  form.addEventListener('change', function () { confirmBox.hidden = true; });
+  document.getElementById('confirm-no').addEventListener('click', function () { confirmBox.hidden = true; });
+  document.getElementById('confirm-yes').addEventListener('click', function () {
+    var body = pending;
+    if (!body) return;
+    var button = this;
     button.disabled = true;
     fetch('/api/v1/sign/' + encodeURIComponent(token), {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body)
@@ -59,6 +73,10 @@
       document.getElementById('done-key').textContent = r.data.key_fingerprint;
       document.getElementById('done').hidden = false;
       form.hidden = true;
+      var change = document.getElementById('change');
+      if (change) change.hidden = true;
+      var current = box.querySelector('.current');
+      if (current) current.hidden = true;
       key = newKey(); // a later change of mind is a new decision
     }).catch(function () { button.disabled = false; fail('网络不通，请稍后再试；再次提交不会重复记录'); });
   });

@@ -1,0 +1,65 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestExplain(t *testing.T) {
+	doc := `{"name":"A","floors":6,
+	"households":[{"id":"101","floor":1,"area":"68.50"},{"id":"201","floor":2,"area":"68.50"},{"id":"301","floor":3,"area":"86.20"},
+	 {"id":"401","floor":4,"area":"68.50","hardship":true},{"id":"501","floor":5,"area":"86.20"},{"id":"601","floor":6,"area":"68.50","exempt":true}],
+	"costs":[{"name":"电梯","amount":"420000"},{"name":"土建","amount":"150000"}],
+	"subsidies":[{"name":"市级","type":"fixed","amount":"200000"}],
+	"compensations":[{"household":"101","amount":"5000"}],
+	"allocation":{"method":"coefficient_area","coefficients":[{"floors":"1-2","value":"0"},{"floors":"3","value":"0.7"},{"floors":"4-6","value":"1"}]},
+	"hardship":{"relief_rate":"0.5"}}`
+	in, err := ParseCalcInput([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Calc(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := Explain(in, res, "301"); x.Rule != "1–2层不出资；3层系数 0.7；4–6层系数 1（再乘以各户面积）" {
+		t.Errorf("rule: %s", x.Rule)
+	}
+	// Σ(系数×面积) = 0.7×86.20 + 68.50 + 86.20 = 215.04
+	x := Explain(in, res, "301")
+	all := strings.Join(x.Lines, "\n")
+	for _, want := range []string{"总造价 570,000.00 元，减去财政补贴 200,000.00 元，加上给低楼层的补偿 5,000.00 元，由出资户分摊的总额是 375,000.00 元。",
+		"本层系数 0.7 × 您家面积 86.20 ㎡ ÷ 全楼出资户（系数×面积）之和 215.04", "≈ " + res.Households[2].Share.Grouped() + " 元", "分担"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("301 lacks %q:\n%s", want, all)
+		}
+	}
+	if all := strings.Join(Explain(in, res, "401").Lines, "\n"); !strings.Contains(all, "困难户，减免 "+res.Households[3].Relief.Grouped()) {
+		t.Errorf("401: %s", all)
+	}
+	if all := strings.Join(Explain(in, res, "201").Lines, "\n"); !strings.Contains(all, "2层不出资") {
+		t.Errorf("201: %s", all)
+	}
+	if all := strings.Join(Explain(in, res, "601").Lines, "\n"); !strings.Contains(all, "免缴") {
+		t.Errorf("601: %s", all)
+	}
+	// the other methods, one line each
+	for method, want := range map[string]string{
+		`{"method":"area"}`:  "全楼出资户面积之和 377.9 ㎡",
+		`{"method":"equal"}`: "出资户数 5",
+		`{"method":"floor_percent","percents":[{"floors":"1-2","value":"0"},{"floors":"3-6","value":"25"}]}`: "本层出资户数 1 ÷ 有出资户的各层比例之和 75%",
+	} {
+		d := strings.Replace(doc, `{"method":"coefficient_area","coefficients":[{"floors":"1-2","value":"0"},{"floors":"3","value":"0.7"},{"floors":"4-6","value":"1"}]}`, method, 1)
+		in, err := ParseCalcInput([]byte(d))
+		if err != nil {
+			t.Fatal(method, err)
+		}
+		res, err := Calc(in)
+		if err != nil {
+			t.Fatal(method, err)
+		}
+		if all := strings.Join(Explain(in, res, "301").Lines, "\n"); !strings.Contains(all, want) {
+			t.Errorf("%s: lacks %q:\n%s", method, want, all)
+		}
+	}
+}
