@@ -300,6 +300,22 @@ func (r *reader) ratio(v any, path, label string, min, max int64, maxOpen bool) 
 	return Ratio(r.scaled(v, path, label, 6, min, max, false, maxOpen))
 }
 
+// rate reads a rate typed as a decimal ("0.3") or as a percentage ("30%",
+// "30％"): x% is x/100 exactly, so the percentage is read with four
+// decimals where the decimal has six.
+func (r *reader) rate(v any, path, label string, min, max int64, maxOpen bool) Ratio {
+	if s, ok := v.(string); ok {
+		t := strings.TrimSpace(s)
+		if p, found := strings.CutSuffix(t, "%"); found {
+			return Ratio(r.scaled(strings.TrimSpace(p), path, label+"（百分数）", 4, min, max, false, maxOpen))
+		}
+		if p, found := strings.CutSuffix(t, "％"); found {
+			return Ratio(r.scaled(strings.TrimSpace(p), path, label+"（百分数）", 4, min, max, false, maxOpen))
+		}
+	}
+	return r.ratio(v, path, label, min, max, maxOpen)
+}
+
 func (r *reader) subsidies(v any) []Subsidy {
 	list := r.array(v, "subsidies", "补贴列表", 0, maxListItems)
 	out := make([]Subsidy, 0, len(list))
@@ -326,7 +342,7 @@ func (r *reader) subsidies(v any) []Subsidy {
 		case SubsidyPercent:
 			r.only(sm, path, label, "按比例补贴（percent）", "name", "type", "rate", "cap")
 			if rv, ok := r.required(sm, path, "rate", label+"的比例"); ok {
-				s.Rate = r.ratio(rv, fieldPath(path, "rate"), label+"的比例", 0, ratioOne, false)
+				s.Rate = r.rate(rv, fieldPath(path, "rate"), label+"的比例", 0, ratioOne, false)
 			}
 			if present(sm, "cap") {
 				c := r.money(sm["cap"], fieldPath(path, "cap"), label+"的封顶金额")
@@ -545,7 +561,7 @@ func (r *reader) hardship(v any) *Hardship {
 	hm := r.object(v, "hardship", "困难户减免 hardship", "relief_rate", "funded_by", "fund")
 	h := &Hardship{FundedBy: FundedByOthers}
 	if rv, ok := r.required(hm, "hardship", "relief_rate", "减免比例"); ok {
-		h.ReliefRate = r.ratio(rv, "hardship.relief_rate", "减免比例 relief_rate", 0, ratioOne, false)
+		h.ReliefRate = r.rate(rv, "hardship.relief_rate", "减免比例 relief_rate", 0, ratioOne, false)
 	}
 	if present(hm, "funded_by") {
 		h.FundedBy = r.str(hm["funded_by"], "hardship.funded_by", "减免资金来源 funded_by", 16)
@@ -563,13 +579,13 @@ func (r *reader) installments(v any) *Installments {
 	im := r.object(v, "installments", "分期付款 installments", "down_payment_rate", "months", "annual_rate", "method", "start")
 	p := &Installments{Method: InstallmentEqual}
 	if present(im, "down_payment_rate") {
-		p.DownPaymentRate = r.ratio(im["down_payment_rate"], "installments.down_payment_rate", "首付比例", 0, ratioOne, true)
+		p.DownPaymentRate = r.rate(im["down_payment_rate"], "installments.down_payment_rate", "首付比例", 0, ratioOne, true)
 	}
 	if mv, ok := r.required(im, "installments", "months", "分期月数"); ok {
 		p.Months = r.integer(mv, "installments.months", "分期月数", 1, MaxInstallments)
 	}
 	if present(im, "annual_rate") {
-		p.AnnualRate = r.ratio(im["annual_rate"], "installments.annual_rate", "年利率", 0, ratioOne, true)
+		p.AnnualRate = r.rate(im["annual_rate"], "installments.annual_rate", "年利率", 0, ratioOne, true)
 	}
 	if present(im, "method") {
 		p.Method = r.str(im["method"], "installments.method", "分期方式", 32)

@@ -63,3 +63,32 @@ func TestExplain(t *testing.T) {
 		}
 	}
 }
+
+// TestRatesAsPercentages: "30%" is 0.3 exactly wherever a rate is typed.
+func TestRatesAsPercentages(t *testing.T) {
+	base := `{"name":"A","floors":3,"households":[{"id":"301","floor":3,"area":"80"}],"costs":[{"name":"c","amount":"100000"}],
+	"subsidies":[{"name":"s","type":"percent","rate":"%s"}],"allocation":{"method":"area"},"hardship":{"relief_rate":"%s"},
+	"installments":{"down_payment_rate":"%s","months":12,"annual_rate":"%s","method":"annuity","start":"2027-01-01"}}`
+	parse := func(a, b, c, d string) *CalcInput {
+		doc := base
+		for _, v := range []string{a, b, c, d} {
+			doc = strings.Replace(doc, "%s", v, 1)
+		}
+		in, err := ParseCalcInput([]byte(doc))
+		if err != nil {
+			t.Fatalf("%s %s %s %s: %v", a, b, c, d, err)
+		}
+		return in
+	}
+	dec, pct := parse("0.3", "0.5", "0.25", "0.036"), parse("30%", "50 %", "25％", "3.6%")
+	if dec.Subsidies[0].Rate != pct.Subsidies[0].Rate || dec.Hardship.ReliefRate != pct.Hardship.ReliefRate ||
+		dec.Installments.DownPaymentRate != pct.Installments.DownPaymentRate || dec.Installments.AnnualRate != pct.Installments.AnnualRate {
+		t.Errorf("percentages differ from decimals: %+v %+v", pct.Installments, dec.Installments)
+	}
+	for _, bad := range []string{"130%", "3.00001%", "%", "abc%"} {
+		doc := strings.Replace(strings.Replace(strings.Replace(strings.Replace(base, "%s", "0.3", 1), "%s", bad, 1), "%s", "0.3", 1), "%s", "0", 1)
+		if _, err := ParseCalcInput([]byte(doc)); err == nil || !strings.Contains(err.Error(), "减免比例") {
+			t.Errorf("relief %q: %v", bad, err)
+		}
+	}
+}

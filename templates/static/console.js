@@ -108,9 +108,25 @@ var rv = (function () {
     window.addEventListener('afterprint', done);
     window.print();
   }
+  // fieldError shows an error beside the input it is about (and still at
+  // the top), so a mistake low on a long page is seen where it was made.
+  function fieldError(input, e) {
+    clearFieldErrors();
+    error(e);
+    if (!input) return;
+    input.classList.add('invalid');
+    input.setAttribute('aria-invalid', 'true');
+    var msg = el('span', { class: 'field-error', role: 'alert', text: e.message });
+    (input.closest('label') || input).insertAdjacentElement('afterend', msg);
+    input.scrollIntoView({ block: 'center' });
+  }
+  function clearFieldErrors() {
+    document.querySelectorAll('.field-error').forEach(function (n) { n.remove(); });
+    document.querySelectorAll('.invalid').forEach(function (n) { n.classList.remove('invalid'); n.removeAttribute('aria-invalid'); });
+  }
   var logout = document.getElementById('logout');
   if (logout) logout.addEventListener('click', function () {
     api('POST', '/api/v1/logout').then(function () { location.href = '/login'; }, function () { location.href = '/login'; });
   });
-  return { api: api, el: el, error: error, flash: flash, money: money, table: table, bars: bars, key: key, show: show, maskPhone: maskPhone, printOnly: printOnly };
+  return { api: api, el: el, error: error, flash: flash, money: money, table: table, bars: bars, key: key, show: show, maskPhone: maskPhone, printOnly: printOnly, fieldError: fieldError, clearFieldErrors: clearFieldErrors };
 })();

@@ -34,6 +34,7 @@
     return tr;
   }
   function showHouseholds(hs) {
+    $('guide').hidden = hs.length > 0;
     var tbody = document.querySelector('#hh tbody');
     tbody.textContent = '';
     hs.forEach(function (h) { tbody.appendChild(hhRow(h)); });
@@ -84,16 +85,24 @@
   });
   $('hh-save').addEventListener('click', function () {
     rv.api('PUT', base + '/households', { households: readHouseholds() })
-      .then(function (p) { project = p; showHouseholds(p.households); rv.flash('已保存 ' + p.households.length + ' 户'); calcSoon(); }, rv.error);
+      .then(function (p) { project = p; showHouseholds(p.households); rv.clearFieldErrors(); rv.flash('已保存 ' + p.households.length + ' 户'); calcSoon(); }, function (e) {
+        // households[3].area → the area input of the fourth row
+        var m = /^households\[(\d+)\](?:\.(\w+))?/.exec(e.field || ''), tr = m && document.querySelectorAll('#hh tbody tr')[+m[1]];
+        rv.fieldError(tr ? tr.querySelector('[data-col=' + (m[2] || 'room') + ']') : null, e);
+      });
   });
   $('hh-csv').addEventListener('change', function () {
     var f = this.files[0]; if (!f) return;
-    f.text().then(function (text) {
-      return rv.api('PUT', base + '/households', text, 'text/csv; charset=utf-8');
+    // the bytes as they are: the server tells UTF-8 from GBK, and reads
+    // workbooks
+    var xlsx = /\.xlsx$/i.test(f.name);
+    f.arrayBuffer().then(function (bytes) {
+      return rv.api('PUT', base + '/households', bytes, xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv');
     }).then(function (p) { project = p; showHouseholds(p.households); rv.flash('已导入 ' + p.households.length + ' 户'); calcSoon(); }, rv.error);
     this.value = '';
   });
   $('hh-export').href = base + '/households.csv';
+  $('hh-export-xlsx').href = base + '/households.xlsx';
 
   // ---- scenario modelling
   function byKey(list, key) { return list.filter(function (x) { return x.key === key; })[0]; }
@@ -239,24 +248,87 @@
           return [h.id, h.floor, h.area, h.weight, rv.money(h.share), rv.money(h.relief), rv.money(h.extra), rv.money(h.compensation),
             rv.money(h.due), h.plan ? rv.money(h.plan.down_payment) : '—', rv.money(h.operating_annual)];
         }))]));
-      rv.show('error', '');
-    }, function (e) { out.textContent = ''; rv.error(e); });
+      rv.show('error', ''); rv.clearFieldErrors(); out.classList.remove('stale');
+    }, function (e) { out.classList.add('stale'); rv.fieldError(modelInput(e.field), e); });
+  }
+  // modelInput is the form input an error's field path is about.
+  function modelInput(field) {
+    var ids = { name: 'm-name', floors: 'm-floors', hardship: 'm-relief', 'hardship.relief_rate': 'm-relief', 'hardship.fund': 'm-fund',
+      'installments.down_payment_rate': 'm-down', 'installments.annual_rate': 'm-rate', 'installments.months': 'm-months',
+      'installments.start': 'm-start', 'installments.method': 'm-imethod', 'operating.annual': 'm-operating' };
+    if (!field) return null;
+    if (ids[field]) return $(ids[field]);
+    if (/^allocation/.test(field)) return $('m-ranges');
+    var m = /^(costs|subsidies|compensations)\[(\d+)\](?:\.(\w+))?/.exec(field);
+    if (!m) return null;
+    var tr = document.querySelectorAll('#m-' + { costs: 'costs', subsidies: 'subs', compensations: 'comps' }[m[1]] + ' tbody tr')[+m[2]];
+    if (!tr) return null;
+    var cells = tr.querySelectorAll('input, select');
+    var at = { costs: { name: 0, amount: 1 }, subsidies: { name: 0, type: 1, amount: 2, rate: 2, cap: 3, table: 3 }, compensations: { household: 0, amount: 1 } }[m[1]];
+    return cells[at[m[3]] || 0] || null;
   }
   $('model').addEventListener('input', calcSoon);
   $('model').addEventListener('change', calcSoon);
+  // editing is the saved draft the form holds, or null for a new one
+  var editing = null;
+  function setEditing(s) {
+    editing = s && s.status !== 'published' ? s : null;
+    $('m-update').hidden = !editing;
+    $('m-editing').textContent = !s ? '' : (editing ? '正在修改“' + s.name + '”' : '“' + s.name + '”已发布，不能修改；可以改后保存为新方案');
+  }
   $('m-save').addEventListener('click', function () {
-    rv.api('POST', base + '/scenarios', scenarioInput()).then(function (s) { rv.flash('已保存方案“' + s.name + '”'); loadScenarios(); }, rv.error);
+    rv.api('POST', base + '/scenarios', scenarioInput()).then(function (s) { rv.flash('已保存方案“' + s.name + '”'); setEditing(s); loadScenarios(s.id); }, rv.error);
   });
+  $('m-update').addEventListener('click', function () {
+    if (!editing) return;
+    rv.api('PUT', base + '/scenarios/' + editing.id, scenarioInput()).then(function (s) { rv.flash('已保存修改“' + s.name + '”'); setEditing(s); loadScenarios(s.id); }, rv.error);
+  });
+  function openSaved(copy) {
+    return rv.api('GET', base + '/scenarios/' + $('m-saved').value).then(function (s) {
+      fillModel(s.input);
+      if (copy) { $('m-name').value = s.name + '（副本）'; setEditing(null); rv.flash('已复制“' + s.name + '”，修改后点“保存为新方案”'); }
+      else { setEditing(s); rv.flash('已打开“' + s.name + '”'); }
+      calcSoon();
+    }, rv.error);
+  }
+  $('m-open').addEventListener('click', function () { openSaved(false); });
+  $('m-copy').addEventListener('click', function () { openSaved(true); });
 
   // ---- scenarios, comparison, publishing
-  function loadScenarios() {
+  function loadScenarios(select) {
     return rv.api('GET', base + '/scenarios').then(function (ss) {
-      ['c-a', 'c-b', 'p-scenario'].forEach(function (sel) {
+      ['c-a', 'c-b', 'p-scenario', 'm-saved'].forEach(function (sel) {
         var s = $(sel); s.textContent = '';
         ss.forEach(function (x) { s.appendChild(el('option', { value: x.id, text: x.name + (x.status === 'published' ? '（已发布）' : '') })); });
       });
       if (ss.length > 1) $('c-b').value = ss[ss.length - 1].id;
+      if (select) $('m-saved').value = select;
     }, rv.error);
+  }
+  // inputRows describes a scenario's inputs line by line, to set two side
+  // by side.
+  var methodNames = { coefficient_area: '系数 × 面积', coefficient: '按楼层系数', area: '按面积', equal: '按户均摊', floor_percent: '按楼层比例', household_percent: '按每户比例' };
+  function inputRows(d) {
+    var i = d.installments, h = d.hardship, a = d.allocation || {};
+    return [
+      ['费用', (d.costs || []).map(function (c) { return c.name + ' ' + rv.money(c.amount); }).join('；')],
+      ['财政补贴', (d.subsidies || []).map(function (s) {
+        return s.name + ' ' + (s.type === 'fixed' ? rv.money(s.amount) : s.type === 'percent' ? '比例 ' + s.rate + (s.cap ? '，封顶 ' + rv.money(s.cap) : '') : '按层数 ' + tableText(s.table));
+      }).join('；') || '无'],
+      ['低楼层补偿', (d.compensations || []).map(function (c) { return c.household + ' ' + rv.money(c.amount); }).join('；') || '无'],
+      ['分摊方式', (methodNames[a.method] || a.method) + (a.coefficients || a.percents ? '（' + rangeText(a.coefficients || a.percents) + '）' : '')],
+      ['困难户减免', h ? '减免 ' + h.relief_rate + '，' + (h.funded_by === 'fund' ? '专项资金 ' + rv.money(h.fund || '0') : '其他出资户分担') : '无'],
+      ['分期', i ? '首付 ' + i.down_payment_rate + '，' + i.months + ' 期，年利率 ' + (i.annual_rate || '0') + '，首付日 ' + (i.start || '') : '不分期'],
+      ['年运行费', d.operating ? rv.money(d.operating.annual) : '无']];
+  }
+  function compareInputs(a, b) {
+    return Promise.all([rv.api('GET', base + '/scenarios/' + a), rv.api('GET', base + '/scenarios/' + b)]).then(function (s) {
+      var ra = inputRows(s[0].input), rb = inputRows(s[1].input);
+      return rv.table(['方案内容', s[0].name, s[1].name], ra.map(function (r, k) {
+        var same = r[1] === rb[k][1];
+        return [r[0], r[1], same ? el('span', { class: 'muted', text: '相同' }) : el('b', { class: 'changed', text: rb[k][1] })];
+      }), 'left inputs');
+    });
   }
   $('c-go').addEventListener('click', function () {
     rv.api('GET', base + '/compare?a=' + $('c-a').value + '&b=' + $('c-b').value).then(function (c) {
@@ -268,6 +340,11 @@
       out.appendChild(el('p', { class: 'legend' }, [el('span', { class: 'key a', text: '■ ' + c.a.name }), ' ', el('span', { class: 'key b', text: '■ ' + c.b.name })]));
       out.appendChild(rv.table(['楼层', c.a.name, c.b.name, '差额'], c.floors.map(function (f) { return [f.floor, rv.money(f.a), rv.money(f.b), diff(f.diff)]; })));
       out.appendChild(rv.table(['房号', c.a.name, c.b.name, '差额'], c.households.map(function (h) { return [h.room, rv.money(h.a), rv.money(h.b), diff(h.diff)]; })));
+      return compareInputs($('c-a').value, $('c-b').value).then(function (t) {
+        out.insertBefore(t, out.firstChild);
+        out.insertBefore(el('h3', { text: '方案内容对比' }), t);
+        out.insertBefore(el('h3', { text: '各楼层、各户出资对比' }), t.nextSibling);
+      }).catch(rv.error);
     }, rv.error);
   });
   $('p-rule').addEventListener('change', function () { $('p-custom').hidden = this.value !== 'custom'; });
@@ -333,7 +410,7 @@
       $('d-undecided').textContent = '';
       $('d-undecided').appendChild(rv.table(['房号', '业主', '电话', '签署链接', '打开次数', '最近打开'], u.households.map(function (h) {
         return [h.room, h.owner, rv.maskPhone(h.phone), h.linked ? '已发放' : '无有效链接，请补发', String(h.views), h.last_view ? time(h.last_view) : '从未打开'];
-      }), 'undecided'));
+      }), 'left undecided'));
       $('d-reminder').value = u.reminder;
     }, rv.error);
   }
