@@ -92,3 +92,24 @@ func TestRatesAsPercentages(t *testing.T) {
 		}
 	}
 }
+
+func TestRuleThresholdsAsPercentages(t *testing.T) {
+	doc := func(v string) string {
+		return `{"rule":{"participation_area":"` + v + `","participation_owners":"2/3","approval_area":"0.75","approval_owners":"3/4"},
+		"households":[{"id":"1","area":"60","vote":"agree"},{"id":"2","area":"60","vote":"agree"},{"id":"3","area":"60"}]}`
+	}
+	pct, err := TallyJSON([]byte(doc("66.6667%")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := TallyJSON([]byte(doc("0.666667")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pct.Passed != dec.Passed || pct.Participation.AreaMet != dec.Participation.AreaMet {
+		t.Errorf("66.6667%% and 0.666667 count differently")
+	}
+	if _, err := TallyJSON([]byte(doc("120%"))); err == nil {
+		t.Errorf("120%% accepted as a threshold")
+	}
+}

@@ -152,13 +152,12 @@ func (r *reader) fraction(v any, path, label string) *big.Rat {
 		num, ok1 := new(big.Int).SetString(a, 10)
 		den, ok2 := new(big.Int).SetString(b, 10)
 		if !ok1 || !ok2 || len(a) > 9 || len(b) > 9 || den.Sign() <= 0 || num.Sign() < 0 || num.Cmp(den) > 0 {
-			r.fail(path, "%s“%s”无效，应为 0 到 1 之间的分数（如 \"2/3\"）或小数（如 \"0.75\"）", label, s)
+			r.fail(path, "%s“%s”无效，应为 0 到 1 之间的分数（如 \"2/3\"）、小数（如 \"0.75\"）或百分数（如 \"75%%\"）", label, s)
 			return nil
 		}
 		return new(big.Rat).SetFrac(num, den)
 	}
-	d := r.scaled(v, path, label, 6, 0, ratioOne, false, false)
-	return big.NewRat(d, ratioScale)
+	return big.NewRat(int64(r.rate(v, path, label, 0, ratioOne, false)), ratioScale)
 }
 
 func (r *reader) tallyHouseholds(v any) []TallyHousehold {
