@@ -204,6 +204,11 @@ func TestConsoleJourney(t *testing.T) {
 	if !eval[bool](t, ctx, `document.getElementById('guide').hidden`) {
 		t.Errorf("the guidance stays once households are in")
 	}
+	// deleting a row asks first; "no" keeps it
+	if n := eval[string](t, ctx, `(function(){window.confirms = []; window.confirm = function (m) { window.confirms.push(m); return false; };
+		document.querySelector('#hh tbody tr button').click(); return document.querySelectorAll('#hh tbody tr').length + '|' + window.confirms.join('');})()`); n != "12|删除 101？点“保存住户”后才真正删除。" {
+		t.Errorf("deleting a row without confirming: %s", n)
+	}
 
 	// whom residents ask: on every slip and resident page
 	do(t, ctx, "contact", chromedp.Click(chromedp.CSS("#contact summary")), chromedp.SendKeys(chromedp.CSS("#ct-name"), "王专干"),
