@@ -166,19 +166,7 @@ func (s *Server) reversePayment(c echo.Context) error {
 }
 
 func (s *Server) listPayments(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	ps, err := s.app.Payments(c.Request().Context(), workerOf(c), id)
-	if err != nil {
-		return err
-	}
-	out := make([]paymentJSON, len(ps))
-	for i, p := range ps {
-		out[i] = toPaymentJSON(p)
-	}
-	return c.JSON(http.StatusOK, out)
+	return projectList(c, s.app.Payments, toPaymentJSON)
 }
 
 type fundJSON struct {
@@ -231,19 +219,7 @@ func (s *Server) reverseFund(c echo.Context) error {
 }
 
 func (s *Server) listFunds(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	fs, err := s.app.Funds(c.Request().Context(), workerOf(c), id)
-	if err != nil {
-		return err
-	}
-	out := make([]fundJSON, len(fs))
-	for i, f := range fs {
-		out[i] = toFundJSON(f)
-	}
-	return c.JSON(http.StatusOK, out)
+	return projectList(c, s.app.Funds, toFundJSON)
 }
 
 // asOf reads ?as_of=YYYY-MM-DD, today (Beijing) when absent.

@@ -107,19 +107,7 @@ func (s *Server) createGroupQuestionnaire(c echo.Context) error {
 }
 
 func (s *Server) listQuestionnaires(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	qs, err := s.app.Questionnaires(c.Request().Context(), workerOf(c), id)
-	if err != nil {
-		return err
-	}
-	out := make([]questionnaireJSON, len(qs))
-	for i, q := range qs {
-		out[i] = s.toQuestionnaireJSON(q)
-	}
-	return c.JSON(http.StatusOK, out)
+	return projectList(c, s.app.Questionnaires, s.toQuestionnaireJSON)
 }
 
 func (s *Server) closeQuestionnaire(c echo.Context) error {

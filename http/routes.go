@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -150,3 +151,21 @@ func (s *Server) presets(c echo.Context) error {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// projectList answers GET /api/v1/projects/{id}/…: the list get returns
+// for the worker, each item as conv writes it.
+func projectList[T, J any](c echo.Context, get func(context.Context, *engine.Worker, int64) ([]T, error), conv func(T) J) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	items, err := get(c.Request().Context(), workerOf(c), id)
+	if err != nil {
+		return err
+	}
+	out := make([]J, len(items))
+	for i, x := range items {
+		out[i] = conv(x)
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -58,19 +58,7 @@ func (s *Server) createScenario(c echo.Context) error { return s.saveScenario(c,
 func (s *Server) updateScenario(c echo.Context) error { return s.saveScenario(c, http.StatusOK) }
 
 func (s *Server) listScenarios(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	scs, err := s.app.Scenarios(c.Request().Context(), workerOf(c), id)
-	if err != nil {
-		return err
-	}
-	out := make([]scenarioJSON, len(scs))
-	for i, sc := range scs {
-		out[i] = toScenarioJSON(sc)
-	}
-	return c.JSON(http.StatusOK, out)
+	return projectList(c, s.app.Scenarios, toScenarioJSON)
 }
 
 func (s *Server) getScenario(c echo.Context) error {

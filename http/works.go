@@ -181,19 +181,7 @@ func (s *Server) recordInspection(c echo.Context) error {
 }
 
 func (s *Server) listInspections(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	ins, err := s.app.Inspections(c.Request().Context(), workerOf(c), id)
-	if err != nil {
-		return err
-	}
-	out := make([]inspectionJSON, len(ins))
-	for i, in := range ins {
-		out[i] = toInspectionJSON(in)
-	}
-	return c.JSON(http.StatusOK, out)
+	return projectList(c, s.app.Inspections, toInspectionJSON)
 }
 
 type fixRequest struct {
