@@ -15,8 +15,8 @@ type Explanation struct {
 }
 
 // Explain explains the row of room in res, computed from in.
-func Explain(in *CalcInput, res *CalcResult, room string) Explanation {
-	x := Explanation{Rule: ruleLine(in.Allocation, in.Floors)}
+func Explain(in *CalcInput, res *CalcResult, room string) (x Explanation) {
+	x = Explanation{Rule: ruleLine(in.Allocation, in.Floors)}
 	pool := fmt.Sprintf("总造价 %s 元", res.TotalCost.Grouped())
 	if res.TotalSubsidy > 0 {
 		pool += fmt.Sprintf("，减去财政补贴 %s 元", res.TotalSubsidy.Grouped())
@@ -35,6 +35,11 @@ func Explain(in *CalcInput, res *CalcResult, room string) Explanation {
 		return x
 	}
 	h, row := in.Households[i], res.Households[i]
+	if row.Compensation > 0 { // said last, whatever the household pays
+		defer func() {
+			x.Lines = append(x.Lines, fmt.Sprintf("方案给您家低楼层补偿 %s 元，已计入上面的分摊总额，由出资户承担，另行支付给您家。", row.Compensation.Grouped()))
+		}()
+	}
 	if h.Exempt {
 		x.Lines = append(x.Lines, "您家登记为免缴户，不分摊。")
 		return x

@@ -37,6 +37,9 @@ func TestExplain(t *testing.T) {
 	if all := strings.Join(Explain(in, res, "401").Lines, "\n"); !strings.Contains(all, "困难户，减免 "+res.Households[3].Relief.Grouped()) {
 		t.Errorf("401: %s", all)
 	}
+	if all := strings.Join(Explain(in, res, "101").Lines, "\n"); !strings.Contains(all, "1层不出资") || !strings.Contains(all, "低楼层补偿 5,000.00 元") {
+		t.Errorf("101: %s", all)
+	}
 	if all := strings.Join(Explain(in, res, "201").Lines, "\n"); !strings.Contains(all, "2层不出资") {
 		t.Errorf("201: %s", all)
 	}
