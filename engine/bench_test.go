@@ -80,3 +80,24 @@ func TestEstateScenarioIsValid(t *testing.T) {
 	}
 	checkInvariants(t, in, res)
 }
+
+// BenchmarkExplain5000 is the explanation on one household's page in a
+// 5,000-household estate: it re-derives every weight to print the sum the
+// share is divided by.
+func BenchmarkExplain5000(b *testing.B) {
+	in, err := ParseCalcInput(estate(5000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := Calc(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	room := in.Households[len(in.Households)-1].Room
+	b.ReportAllocs()
+	for b.Loop() {
+		if x := Explain(in, res, room); len(x.Lines) < 2 {
+			b.Fatal(x)
+		}
+	}
+}
