@@ -86,7 +86,7 @@ func (d *doc) agreement(a *Agreement) error {
 	rows = append(rows,
 		[]string{"财政补贴合计（不超过总造价）", res.TotalSubsidy.Grouped(), engine.Words(res.TotalSubsidy)},
 		[]string{"低楼层补偿合计", res.TotalCompensation.Grouped(), engine.Words(res.TotalCompensation)},
-		[]string{"分摊总额 = 总造价 − 补贴 + 补偿", res.Pool.Grouped(), engine.Words(res.Pool)})
+		[]string{"分摊总额 = 总造价 － 补贴 ＋ 补偿", res.Pool.Grouped(), engine.Words(res.Pool)})
 	d.table([]string{"项目", "金额（元）", "大写"}, []float64{62, 34, bodyW - 96}, "LRL", rows)
 
 	d.para("分摊规则：" + allocationText(a.Input.Allocation))

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -86,5 +87,31 @@ func TestCutFontKeepsMetrics(t *testing.T) {
 	}
 	if sub.numGlyphs > 200 {
 		t.Errorf("the cut font has %d glyphs", sub.numGlyphs)
+	}
+}
+
+// TestFontPrintsEveryLabel: every character a document can print from its
+// own labels (baseText, which TestBaseTextCoversLabels keeps complete)
+// and every printable ASCII character has a glyph in the embedded font —
+// no empty boxes on paper. User text is checked where it is entered
+// (Renderer.Unprintable).
+func TestFontPrintsEveryLabel(t *testing.T) {
+	cov, err := coverage(templates.Font)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missing []string
+	for _, c := range baseText {
+		if !cov[c] {
+			missing = append(missing, fmt.Sprintf("%q U+%04X", c, c))
+		}
+	}
+	for c := rune(0x20); c < 0x7f; c++ {
+		if !cov[c] {
+			missing = append(missing, fmt.Sprintf("%q U+%04X", c, c))
+		}
+	}
+	if len(missing) > 0 {
+		t.Fatalf("the font has no glyph for %v: use another character", missing)
 	}
 }

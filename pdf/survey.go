@@ -59,7 +59,7 @@ func (r *Renderer) SurveyReport(w io.Writer, s *SurveyReport) error {
 			for _, it := range items {
 				bars = append(bars, bar{it.Item, strconv.Itoa(it.Borda) + " 分", float64(it.Borda) / float64(top), "第一选择 " + strconv.Itoa(it.First) + " 户"})
 			}
-			d.para("博尔达计分：排第1位得 n−1 分，依次递减，未排的得 0 分。")
+			d.para("综合得分：每户排第1位的一项得 n－1 分（n 为选项数），第2位得 n－2 分，依次递减，未排的得 0 分；各户得分相加。")
 			d.bars(bars)
 			var rows [][]string
 			for i, it := range items {

@@ -247,7 +247,7 @@ func TestSurveyGolden(t *testing.T) {
 		}
 		golden(t, name+".survey.json", res.stdout)
 	}
-	if res := cli(t, "survey", "-h"); res.status != 0 || !strings.Contains(res.stdout, "博尔达") {
+	if res := cli(t, "survey", "-h"); res.status != 0 || !strings.Contains(res.stdout, "综合得分") {
 		t.Errorf("survey -h: %+v", res)
 	}
 	dir := t.TempDir()

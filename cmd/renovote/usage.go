@@ -137,7 +137,7 @@ Start the server with a high signing rate limit for this (RENOVOTE_RATE_SIGN=100
 `,
 	"survey": `用法 Usage: renovote survey FILE|-
 
-统计问卷结果（纸质问卷录入后也可用）：多选题（最重要的几项）的人数和比例，排序题的博尔达计分
+统计问卷结果（纸质问卷录入后也可用）：多选题（最重要的几项）的人数和比例，排序题的综合得分（排第1位得 n-1 分，依次递减）
 和第一选择，满意度评分的分布、平均分和满意率（4–5分），单选题各选项，意见题的份数。
 Tallies a questionnaire: choose-k shares, Borda counts, rating distribution, mean and share
 satisfied, single-choice shares, and the number of free-text answers (docs/questionnaire.md).
