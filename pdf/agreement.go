@@ -141,11 +141,25 @@ func clauseData(a *Agreement, row engine.HouseholdShare) map[string]any {
 		"Operating": money(row.OperatingAnnual), "Rule": strings.TrimSuffix(a.RuleText, "。"),
 		"Deadline": beijingTime(a.Deadline) + "（北京时间）", "SHA": a.Scenario.SHA256,
 		"HasPlan": row.Plan != nil && len(row.Plan.Installments) > 0, "Start": "",
+		"PaysNothing": row.Due == 0, "WhyNothing": whyNothing(row),
 	}
 	if a.Input.Installments != nil {
 		data["Start"] = a.Input.Installments.Start.Format("2006年1月2日")
 	}
 	return data
+}
+
+// whyNothing says why a household pays nothing.
+func whyNothing(row engine.HouseholdShare) string {
+	switch {
+	case row.Exempt:
+		return "本户登记为免缴户"
+	case row.Share == 0:
+		return "按本方案，本户所在楼层不分摊"
+	case row.Hardship && row.Relief >= row.Share:
+		return "本户为困难户，应分摊部分全部减免"
+	}
+	return "按本方案计算为零"
 }
 
 // decision prints the vote, the signer and the signature, or blank lines
