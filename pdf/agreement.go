@@ -26,7 +26,7 @@ func agreementRow(a *Agreement) engine.HouseholdShare {
 
 // AgreementTitle is the document's title.
 func AgreementTitle(p *engine.Project) string {
-	return "《" + p.Name + "加装电梯出资分摊协议书》"
+	return p.Name + "加装电梯出资分摊协议书"
 }
 
 // Agreement writes one household's agreement.

@@ -45,6 +45,11 @@ func tokens(text string) []string {
 	return out
 }
 
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
 func firstRune(s string) rune {
 	r, _ := utf8.DecodeRuneInString(s)
 	return r
@@ -72,6 +77,12 @@ func units(text string) []string {
 		if n > 1 && startsClosing(tok) && strings.TrimSpace(out[n-1]) == "" { // "字 ，": keep it with 字
 			out[n-2] += out[n-1] + tok
 			out = out[:n-1]
+			continue
+		}
+		// "5万", "3亿": a multiplier belongs to its number (the number
+		// before one is short, so the unit still fits a line)
+		if n > 0 && (tok == "万" || tok == "亿") && unicode.IsDigit(lastRune(out[n-1])) {
+			out[n-1] += tok
 			continue
 		}
 		if n > 0 && (startsClosing(tok) || endsOpening(strings.TrimRight(out[n-1], " "))) {

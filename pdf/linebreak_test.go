@@ -35,6 +35,7 @@ func TestBreakLinesExamples(t *testing.T) {
 		{"应缴人民币￥1000", 5, []string{"应缴人民币", "￥1000"}},
 		{"应缴人民￥1000元", 5, []string{"应缴人民", "￥1000元"}},
 		{"hello world 你好", 4, []string{"hello ", "world ", "你好"}},
+		{"补贴（造价10%，封顶5万）", 11, []string{"补贴（造价10%，封顶", "5万）"}},
 	}
 	for _, tt := range tests {
 		got := breakLines(tt.text, tt.width, measure)

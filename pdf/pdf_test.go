@@ -75,7 +75,7 @@ func TestAgreementText(t *testing.T) {
 	path := writePDF(t, "a.pdf", func(b *bytes.Buffer) error { return r.Agreement(b, signed) })
 	text := run(t, "pdftotext", "-layout", path, "-")
 	for _, want := range []string{
-		"《幸福里小区3号楼2单元加装电梯出资分摊协议书》", "周淑兰", "138****0008", "600,000.00", "人民币陆拾万元整",
+		"幸福里小区3号楼2单元加装电梯出资分摊协议书", "周淑兰", "138****0008", "600,000.00", "人民币陆拾万元整",
 		"20,648.27", "人民币贰万零陆佰肆拾捌元贰角柒分", "6,194.48", "2027-02-01", "688.28", "7KQ2M-9XD4H",
 		"b9cbd83d37daeed28f908b78d4160cd94108596efadfa67d1c37b653c213ae64", "第1页共3页", "第3页共3页", "四分之三", "■同意",
 	} {
@@ -218,7 +218,7 @@ func TestBookletAndNoticeText(t *testing.T) {
 	path := writePDF(t, "booklet.pdf", func(b *bytes.Buffer) error { return r.Booklet(b, bk) })
 	text := run(t, "pdftotext", "-layout", path, "-")
 	for _, want := range []string{"业主大会会议材料", "各楼层出资", "表决情况", "参与表决的专有面积", "未达到", "达到", "审计日志校验通过",
-		"手机签署", "ABCDE-00000", "《幸福里小区（大楼）加装电梯出资分摊协议书》"} {
+		"手机签署", "ABCDE-00000", "幸福里小区（大楼）加装电梯出资分摊协议书"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the booklet lacks %q", want)
 		}
