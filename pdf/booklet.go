@@ -50,6 +50,7 @@ func (r *Renderer) Booklet(w io.Writer, b *Booklet) error {
 	d.summary(first.Input, first.Result)
 	d.floorTable(first.Result)
 	d.tally(b.Tally, b.Rule, first.Project)
+	d.households(b.Agreements)
 	for _, a := range b.Agreements {
 		if err := d.agreement(a); err != nil {
 			return err
@@ -57,6 +58,23 @@ func (r *Renderer) Booklet(w io.Writer, b *Booklet) error {
 	}
 	d.auditPage(b)
 	return d.output(w)
+}
+
+// households is the list the meeting reads before the agreements: each
+// household's floor, area, amount due and decision so far.
+func (d *doc) households(as []*Agreement) {
+	d.heading("各户出资与表决一览")
+	methods := map[string]string{"online": "手机", "paper": "纸质"}
+	rows := make([][]string, 0, len(as))
+	for _, a := range as {
+		h, row := a.Household, agreementRow(a)
+		vote, method := "未表决", ""
+		if dec := a.Decision; dec != nil {
+			vote, method = engine.VoteName(dec.Vote), methods[dec.Method]
+		}
+		rows = append(rows, []string{h.Room, strconv.Itoa(h.Floor), h.Area.String(), engine.MaskName(h.OwnerName), row.Due.Grouped(), vote, method})
+	}
+	d.table([]string{"房号", "楼层", "面积（㎡）", "业主", "应出资（元）", "表决", "方式"}, []float64{22, 14, 24, 28, 36, 24, bodyW - 148}, "LRRLRCC", rows)
 }
 
 // roomLess orders rooms as people do: 101 < 102 < 201 < 1001.
