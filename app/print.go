@@ -164,6 +164,17 @@ func (a *App) BookletPDF(ctx context.Context, w *engine.Worker, projectID int64)
 	return a.render(ctx, p.ID, actor(w), "booklet", "booklet.pdf", func(buf *bytes.Buffer) error { return a.printer.Booklet(buf, b) })
 }
 
+// SignInPDF is the 签到表 for a residents' meeting: today's households,
+// before or after publishing.
+func (a *App) SignInPDF(ctx context.Context, w *engine.Worker, projectID int64) (*Document, error) {
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return nil, err
+	}
+	s := &engine.SignInSheet{Project: p, Printed: a.now()}
+	return a.render(ctx, p.ID, actor(w), "signin", "signin.pdf", func(buf *bytes.Buffer) error { return a.printer.SignIn(buf, s) })
+}
+
 // NoticePDF is the 公示 for the bulletin board.
 func (a *App) NoticePDF(ctx context.Context, w *engine.Worker, projectID int64) (*Document, error) {
 	p, pr, t, err := a.tallied(ctx, w, projectID)

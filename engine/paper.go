@@ -25,6 +25,13 @@ type Agreement struct {
 	KeyFingerprint string
 }
 
+// SignInSheet is the 签到表 of a residents' meeting: one row per household
+// of the project (masked owner), with room to sign and the time.
+type SignInSheet struct {
+	Project *Project // with its households
+	Printed time.Time
+}
+
 // Booklet is the meeting booklet: a cover with the plan and the tally, one
 // agreement per household in room order, and the audit page.
 type Booklet struct {
@@ -128,5 +135,6 @@ type Printer interface {
 	Receipt(w io.Writer, r *Receipt) error
 	Statement(w io.Writer, s *Statement) error
 	ProgressReport(w io.Writer, p *ProgressReport) error
+	SignIn(w io.Writer, s *SignInSheet) error
 	Unprintable(text string) string
 }

@@ -62,6 +62,15 @@ func (s *Server) noticePDF(c echo.Context) error {
 	return sendPDF(c, doc, err)
 }
 
+func (s *Server) signInPDF(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	doc, err := s.app.SignInPDF(c.Request().Context(), workerOf(c), id)
+	return sendPDF(c, doc, err)
+}
+
 func pathIDString(s string) (int64, error) {
 	var id int64
 	for _, c := range s {

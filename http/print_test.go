@@ -69,6 +69,11 @@ func TestPrintouts(t *testing.T) {
 				t.Errorf("the booklet lacks %q", want)
 			}
 		}
+		signin := pdfText(t, e.do("GET", base+"/signin.pdf", "a", nil).want(200).body)
+		if !strings.Contains(signin, "签到表") || !strings.Contains(signin, "业*1") || strings.Contains(signin, "业主401") || strings.Contains(signin, "13812341401") {
+			t.Errorf("the sign-in sheet should list every household, names masked:\n%s", signin)
+		}
+		e.do("GET", base+"/signin.pdf", "b", nil).want(404)
 		notice := pdfText(t, e.do("GET", base+"/notice.pdf", "a", nil).want(200).body)
 		if !strings.Contains(notice, "公示") || strings.Contains(notice, "赵敏") || strings.Contains(notice, "业主401") {
 			t.Errorf("the notice should be public and name nobody:\n%s", notice)
@@ -90,8 +95,8 @@ func TestPrintouts(t *testing.T) {
 			t.Fatalf("audit: %v", audit)
 		}
 		var printed int
-		if err := s.DB().Get(&printed, `SELECT COUNT(*) FROM audit_events WHERE kind = 'pdf_printed'`); err != nil || printed != 4 {
-			t.Errorf("%d pdf_printed events, want 4 (%v)", printed, err)
+		if err := s.DB().Get(&printed, `SELECT COUNT(*) FROM audit_events WHERE kind = 'pdf_printed'`); err != nil || printed != 5 {
+			t.Errorf("%d pdf_printed events, want 5 (%v)", printed, err)
 		}
 	})
 }

@@ -64,6 +64,7 @@ func (s *Server) routes() {
 	api.POST("/q/:token", s.answerPost, sign)
 	api.GET("/projects/:id/booklet.pdf", s.bookletPDF, auth)
 	api.GET("/projects/:id/notice.pdf", s.noticePDF, auth)
+	api.GET("/projects/:id/signin.pdf", s.signInPDF, auth)
 
 	api.GET("/projects/:id/households.csv", s.householdsCSV, auth)
 	api.GET("/projects/:id/households.xlsx", s.householdsXLSX, auth)

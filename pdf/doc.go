@@ -210,8 +210,14 @@ func (d *doc) ensure(h float64) {
 // table prints rows under headers; cells wrap, rows never split across
 // pages, and the header repeats on each page. aligns holds L, C or R.
 func (d *doc) table(headers []string, widths []float64, aligns string, rows [][]string) {
+	d.tableRows(headers, widths, aligns, rows, 0)
+}
+
+// tableRows is table with rows at least minH tall (room to write by hand).
+func (d *doc) tableRows(headers []string, widths []float64, aligns string, rows [][]string, minH float64) {
 	const size, lh = 9.5, 5.0
 	m := d.measure(size)
+	header := true
 	cellLines := func(row []string) ([][]string, float64) {
 		out := make([][]string, len(row))
 		n := 1
@@ -219,7 +225,10 @@ func (d *doc) table(headers []string, widths []float64, aligns string, rows [][]
 			out[i] = wrap(c, widths[i]-2, m)
 			n = max(n, len(out[i]))
 		}
-		return out, float64(n)*lh + 1.6
+		if header {
+			return out, float64(n)*lh + 1.6
+		}
+		return out, max(float64(n)*lh+1.6, minH)
 	}
 	drawRow := func(row []string, fill bool) {
 		lines, h := cellLines(row)
@@ -247,15 +256,18 @@ func (d *doc) table(headers []string, widths []float64, aligns string, rows [][]
 	d.f.SetDrawColor(160, 160, 160)
 	d.f.SetLineWidth(0.2)
 	_, hh := cellLines(headers)
-	d.ensure(hh + 12)
+	d.ensure(hh + 12 + minH)
 	drawRow(headers, true)
+	header = false
 	page := d.f.PageNo()
 	for _, row := range rows {
 		d.f.SetFontSize(size)
 		_, h := cellLines(row)
 		d.ensure(h)
 		if d.f.PageNo() != page {
+			header = true
 			drawRow(headers, true)
+			header = false
 			page = d.f.PageNo()
 		}
 		drawRow(row, false)

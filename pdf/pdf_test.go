@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/renovote/renovote/engine"
 	"github.com/renovote/renovote/store/storetest"
@@ -283,4 +284,34 @@ func TestUnprintableNeverPanics(t *testing.T) {
 		t.Errorf("Unprintable(%q) = %q", "张三 ￥¥１２３（）《》", got)
 	}
 	_ = engine.Words
+}
+
+// TestSignInSheet: every household in room order with its masked owner,
+// tall rows to sign in, no full name or phone.
+func TestSignInSheet(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	p, _, _, _ := demo(t)
+	path := writePDF(t, "signin.pdf", func(b *bytes.Buffer) error {
+		return r.SignIn(b, &engine.SignInSheet{Project: p, Printed: time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC)})
+	})
+	text := run(t, "pdftotext", "-layout", path, "-")
+	flat := strings.ReplaceAll(text, " ", "")
+	for _, want := range []string{"幸福里小区3号楼2单元加装电梯业主大会签到表", "签名", "签到时间", "周*兰", "共12户"} {
+		if !strings.Contains(flat, strings.ReplaceAll(want, " ", "")) {
+			t.Errorf("the sign-in sheet lacks %q", want)
+		}
+	}
+	if strings.Index(flat, "101") > strings.Index(flat, "602") {
+		t.Errorf("rooms out of order")
+	}
+	for _, h := range p.Households {
+		if h.OwnerName != "" && strings.Contains(text, h.OwnerName) || h.Phone != "" && strings.Contains(text, h.Phone) {
+			t.Errorf("the sheet prints %s's full name or phone", h.Room)
+		}
+	}
+	golden(t, "signin-12.txt", text)
+	if fonts := run(t, "pdffonts", path); !strings.Contains(fonts, "CID TrueType") {
+		t.Errorf("font not embedded: %s", fonts)
+	}
 }

@@ -469,7 +469,7 @@
   function updatePrintLinks() { $('pr-agreement').href = base + '/agreements/' + $('pr-household').value + '.pdf'; }
   $('pr-household').addEventListener('change', updatePrintLinks);
   $('pr-booklet').href = base + '/booklet.pdf';
-  $('pr-notice').href = base + '/notice.pdf';
+  $('pr-notice').href = base + '/notice.pdf'; $('pr-signin').href = base + '/signin.pdf';
   $('p-notice').href = base + '/notice.pdf';
   $('pr-audit').addEventListener('click', function () {
     rv.api('GET', base + '/audit').then(function (a) {
