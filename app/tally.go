@@ -18,30 +18,47 @@ type ProjectTally struct {
 	Open     bool            `json:"open"`
 }
 
-// Tally counts the latest decisions of the project's current ballot.
-func (a *App) Tally(ctx context.Context, w *engine.Worker, projectID int64) (*ProjectTally, error) {
+// counted is a project's current ballot and the latest decisions on it,
+// counted.
+type counted struct {
+	project *engine.Project
+	ballot  *engine.Ballot
+	pub     *PublishedBallot
+	latest  []*engine.Decision
+	tally   *ProjectTally
+}
+
+func (a *App) count(ctx context.Context, w *engine.Worker, projectID int64) (*counted, error) {
 	p, err := a.project(ctx, w, projectID)
 	if err != nil {
 		return nil, err
 	}
-	b, err := a.store.CurrentBallot(ctx, p.ID)
+	c := &counted{project: p}
+	if c.ballot, err = a.store.CurrentBallot(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	if c.pub, err = a.published.get(ctx, a.store, c.ballot); err != nil {
+		return nil, err
+	}
+	if c.latest, err = a.store.LatestDecisions(ctx, c.ballot.ID); err != nil {
+		return nil, err
+	}
+	t, err := tallyBallot(c.pub, c.latest)
 	if err != nil {
 		return nil, err
 	}
-	pub, err := a.published.get(ctx, a.store, b)
+	c.tally = &ProjectTally{BallotTally: t, Ballot: c.ballot.ID, Rule: c.pub.RuleJSON, Deadline: c.pub.Deadline,
+		Open: c.ballot.ClosedAt == nil && a.now().Before(c.pub.Deadline)}
+	return c, nil
+}
+
+// Tally counts the latest decisions of the project's current ballot.
+func (a *App) Tally(ctx context.Context, w *engine.Worker, projectID int64) (*ProjectTally, error) {
+	c, err := a.count(ctx, w, projectID)
 	if err != nil {
 		return nil, err
 	}
-	latest, err := a.store.LatestDecisions(ctx, b.ID)
-	if err != nil {
-		return nil, err
-	}
-	t, err := tallyBallot(pub, latest)
-	if err != nil {
-		return nil, err
-	}
-	now := a.now()
-	return &ProjectTally{BallotTally: t, Ballot: b.ID, Rule: pub.RuleJSON, Deadline: pub.Deadline, Open: b.ClosedAt == nil && now.Before(pub.Deadline)}, nil
+	return c.tally, nil
 }
 
 // tallyBallot counts by the rule the ballot froze over the households it
@@ -61,28 +78,16 @@ type Undecided struct {
 // Undecided lists the households of the current ballot without a decision,
 // by room, from the ballot's snapshot.
 func (a *App) Undecided(ctx context.Context, w *engine.Worker, projectID int64) (*UndecidedList, error) {
-	t, err := a.Tally(ctx, w, projectID)
+	c, err := a.count(ctx, w, projectID)
 	if err != nil {
 		return nil, err
 	}
-	b, err := a.store.Ballot(ctx, t.Ballot)
+	views, err := a.store.LinkViews(ctx, c.ballot.ID)
 	if err != nil {
 		return nil, err
 	}
-	pub, err := a.published.get(ctx, a.store, b)
-	if err != nil {
-		return nil, err
-	}
-	latest, err := a.store.LatestDecisions(ctx, b.ID)
-	if err != nil {
-		return nil, err
-	}
-	views, err := a.store.LinkViews(ctx, b.ID)
-	if err != nil {
-		return nil, err
-	}
-	decided := make(map[int64]bool, len(latest))
-	for _, d := range latest {
+	decided := make(map[int64]bool, len(c.latest))
+	for _, d := range c.latest {
 		decided[d.HouseholdID] = true
 	}
 	links := make(map[int64]*engine.LinkViews, len(views))
@@ -90,16 +95,12 @@ func (a *App) Undecided(ctx context.Context, w *engine.Worker, projectID int64) 
 		links[views[i].HouseholdID] = &views[i]
 	}
 	var out []Undecided
-	for _, h := range pub.Project.Households {
+	for _, h := range c.pub.Project.Households {
 		if !decided[h.ID] {
 			out = append(out, Undecided{Household: h, Link: links[h.ID]})
 		}
 	}
-	p, err := a.store.Project(ctx, projectID)
-	if err != nil {
-		return nil, err
-	}
-	return &UndecidedList{Tally: t, Project: p, Households: out, Reminder: reminder(p, t, len(out))}, nil
+	return &UndecidedList{Tally: c.tally, Project: c.project, Households: out, Reminder: reminder(c.project, c.tally, len(out))}, nil
 }
 
 // UndecidedList is who still has to decide, and a reminder to send them.
