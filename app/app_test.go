@@ -104,7 +104,7 @@ func TestAuthorization(t *testing.T) {
 			"CheckAudit":          func(x *engine.Worker) error { _, err := w.app.CheckAudit(ctx, x, pid); return err },
 			"AgreementPDF":        func(x *engine.Worker) error { _, err := w.app.AgreementPDF(ctx, x, pid, hid); return err },
 			"BookletPDF":          func(x *engine.Worker) error { _, err := w.app.BookletPDF(ctx, x, pid); return err },
-			"NoticePDF":           func(x *engine.Worker) error { _, err := w.app.NoticePDF(ctx, x, pid); return err },
+			"NoticePDF":           func(x *engine.Worker) error { _, err := w.app.NoticePDF(ctx, x, pid, 0); return err },
 			"SendQuestionnaire": func(x *engine.Worker) error {
 				_, err := w.app.SendQuestionnaire(ctx, x, pid, app.QuestionnaireInput{Title: "x", Questions: json.RawMessage(`[{"id":"q","kind":"text"}]`), Deadline: time.Now().Add(time.Hour)})
 				return err

@@ -175,16 +175,22 @@ func (a *App) SignInPDF(ctx context.Context, w *engine.Worker, projectID int64) 
 	return a.render(ctx, p.ID, actor(w), "signin", "signin.pdf", func(buf *bytes.Buffer) error { return a.printer.SignIn(buf, s) })
 }
 
-// NoticePDF is the 公示 for the bulletin board.
-func (a *App) NoticePDF(ctx context.Context, w *engine.Worker, projectID int64) (*Document, error) {
-	p, pr, t, err := a.tallied(ctx, w, projectID)
+// NoticePDF is the 公示 for the bulletin board, issued today for days
+// whole days (engine.DefaultNoticeDays when 0).
+func (a *App) NoticePDF(ctx context.Context, w *engine.Worker, projectID int64, days int) (*Document, error) {
+	if days == 0 {
+		days = engine.DefaultNoticeDays
+	}
+	if days < 1 || days > 90 {
+		return nil, engine.Invalidf("days", "公示天数应为 1 到 90 天，收到 %d", days)
+	}
+	p, pr, _, err := a.tallied(ctx, w, projectID)
 	if err != nil {
 		return nil, err
 	}
-	pp := pr.pub.Project
-	n := &engine.Notice{Project: pp, Scenario: pr.pub.Scenario, Input: pr.pub.Input, Result: &pr.pub.Result, Tally: t.TallyResult, Rule: pr.rule,
-		RuleText: pr.rule.Describe(), Published: pr.ballot.OpenedAt, Deadline: pr.pub.Deadline,
-		SummaryURL: a.PublicURL(p), Office: "社区居委会（" + pp.Address + "）", Anchor: pr.anchor, KeyFingerprint: pr.key}
+	n := &engine.Notice{Project: pr.pub.Project, Scenario: pr.pub.Scenario, Input: pr.pub.Input, Result: &pr.pub.Result, Rule: pr.rule,
+		RuleText: pr.rule.Describe(), Published: pr.ballot.OpenedAt, Deadline: pr.pub.Deadline, Printed: a.now(), Days: days,
+		SummaryURL: a.PublicURL(p), Contact: p.Contact, Anchor: pr.anchor, KeyFingerprint: pr.key}
 	return a.render(ctx, p.ID, actor(w), "notice", "notice.pdf", func(buf *bytes.Buffer) error { return a.printer.Notice(buf, n) })
 }
 

@@ -51,16 +51,20 @@ type Notice struct {
 	Scenario       *Scenario
 	Input          *CalcInput
 	Result         *CalcResult
-	Tally          *TallyResult
 	Rule           Rule
 	RuleText       string
-	Published      time.Time
-	Deadline       time.Time
-	SummaryURL     string // the project's public summary, as a QR code
-	Office         string // where to object
+	Published      time.Time // the vote opened
+	Deadline       time.Time // the vote closes
+	Printed        time.Time // the notice is issued
+	Days           int       // 公示期 in whole days from the issue date
+	SummaryURL     string    // the project's public summary, as a QR code
+	Contact        Contact   // where to object
 	Anchor         Anchor
 	KeyFingerprint string
 }
+
+// DefaultNoticeDays is the 公示期 when the worker sets none.
+const DefaultNoticeDays = 10
 
 // SurveyReport is a questionnaire's results for the 公示 board: charts
 // and tables, the response rate, no names and no free texts.

@@ -3,6 +3,7 @@ package http
 import (
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -58,7 +59,13 @@ func (s *Server) noticePDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc, err := s.app.NoticePDF(c.Request().Context(), workerOf(c), id)
+	days := 0
+	if q := c.QueryParam("days"); q != "" {
+		if days, err = strconv.Atoi(q); err != nil || days == 0 {
+			return engine.Invalidf("days", "公示天数应为 1 到 90 之间的整数，收到“%s”", q)
+		}
+	}
+	doc, err := s.app.NoticePDF(c.Request().Context(), workerOf(c), id, days)
 	return sendPDF(c, doc, err)
 }
 

@@ -75,8 +75,14 @@ func TestPrintouts(t *testing.T) {
 		}
 		e.do("GET", base+"/signin.pdf", "b", nil).want(404)
 		notice := pdfText(t, e.do("GET", base+"/notice.pdf", "a", nil).want(200).body)
-		if !strings.Contains(notice, "公示") || strings.Contains(notice, "赵敏") || strings.Contains(notice, "业主401") {
-			t.Errorf("the notice should be public and name nobody:\n%s", notice)
+		if !strings.Contains(notice, "公示") || strings.Contains(notice, "赵敏") || strings.Contains(notice, "业主401") || !strings.Contains(notice, "业*1") {
+			t.Errorf("the notice should be public and name nobody in full:\n%s", notice)
+		}
+		if n := pdfText(t, e.do("GET", base+"/notice.pdf?days=15", "a", nil).want(200).body); !strings.Contains(strings.Join(strings.Fields(n), ""), "共15日") {
+			t.Errorf("a 15-day notice:\n%s", n)
+		}
+		for _, bad := range []string{"0", "91", "ten"} {
+			e.do("GET", base+"/notice.pdf?days="+bad, "a", nil).want(400)
 		}
 		publicURL := e.do("GET", base, "a", nil).want(200).json()["public_url"].(string)
 		slug := strings.TrimPrefix(publicURL, "http://renovote.test/p/")
@@ -95,8 +101,8 @@ func TestPrintouts(t *testing.T) {
 			t.Fatalf("audit: %v", audit)
 		}
 		var printed int
-		if err := s.DB().Get(&printed, `SELECT COUNT(*) FROM audit_events WHERE kind = 'pdf_printed'`); err != nil || printed != 5 {
-			t.Errorf("%d pdf_printed events, want 5 (%v)", printed, err)
+		if err := s.DB().Get(&printed, `SELECT COUNT(*) FROM audit_events WHERE kind = 'pdf_printed'`); err != nil || printed != 6 {
+			t.Errorf("%d pdf_printed events, want 6 (%v)", printed, err)
 		}
 	})
 }

@@ -230,18 +230,25 @@ func TestBookletAndNoticeText(t *testing.T) {
 	golden(t, "booklet-12.txt", text)
 
 	p, sc, in, res := demo(t)
-	n := &Notice{Project: p, Scenario: sc, Input: in, Result: res, Tally: bk.Tally, Rule: bk.Rule, RuleText: bk.Rule.Describe(),
-		Published: *sc.PublishedAt, Deadline: bk.Agreements[0].Deadline, SummaryURL: "https://renovote.example/p/7", Office: "幸福里社区居委会",
+	n := &Notice{Project: p, Scenario: sc, Input: in, Result: res, Rule: bk.Rule, RuleText: bk.Rule.Describe(),
+		Published: *sc.PublishedAt, Deadline: bk.Agreements[0].Deadline, Printed: time.Date(2026, 11, 29, 17, 0, 0, 0, time.UTC), Days: 10,
+		SummaryURL: "https://renovote.example/p/7", Contact: engine.Contact{Name: "王专干", Phone: "0571-87654321", Office: "幸福里社区居委会二楼"},
 		Anchor: testAnchor, KeyFingerprint: testKey}
 	path = writePDF(t, "notice.pdf", func(b *bytes.Buffer) error { return r.Notice(b, n) })
-	if pages := strings.Join(strings.Fields(run(t, "pdfinfo", path)), " "); !strings.Contains(pages, "Pages: 1 ") {
-		t.Errorf("the notice should be one page:\n%s", pages)
+	if pages := strings.Join(strings.Fields(run(t, "pdfinfo", path)), " "); !strings.Contains(pages, "Pages: 2 ") {
+		t.Errorf("the notice should be two pages (plan, then each household):\n%s", pages)
 	}
 	text = run(t, "pdftotext", "-layout", path, "-")
-	for _, want := range []string{"公示", "人民币陆拾万元整", "118,507.07", "幸福里社区居委会", "异议", "https://renovote.example/p/7"} {
-		if !strings.Contains(text, want) {
+	flatNotice := strings.Join(strings.Fields(text), "")
+	// 17:00 UTC on 29 November is 30 November in Beijing: ten whole days to 9 December
+	for _, want := range []string{"公示", "人民币陆拾万元整", "118,507.07", "公示期自2026年11月30日起至2026年12月9日止，共10日", "各户出资",
+		"周*兰", "向王专干（电话0571-87654321）", "异议", "发布单位：", "（盖章）", "发布日期：2026年11月30日", "https://renovote.example/p/7"} {
+		if !strings.Contains(flatNotice, strings.ReplaceAll(want, " ", "")) {
 			t.Errorf("the notice lacks %q", want)
 		}
+	}
+	if strings.Contains(text, "截至打印时") || strings.Contains(text, "13800130008") {
+		t.Errorf("the notice prints a live count or a phone number")
 	}
 	for _, h := range p.Households {
 		if strings.Contains(text, h.OwnerName) {
