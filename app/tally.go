@@ -126,12 +126,8 @@ func reminder(p *engine.Project, t *ProjectTally, undecided int) string {
 	if t.Needed != nil && *t.Needed > 0 {
 		s += fmt.Sprintf("目前还需 %d 户同意才能通过。", *t.Needed)
 	}
-	if c := p.Contact; c.Name != "" {
-		s += "领取条丢了或有疑问，请联系 " + c.Name
-		if c.Phone != "" {
-			s += "（" + c.Phone + "）"
-		}
-		return s + "。"
+	if r := p.Contact.Reach(); r != "" {
+		return s + "领取条丢了或有疑问，请联系 " + r + "。"
 	}
 	return s + "领取条丢了或有疑问，请联系社区工作人员。"
 }

@@ -30,6 +30,23 @@ type Contact struct {
 	Office string `json:"office"`
 }
 
+// Reach says whom to ask and how — "王专干（电话 0571-87654321），社区居委会
+// 二楼" — or "" when no one is named. Every page, slip, reminder and
+// notice words the contact through it.
+func (c Contact) Reach() string {
+	if c.Name == "" {
+		return ""
+	}
+	s := c.Name
+	if c.Phone != "" {
+		s += "（电话 " + c.Phone + "）"
+	}
+	if c.Office != "" {
+		s += "，" + c.Office
+	}
+	return s
+}
+
 // Household is one flat (专有部分) of a project.
 type Household struct {
 	ID          int64

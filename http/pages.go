@@ -101,18 +101,12 @@ func (s *Server) signPage(c echo.Context) error {
 	return s.pages.render(c, http.StatusOK, "sign", signPage{toSignView(sv, c.Param("token")), c.Param("token")})
 }
 
-// contactLine is the footer of a resident page: whom to ask, or the
-// community office when the worker has not named anyone yet.
+// contactLine is the footer of a resident page (and the last line of a
+// slip): whom to ask, or the community office when the worker has not
+// named anyone yet.
 func contactLine(c engine.Contact) string {
-	if c.Name == "" {
-		return "如有疑问，请联系社区工作人员。"
+	if r := c.Reach(); r != "" {
+		return "如有疑问，请联系 " + r + "。"
 	}
-	s := "如有疑问，请联系 " + c.Name
-	if c.Phone != "" {
-		s += "（电话 " + c.Phone + "）"
-	}
-	if c.Office != "" {
-		s += "，" + c.Office
-	}
-	return s + "。"
+	return "如有疑问，请联系社区工作人员。"
 }

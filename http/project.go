@@ -19,6 +19,7 @@ type householdJSON struct {
 	Owner       string      `json:"owner"`
 	OwnerID     string      `json:"owner_id"`
 	Phone       string      `json:"phone"`
+	PhoneMasked string      `json:"phone_masked"` // for lists that are shown around or printed
 	Hardship    bool        `json:"hardship"`
 	Exempt      bool        `json:"exempt"`
 	MustConsent bool        `json:"must_consent"`
@@ -35,13 +36,16 @@ type projectJSON struct {
 	Ballot     int64           `json:"ballot"` // the current ballot, 0 before publishing
 	PublicURL  string          `json:"public_url"`
 	Contact    engine.Contact  `json:"contact"`
+	// ContactLine is the contact as slips print it (the pages' footer).
+	ContactLine string `json:"contact_line"`
 }
 
 func (s *Server) toProjectJSON(p *engine.Project) projectJSON {
 	out := projectJSON{ID: p.ID, Name: p.Name, Address: p.Address, Floors: p.Floors, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
-		Households: make([]householdJSON, len(p.Households)), PublicURL: s.app.PublicURL(p), Contact: p.Contact}
+		Households: make([]householdJSON, len(p.Households)), PublicURL: s.app.PublicURL(p), Contact: p.Contact,
+		ContactLine: contactLine(p.Contact)}
 	for i, h := range p.Households {
-		out.Households[i] = householdJSON{h.ID, h.Room, h.Floor, h.Area, h.OwnerName, h.OwnerID, h.Phone, h.Hardship, h.Exempt, h.MustConsent}
+		out.Households[i] = householdJSON{h.ID, h.Room, h.Floor, h.Area, h.OwnerName, h.OwnerID, h.Phone, engine.MaskPhone(h.Phone), h.Hardship, h.Exempt, h.MustConsent}
 	}
 	return out
 }

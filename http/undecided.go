@@ -1,14 +1,12 @@
 package http
 
 import (
-	"bytes"
 	"mime"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/xuri/excelize/v2"
 
 	"github.com/renovote/renovote/app"
 	"github.com/renovote/renovote/engine"
@@ -20,6 +18,7 @@ type undecidedJSON struct {
 	Area     engine.Area `json:"area"`
 	Owner    string      `json:"owner"`
 	Phone    string      `json:"phone"`
+	Masked   string      `json:"phone_masked"`
 	Linked   bool        `json:"linked"` // has a live signing link
 	IssuedAt *time.Time  `json:"issued_at"`
 	Views    int64       `json:"views"`
@@ -38,7 +37,7 @@ func toUndecidedJSON(l *app.UndecidedList) undecidedListJSON {
 	out := undecidedListJSON{Ballot: l.Tally.Ballot, Deadline: l.Tally.Deadline, Open: l.Tally.Open, Households: []undecidedJSON{}, Reminder: l.Reminder}
 	for _, u := range l.Households {
 		h := u.Household
-		j := undecidedJSON{Room: h.Room, Floor: h.Floor, Area: h.Area, Owner: h.OwnerName, Phone: h.Phone}
+		j := undecidedJSON{Room: h.Room, Floor: h.Floor, Area: h.Area, Owner: h.OwnerName, Phone: h.Phone, Masked: engine.MaskPhone(h.Phone)}
 		if v := u.Link; v != nil {
 			j.Linked, j.IssuedAt, j.Views, j.LastView = true, &v.IssuedAt, v.Views, v.LastAt
 		}
@@ -90,27 +89,4 @@ func (s *Server) undecidedXLSX(c echo.Context) error {
 	name := "undecided-" + itoa(l.Project.ID) + ".xlsx"
 	c.Response().Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	return c.Blob(http.StatusOK, xlsxType, data)
-}
-
-// workbook writes rows into a one-sheet workbook.
-func workbook(sheet string, rows [][]any) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, err
-	}
-	for i, row := range rows {
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
-		if err != nil {
-			return nil, err
-		}
-		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
-			return nil, err
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }

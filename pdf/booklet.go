@@ -247,17 +247,14 @@ func (r *Renderer) Notice(w io.Writer, n *Notice) error {
 
 // objectionText says whom to tell of an objection, and how.
 func objectionText(c engine.Contact) string {
-	if c.Name == "" {
+	r := c.Reach()
+	switch {
+	case r == "":
 		return "向社区居民委员会书面提出。"
+	case c.Office != "":
+		return "向 " + r + "，书面或当面提出。"
 	}
-	s := "向 " + c.Name
-	if c.Phone != "" {
-		s += "（电话 " + c.Phone + "）"
-	}
-	if c.Office != "" {
-		s += "，" + c.Office + "，"
-	}
-	return s + "书面或当面提出。"
+	return "向 " + r + "书面或当面提出。"
 }
 
 // chineseDate is a date in Beijing as 2026年12月9日.

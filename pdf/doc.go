@@ -217,30 +217,30 @@ func (d *doc) table(headers []string, widths []float64, aligns string, rows [][]
 func (d *doc) tableRows(headers []string, widths []float64, aligns string, rows [][]string, minH float64) {
 	const size, lh = 9.5, 5.0
 	m := d.measure(size)
-	header := true
-	cellLines := func(row []string) ([][]string, float64) {
+	cellLines := func(row []string, minH float64) ([][]string, float64) {
 		out := make([][]string, len(row))
 		n := 1
 		for i, c := range row {
 			out[i] = wrap(c, widths[i]-2, m)
 			n = max(n, len(out[i]))
 		}
-		if header {
-			return out, float64(n)*lh + 1.6
-		}
 		return out, max(float64(n)*lh+1.6, minH)
 	}
-	drawRow := func(row []string, fill bool) {
-		lines, h := cellLines(row)
+	drawRow := func(row []string, header bool) {
+		rowH := minH
+		if header {
+			rowH = 0
+		}
+		lines, h := cellLines(row, rowH)
 		d.ensure(h)
 		y := d.f.GetY()
 		x := margin
-		if fill {
+		if header {
 			d.f.SetFillColor(245, 245, 245)
 		}
 		for i, cl := range lines {
 			style := "D"
-			if fill {
+			if header {
 				style = "FD"
 			}
 			d.f.Rect(x, y, widths[i], h, style)
@@ -255,19 +255,16 @@ func (d *doc) tableRows(headers []string, widths []float64, aligns string, rows 
 	d.f.SetFontSize(size)
 	d.f.SetDrawColor(160, 160, 160)
 	d.f.SetLineWidth(0.2)
-	_, hh := cellLines(headers)
+	_, hh := cellLines(headers, 0)
 	d.ensure(hh + 12 + minH)
 	drawRow(headers, true)
-	header = false
 	page := d.f.PageNo()
 	for _, row := range rows {
 		d.f.SetFontSize(size)
-		_, h := cellLines(row)
+		_, h := cellLines(row, minH)
 		d.ensure(h)
 		if d.f.PageNo() != page {
-			header = true
 			drawRow(headers, true)
-			header = false
 			page = d.f.PageNo()
 		}
 		drawRow(row, false)

@@ -93,13 +93,6 @@ var rv = (function () {
     var a = new Uint8Array(16); crypto.getRandomValues(a);
     return Array.prototype.map.call(a, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
   }
-  // maskPhone hides the middle of a phone number, as the server does.
-  function maskPhone(p) {
-    p = p || '';
-    var digits = p.replace(/\D/g, '');
-    var stars = function (n) { return new Array(n + 1).join('*'); };
-    return digits.length < 7 ? stars(digits.length) : digits.slice(0, 3) + stars(digits.length - 7) + digits.slice(-4);
-  }
   // printOnly prints one part of the page (a list, the slips) and nothing
   // around it.
   function printOnly(node) {
@@ -128,5 +121,5 @@ var rv = (function () {
   if (logout) logout.addEventListener('click', function () {
     api('POST', '/api/v1/logout').then(function () { location.href = '/login'; }, function () { location.href = '/login'; });
   });
-  return { api: api, el: el, error: error, flash: flash, money: money, table: table, bars: bars, key: key, show: show, maskPhone: maskPhone, printOnly: printOnly, fieldError: fieldError, clearFieldErrors: clearFieldErrors };
+  return { api: api, el: el, error: error, flash: flash, money: money, table: table, bars: bars, key: key, show: show, printOnly: printOnly, fieldError: fieldError, clearFieldErrors: clearFieldErrors };
 })();

@@ -57,19 +57,13 @@
   }
   $('ct-save').addEventListener('click', function () {
     rv.api('PUT', base + '/contact', { name: val('ct-name'), phone: val('ct-phone'), office: val('ct-office') }).then(function (p) {
-      project.contact = p.contact;
+      project.contact = p.contact; project.contact_line = p.contact_line;
       $('ct-show').textContent = p.contact.name || '未填写';
       rv.flash('联系人已保存');
     }, rv.error);
   });
   function loadProject() {
     return rv.api('GET', base).then(function (p) { project = p; showHouseholds(p.households); calcSoon(); return p; });
-  }
-  // contactText is the contact line of a slip, as on the resident pages.
-  function contactText() {
-    var c = project && project.contact;
-    if (!c || !c.name) return '如有疑问，请联系社区工作人员。';
-    return '如有疑问，请联系 ' + c.name + (c.phone ? '（电话 ' + c.phone + '）' : '') + (c.office ? '，' + c.office : '') + '。';
   }
   // slip is one household's printed 领取条: where, who, what to do, until
   // when, whom to ask, and the link as a QR code and as text.
@@ -78,7 +72,7 @@
       el('div', {}, [el('b', { text: project.name }), el('br'), el('b', { class: 'room', text: l.room + ' 室' }), el('br'),
         el('span', { text: what + (deadline ? '，请在 ' + time(deadline) + '（北京时间）前完成' : '') + '。' }), el('br'),
         el('a', { href: l.url, class: what.indexOf('问卷') >= 0 ? 'qlink' : 'link', text: l.url }),
-        el('small', { text: contactText() })])]);
+        el('small', { text: project.contact_line })])]);
   }
   $('hh-add').addEventListener('click', function () {
     document.querySelector('#hh tbody').appendChild(hhRow({ floor: 1, area: '' }));
@@ -401,7 +395,7 @@
       $('d-table').appendChild(rv.table(['房号', '业主', '电话', '意见', '方式', '签名人', '时间', '核验码'], project.households.filter(function (h) {
         return !only || !latest[h.room];
       }).map(function (h) {
-        var d = latest[h.room], who = [h.room, h.owner || '', rv.maskPhone(h.phone)];
+        var d = latest[h.room], who = [h.room, h.owner || '', h.phone_masked];
         return who.concat(d ? [voteName(d.decision), d.method === 'paper' ? '纸质' : '手机', d.signer, time(d.signed_at), d.code] : ['未表决', '', '', '', '']);
       }), 'decisions'));
       return rv.api('GET', base + '/undecided');
@@ -409,7 +403,7 @@
       $('d-follow-count').textContent = '共 ' + u.households.length + ' 户，截止 ' + time(u.deadline);
       $('d-undecided').textContent = '';
       $('d-undecided').appendChild(rv.table(['房号', '业主', '电话', '签署链接', '打开次数', '最近打开'], u.households.map(function (h) {
-        return [h.room, h.owner, rv.maskPhone(h.phone), h.linked ? '已发放' : '无有效链接，请补发', String(h.views), h.last_view ? time(h.last_view) : '从未打开'];
+        return [h.room, h.owner, h.phone_masked, h.linked ? '已发放' : '无有效链接，请补发', String(h.views), h.last_view ? time(h.last_view) : '从未打开'];
       }), 'left undecided'));
       $('d-reminder').value = u.reminder;
     }, rv.error);
