@@ -88,3 +88,32 @@ func mustRule() engine.Rule {
 	r, _ := engine.CivilCodeRule(engine.RuleCivilCodeMajor)
 	return r
 }
+
+// BenchmarkSignIn and BenchmarkNotice render the demo building's 签到表 and
+// 公示. Target: ≤ 20 ms each.
+func BenchmarkSignIn(b *testing.B) {
+	r := renderer(b)
+	p, _, _, _ := demo(b)
+	s := &engine.SignInSheet{Project: p, Printed: time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC)}
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := r.SignIn(&buf, s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNotice(b *testing.B) {
+	r := renderer(b)
+	p, sc, in, res := demo(b)
+	rule, _ := engine.CivilCodeRule(engine.RuleCivilCodeMajor)
+	n := &Notice{Project: p, Scenario: sc, Input: in, Result: res, Rule: rule, RuleText: rule.Describe(), Published: *sc.PublishedAt,
+		Deadline: sc.PublishedAt.Add(72 * time.Hour), Printed: *sc.PublishedAt, Days: 10, SummaryURL: "https://renovote.example/p/7",
+		Contact: engine.Contact{Name: "王专干", Phone: "0571-87654321"}}
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := r.Notice(&buf, n); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
