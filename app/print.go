@@ -23,9 +23,13 @@ type printing struct {
 	anchor engine.Anchor              // the chain's head when printed
 	key    string                     // fingerprint of the checkpoint key
 	latest map[int64]*engine.Decision // by household
+	public string                     // the project's public page
 }
 
-func (a *App) loadPrinting(ctx context.Context, projectID int64) (*printing, error) {
+// loadPrinting reads what p's current ballot prints; p is the project as
+// it is now (its public page), the paper prints it as published.
+func (a *App) loadPrinting(ctx context.Context, p *engine.Project) (*printing, error) {
+	projectID := p.ID
 	b, err := a.store.CurrentBallot(ctx, projectID)
 	if err != nil {
 		return nil, err
@@ -42,7 +46,7 @@ func (a *App) loadPrinting(ctx context.Context, projectID int64) (*printing, err
 	if err != nil {
 		return nil, err
 	}
-	pr := &printing{ballot: b, pub: pub, rule: pub.Rule, anchor: anchor, key: a.KeyFingerprint(), latest: make(map[int64]*engine.Decision, len(ds))}
+	pr := &printing{ballot: b, pub: pub, rule: pub.Rule, anchor: anchor, key: a.KeyFingerprint(), public: a.PublicURL(p), latest: make(map[int64]*engine.Decision, len(ds))}
 	for _, d := range ds {
 		pr.latest[d.HouseholdID] = d
 	}
@@ -51,7 +55,8 @@ func (a *App) loadPrinting(ctx context.Context, projectID int64) (*printing, err
 
 func (a *App) agreementOf(pr *printing, h engine.Household) *engine.Agreement {
 	ag := &engine.Agreement{Project: pr.pub.Project, Household: h, Scenario: pr.pub.Scenario, Input: pr.pub.Input, Result: &pr.pub.Result,
-		RuleText: pr.rule.Describe(), Deadline: pr.pub.Deadline, Decision: pr.latest[h.ID], Anchor: pr.anchor, KeyFingerprint: pr.key}
+		RuleText: pr.rule.Describe(), Deadline: pr.pub.Deadline, Decision: pr.latest[h.ID], Anchor: pr.anchor, KeyFingerprint: pr.key,
+		SummaryURL: pr.public}
 	if ag.Decision != nil {
 		ag.VerifyURL = a.baseURL + "/verify/" + ag.Decision.Code
 	}
@@ -95,7 +100,7 @@ func (a *App) AgreementPDF(ctx context.Context, w *engine.Worker, projectID, hou
 	if err != nil {
 		return nil, err
 	}
-	pr, err := a.loadPrinting(ctx, p.ID)
+	pr, err := a.loadPrinting(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +121,11 @@ func (a *App) ResidentAgreementPDF(ctx context.Context, token string) (*Document
 	if err != nil {
 		return nil, err
 	}
-	pr, err := a.loadPrinting(ctx, sg.Project.ID)
+	p, err := a.store.Project(ctx, sg.Project.ID)
+	if err != nil {
+		return nil, err
+	}
+	pr, err := a.loadPrinting(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +143,7 @@ func (a *App) tallied(ctx context.Context, w *engine.Worker, projectID int64) (*
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	pr, err := a.loadPrinting(ctx, p.ID)
+	pr, err := a.loadPrinting(ctx, p)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -247,7 +256,7 @@ func (a *App) PublicSummary(ctx context.Context, slug string) (*Summary, error) 
 	if err != nil {
 		return nil, err
 	}
-	pr, err := a.loadPrinting(ctx, p.ID)
+	pr, err := a.loadPrinting(ctx, p)
 	if err != nil {
 		return nil, err
 	}

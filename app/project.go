@@ -31,7 +31,13 @@ func (a *App) CreateProject(ctx context.Context, w *engine.Worker, doc []byte) (
 	if err := a.printableHouseholds(in.Households); err != nil {
 		return nil, err
 	}
-	p := &engine.Project{OwnerID: w.ID, Name: in.Name, Address: in.Address, Floors: in.Floors, Households: in.Households, Contact: in.Contact}
+	if err := a.printableContact("contact.", in.Contact); err != nil {
+		return nil, err
+	}
+	if err := a.printableTerms("terms.", in.Terms); err != nil {
+		return nil, err
+	}
+	p := &engine.Project{OwnerID: w.ID, Name: in.Name, Address: in.Address, Floors: in.Floors, Households: in.Households, Contact: in.Contact, Terms: in.Terms}
 	if err := a.store.CreateProject(ctx, p); err != nil {
 		return nil, err
 	}
@@ -139,9 +145,54 @@ func (a *App) SetContact(ctx context.Context, w *engine.Worker, id int64, doc []
 	if err != nil {
 		return nil, err
 	}
+	if err := a.printableContact("", c); err != nil {
+		return nil, err
+	}
 	if err := a.store.SetContact(ctx, p.ID, c, actor(w)); err != nil {
 		return nil, err
 	}
 	p.Contact = c
 	return p, nil
+}
+
+// SetTerms changes the agreement's particulars (甲方, the payee account,
+// the compensation date: a {party_a, …} document). They are published
+// with the next plan; agreements of a plan already published keep the
+// particulars it was published with.
+func (a *App) SetTerms(ctx context.Context, w *engine.Worker, id int64, doc []byte) (*engine.Project, error) {
+	p, err := a.project(ctx, w, id)
+	if err != nil {
+		return nil, err
+	}
+	t, err := engine.ParseTerms(doc)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.printableTerms("", t); err != nil {
+		return nil, err
+	}
+	if err := a.store.SetTerms(ctx, p.ID, t, actor(w)); err != nil {
+		return nil, err
+	}
+	p.Terms = t
+	return p, nil
+}
+
+func (a *App) printableContact(prefix string, c engine.Contact) error {
+	for _, f := range [][3]string{{"name", "联系人姓名", c.Name}, {"office", "办公地点和时间", c.Office}} {
+		if err := a.printable(prefix+f[0], f[1], f[2]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *App) printableTerms(prefix string, t engine.Terms) error {
+	for _, f := range [][3]string{{"party_a", "甲方名称", t.PartyA}, {"party_a_rep", "甲方代表人", t.PartyARep},
+		{"account_name", "收款账户户名", t.AccountName}, {"account_bank", "开户银行", t.AccountBank}} {
+		if err := a.printable(prefix+f[0], f[1], f[2]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

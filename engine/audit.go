@@ -26,6 +26,7 @@ const (
 	AuditWorkerLogin        = "worker_login"
 	AuditPasswordChanged    = "password_changed"
 	AuditContactChanged     = "contact_changed"
+	AuditTermsChanged       = "terms_changed"
 	AuditBallotClosed       = "ballot_closed"
 	AuditQuestionnaireSent  = "questionnaire_opened"
 	AuditQuestionnaireEnded = "questionnaire_closed"

@@ -18,6 +18,7 @@ type ProjectInput struct {
 	Floors     int
 	Households []Household
 	Contact    Contact
+	Terms      Terms
 }
 
 // maxHouseholdsPerProject bounds a project (one 单元, or an estate item).
@@ -31,7 +32,7 @@ func ParseProjectInput(data []byte) (*ProjectInput, error) {
 		return nil, err
 	}
 	r := &reader{}
-	m := r.object(doc, "", "项目", "name", "address", "floors", "households", "contact")
+	m := r.object(doc, "", "项目", "name", "address", "floors", "households", "contact", "terms")
 	p := &ProjectInput{}
 	if v, ok := r.required(m, "", "name", "项目名称"); ok {
 		p.Name = r.printable(v, "name", "项目名称", 100)
@@ -50,6 +51,9 @@ func ParseProjectInput(data []byte) (*ProjectInput, error) {
 	}
 	if present(m, "contact") {
 		p.Contact = r.contact(m["contact"], "contact")
+	}
+	if present(m, "terms") {
+		p.Terms = r.terms(m["terms"], "terms")
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -446,4 +450,66 @@ func (r *reader) contact(v any, path string) Contact {
 		r.fail(fieldPath(path, "name"), "请填写联系人姓名：居民要知道找谁")
 	}
 	return c
+}
+
+// ParseTerms reads the agreement's particulars {party_a, party_a_rep,
+// account_name, account_bank, account_number, compensation_by} (PUT
+// …/terms, or "terms" when a project is created). Every field may stay
+// empty: the agreement then leaves a blank to fill in by hand.
+func ParseTerms(data []byte) (Terms, error) {
+	doc, err := decodeDocument(data)
+	if err != nil {
+		return Terms{}, err
+	}
+	r := &reader{}
+	t := r.terms(doc, "")
+	if r.err != nil {
+		return Terms{}, r.err
+	}
+	return t, nil
+}
+
+func (r *reader) terms(v any, path string) Terms {
+	m := r.object(v, path, "协议要素", "party_a", "party_a_rep", "account_name", "account_bank", "account_number", "compensation_by")
+	var t Terms
+	text := func(key, label string, max int) string {
+		if !present(m, key) {
+			return ""
+		}
+		return strings.TrimSpace(r.printable(m[key], fieldPath(path, key), label, max))
+	}
+	t.PartyA = text("party_a", "甲方名称", 60)
+	t.PartyARep = text("party_a_rep", "甲方代表人", 30)
+	t.AccountName = text("account_name", "收款账户户名", 60)
+	t.AccountBank = text("account_bank", "开户银行", 60)
+	t.AccountNumber = text("account_number", "收款账号", 40)
+	if t.AccountNumber != "" && r.ok() {
+		digits := 0
+		for _, c := range t.AccountNumber {
+			switch {
+			case c >= '0' && c <= '9':
+				digits++
+			case c == ' ' || c == '-':
+			default:
+				r.fail(fieldPath(path, "account_number"), "收款账号“%s”只能包含数字、空格和 -", t.AccountNumber)
+				return t
+			}
+		}
+		if digits < 8 {
+			r.fail(fieldPath(path, "account_number"), "收款账号“%s”太短，应至少8位数字", t.AccountNumber)
+		}
+	}
+	if by := text("compensation_by", "补偿款支付日期", 10); by != "" && r.ok() {
+		r.date(by, fieldPath(path, "compensation_by"), "补偿款支付日期")
+		t.CompensationBy = by
+	}
+	if r.ok() && (t.AccountNumber != "") != (t.AccountName != "" && t.AccountBank != "") {
+		for _, f := range []struct{ key, label, v string }{{"account_name", "户名", t.AccountName}, {"account_bank", "开户银行", t.AccountBank}, {"account_number", "账号", t.AccountNumber}} {
+			if f.v == "" {
+				r.fail(fieldPath(path, f.key), "收款账户请把户名、开户银行和账号填全（缺%s）：居民要据此付款", f.label)
+				break
+			}
+		}
+	}
+	return t
 }

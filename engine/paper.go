@@ -19,6 +19,9 @@ type Agreement struct {
 	Deadline  time.Time
 	Decision  *Decision // nil: blank lines to sign on paper
 	VerifyURL string    // {base-url}/verify/{code} when decided
+	// SummaryURL is the project's public page, where an unsigned copy's
+	// plan fingerprint can be checked.
+	SummaryURL string
 	// Anchor is the chain's head when printed, KeyFingerprint the key
 	// that signs the chain: 存证 第 N 条 · 3f9a… (docs/lifecycle.md).
 	Anchor         Anchor

@@ -20,7 +20,28 @@ type Project struct {
 	// that published projects cannot be listed by counting ids.
 	PublicSlug string
 	Contact    Contact
+	// Terms are what the agreement names beside the household: the other
+	// party and the account the money goes to. They are published with the
+	// plan (Snapshot.Terms): a change reaches the agreements only through a
+	// new plan.
+	Terms Terms
 }
+
+// Terms are the agreement's particulars that are not the calculation: 甲方
+// (the implementing body or the owners' representative), the account the
+// money is paid into, and when compensation is paid.
+type Terms struct {
+	PartyA         string `json:"party_a"`         // 甲方名称
+	PartyARep      string `json:"party_a_rep"`     // 甲方代表人
+	AccountName    string `json:"account_name"`    // 收款账户户名
+	AccountBank    string `json:"account_bank"`    // 开户银行
+	AccountNumber  string `json:"account_number"`  // 账号
+	CompensationBy string `json:"compensation_by"` // 补偿款支付截止日 YYYY-MM-DD, or ""
+}
+
+// IsZero says no particulars are set: the agreement leaves blanks to fill
+// in by hand.
+func (t Terms) IsZero() bool { return t == Terms{} }
 
 // Contact is who residents ask about a project: shown on every resident
 // page, slip and notice.
@@ -74,6 +95,8 @@ type ProjectStore interface {
 	Contact(ctx context.Context, projectID int64) (Contact, error)
 	// SetContact changes who residents ask.
 	SetContact(ctx context.Context, projectID int64, c Contact, actor string) error
+	// SetTerms changes the agreement's particulars for the next plan.
+	SetTerms(ctx context.Context, projectID int64, t Terms, actor string) error
 	// Projects lists projects newest first, without households: those of
 	// one worker, or all when ownerID is 0.
 	Projects(ctx context.Context, ownerID int64) ([]*Project, error)

@@ -139,10 +139,13 @@ type Snapshot struct {
 		Name string `json:"name"`
 	} `json:"scenario"`
 	Households []SnapshotHousehold `json:"households"`
-	Rule       json.RawMessage     `json:"rule"`
-	Deadline   string              `json:"deadline"`
-	Input      json.RawMessage     `json:"input"`
-	Result     json.RawMessage     `json:"result"`
+	// Terms are the agreement's particulars as published; absent when
+	// none were set (and in plans published before they existed).
+	Terms    *Terms          `json:"terms,omitempty"`
+	Rule     json.RawMessage `json:"rule"`
+	Deadline string          `json:"deadline"`
+	Input    json.RawMessage `json:"input"`
+	Result   json.RawMessage `json:"result"`
 }
 
 // SnapshotHousehold is a household as it was published.
@@ -181,6 +184,10 @@ func CanonicalScenario(p *Project, sc *Scenario, input, result, rule []byte, dea
 	for i, h := range p.Households {
 		snap.Households[i] = SnapshotHousehold{h.ID, h.Room, h.Floor, h.Area, h.OwnerName, h.OwnerID, h.Phone, h.Hardship, h.Exempt, h.MustConsent}
 	}
+	if !p.Terms.IsZero() {
+		t := p.Terms
+		snap.Terms = &t
+	}
 	return json.Marshal(snap)
 }
 
@@ -202,6 +209,9 @@ func ParseSnapshot(canonical []byte, sha256 string) (*Snapshot, error) {
 func (s *Snapshot) ProjectAsPublished(ownerID int64) *Project {
 	p := &Project{ID: s.Project.ID, OwnerID: ownerID, Name: s.Project.Name, Address: s.Project.Address, Floors: s.Project.Floors,
 		Households: make([]Household, len(s.Households))}
+	if s.Terms != nil {
+		p.Terms = *s.Terms
+	}
 	for i, h := range s.Households {
 		p.Households[i] = Household{ID: h.ID, ProjectID: p.ID, Room: h.Room, Floor: h.Floor, Area: h.Area, OwnerName: h.Owner,
 			OwnerID: h.OwnerID, Phone: h.Phone, Hardship: h.Hardship, Exempt: h.Exempt, MustConsent: h.MustConsent}

@@ -216,6 +216,18 @@ func TestConsoleJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#ct-save")))
 	waitText(t, ctx, "#flash", "联系人已保存")
 	waitText(t, ctx, "#ct-show", "王专干")
+	// the agreement's other party and the payee account: a wrong account
+	// number is named beside its field, then saved
+	do(t, ctx, "terms", chromedp.Click(chromedp.CSS("#terms summary")), chromedp.SendKeys(chromedp.CSS("#tm-party_a"), "3号楼2单元加装电梯业主小组"),
+		chromedp.SendKeys(chromedp.CSS("#tm-account_name"), "幸福里社区居民委员会"), chromedp.SendKeys(chromedp.CSS("#tm-account_bank"), "工商银行幸福路支行"),
+		chromedp.SendKeys(chromedp.CSS("#tm-account_number"), "1202 O210"), chromedp.Click(chromedp.CSS("#tm-save")))
+	expected["400 (Bad Request)"]++
+	waitText(t, ctx, "label:has(#tm-account_number) + .field-error", "收款账号")
+	do(t, ctx, "terms fixed", chromedp.Evaluate[chromedp.Void](`document.getElementById('tm-account_number').value = ''`),
+		chromedp.SendKeys(chromedp.CSS("#tm-account_number"), "1202 0210 0900 1234 567"), chromedp.Click(chromedp.CSS("#tm-save")))
+	waitText(t, ctx, "#flash", "协议要素已保存")
+	waitText(t, ctx, "#tm-show", "3号楼2单元加装电梯业主小组")
+	shot(t, ctx, shots, "1b-terms")
 
 	// two scenarios, modelled live
 	waitText(t, ctx, "#m-result", "每户明细")

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	apphttp "github.com/renovote/renovote/http"
 	"github.com/renovote/renovote/store"
@@ -47,7 +48,7 @@ func TestPrintouts(t *testing.T) {
 			t.Fatalf("content type %q", res.header.Get("Content-Type"))
 		}
 		text := pdfText(t, res.body)
-		for _, want := range []string{"加装电梯出资分摊协议书", "401", "赵敏", d["code"].(string), "■同意", "人民币"} {
+		for _, want := range []string{"加装电梯出资分摊协议书", "401", "赵敏", d["code"].(string), "签名人：赵敏", "人民币"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the resident's agreement lacks %q", want)
 			}
@@ -56,7 +57,7 @@ func TestPrintouts(t *testing.T) {
 		hs := e.do("GET", base, "a", nil).want(200).json()["households"].([]any)
 		hid := int(hs[0].(map[string]any)["id"].(float64))
 		text = pdfText(t, e.do("GET", fmt.Sprintf("%s/agreements/%d.pdf", base, hid), "a", nil).want(200).body)
-		if !strings.Contains(text, "尚未签署") || !strings.Contains(text, "□同意") {
+		if !strings.Contains(text, "尚未签署") || !strings.Contains(text, "乙方（业主）签名：") {
 			t.Errorf("an unsigned agreement should have blank lines")
 		}
 		e.do("GET", fmt.Sprintf("%s/agreements/%d.pdf", base, 999999), "a", nil).want(404)
@@ -103,6 +104,86 @@ func TestPrintouts(t *testing.T) {
 		var printed int
 		if err := s.DB().Get(&printed, `SELECT COUNT(*) FROM audit_events WHERE kind = 'pdf_printed'`); err != nil || printed != 6 {
 			t.Errorf("%d pdf_printed events, want 6 (%v)", printed, err)
+		}
+	})
+}
+
+// TestTermsPublishedWithThePlan: the agreement's particulars (甲方, the
+// payee account, the compensation date) are validated where they are
+// entered, audited, printed on every agreement of the next plan, and frozen
+// with it: a later change reaches the paper only through a new plan.
+func TestTermsPublishedWithThePlan(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		e.addWorker("b", false)
+		p := e.do("POST", "/api/v1/projects", "a", demoProject("幸福里3号楼2单元")).want(201).json()
+		pid := int(p["id"].(float64))
+		base := fmt.Sprintf("/api/v1/projects/%d", pid)
+		for _, bad := range []struct{ body, field string }{
+			{`{"account_name":"幸福里居委会","account_bank":"工行","account_number":"6222 abc"}`, "account_number"},
+			{`{"account_name":"幸福里居委会","account_bank":"工行","account_number":"1234"}`, "account_number"},
+			{`{"account_name":"幸福里居委会","account_number":"1202021009001234567"}`, "account_bank"},
+			{`{"account_number":"1202021009001234567"}`, "account_name"},
+			{`{"compensation_by":"2027-13-01"}`, "compensation_by"},
+			{`{"party_a":"幸福里𠮷业主小组"}`, "party_a"},
+			{`{"party_a":"` + strings.Repeat("楼", 61) + `"}`, "party_a"},
+			{`{"party_a":"x","payee":"y"}`, "payee"},
+		} {
+			r := e.do("PUT", base+"/terms", "a", bad.body).want(400).json()
+			if r["field"] != bad.field {
+				t.Errorf("%s: field %v (%v)", bad.body, r["field"], r["message"])
+			}
+		}
+		e.do("PUT", base+"/terms", "b", `{"party_a":"冒名"}`).want(404)
+		if got := e.do("GET", base, "a", nil).want(200).json()["terms"].(map[string]any); got["party_a"] != "" {
+			t.Fatalf("refused terms were stored: %v", got)
+		}
+		terms := map[string]any{"party_a": " 幸福里3号楼2单元加装电梯业主小组 ", "party_a_rep": "李建国", "account_name": "幸福里社区居民委员会",
+			"account_bank": "工商银行幸福路支行", "account_number": "1202 0210 0900 1234 567", "compensation_by": "2027-09-30"}
+		got := e.do("PUT", base+"/terms", "a", terms).want(200).json()["terms"].(map[string]any)
+		if got["party_a"] != "幸福里3号楼2单元加装电梯业主小组" || got["account_number"] != "1202 0210 0900 1234 567" {
+			t.Fatalf("terms %v", got)
+		}
+		sc := e.do("POST", base+"/scenarios", "a", scenarioA).want(201).json()
+		e.do("POST", fmt.Sprintf("%s/scenarios/%v/publish", base, sc["id"]), "a",
+			map[string]any{"rule": "civil_code_major", "deadline": e.clock.Now().Add(72 * time.Hour).Format(time.RFC3339)}).want(201)
+		ids := map[string]int{}
+		for _, h := range e.do("GET", base, "a", nil).want(200).json()["households"].([]any) {
+			m := h.(map[string]any)
+			ids[m["room"].(string)] = int(m["id"].(float64))
+		}
+		agreement := func(room string) string {
+			return pdfText(t, e.do("GET", fmt.Sprintf("%s/agreements/%d.pdf", base, ids[room]), "a", nil).want(200).body)
+		}
+		a601 := agreement("601")
+		for _, want := range []string{"甲方幸福里3号楼2单元加装电梯业主小组", "甲方代表人李建国", "收款户名幸福里社区居民委员会", "开户银行工商银行幸福路支行",
+			"账号1202021009001234567", "不交给任何个人", "全额退还", "人民法院", "共有人签名："} {
+			if !strings.Contains(strings.ReplaceAll(a601, "\n", ""), want) {
+				t.Errorf("601's agreement lacks %q", want)
+			}
+		}
+		if a101 := agreement("101"); !strings.Contains(a101, "甲方于2027年9月30日前向本户支付5,000.00元") || strings.Contains(a101, "收款户名") {
+			t.Errorf("101 is paid compensation by the date and pays nothing:\n%s", a101)
+		}
+		// changed after publishing: the plan's agreements keep what was published
+		terms["account_number"] = "6222 0000 1111 2222"
+		e.do("PUT", base+"/terms", "a", terms).want(200)
+		if a := agreement("601"); strings.Contains(a, "6222000011112222") || !strings.Contains(a, "1202021009001234567") {
+			t.Errorf("a change after publishing reached the published plan's agreement")
+		}
+		sc = e.do("POST", base+"/scenarios", "a", scenarioA).want(201).json()
+		e.do("POST", fmt.Sprintf("%s/scenarios/%v/publish", base, sc["id"]), "a",
+			map[string]any{"rule": "civil_code_major", "deadline": e.clock.Now().Add(72 * time.Hour).Format(time.RFC3339)}).want(201)
+		if a := agreement("601"); !strings.Contains(a, "6222000011112222") {
+			t.Errorf("the new plan's agreement lacks the new account")
+		}
+		var changes int
+		if err := s.DB().Get(&changes, `SELECT COUNT(*) FROM audit_events WHERE kind = 'terms_changed'`); err != nil || changes != 2 {
+			t.Errorf("%d terms_changed events, want 2 (%v)", changes, err)
+		}
+		if a := e.do("GET", base+"/audit", "a", nil).want(200).json(); a["ok"] != true {
+			t.Errorf("audit after the terms changed: %v", a)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -38,12 +39,14 @@ type projectJSON struct {
 	Contact    engine.Contact  `json:"contact"`
 	// ContactLine is the contact as slips print it (the pages' footer).
 	ContactLine string `json:"contact_line"`
+	// Terms are the agreement's particulars for the next plan.
+	Terms engine.Terms `json:"terms"`
 }
 
 func (s *Server) toProjectJSON(p *engine.Project) projectJSON {
 	out := projectJSON{ID: p.ID, Name: p.Name, Address: p.Address, Floors: p.Floors, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 		Households: make([]householdJSON, len(p.Households)), PublicURL: s.app.PublicURL(p), Contact: p.Contact,
-		ContactLine: contactLine(p.Contact)}
+		ContactLine: contactLine(p.Contact), Terms: p.Terms}
 	for i, h := range p.Households {
 		out.Households[i] = householdJSON{h.ID, h.Room, h.Floor, h.Area, h.OwnerName, h.OwnerID, h.Phone, engine.MaskPhone(h.Phone), h.Hardship, h.Exempt, h.MustConsent}
 	}
@@ -118,7 +121,13 @@ func (s *Server) replaceHouseholds(c echo.Context) error {
 	return c.JSON(http.StatusOK, s.toProjectJSON(p))
 }
 
-func (s *Server) setContact(c echo.Context) error {
+func (s *Server) setContact(c echo.Context) error { return s.setProjectPart(c, s.app.SetContact) }
+
+func (s *Server) setTerms(c echo.Context) error { return s.setProjectPart(c, s.app.SetTerms) }
+
+// setProjectPart replaces one part of a project (its contact, its terms)
+// from a JSON document and answers with the project.
+func (s *Server) setProjectPart(c echo.Context, set func(context.Context, *engine.Worker, int64, []byte) (*engine.Project, error)) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -127,7 +136,7 @@ func (s *Server) setContact(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.app.SetContact(c.Request().Context(), workerOf(c), id, data)
+	p, err := set(c.Request().Context(), workerOf(c), id, data)
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,7 @@ func (s *Server) routes() {
 	api.GET("/projects/:id", s.getProject, auth)
 	api.PUT("/projects/:id/households", s.replaceHouseholds, auth)
 	api.PUT("/projects/:id/contact", s.setContact, auth)
+	api.PUT("/projects/:id/terms", s.setTerms, auth)
 	api.POST("/projects/:id/scenarios", s.createScenario, auth)
 	api.GET("/projects/:id/scenarios", s.listScenarios, auth)
 	api.GET("/projects/:id/scenarios/:sid", s.getScenario, auth)

@@ -52,6 +52,7 @@ func createdAt(a *Agreement) time.Time {
 func (d *doc) agreement(a *Agreement) error {
 	row := agreementRow(a)
 	h := a.Household
+	t := a.Project.Terms
 	d.f.AddPage() // draws the previous page's footer with the previous text
 	d.foot = "方案指纹 " + short(a.Scenario.SHA256) + "　房号 " + h.Room
 	d.title(AgreementTitle(a.Project))
@@ -63,17 +64,22 @@ func (d *doc) agreement(a *Agreement) error {
 		{"存证", anchorText(a.Anchor, a.KeyFingerprint)},
 	}, 24)
 
-	d.heading("一、住户")
+	section := sections()
+	d.heading(section("协议双方"))
 	owner := h.OwnerName
 	if h.Phone != "" {
 		owner += "（电话 " + engine.MaskPhone(h.Phone) + "）"
 	}
-	d.kv([][2]string{
-		{"房号", h.Room + "　　楼层 " + strconv.Itoa(h.Floor) + " 层　　专有面积 " + h.Area.String() + " 平方米"},
-		{"业主", owner},
-	}, 24)
+	parties := [][2]string{{"甲方", orBlank(t.PartyA, 40) + "（实施主体或业主代表）"}}
+	if t.PartyARep != "" {
+		parties = append(parties, [2]string{"甲方代表人", t.PartyARep})
+	}
+	d.kv(append(parties,
+		[2]string{"乙方", "本单元 " + h.Room + " 室业主 " + owner + " 及其共有人"},
+		[2]string{"房屋", h.Room + " 室　　楼层 " + strconv.Itoa(h.Floor) + " 层　　专有面积 " + h.Area.String() + " 平方米"},
+	), 24)
 
-	d.heading("二、费用与分摊")
+	d.heading(section("费用与分摊"))
 	res := a.Result
 	var rows [][]string
 	for _, c := range a.Input.Costs {
@@ -104,7 +110,7 @@ func (d *doc) agreement(a *Agreement) error {
 	})
 
 	if p := row.Plan; p != nil && len(p.Installments) > 0 {
-		d.heading("三、分期付款")
+		d.heading(section("分期付款"))
 		start := ""
 		if a.Input.Installments != nil {
 			start = a.Input.Installments.Start.Format("2006-01-02")
@@ -118,30 +124,114 @@ func (d *doc) agreement(a *Agreement) error {
 		d.table([]string{"期", "日期", "本金", "利息", "金额"}, []float64{16, 40, 40, 34, bodyW - 130}, "CCRRR", rows)
 	}
 
-	d.heading("四、协议条款")
+	if row.Due > 0 || row.Compensation > 0 {
+		d.heading(section(map[bool]string{true: "付款方式", false: "补偿款支付"}[row.Due > 0]))
+		var pairs [][2]string
+		if row.Due > 0 {
+			pairs = append(pairs,
+				[2]string{"收款户名", orBlank(t.AccountName, 40)},
+				[2]string{"开户银行", orBlank(t.AccountBank, 40)},
+				[2]string{"账号", orBlank(t.AccountNumber, 40)})
+		}
+		if row.Compensation > 0 {
+			pairs = append(pairs, [2]string{"补偿款", "甲方于 " + compensationDate(t) + " 前向本户支付 " + money(row.Compensation) + "（" + engine.Words(row.Compensation) + "）"})
+		}
+		d.kv(pairs, 24)
+		if row.Due > 0 {
+			d.para("出资款只汇入上列账户，不交给任何个人；收款后出具收据，收据上的核验码可在线核对。")
+		}
+	}
+
+	d.heading(section("协议条款"))
 	var clauses bytes.Buffer
 	if err := d.r.clauses.Execute(&clauses, clauseData(a, row)); err != nil {
 		return fmt.Errorf("协议条款模板：%w", err)
 	}
+	n := 0
 	for _, c := range strings.Split(strings.TrimSpace(clauses.String()), "\n") {
-		if strings.TrimSpace(c) != "" {
-			d.para(c)
-			d.f.Ln(0.8)
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
 		}
+		n++
+		if !numbered(c) {
+			c = "第" + chineseNumber(n) + "条　" + c
+		}
+		d.para(c)
+		d.f.Ln(0.8)
 	}
 
-	d.heading("五、表决与签署")
+	d.ensure(128) // the heading with the boxes and lines below it
+	d.heading(section("表决与签署"))
 	d.decision(a)
 	return nil
 }
 
+// sections numbers an agreement's headings 一、二、… in the order they
+// print (a section without content is left out, not skipped).
+func sections() func(string) string {
+	n := 0
+	return func(s string) string {
+		n++
+		return chineseNumber(n) + "、" + s
+	}
+}
+
+// numbered says a clause already carries its number (第三条 …), as the
+// clause templates written before clauses were numbered here do.
+func numbered(c string) bool {
+	rest, ok := strings.CutPrefix(c, "第")
+	if !ok {
+		return false
+	}
+	i := strings.Index(rest, "条")
+	return i > 0 && strings.Trim(rest[:i], "一二三四五六七八九十百零") == ""
+}
+
+// chineseNumber is n (1–99) in Chinese numerals: 一, 十, 十二, 二十三.
+func chineseNumber(n int) string {
+	digits := []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	switch {
+	case n < 10:
+		return digits[n]
+	case n < 20:
+		return "十" + strings.TrimPrefix(digits[n%10], "零")
+	}
+	return digits[n/10] + "十" + strings.TrimPrefix(digits[n%10], "零")
+}
+
+// orBlank is s, or a line of n underscores to fill in by hand.
+func orBlank(s string, n int) string {
+	if strings.TrimSpace(s) == "" {
+		return strings.Repeat("_", n)
+	}
+	return s
+}
+
+// compensationDate is when compensation is paid: the worker's date, or
+// blanks to fill in.
+func compensationDate(t engine.Terms) string {
+	if d, err := time.Parse(time.DateOnly, t.CompensationBy); err == nil {
+		return d.Format("2006年1月2日")
+	}
+	return "______年____月____日"
+}
+
 func clauseData(a *Agreement, row engine.HouseholdShare) map[string]any {
+	t := a.Project.Terms
+	account := ""
+	if t.AccountNumber != "" {
+		account = t.AccountName + "，" + t.AccountBank + "，账号 " + t.AccountNumber
+	}
 	data := map[string]any{
 		"Project": a.Project.Name, "Due": money(row.Due), "DueWords": engine.Words(row.Due),
 		"Operating": money(row.OperatingAnnual), "Rule": strings.TrimSuffix(a.RuleText, "。"),
 		"Deadline": beijingTime(a.Deadline) + "（北京时间）", "SHA": a.Scenario.SHA256,
 		"HasPlan": row.Plan != nil && len(row.Plan.Installments) > 0, "Start": "",
 		"PaysNothing": row.Due == 0, "WhyNothing": whyNothing(row),
+		"PartyA": t.PartyA, "Account": account,
+		"HasCompensation": row.Compensation > 0, "Compensation": money(row.Compensation),
+		"CompensationWords": engine.Words(row.Compensation), "CompensationBy": compensationDate(t),
 	}
 	if a.Input.Installments != nil {
 		data["Start"] = a.Input.Installments.Start.Format("2006年1月2日")
@@ -162,24 +252,33 @@ func whyNothing(row engine.HouseholdShare) string {
 	return "按本方案计算为零"
 }
 
-// decision prints the vote, the signer and the signature, or blank lines
-// for signing on paper, and the verification code with its QR code.
+// decision prints the vote in boxes large enough to tick by hand, the
+// signer and the signature (or lines to sign on paper: owner, co-owners,
+// 甲方, witness), and what the copy is checked by: the decision's
+// verification code, or — on an unsigned copy — the plan's fingerprint
+// against the project's public page, each with its QR code.
 func (d *doc) decision(a *Agreement) {
-	box := func(v string) string {
-		if a.Decision != nil && a.Decision.Vote == v {
-			return "■"
-		}
-		return "□"
+	d.ensure(110)
+	vote := ""
+	if a.Decision != nil {
+		vote = a.Decision.Vote
 	}
-	d.ensure(58)
-	d.para(fmt.Sprintf("表决意见：%s 同意　　%s 不同意　　%s 弃权", box(engine.VoteAgree), box(engine.VoteDisagree), box(engine.VoteAbstain)))
-	d.f.Ln(2)
+	d.f.SetFontSize(10.5)
+	d.f.CellFormat(24, 10, "表决意见", "", 0, "L", false, 0, "")
+	d.voteBoxes(margin+26, d.f.GetY(), vote)
+	d.f.SetY(d.f.GetY() + 14)
 	if a.Decision == nil {
-		d.para("签名人：________________　　签名：________________________")
+		d.para("请在选定的方框内打“√”，一户只选一项。")
 		d.f.Ln(4)
-		d.para("日期：______年____月____日　　见证人：________________")
+		d.signLines([][2]string{{"乙方（业主）签名", ""}, {"日期", "______年____月____日"}})
+		d.signLines([][2]string{{"共有人签名", ""}, {"共有人签名", ""}})
+		d.signLines([][2]string{{"甲方（盖章）", ""}, {"代表人签名", ""}})
+		d.signLines([][2]string{{"见证人（工作人员）", ""}, {"录入日期", "______年____月____日"}})
+		d.f.Ln(1)
+		d.para("（本户尚未签署：请在业主大会上签字，由工作人员录入系统；录入后本户可凭核验码在线核对。）")
 		d.f.Ln(2)
-		d.para("（本户尚未签署：请在业主大会上签字，由工作人员录入系统。）")
+		d.checkBlock(a.SummaryURL, "方案核验码："+short(a.Scenario.SHA256),
+			"扫描左侧二维码打开本项目公开页，核对页上的方案指纹是否以 "+short(a.Scenario.SHA256)+" 开头：一致即本协议所附方案与公示方案相同。")
 		return
 	}
 	dec := a.Decision
@@ -195,14 +294,71 @@ func (d *doc) decision(a *Agreement) {
 	}
 	d.para("签署时间：" + beijingTime(dec.CreatedAt) + "（北京时间）　方式：" + map[string]string{"online": "手机签署", "paper": "纸质签署"}[dec.Method])
 	d.f.Ln(3)
-	y = d.f.GetY()
-	d.ensure(36)
-	if d.f.GetY() != y {
-		y = d.f.GetY()
+	d.signLines([][2]string{{"共有人签名", ""}, {"共有人签名", ""}})
+	d.signLines([][2]string{{"甲方（盖章）", ""}, {"代表人签名", ""}})
+	d.f.Ln(1)
+	d.checkBlock(a.VerifyURL, "核验码："+dec.Code, "扫描左侧二维码或访问 "+a.VerifyURL+" 核验本协议与系统记录是否一致。")
+}
+
+// voteBoxes draws 同意 / 不同意 / 弃权 with a 7 mm box each at x, y; the
+// box of vote (if any) carries a tick.
+func (d *doc) voteBoxes(x, y float64, vote string) {
+	const box = 7.0
+	d.f.SetLineWidth(0.4)
+	d.f.SetDrawColor(0, 0, 0)
+	for _, v := range []string{engine.VoteAgree, engine.VoteDisagree, engine.VoteAbstain} {
+		d.f.Rect(x, y+1.5, box, box, "D")
+		if v == vote {
+			d.f.SetLineWidth(0.8)
+			d.f.Line(x+1.3, y+1.5+box*0.55, x+box*0.42, y+1.5+box-1.3)
+			d.f.Line(x+box*0.42, y+1.5+box-1.3, x+box-1.1, y+2.6)
+			d.f.SetLineWidth(0.4)
+		}
+		d.f.SetFontSize(14)
+		d.f.SetXY(x+box+2, y)
+		label := engine.VoteName(v)
+		d.f.CellFormat(d.f.GetStringWidth(label)+2, 10, label, "", 0, "L", false, 0, "")
+		x += box + 2 + d.f.GetStringWidth(label) + 14
 	}
-	d.qr(a.VerifyURL, margin, y, 30)
-	d.text(margin+36, bodyW-36, "核验码："+dec.Code, 12, 7, "L")
-	d.text(margin+36, bodyW-36, "扫描左侧二维码或访问 "+a.VerifyURL+" 核验本协议与系统记录是否一致。", 9.5, 5, "L")
+	d.f.SetFontSize(10.5)
+	d.f.SetLineWidth(0.2)
+}
+
+// signLines prints two label + line pairs on one row, each half the body
+// wide; a pair with text prints the text instead of the line.
+func (d *doc) signLines(pairs [][2]string) {
+	const rowH = 12.0
+	d.ensure(rowH)
+	y := d.f.GetY()
+	colW := bodyW / float64(len(pairs))
+	d.f.SetFontSize(10.5)
+	d.f.SetDrawColor(0, 0, 0)
+	d.f.SetLineWidth(0.3)
+	for i, p := range pairs {
+		x := margin + float64(i)*colW
+		d.f.SetXY(x, y+rowH-lineH-1)
+		labelW := d.f.GetStringWidth(p[0]+"：") + 1
+		d.f.CellFormat(labelW, lineH, p[0]+"：", "", 0, "L", false, 0, "")
+		if p[1] != "" {
+			d.f.CellFormat(colW-labelW-4, lineH, p[1], "", 0, "L", false, 0, "")
+		} else {
+			d.f.Line(x+labelW, y+rowH-1.2, x+colW-6, y+rowH-1.2)
+		}
+	}
+	d.f.SetLineWidth(0.2)
+	d.f.SetXY(margin, y+rowH+1)
+}
+
+// checkBlock is a QR code of url with a code and one line of how to check.
+func (d *doc) checkBlock(url, code, how string) {
+	d.ensure(34)
+	y := d.f.GetY()
+	if url != "" {
+		d.qr(url, margin, y, 30)
+	}
+	d.f.SetY(y)
+	d.text(margin+36, bodyW-36, code, 12, 7, "L")
+	d.text(margin+36, bodyW-36, how, 9.5, 5, "L")
 	d.f.SetY(max(d.f.GetY(), y+32))
 }
 
@@ -261,8 +417,9 @@ func short(hash string) string {
 
 // texts are the strings of data an agreement prints.
 func agreementTexts(a *Agreement) []string {
+	t := a.Project.Terms
 	out := []string{a.Project.Name, a.Project.Address, a.Scenario.Name, a.Household.Room, a.Household.OwnerName,
-		a.RuleText, a.VerifyURL, allocationText(a.Input.Allocation)}
+		a.RuleText, a.VerifyURL, a.SummaryURL, allocationText(a.Input.Allocation), t.PartyA, t.PartyARep, t.AccountName, t.AccountBank, t.AccountNumber}
 	for _, c := range a.Input.Costs {
 		out = append(out, c.Name)
 	}

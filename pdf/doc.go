@@ -34,6 +34,7 @@ type Renderer struct {
 	font    []byte
 	parsed  *ttf
 	clauses *template.Template
+	wording string // the clause template's text: in every cut font
 	covers  map[rune]bool
 
 	mu    sync.Mutex
@@ -57,7 +58,12 @@ func New(font []byte, clauses string) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("PDF 字体无法读取：%w", err)
 	}
-	r := &Renderer{font: font, parsed: parsed, clauses: t, covers: covers, fonts: map[string][]byte{}}
+	for _, c := range clauses {
+		if c >= 0x20 && !covers[c] {
+			return nil, fmt.Errorf("协议条款模板中的字符“%c”（U+%04X）字体中没有，无法打印：请改用常用字", c, c)
+		}
+	}
+	r := &Renderer{font: font, parsed: parsed, clauses: t, wording: clauses, covers: covers, fonts: map[string][]byte{}}
 	d := r.newDoc("probe", time.Unix(0, 0).UTC(), "0123456789人民币壹贰叁")
 	d.f.AddPage()
 	if d.f.Err() || d.f.GetStringWidth("0123456789") <= 0 || d.f.GetStringWidth("人民币壹贰叁") <= 0 {
@@ -72,7 +78,7 @@ func New(font []byte, clauses string) (*Renderer, error) {
 // fontFor returns the font cut to the base characters and those of text.
 func (r *Renderer) fontFor(text ...string) []byte {
 	set := map[rune]bool{}
-	for _, s := range append(text, baseText) {
+	for _, s := range append(text, baseText, r.wording) {
 		for _, c := range s {
 			set[c] = true
 		}

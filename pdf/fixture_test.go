@@ -61,7 +61,7 @@ func demo(t testing.TB) (*engine.Project, *engine.Scenario, *engine.CalcInput, *
 func demoAgreement(t testing.TB, room string, decided bool) *Agreement {
 	p, sc, in, res := demo(t)
 	a := &Agreement{Project: p, Scenario: sc, Input: in, Result: res, Deadline: time.Date(2026, 12, 31, 10, 0, 0, 0, time.UTC),
-		Anchor: testAnchor, KeyFingerprint: testKey}
+		Anchor: testAnchor, KeyFingerprint: testKey, SummaryURL: "https://renovote.example/p/q7Xv2KdM9sLw"}
 	major, _ := engine.CivilCodeRule(engine.RuleCivilCodeMajor)
 	a.RuleText = major.Describe()
 	for _, h := range p.Households {
@@ -70,6 +70,10 @@ func demoAgreement(t testing.TB, room string, decided bool) *Agreement {
 		}
 	}
 	if decided {
+		// a project whose worker filled in the particulars; the unsigned
+		// copy shows the blanks of one that did not
+		p.Terms = engine.Terms{PartyA: "幸福里社区3号楼2单元加装电梯业主代表小组", PartyARep: "李建国", AccountName: "幸福里社区居民委员会",
+			AccountBank: "中国工商银行杭州幸福路支行", AccountNumber: "1202 0210 0900 1234 567", CompensationBy: "2027-09-30"}
 		a.Decision = &engine.Decision{ID: 42, Vote: engine.VoteAgree, SignerName: a.Household.OwnerName, SignaturePNG: scribble(t),
 			Method: engine.DecisionOnline, Code: "7KQ2M-9XD4H", CreatedAt: time.Date(2026, 12, 3, 6, 30, 0, 0, time.UTC)}
 		a.VerifyURL = "https://renovote.example/verify/7KQ2M-9XD4H"

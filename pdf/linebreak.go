@@ -34,8 +34,8 @@ func tokens(text string) []string {
 				}
 				n += s2
 			}
-		case r == ' ':
-			for n < len(text) && text[n] == ' ' {
+		case r == ' ' || r == '_': // a run of spaces, a blank to fill in
+			for n < len(text) && text[n] == byte(r) {
 				n++
 			}
 		}
@@ -85,6 +85,11 @@ func units(text string) []string {
 			out[n-1] += tok
 			continue
 		}
+		// "______年____月____日": a date to fill in is one blank
+		if n > 0 && blankDate(out[n-1], tok) {
+			out[n-1] += tok
+			continue
+		}
 		if n > 0 && (startsClosing(tok) || endsOpening(strings.TrimRight(out[n-1], " "))) {
 			out[n-1] += tok
 			continue
@@ -92,6 +97,15 @@ func units(text string) []string {
 		out = append(out, tok)
 	}
 	return out
+}
+
+// blankDate says unit and tok belong to one date to fill in: 年, 月 or 日
+// after a blank, or a blank after 年 or 月.
+func blankDate(unit, tok string) bool {
+	if strings.Trim(tok, "_") == "" {
+		return lastRune(unit) == '年' || lastRune(unit) == '月'
+	}
+	return lastRune(unit) == '_' && (tok == "年" || tok == "月" || tok == "日")
 }
 
 // breakLines splits one paragraph (no newlines) into lines whose text,

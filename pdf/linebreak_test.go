@@ -36,6 +36,8 @@ func TestBreakLinesExamples(t *testing.T) {
 		{"应缴人民￥1000元", 5, []string{"应缴人民", "￥1000元"}},
 		{"hello world 你好", 4, []string{"hello ", "world ", "你好"}},
 		{"补贴（造价10%，封顶5万）", 11, []string{"补贴（造价10%，封顶", "5万）"}},
+		{"由甲方于 ______年____月____日 前支付", 12, []string{"由甲方于 ", "______年____月____日 ", "前支付"}},
+		{"签名________________", 9, []string{"签名", "________________"}},
 	}
 	for _, tt := range tests {
 		got := breakLines(tt.text, tt.width, measure)

@@ -9,12 +9,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/renovote/renovote/engine"
 	"github.com/renovote/renovote/store/storetest"
+	"github.com/renovote/renovote/templates"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in fixtures/golden")
@@ -30,6 +34,8 @@ func poppler(t *testing.T) {
 	}
 }
 
+var keep = flag.String("keep", "", "also write every PDF the tests print into this directory")
+
 func writePDF(t *testing.T, name string, render func(*bytes.Buffer) error) string {
 	t.Helper()
 	var buf bytes.Buffer
@@ -39,6 +45,9 @@ func writePDF(t *testing.T, name string, render func(*bytes.Buffer) error) strin
 	path := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if *keep != "" { // to look at: go test ./pdf -keep /tmp/pdfs
+		os.WriteFile(filepath.Join(*keep, strings.ReplaceAll(t.Name(), "/", "_")+"-"+name), buf.Bytes(), 0o644)
 	}
 	return path
 }
@@ -78,7 +87,10 @@ func TestAgreementText(t *testing.T) {
 	for _, want := range []string{
 		"幸福里小区3号楼2单元加装电梯出资分摊协议书", "周淑兰", "138****0008", "600,000.00", "人民币陆拾万元整",
 		"20,648.27", "人民币贰万零陆佰肆拾捌元贰角柒分", "6,194.48", "2027-02-01", "688.28", "7KQ2M-9XD4H",
-		"b9cbd83d37daeed28f908b78d4160cd94108596efadfa67d1c37b653c213ae64", "第1页共3页", "第3页共3页", "四分之三", "■同意",
+		"b9cbd83d37daeed28f908b78d4160cd94108596efadfa67d1c37b653c213ae64", "第1页共4页", "第4页共4页", "四分之三",
+		"甲方幸福里社区3号楼2单元加装电梯业主代表小组", "甲方代表人李建国", "乙方本单元501室业主周淑兰", "收款户名幸福里社区居民委员会",
+		"开户银行中国工商银行杭州幸福路支行", "账号120202100900", "不交给任何个人", "全额退还", "重新表决同意后", "未按期付款", "催告",
+		"使用管理人", "街道调解", "人民法院", "共有人签名", "甲方（盖章）", "第十条",
 	} {
 		if !strings.Contains(strings.ReplaceAll(text, " ", ""), strings.ReplaceAll(want, " ", "")) {
 			t.Errorf("the agreement lacks %q", want)
@@ -88,13 +100,26 @@ func TestAgreementText(t *testing.T) {
 		t.Error("the full phone number is printed")
 	}
 	golden(t, "agreement-501.txt", text)
+	if got := tickedVotes(t, path); !slices.Equal(got, []string{"同意"}) {
+		t.Errorf("ticked boxes = %v, want [同意]", got)
+	}
 	blank := demoAgreement(t, "101", false)
 	path = writePDF(t, "b.pdf", func(b *bytes.Buffer) error { return r.Agreement(b, blank) })
 	text = run(t, "pdftotext", "-layout", path, "-")
-	for _, want := range []string{"签名人：________________", "□同意", "尚未签署"} {
+	for _, want := range []string{"乙方（业主）签名：", "共有人签名：", "甲方（盖章）：", "见证人（工作人员）：", "尚未签署",
+		"方案核验码：b9cbd83d37da", "补偿款支付", "甲方于______年____月____日前向本户支付5,000.00元", "本户无需出资",
+		"甲方________"} {
 		if !strings.Contains(strings.ReplaceAll(text, " ", ""), want) {
 			t.Errorf("the unsigned agreement lacks %q", want)
 		}
+	}
+	for _, unwanted := range []string{"收款户名", "未按期付款", "应于电梯开工前一次付清"} {
+		if strings.Contains(text, unwanted) {
+			t.Errorf("the agreement of a household that pays nothing says %q", unwanted)
+		}
+	}
+	if got := tickedVotes(t, path); len(got) != 0 {
+		t.Errorf("the unsigned copy has ticks in %v", got)
 	}
 	golden(t, "agreement-101-unsigned.txt", text)
 	fonts := run(t, "pdffonts", path)
@@ -151,6 +176,63 @@ func TestGlyphsRender(t *testing.T) {
 	if checked < 4 {
 		t.Fatalf("found only %d of the 4 words to check in %v", checked, len(words))
 	}
+}
+
+// tickedVotes finds the large 同意 / 不同意 / 弃权 labels of the vote
+// and says which of the 7 mm boxes left of them hold ink inside their
+// border (a tick); it fails unless all three boxes are found.
+func tickedVotes(t *testing.T, path string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	pages, _ := strconv.Atoi(regexp.MustCompile(`Pages:\s+(\d+)`).FindStringSubmatch(run(t, "pdfinfo", path))[1])
+	for p := 1; p <= pages; p++ {
+		page := strconv.Itoa(p)
+		run(t, "pdftotext", "-f", page, "-l", page, "-bbox", path, filepath.Join(dir, "bbox.html"))
+		var labels []bboxWord
+		for _, w := range readBBoxes(t, filepath.Join(dir, "bbox.html")) {
+			if (w.Text == "同意" || w.Text == "不同意" || w.Text == "弃权") && w.YMax-w.YMin > 12 {
+				labels = append(labels, w)
+			}
+		}
+		if len(labels) == 0 {
+			continue
+		}
+		if len(labels) != 3 {
+			t.Fatalf("page %d has %d vote labels, want 3", p, len(labels))
+		}
+		const dpi = 100.0
+		run(t, "pdftoppm", "-f", page, "-l", page, "-r", "100", "-gray", "-singlefile", path, filepath.Join(dir, "page"))
+		img := readPGM(t, filepath.Join(dir, "page.pgm"))
+		mm := dpi / 25.4
+		var ticked []string
+		for _, w := range labels {
+			// the box: 7 mm wide, its right edge 2 mm (+ the cell's margin) left of the label
+			right := w.XMin*dpi/72 - 3*mm
+			cy := (w.YMin + w.YMax) / 2 * dpi / 72
+			border, inside := 0, 0
+			for y := int(cy - 4.5*mm); y <= int(cy+4.5*mm); y++ {
+				for x := int(right - 8*mm); x <= int(right+0.5*mm); x++ {
+					if img.GrayAt(x, y).Y >= 128 {
+						continue
+					}
+					if float64(x) > right-6.5*mm && float64(x) < right-1.2*mm && float64(y) > cy-2.3*mm && float64(y) < cy+2.3*mm {
+						inside++
+					} else {
+						border++
+					}
+				}
+			}
+			if border < int(4*7*mm) { // four sides of 7 mm
+				t.Errorf("no 7 mm box left of %q (%d dark pixels around it)", w.Text, border)
+			}
+			if inside > 10 {
+				ticked = append(ticked, w.Text)
+			}
+		}
+		return ticked
+	}
+	t.Fatal("no vote boxes found")
+	return nil
 }
 
 type bboxWord struct {
@@ -320,5 +402,63 @@ func TestSignInSheet(t *testing.T) {
 	golden(t, "signin-12.txt", text)
 	if fonts := run(t, "pdffonts", path); !strings.Contains(fonts, "CID TrueType") {
 		t.Errorf("font not embedded: %s", fonts)
+	}
+}
+
+// TestClauseTemplates prints agreements with a worker's own clause
+// template (--clauses): one written before clauses were numbered here keeps
+// its own numbers, one in new words prints every character of them, and
+// one with a character the font lacks is refused when the service starts.
+func TestClauseTemplates(t *testing.T) {
+	poppler(t)
+	old, err := os.ReadFile("testdata/clauses-numbered.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := "本单元由{{.PartyA}}牵头，乙方出资 {{.Due}}。\n{{if .HasCompensation}}补偿 {{.Compensation}}。{{end}}\n鑫淼犇骉：乙方另行约定的事项，见附页。\n"
+	for _, tt := range []struct {
+		name, clauses string
+		want          []string
+		unwanted      []string
+	}{
+		{"numbered", string(old), []string{"第一条本协议依据", "第六条本协议可凭核验码", "本户可按所附分期计划付款"}, []string{"第一条第一条", "第七条"}},
+		{"own", own, []string{"第一条本单元由幸福里社区3号楼2单元加装电梯业主代表小组牵头，乙方出资20,648.27元。",
+			"第二条鑫淼犇骉：乙方另行约定的事项，见附页。"}, []string{"第三条", "补偿0.00"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := New(templates.Font, tt.clauses)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := writePDF(t, "a.pdf", func(b *bytes.Buffer) error { return r.Agreement(b, demoAgreement(t, "501", true)) })
+			text := strings.ReplaceAll(strings.Join(strings.Fields(run(t, "pdftotext", path, "-")), ""), "\u3000", "")
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("the agreement lacks %q", w)
+				}
+			}
+			for _, w := range tt.unwanted {
+				if strings.Contains(text, w) {
+					t.Errorf("the agreement has %q", w)
+				}
+			}
+			// every character of the template is in the font each
+			// document embeds (else it prints as an empty box)
+			cut, err := coverage(r.fontFor())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range tt.clauses {
+				if c > ' ' && !cut[c] {
+					t.Errorf("%q of the template is not in the document's font", c)
+				}
+			}
+		})
+	}
+	if _, err := New(templates.Font, "第一条　甲方乙方𠀋同意。"); err == nil || !strings.Contains(err.Error(), "𠀋") {
+		t.Errorf("a template with a character the font lacks: err = %v", err)
+	}
+	if _, err := New(templates.Font, "{{.Due"); err == nil || !strings.Contains(err.Error(), "协议条款模板有误") {
+		t.Errorf("a template that does not parse: err = %v", err)
 	}
 }

@@ -9,7 +9,9 @@ import (
 )
 
 const projectColumns = `id, owner_id, name, address, floors, created_at, updated_at, COALESCE(public_slug, '') AS public_slug,
-	contact_name AS "contact.name", contact_phone AS "contact.phone", contact_office AS "contact.office"`
+	contact_name AS "contact.name", contact_phone AS "contact.phone", contact_office AS "contact.office",
+	party_a AS "terms.party_a", party_a_rep AS "terms.party_a_rep", account_name AS "terms.account_name",
+	account_bank AS "terms.account_bank", account_number AS "terms.account_number", compensation_by AS "terms.compensation_by"`
 
 const householdColumns = `id, project_id, room, floor, area, owner_name, owner_id, phone, hardship, exempt, must_consent`
 
@@ -23,8 +25,10 @@ func (s *Store) CreateProject(ctx context.Context, p *engine.Project) error {
 	}
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &p.ID, s.q(`INSERT INTO projects (owner_id, name, address, floors, created_at, updated_at, public_slug,
-			contact_name, contact_phone, contact_office) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			p.OwnerID, p.Name, p.Address, p.Floors, p.CreatedAt, p.UpdatedAt, p.PublicSlug, p.Contact.Name, p.Contact.Phone, p.Contact.Office)
+			contact_name, contact_phone, contact_office, party_a, party_a_rep, account_name, account_bank, account_number, compensation_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			p.OwnerID, p.Name, p.Address, p.Floors, p.CreatedAt, p.UpdatedAt, p.PublicSlug, p.Contact.Name, p.Contact.Phone, p.Contact.Office,
+			p.Terms.PartyA, p.Terms.PartyARep, p.Terms.AccountName, p.Terms.AccountBank, p.Terms.AccountNumber, p.Terms.CompensationBy)
 		if err != nil {
 			return err
 		}
@@ -156,5 +160,23 @@ func (s *Store) SetContact(ctx context.Context, projectID int64, c engine.Contac
 		}
 		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditContactChanged, Actor: actor, At: now,
 			Data: engine.AuditData(map[string]string{"name": c.Name})})
+	})
+}
+
+// SetTerms changes the agreement's particulars of a project.
+func (s *Store) SetTerms(ctx context.Context, projectID int64, t engine.Terms, actor string) error {
+	now := engine.Now()
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE projects SET party_a = ?, party_a_rep = ?, account_name = ?, account_bank = ?,
+			account_number = ?, compensation_by = ?, updated_at = ? WHERE id = ?`),
+			t.PartyA, t.PartyARep, t.AccountName, t.AccountBank, t.AccountNumber, t.CompensationBy, now, projectID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmpErr(err, engine.Errorf(engine.ECodeNotFound, "项目 %d 不存在", projectID))
+		}
+		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditTermsChanged, Actor: actor, At: now,
+			Data: engine.AuditData(t)})
 	})
 }

@@ -62,6 +62,17 @@
       rv.flash('联系人已保存');
     }, rv.error);
   });
+  var termFields = ['party_a', 'party_a_rep', 'account_name', 'account_bank', 'account_number', 'compensation_by'];
+  $('tm-save').addEventListener('click', function () {
+    var t = {};
+    termFields.forEach(function (f) { t[f] = val('tm-' + f); });
+    rv.api('PUT', base + '/terms', t).then(function (p) {
+      project.terms = p.terms;
+      $('tm-show').textContent = p.terms.party_a || '未填写（协议上留空，开会时手写）';
+      rv.clearFieldErrors();
+      rv.flash(p.ballot ? '已保存：下次发布方案时印到协议上' : '协议要素已保存');
+    }, function (e) { rv.fieldError(termFields.indexOf(e.field) >= 0 ? $('tm-' + e.field) : null, e); });
+  });
   function loadProject() {
     return rv.api('GET', base).then(function (p) { project = p; showHouseholds(p.households); calcSoon(); return p; });
   }
