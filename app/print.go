@@ -184,6 +184,73 @@ func (a *App) SignInPDF(ctx context.Context, w *engine.Worker, projectID int64) 
 	return a.render(ctx, p.ID, actor(w), "signin", "signin.pdf", func(buf *bytes.Buffer) error { return a.printer.SignIn(buf, s) })
 }
 
+// CardPDF is the 明白卡 of a plan: scenarioID's, or (0) the plan put to
+// the vote, or before publishing the latest saved scenario.
+func (a *App) CardPDF(ctx context.Context, w *engine.Worker, projectID, scenarioID int64) (*Document, error) {
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return nil, err
+	}
+	c := &engine.Card{Project: p, Contact: p.Contact, SummaryURL: a.PublicURL(p), Printed: a.now()}
+	pr, err := a.loadPrinting(ctx, p)
+	switch {
+	case err == nil && (scenarioID == 0 || scenarioID == pr.pub.Scenario.ID):
+		c.Project, c.Scenario, c.Input, c.Result = pr.pub.Project, pr.pub.Scenario, pr.pub.Input, &pr.pub.Result
+		c.Published, c.Deadline = true, pr.pub.Deadline
+	case err != nil && engine.ErrorCode(err) != engine.ECodeNotFound:
+		return nil, err
+	default:
+		if c.Scenario, err = a.cardScenario(ctx, p.ID, scenarioID); err != nil {
+			return nil, err
+		}
+		if c.Input, c.Result, err = engine.ComputeScenario(p, c.Scenario.Input); err != nil {
+			return nil, err
+		}
+	}
+	works, err := a.store.Works(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	c.Stages = works.Stages
+	return a.render(ctx, p.ID, actor(w), "card", "card.pdf", func(buf *bytes.Buffer) error { return a.printer.Card(buf, c) })
+}
+
+// cardScenario is scenario id of the project, or (0) its latest.
+func (a *App) cardScenario(ctx context.Context, projectID, id int64) (*engine.Scenario, error) {
+	if id != 0 {
+		return a.store.Scenario(ctx, projectID, id)
+	}
+	scs, err := a.store.Scenarios(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	if len(scs) == 0 {
+		return nil, engine.Errorf(engine.ECodeConflict, "项目还没有方案：请先在“方案测算”保存一个方案，再打印明白卡")
+	}
+	return scs[len(scs)-1], nil
+}
+
+// BallotsPDF is the 表决票 of the plan put to the vote, one per household.
+func (a *App) BallotsPDF(ctx context.Context, w *engine.Worker, projectID int64) (*Document, error) {
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return nil, err
+	}
+	pr, err := a.loadPrinting(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	b := &engine.PaperBallots{Project: pr.pub.Project, Scenario: pr.pub.Scenario, Result: &pr.pub.Result, RuleText: pr.rule.Describe(),
+		Deadline: pr.pub.Deadline, Printed: a.now(), FormURL: func(hid int64) string { return a.PaperFormURL(p.ID, hid) }}
+	return a.render(ctx, p.ID, actor(w), "ballots", "ballots.pdf", func(buf *bytes.Buffer) error { return a.printer.Ballots(buf, b) })
+}
+
+// PaperFormURL opens the console's form for recording household hid's
+// paper decision (after the worker logs in).
+func (a *App) PaperFormURL(projectID, householdID int64) string {
+	return a.baseURL + "/console/projects/" + strconv.FormatInt(projectID, 10) + "?paper=" + strconv.FormatInt(householdID, 10) + "#paper"
+}
+
 // NoticePDF is the 公示 for the bulletin board, issued today for days
 // whole days (engine.DefaultNoticeDays when 0).
 func (a *App) NoticePDF(ctx context.Context, w *engine.Worker, projectID int64, days int) (*Document, error) {

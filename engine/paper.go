@@ -35,6 +35,35 @@ type SignInSheet struct {
 	Printed time.Time
 }
 
+// Card is the 明白卡: one page to hand out before any vote — what is
+// built, what it costs, where the money comes from, what each floor
+// pays, when things happen and whom to ask.
+type Card struct {
+	Project    *Project
+	Scenario   *Scenario
+	Input      *CalcInput
+	Result     *CalcResult
+	Published  bool      // the plan is the one put to the vote
+	Deadline   time.Time // the vote closes; zero before publishing
+	Stages     []Stage   // the works' stages with their planned days
+	Contact    Contact
+	SummaryURL string // the project's public page, as a QR code
+	Printed    time.Time
+}
+
+// PaperBallots are the 表决票 of a published plan, one per household,
+// each with a QR code that opens the console's paper-decision form for
+// that household.
+type PaperBallots struct {
+	Project  *Project // as published, with its households
+	Scenario *Scenario
+	Result   *CalcResult
+	RuleText string
+	Deadline time.Time
+	FormURL  func(householdID int64) string
+	Printed  time.Time
+}
+
 // Booklet is the meeting booklet: a cover with the plan and the tally, one
 // agreement per household in room order, and the audit page.
 type Booklet struct {
@@ -143,5 +172,7 @@ type Printer interface {
 	Statement(w io.Writer, s *Statement) error
 	ProgressReport(w io.Writer, p *ProgressReport) error
 	SignIn(w io.Writer, s *SignInSheet) error
+	Card(w io.Writer, c *Card) error
+	Ballots(w io.Writer, b *PaperBallots) error
 	Unprintable(text string) string
 }

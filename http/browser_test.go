@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/http/httptest"
@@ -444,6 +445,29 @@ func TestConsoleJourney(t *testing.T) {
 		t.Errorf("chart labels run into the bars: %s", overlap)
 	}
 	shot(t, ctx, shots, "7-results")
+
+	// 表决票: the QR code on a household's ballot opens its paper form, by
+	// way of the login when the worker is logged out
+	b64 := eval[string](t, ctx, `fetch(document.getElementById('pr-ballots').href).then(r => r.arrayBuffer()).then(b => {
+		var s = ''; new Uint8Array(b).forEach(c => s += String.fromCharCode(c)); return btoa(s); })`)
+	ballots, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := pdfQRCodes(t, ballots, 1)
+	if len(codes) != 2 || !strings.HasPrefix(codes[0], baseURL+"/console/projects/") {
+		t.Fatalf("the first page of ballots has QR codes %v", codes)
+	}
+	hid := codes[0][strings.Index(codes[0], "paper=")+6 : strings.Index(codes[0], "#")]
+	do(t, ctx, "log out", chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#username")))
+	do(t, ctx, "scan a ballot", chromedp.Navigate(codes[0]), chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "li"), chromedp.SendKeys(chromedp.CSS("#password"), "password-li"),
+		chromedp.Click(chromedp.CSS("#login")), chromedp.WaitVisible(chromedp.CSS("#paper")))
+	waitText(t, ctx, "#flash", "的纸质表决票")
+	if v := eval[string](t, ctx, `document.getElementById('d-household').value + ' ' + (document.activeElement || {}).id`); v != hid+" d-vote" {
+		t.Errorf("the scanned ballot's form: household and focus %q, want %q", v, hid+" d-vote")
+	}
+	shot(t, ctx, shots, "7b-ballot-scanned")
 
 	// reprint every slip: a warning first, then new slips; the old link is dead
 	do(t, ctx, "reprint all slips", chromedp.Navigate(baseURL+"/console"), chromedp.WaitVisible(chromedp.CSS("#projects a")),

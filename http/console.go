@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -19,14 +20,17 @@ import (
 // consolePage lets logged-in workers through and sends others to /login.
 func (s *Server) consolePage(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		// after logging in the worker comes back here (a ballot's QR
+		// code opens a household's paper form)
+		login := "/login?next=" + url.QueryEscape(c.Request().URL.RequestURI())
 		ck, err := c.Cookie(s.sessionCookie())
 		if err != nil {
-			return c.Redirect(http.StatusSeeOther, "/login")
+			return c.Redirect(http.StatusSeeOther, login)
 		}
 		w, err := s.app.Authenticate(c.Request().Context(), ck.Value)
 		if err != nil {
 			if engine.ErrorCode(err) == engine.ECodeUnauthorized {
-				return c.Redirect(http.StatusSeeOther, "/login")
+				return c.Redirect(http.StatusSeeOther, login)
 			}
 			return err
 		}

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"mime"
 	"net/http"
 	"strconv"
@@ -43,14 +44,38 @@ func (s *Server) residentAgreementPDF(c echo.Context) error {
 	return sendPDF(c, doc, err)
 }
 
-// bookletPDF is the meeting booklet.
-func (s *Server) bookletPDF(c echo.Context) error {
+// projectPDF sends a document of project :id that takes nothing else.
+func (s *Server) projectPDF(c echo.Context, print func(context.Context, *engine.Worker, int64) (*app.Document, error)) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	doc, err := s.app.BookletPDF(c.Request().Context(), workerOf(c), id)
+	doc, err := print(c.Request().Context(), workerOf(c), id)
 	return sendPDF(c, doc, err)
+}
+
+// bookletPDF is the meeting booklet.
+func (s *Server) bookletPDF(c echo.Context) error { return s.projectPDF(c, s.app.BookletPDF) }
+
+// signInPDF is the 签到表.
+func (s *Server) signInPDF(c echo.Context) error { return s.projectPDF(c, s.app.SignInPDF) }
+
+// ballotsPDF is the 表决票, one per household.
+func (s *Server) ballotsPDF(c echo.Context) error { return s.projectPDF(c, s.app.BallotsPDF) }
+
+// cardPDF is the 明白卡 of ?scenario= (default: the plan put to the vote,
+// or the latest draft).
+func (s *Server) cardPDF(c echo.Context) error {
+	var scenario int64
+	if q := c.QueryParam("scenario"); q != "" {
+		var err error
+		if scenario, err = strconv.ParseInt(q, 10, 64); err != nil || scenario <= 0 {
+			return engine.Invalidf("scenario", "方案编号应为正整数，收到“%s”", q)
+		}
+	}
+	return s.projectPDF(c, func(ctx context.Context, w *engine.Worker, id int64) (*app.Document, error) {
+		return s.app.CardPDF(ctx, w, id, scenario)
+	})
 }
 
 // noticePDF is the 公示 for the bulletin board.
@@ -66,15 +91,6 @@ func (s *Server) noticePDF(c echo.Context) error {
 		}
 	}
 	doc, err := s.app.NoticePDF(c.Request().Context(), workerOf(c), id, days)
-	return sendPDF(c, doc, err)
-}
-
-func (s *Server) signInPDF(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	doc, err := s.app.SignInPDF(c.Request().Context(), workerOf(c), id)
 	return sendPDF(c, doc, err)
 }
 

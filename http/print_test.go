@@ -2,9 +2,13 @@ package http_test
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +32,32 @@ func pdfText(t *testing.T, body []byte) string {
 		t.Fatalf("pdftotext: %v %s", err, out)
 	}
 	return strings.ReplaceAll(string(out), " ", "")
+}
+
+// pdfQRCodes reads the QR codes on page of a PDF (pdftoppm, then
+// zbarimg of Debian's zbar-tools).
+func pdfQRCodes(t *testing.T, body []byte, page int) []string {
+	t.Helper()
+	for _, tool := range []string{"pdftoppm", "zbarimg"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			storetest.Unavailable(t, "poppler", tool+" not found (apt-get install poppler-utils zbar-tools)")
+		}
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x.pdf"), body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := strconv.Itoa(page)
+	if out, err := exec.Command("pdftoppm", "-f", p, "-l", p, "-r", "150", "-png", "-singlefile", filepath.Join(dir, "x.pdf"), filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	out, err := exec.Command("zbarimg", "-q", "--raw", filepath.Join(dir, "page.png")).Output()
+	if err != nil {
+		t.Fatalf("no QR code on page %d: %v", page, err)
+	}
+	codes := strings.Fields(string(out))
+	slices.Sort(codes)
+	return codes
 }
 
 func TestPrintouts(t *testing.T) {
@@ -75,6 +105,45 @@ func TestPrintouts(t *testing.T) {
 			t.Errorf("the sign-in sheet should list every household, names masked:\n%s", signin)
 		}
 		e.do("GET", base+"/signin.pdf", "b", nil).want(404)
+		// 表决票: one per household, two to a page; each QR code opens that
+		// household's paper form in the console, through the login
+		ballots := e.do("GET", base+"/ballots.pdf", "a", nil).want(200).body
+		if text := pdfText(t, ballots); strings.Count(text, "加装电梯表决票") != 12 || strings.Contains(text, "业主401") || !strings.Contains(text, "业*1") {
+			t.Errorf("the ballots should be 12, owners masked:\n%s", text)
+		}
+		byRoom := map[string]int{}
+		for _, h := range hs {
+			m := h.(map[string]any)
+			byRoom[m["room"].(string)] = int(m["id"].(float64))
+		}
+		want := []string{fmt.Sprintf("http://renovote.test/console/projects/%d?paper=%d#paper", pid, byRoom["101"]),
+			fmt.Sprintf("http://renovote.test/console/projects/%d?paper=%d#paper", pid, byRoom["102"])}
+		slices.Sort(want)
+		if got := pdfQRCodes(t, ballots, 1); !slices.Equal(got, want) {
+			t.Errorf("page 1's QR codes read %v, want %v", got, want)
+		}
+		form := strings.TrimPrefix(strings.TrimSuffix(want[0], "#paper"), "http://renovote.test")
+		noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		toLogin, err := noFollow.Get(e.srv.URL + form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		toLogin.Body.Close()
+		if loc := toLogin.Header.Get("Location"); toLogin.StatusCode != 303 || loc != "/login?next="+url.QueryEscape(form) {
+			t.Errorf("logged out, the form answers %d and sends to %q", toLogin.StatusCode, loc)
+		}
+		e.do("GET", base+"/ballots.pdf", "b", nil).want(404)
+		// 明白卡: of the plan put to the vote, or of a saved draft
+		card := e.do("GET", base+"/card.pdf", "a", nil).want(200).body
+		if text := pdfText(t, card); !strings.Contains(text, "加装电梯明白卡") || !strings.Contains(text, "已发布表决") || strings.Contains(text, "业主401") {
+			t.Errorf("the card of the published plan:\n%s", text)
+		}
+		if got := pdfQRCodes(t, card, 1); len(got) != 1 || !strings.HasPrefix(got[0], "http://renovote.test/p/") {
+			t.Errorf("the card's QR code reads %v, want the public page", got)
+		}
+		e.do("GET", base+"/card.pdf?scenario=abc", "a", nil).want(400)
+		e.do("GET", base+"/card.pdf?scenario=99999", "a", nil).want(404)
+		e.do("GET", base+"/card.pdf", "b", nil).want(404)
 		notice := pdfText(t, e.do("GET", base+"/notice.pdf", "a", nil).want(200).body)
 		if !strings.Contains(notice, "公示") || strings.Contains(notice, "赵敏") || strings.Contains(notice, "业主401") || !strings.Contains(notice, "业*1") {
 			t.Errorf("the notice should be public and name nobody in full:\n%s", notice)
@@ -102,8 +171,8 @@ func TestPrintouts(t *testing.T) {
 			t.Fatalf("audit: %v", audit)
 		}
 		var printed int
-		if err := s.DB().Get(&printed, `SELECT COUNT(*) FROM audit_events WHERE kind = 'pdf_printed'`); err != nil || printed != 6 {
-			t.Errorf("%d pdf_printed events, want 6 (%v)", printed, err)
+		if err := s.DB().Get(&printed, `SELECT COUNT(*) FROM audit_events WHERE kind = 'pdf_printed'`); err != nil || printed != 8 {
+			t.Errorf("%d pdf_printed events, want 8 (%v)", printed, err)
 		}
 	})
 }
@@ -184,6 +253,37 @@ func TestTermsPublishedWithThePlan(t *testing.T) {
 		}
 		if a := e.do("GET", base+"/audit", "a", nil).want(200).json(); a["ok"] != true {
 			t.Errorf("audit after the terms changed: %v", a)
+		}
+	})
+}
+
+// TestCardBeforePublishing: the 明白卡 is for the weeks of discussion:
+// the latest draft by default, any draft by ?scenario=, none without a
+// saved plan; the 表决票 need a published plan.
+func TestCardBeforePublishing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		p := e.do("POST", "/api/v1/projects", "a", demoProject("幸福里3号楼2单元")).want(201).json()
+		base := fmt.Sprintf("/api/v1/projects/%v", p["id"])
+		if r := e.do("GET", base+"/card.pdf", "a", nil).want(409).json(); !strings.Contains(r["message"].(string), "还没有方案") {
+			t.Errorf("card without a plan: %v", r)
+		}
+		e.do("GET", base+"/ballots.pdf", "a", nil).want(404)
+		a := e.do("POST", base+"/scenarios", "a", scenarioA).want(201).json()
+		b := map[string]any{}
+		for k, v := range scenarioA {
+			b[k] = v
+		}
+		b["name"], b["subsidies"] = "方案B", []map[string]any{{"name": "市级", "type": "fixed", "amount": "300000"}}
+		e.do("POST", base+"/scenarios", "a", b).want(201)
+		latest := pdfText(t, e.do("GET", base+"/card.pdf", "a", nil).want(200).body)
+		if !strings.Contains(latest, "方案B") || !strings.Contains(latest, "讨论稿") || !strings.Contains(latest, "政府补贴300,000.00元") {
+			t.Errorf("the card of the latest draft:\n%s", latest)
+		}
+		first := pdfText(t, e.do("GET", fmt.Sprintf("%s/card.pdf?scenario=%v", base, a["id"]), "a", nil).want(200).body)
+		if !strings.Contains(first, "方案A") || !strings.Contains(first, "政府补贴200,000.00元") {
+			t.Errorf("the card of scenario A:\n%s", first)
 		}
 	})
 }

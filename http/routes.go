@@ -66,6 +66,8 @@ func (s *Server) routes() {
 	api.GET("/projects/:id/booklet.pdf", s.bookletPDF, auth)
 	api.GET("/projects/:id/notice.pdf", s.noticePDF, auth)
 	api.GET("/projects/:id/signin.pdf", s.signInPDF, auth)
+	api.GET("/projects/:id/ballots.pdf", s.ballotsPDF, auth)
+	api.GET("/projects/:id/card.pdf", s.cardPDF, auth)
 
 	api.GET("/projects/:id/households.csv", s.householdsCSV, auth)
 	api.GET("/projects/:id/households.xlsx", s.householdsXLSX, auth)

@@ -265,7 +265,7 @@ func (d *doc) decision(a *Agreement) {
 	}
 	d.f.SetFontSize(10.5)
 	d.f.CellFormat(24, 10, "表决意见", "", 0, "L", false, 0, "")
-	d.voteBoxes(margin+26, d.f.GetY(), vote)
+	d.voteBoxes(margin+26, d.f.GetY(), vote, 7, 14)
 	d.f.SetY(d.f.GetY() + 14)
 	if a.Decision == nil {
 		d.para("请在选定的方框内打“√”，一户只选一项。")
@@ -300,25 +300,25 @@ func (d *doc) decision(a *Agreement) {
 	d.checkBlock(a.VerifyURL, "核验码："+dec.Code, "扫描左侧二维码或访问 "+a.VerifyURL+" 核验本协议与系统记录是否一致。")
 }
 
-// voteBoxes draws 同意 / 不同意 / 弃权 with a 7 mm box each at x, y; the
-// box of vote (if any) carries a tick.
-func (d *doc) voteBoxes(x, y float64, vote string) {
-	const box = 7.0
+// voteBoxes draws 同意 / 不同意 / 弃权, each after a box mm wide, in
+// size pt at x, y; the box of vote (if any) carries a tick.
+func (d *doc) voteBoxes(x, y float64, vote string, box, size float64) {
+	rowH := box + 3
 	d.f.SetLineWidth(0.4)
 	d.f.SetDrawColor(0, 0, 0)
 	for _, v := range []string{engine.VoteAgree, engine.VoteDisagree, engine.VoteAbstain} {
 		d.f.Rect(x, y+1.5, box, box, "D")
 		if v == vote {
 			d.f.SetLineWidth(0.8)
-			d.f.Line(x+1.3, y+1.5+box*0.55, x+box*0.42, y+1.5+box-1.3)
-			d.f.Line(x+box*0.42, y+1.5+box-1.3, x+box-1.1, y+2.6)
+			d.f.Line(x+box*0.18, y+1.5+box*0.55, x+box*0.42, y+1.5+box*0.82)
+			d.f.Line(x+box*0.42, y+1.5+box*0.82, x+box*0.84, y+1.5+box*0.16)
 			d.f.SetLineWidth(0.4)
 		}
-		d.f.SetFontSize(14)
+		d.f.SetFontSize(size)
 		d.f.SetXY(x+box+2, y)
 		label := engine.VoteName(v)
-		d.f.CellFormat(d.f.GetStringWidth(label)+2, 10, label, "", 0, "L", false, 0, "")
-		x += box + 2 + d.f.GetStringWidth(label) + 14
+		d.f.CellFormat(d.f.GetStringWidth(label)+2, rowH, label, "", 0, "L", false, 0, "")
+		x += box + 2 + d.f.GetStringWidth(label) + 2*box
 	}
 	d.f.SetFontSize(10.5)
 	d.f.SetLineWidth(0.2)

@@ -117,3 +117,40 @@ func BenchmarkNotice(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCard and BenchmarkBallots render the demo building's 明白卡 and
+// its 12 表决票 (6 pages, 12 QR codes). Target: ≤ 20 ms each.
+func BenchmarkCard(b *testing.B) {
+	r := renderer(b)
+	c := demoCard(b)
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := r.Card(&buf, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBallots(b *testing.B) {
+	r := renderer(b)
+	bs := demoBallots(b)
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := r.Ballots(&buf, bs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAgreementUnsigned is the meeting's copy of one agreement: the
+// lines to sign and a QR code to the public page.
+func BenchmarkAgreementUnsigned(b *testing.B) {
+	r := renderer(b)
+	a := demoAgreement(b, "101", false)
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := r.Agreement(&buf, a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

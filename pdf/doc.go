@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -119,6 +120,7 @@ type doc struct {
 	seq   int    // image names
 	foot  string // extra footer text
 	qrErr error
+	codes map[string][][]bool // QR bitmaps made ahead (precode)
 }
 
 // newDoc starts an A4 document whose dates are fixed to created, so the
@@ -171,10 +173,13 @@ func (d *doc) output(w io.Writer) (err error) {
 	return err
 }
 
+// measure measures text in size pt, in mm, as GetStringWidth would after
+// SetFontSize(size) — without setting it, which writes to the page each
+// time.
 func (d *doc) measure(size float64) func(string) float64 {
+	unit := size / (72 / 25.4) // the font size in mm, as fpdf holds it
 	return func(s string) float64 {
-		d.f.SetFontSize(size)
-		return d.f.GetStringWidth(s)
+		return float64(d.f.GetStringSymbolWidth(s)) * unit / 1000
 	}
 }
 
@@ -239,6 +244,7 @@ func (d *doc) tableRows(headers []string, widths []float64, aligns string, rows 
 		}
 		lines, h := cellLines(row, rowH)
 		d.ensure(h)
+		d.f.SetFontSize(size) // a new page's footer leaves its own size
 		y := d.f.GetY()
 		x := margin
 		if header {
@@ -282,9 +288,9 @@ func (d *doc) tableRows(headers []string, widths []float64, aligns string, rows 
 // kv prints label/value pairs, values wrapping.
 func (d *doc) kv(pairs [][2]string, labelW float64) {
 	for _, p := range pairs {
-		m := d.measure(10.5)
-		lines := wrap(p[1], bodyW-labelW, m)
+		lines := wrap(p[1], bodyW-labelW, d.measure(10.5))
 		d.ensure(float64(len(lines)) * lineH)
+		d.f.SetFontSize(10.5)
 		y := d.f.GetY()
 		d.f.SetTextColor(80, 80, 80)
 		d.f.SetXY(margin, y)
@@ -298,15 +304,51 @@ func (d *doc) kv(pairs [][2]string, labelW float64) {
 	}
 }
 
-// qr draws a QR code of content as vector squares (crisp, small).
-func (d *doc) qr(content string, x, y, size float64) {
+// qrBitmap encodes content as a QR code without its quiet zone.
+func qrBitmap(content string) ([][]bool, error) {
 	q, err := qrcode.New(content, qrcode.Medium)
 	if err != nil {
-		d.qrErr = fmt.Errorf("二维码生成失败：%w", err)
-		return
+		return nil, fmt.Errorf("二维码生成失败：%w", err)
 	}
 	q.DisableBorder = true
-	bm := q.Bitmap()
+	return q.Bitmap(), nil
+}
+
+// precode encodes the QR codes of a document with many of them on all
+// cores, before the layout (which is sequential) draws them.
+func (d *doc) precode(contents []string) {
+	d.codes = make(map[string][][]bool, len(contents))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	next := make(chan string)
+	for range min(runtime.GOMAXPROCS(0), len(contents)) {
+		wg.Go(func() {
+			for c := range next {
+				if bm, err := qrBitmap(c); err == nil {
+					mu.Lock()
+					d.codes[c] = bm
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, c := range contents {
+		next <- c
+	}
+	close(next)
+	wg.Wait()
+}
+
+// qr draws a QR code of content as vector squares (crisp, small).
+func (d *doc) qr(content string, x, y, size float64) {
+	bm, ok := d.codes[content]
+	if !ok {
+		var err error
+		if bm, err = qrBitmap(content); err != nil {
+			d.qrErr = err
+			return
+		}
+	}
 	cell := size / float64(len(bm))
 	d.f.SetFillColor(0, 0, 0)
 	for r, row := range bm {

@@ -94,32 +94,47 @@ type bar struct {
 }
 
 // bars draws a horizontal bar chart: label, bar, value.
-func (d *doc) bars(bs []bar) {
-	const labelW, valueW, h = 52.0, 30.0, 6.5
-	barW := bodyW - labelW - valueW - 4
-	for _, b := range bs {
-		d.ensure(h + 1)
-		y := d.f.GetY()
-		d.f.SetXY(margin, y)
-		d.f.SetFontSize(9.5)
+func (d *doc) bars(bs []bar) { d.chart(bs, 1, 52, 30, 6.5, 9.5) }
+
+// chart draws bars in cols columns across the body, top to bottom then
+// left to right, each column with a label labelW wide, the bar, and a
+// value valueW wide; rows are h tall in size pt.
+func (d *doc) chart(bs []bar, cols int, labelW, valueW, h, size float64) {
+	rows := (len(bs) + cols - 1) / cols
+	colW := bodyW / float64(cols)
+	d.ensure(min(float64(rows)*h, 60))
+	y0 := d.f.GetY()
+	d.f.SetFontSize(size)
+	for i, b := range bs {
+		x, y := margin+float64(i/rows)*colW, y0+float64(i%rows)*h
+		if cols == 1 {
+			d.ensure(h + 1)
+			y = d.f.GetY()
+		}
+		barW := colW - labelW - valueW - 4
+		d.f.SetXY(x, y)
 		label := b.label
 		for len([]rune(label)) > 1 && d.f.GetStringWidth(label) > labelW-2 {
 			label = string([]rune(label)[:len([]rune(label))-2]) + "…"
 		}
 		d.f.CellFormat(labelW, h, label, "", 0, "L", false, 0, "")
+		pad := min(1, h/5)
 		d.f.SetFillColor(235, 238, 243)
-		d.f.Rect(margin+labelW, y+1, barW, h-2, "F")
+		d.f.Rect(x+labelW, y+pad, barW, h-2*pad, "F")
 		d.f.SetFillColor(11, 92, 173)
 		if b.fraction > 0 {
-			d.f.Rect(margin+labelW, y+1, barW*min(b.fraction, 1), h-2, "F")
+			d.f.Rect(x+labelW, y+pad, barW*min(b.fraction, 1), h-2*pad, "F")
 		}
-		d.f.SetXY(margin+labelW+barW+2, y)
+		d.f.SetXY(x+labelW+barW+2, y)
 		text := b.value
 		if b.note != "" {
 			text += "（" + b.note + "）"
 		}
 		d.f.CellFormat(valueW+2, h, text, "", 1, "L", false, 0, "")
-		d.f.SetFontSize(10.5)
 	}
+	if cols > 1 {
+		d.f.SetY(y0 + float64(rows)*h)
+	}
+	d.f.SetFontSize(10.5)
 	d.f.Ln(1)
 }

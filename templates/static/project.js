@@ -308,6 +308,7 @@
       });
       if (ss.length > 1) $('c-b').value = ss[ss.length - 1].id;
       if (select) $('m-saved').value = select;
+      updateCardLink();
     }, rv.error);
   }
   // inputRows describes a scenario's inputs line by line, to set two side
@@ -475,6 +476,9 @@
   $('pr-household').addEventListener('change', updatePrintLinks);
   $('pr-booklet').href = base + '/booklet.pdf';
   $('pr-notice').href = base + '/notice.pdf'; $('pr-signin').href = base + '/signin.pdf';
+  $('pr-card').href = base + '/card.pdf'; $('pr-ballots').href = base + '/ballots.pdf';
+  function updateCardLink() { $('m-card').href = base + '/card.pdf' + ($('m-saved').value ? '?scenario=' + $('m-saved').value : ''); }
+  $('m-saved').addEventListener('change', updateCardLink);
   $('p-notice').href = base + '/notice.pdf';
   $('pr-audit').addEventListener('click', function () {
     rv.api('GET', base + '/audit').then(function (a) {
@@ -723,8 +727,18 @@
       .then(function () { wkMsg('已记录检查'); $('wk-issues').value = ''; loadWorks(); }, function (err) { wkMsg(err.message, true); });
   });
 
+  // a ballot's QR code opens …?paper={household}#paper: that household's
+  // paper form, ready to fill in
+  function openPaperForm() {
+    var hid = new URLSearchParams(location.search).get('paper');
+    if (!hid || !$('d-household').querySelector('option[value="' + CSS.escape(hid) + '"]')) return;
+    $('d-household').value = hid; resetPaper();
+    $('paper').scrollIntoView({ block: 'start' }); $('d-vote').focus();
+    rv.flash('请录入 ' + $('d-household').selectedOptions[0].textContent + ' 的纸质表决票');
+  }
   loadPresets().then(loadProject).then(function (p) {
     updatePrintLinks();
+    openPaperForm();
     loadWorks();
     if (p.ballot) { dashboard(); loadLedger(); } else { $('d-bars').textContent = '尚未发布方案。'; $('mo-totals').textContent = '方案发布后才有缴款台账。'; }
   }, rv.error);

@@ -1,0 +1,81 @@
+package pdf
+
+import (
+	"io"
+	"sort"
+	"strings"
+	"strconv"
+
+	"github.com/renovote/renovote/engine"
+)
+
+// Ballots writes the 表决票 of a published plan: two to an A4 page, cut
+// apart along the dashed line, one per household in room order. Each
+// names the household (owner masked), the plan by its fingerprint and the
+// household's amount, has boxes large enough to tick by hand, lines for
+// the signature and date, and a QR code that opens the console's form to
+// record this household's paper decision.
+func (r *Renderer) Ballots(w io.Writer, b *engine.PaperBallots) error {
+	p := b.Project
+	if len(p.Households) == 0 {
+		return engine.Errorf(engine.ECodeInvalid, "项目没有住户，无法生成表决票")
+	}
+	hs := append([]engine.Household(nil), p.Households...)
+	sort.SliceStable(hs, func(i, j int) bool { return roomLess(hs[i].Room, hs[j].Room) })
+	due := make(map[string]engine.Fen, len(b.Result.Households))
+	for _, row := range b.Result.Households {
+		due[row.Room] = row.Due
+	}
+	texts := []string{p.Name, p.Address, b.Scenario.Name, b.RuleText}
+	for _, h := range hs {
+		texts = append(texts, h.Room, engine.MaskName(h.OwnerName))
+	}
+	d := r.newDoc(p.Name+" 表决票", b.Printed, texts...)
+	urls := make([]string, len(hs))
+	for i, h := range hs {
+		urls[i] = b.FormURL(h.ID)
+	}
+	d.precode(urls)
+	d.foot = p.Name + " 表决票　方案指纹 " + short(b.Scenario.SHA256)
+	const half = 297.0 / 2
+	for i, h := range hs {
+		top := margin - 4
+		if i%2 == 0 {
+			d.f.AddPage()
+		} else {
+			top = half + 6
+			d.f.SetDashPattern([]float64{2, 1.5}, 0)
+			d.f.SetDrawColor(150, 150, 150)
+			d.f.Line(8, half, pageW-8, half)
+			d.f.SetDashPattern(nil, 0)
+			d.f.SetFontSize(7.5)
+			d.f.SetXY(margin, half-4)
+			d.f.CellFormat(bodyW, 4, "沿虚线剪开", "", 0, "C", false, 0, "")
+		}
+		d.ballot(b, h, due[h.Room], top)
+	}
+	return d.output(w)
+}
+
+// ballot lays out one 表决票 from y = top (it fits in half a page).
+func (d *doc) ballot(b *engine.PaperBallots, h engine.Household, due engine.Fen, top float64) {
+	const qrSize = 30.0
+	textW := bodyW - qrSize - 6
+	d.f.SetY(top)
+	d.text(margin, textW, b.Project.Name+" 加装电梯表决票", 15, 8, "L")
+	d.text(margin, textW, "房号 "+h.Room+" 室　　"+strconv.Itoa(h.Floor)+" 层　　专有面积 "+h.Area.String()+" ㎡　　业主 "+engine.MaskName(h.OwnerName), 11, 6.5, "L")
+	d.text(margin, textW, "方案："+b.Scenario.Name+"　　本户应出资 "+money(due), 10.5, 6, "L")
+	d.qr(b.FormURL(h.ID), margin+bodyW-qrSize, top+1, qrSize)
+	d.f.SetFontSize(7.5)
+	d.f.SetXY(margin+bodyW-qrSize-4, top+qrSize+1.5)
+	d.f.CellFormat(qrSize+4, 4, "工作人员扫码录入", "", 0, "C", false, 0, "")
+	d.f.SetY(max(d.f.GetY(), top+qrSize+6))
+	d.text(margin, bodyW, "方案指纹（SHA-256）："+b.Scenario.SHA256, 8, 4.5, "L")
+	d.text(margin, bodyW, "表决事项：是否同意按上述方案加装电梯，并按方案分摊费用。表决"+strings.TrimSuffix(b.RuleText, "。")+"。截止 "+beijingTime(b.Deadline)+"（北京时间）。", 9.5, 5, "L")
+	d.f.Ln(3)
+	d.voteBoxes(margin+6, d.f.GetY(), "", 10, 18)
+	d.f.SetY(d.f.GetY() + 16)
+	d.text(margin, bodyW, "请在选定的方框内打“√”，只选一项；选两项以上或涂改的，由工作人员与业主当面核实。", 9.5, 5, "L")
+	d.f.Ln(2)
+	d.signLines([][2]string{{"业主（或代理人）签名", ""}, {"日期", "______年____月____日"}})
+}

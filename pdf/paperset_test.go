@@ -1,0 +1,177 @@
+package pdf
+
+import (
+	"bytes"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/renovote/renovote/engine"
+	"github.com/renovote/renovote/store/storetest"
+)
+
+// qrCodes reads every QR code on page of the PDF at path (zbarimg, Debian
+// zbar-tools), in the order zbar finds them.
+func qrCodes(t *testing.T, path string, page int) []string {
+	t.Helper()
+	if _, err := exec.LookPath("zbarimg"); err != nil {
+		storetest.Unavailable(t, "poppler", "zbarimg not found (apt-get install zbar-tools)")
+	}
+	p := strconv.Itoa(page)
+	png := filepath.Join(t.TempDir(), "qr")
+	run(t, "pdftoppm", "-f", p, "-l", p, "-r", "150", "-png", "-singlefile", path, png)
+	out, err := exec.Command("zbarimg", "-q", "--raw", png+".png").Output()
+	if err != nil {
+		t.Fatalf("no QR code on page %d: %v", page, err)
+	}
+	return strings.Fields(string(out))
+}
+
+func pageCount(t *testing.T, path string) int {
+	n, _ := strconv.Atoi(regexp.MustCompile(`Pages:\s+(\d+)`).FindStringSubmatch(run(t, "pdfinfo", path))[1])
+	return n
+}
+
+// demoCard is the demo building's 明白卡 for a plan still under
+// discussion, with the works' stages planned in part.
+func demoCard(t testing.TB) *engine.Card {
+	p, sc, in, res := demo(t)
+	p.Contact = engine.Contact{Name: "王专干", Phone: "0571-87654321", Office: "社区居委会二楼"}
+	sc.Status, sc.PublishedAt = engine.ScenarioDraft, nil
+	var stages []engine.Stage
+	for i, name := range engine.DefaultStages {
+		s := engine.Stage{Name: name}
+		if i < 4 {
+			s.Planned = time.Date(2027, time.Month(2+2*i), 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+		}
+		stages = append(stages, s)
+	}
+	return &engine.Card{Project: p, Scenario: sc, Input: in, Result: res, Stages: stages, Contact: p.Contact,
+		SummaryURL: "https://renovote.example/p/q7Xv2KdM9sLw", Printed: time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC)}
+}
+
+// TestCard: one page with the cost, the three money sources (adding up
+// to what is spent and paid back), each floor's amount, the schedule, the
+// contact and a QR code that reads as the public page.
+func TestCard(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	c := demoCard(t)
+	path := writePDF(t, "card.pdf", func(b *bytes.Buffer) error { return r.Card(b, c) })
+	if n := pageCount(t, path); n != 1 {
+		t.Errorf("the card has %d pages, want 1", n)
+	}
+	text := run(t, "pdftotext", "-layout", path, "-")
+	flat := strings.Join(strings.Fields(text), "")
+	res := c.Result
+	if res.TotalSubsidy+res.TotalDue-res.TotalCompensation+res.FundUsed != res.TotalCost {
+		t.Fatalf("sources %s + %s − %s + %s do not make the cost %s", res.TotalSubsidy, res.TotalDue, res.TotalCompensation, res.FundUsed, res.TotalCost)
+	}
+	for _, want := range []string{"幸福里小区3号楼2单元加装电梯明白卡", "讨论稿，尚未发布表决", "总造价600,000.00元（人民币陆拾万元整）",
+		"电梯设备及安装420,000.00元", "政府补贴250,000.00元（占41.67%）", "居民出资350,000.00元（占58.33%）",
+		"社会及专项资金0.00元（占0.00%）", "此外，居民另出10,000.00元补偿受影响的低楼层住户；居民出资合计360,000.00元。", "6层（2户）", "1–2层（4户）不出资", "业主表决方案发布后", "首付（分期的第一笔）2027-01-01",
+		"立项", "2027-02-01", "待定", "请找王专干（电话0571-87654321），社区居委会二楼。", "不是协议"} {
+		if !strings.Contains(flat, strings.Join(strings.Fields(want), "")) {
+			t.Errorf("the card lacks %q", want)
+		}
+	}
+	if qr := qrCodes(t, path, 1); !slices.Equal(qr, []string{c.SummaryURL}) {
+		t.Errorf("the card's QR code reads %v, want %s", qr, c.SummaryURL)
+	}
+	golden(t, "card.txt", text)
+	if fonts := run(t, "pdffonts", path); !strings.Contains(fonts, "CID TrueType") {
+		t.Errorf("font not embedded: %s", fonts)
+	}
+
+	// a 33-storey building whose every floor pays its own amount still
+	// fits on the page; floors that pay the same share a bar
+	tall := &engine.Project{ID: 8, Name: "云栖花园1幢", Address: "云栖路1号", Floors: 33}
+	coefficients := []string{`{"floors":"1-2","value":"0"}`}
+	for f := 1; f <= 33; f++ {
+		for k := 1; k <= 4; k++ {
+			tall.Households = append(tall.Households, engine.Household{ID: int64(f*10 + k), Room: fmt.Sprintf("%d%02d", f, k), Floor: f, Area: engine.Area(8900 + k*100)})
+		}
+		if f >= 3 {
+			coefficients = append(coefficients, fmt.Sprintf(`{"floors":"%d","value":"%d.%02d"}`, f, 1+f/30, f%30*3))
+		}
+	}
+	in, res2, err := engine.ComputeScenario(tall, []byte(`{"costs":[{"name":"电梯","amount":"1200000"}],"allocation":{"method":"coefficient","coefficients":[`+
+		strings.Join(coefficients, ",")+`]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2 := &engine.Card{Project: tall, Scenario: c.Scenario, Input: in, Result: res2, Stages: c.Stages, SummaryURL: c.SummaryURL, Printed: c.Printed}
+	path = writePDF(t, "card-tall.pdf", func(b *bytes.Buffer) error { return r.Card(b, c2) })
+	if n := pageCount(t, path); n != 1 {
+		t.Errorf("the 33-storey card has %d pages, want 1", n)
+	}
+	if flat := strings.Join(strings.Fields(run(t, "pdftotext", "-layout", path, "-")), ""); !strings.Contains(flat, "33层（4户）") || !strings.Contains(flat, "3层（4户）") ||
+		!strings.Contains(flat, "1–2层（8户）不出资") || !strings.Contains(flat, "请找社区居民委员会") {
+		t.Errorf("the tall card lacks its top floor or the default contact:\n%s", flat)
+	}
+}
+
+func demoBallots(t testing.TB) *engine.PaperBallots {
+	p, sc, _, res := demo(t)
+	major, _ := engine.CivilCodeRule(engine.RuleCivilCodeMajor)
+	return &engine.PaperBallots{Project: p, Scenario: sc, Result: res, RuleText: major.Describe(), Deadline: time.Date(2026, 12, 31, 10, 0, 0, 0, time.UTC),
+		FormURL: func(hid int64) string {
+			return fmt.Sprintf("https://renovote.example/console/projects/7?paper=%d#paper", hid)
+		},
+		Printed: time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)}
+}
+
+// TestBallots: one 表决票 per household, two to a page in room order,
+// owners masked, the plan's whole fingerprint, three empty boxes of 10 mm
+// on each, and QR codes that open each household's paper-decision form.
+func TestBallots(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	b := demoBallots(t)
+	path := writePDF(t, "ballots.pdf", func(buf *bytes.Buffer) error { return r.Ballots(buf, b) })
+	if n := pageCount(t, path); n != 6 {
+		t.Fatalf("%d pages for 12 households, want 6", n)
+	}
+	text := run(t, "pdftotext", "-layout", path, "-")
+	flat := strings.Join(strings.Fields(text), "")
+	if n := strings.Count(flat, "幸福里小区3号楼2单元加装电梯表决票"); n != 12 {
+		t.Errorf("%d ballots, want 12", n)
+	}
+	if n := strings.Count(flat, b.Scenario.SHA256); n != 12 {
+		t.Errorf("the whole fingerprint is on %d ballots, want 12", n)
+	}
+	for _, want := range []string{"房号501室5层专有面积68.50㎡业主周*兰", "本户应出资20,648.27元", "业主（或代理人）签名：", "沿虚线剪开",
+		"工作人员扫码录入", "三分之二以上", "截止2026年12月31日18:00（北京时间）"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the ballots lack %q", want)
+		}
+	}
+	for _, h := range b.Project.Households {
+		if strings.Contains(text, h.OwnerName) {
+			t.Errorf("%s's owner is printed in full", h.Room)
+		}
+	}
+	if strings.Index(flat, "房号101室") > strings.Index(flat, "房号602室") {
+		t.Error("ballots are not in room order")
+	}
+	golden(t, "ballots-12.txt", text)
+	if got := tickedVotes(t, path); len(got) != 0 {
+		t.Errorf("blank ballots have ticks in %v", got)
+	}
+	// page 1 holds 101 and 102: each QR opens its household's form
+	var want []string
+	for _, h := range b.Project.Households[:2] {
+		want = append(want, b.FormURL(h.ID))
+	}
+	got := qrCodes(t, path, 1)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("page 1's QR codes read %v, want %v", got, want)
+	}
+}
