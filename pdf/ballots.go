@@ -3,8 +3,8 @@ package pdf
 import (
 	"io"
 	"sort"
-	"strings"
 	"strconv"
+	"strings"
 
 	"github.com/renovote/renovote/engine"
 )
