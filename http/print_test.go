@@ -242,10 +242,20 @@ func TestTermsPublishedWithThePlan(t *testing.T) {
 			t.Errorf("a change after publishing reached the published plan's agreement")
 		}
 		sc = e.do("POST", base+"/scenarios", "a", scenarioA).want(201).json()
-		e.do("POST", fmt.Sprintf("%s/scenarios/%v/publish", base, sc["id"]), "a",
-			map[string]any{"rule": "civil_code_major", "deadline": e.clock.Now().Add(72 * time.Hour).Format(time.RFC3339)}).want(201)
+		pub := e.do("POST", fmt.Sprintf("%s/scenarios/%v/publish", base, sc["id"]), "a",
+			map[string]any{"rule": "civil_code_major", "deadline": e.clock.Now().Add(72 * time.Hour).Format(time.RFC3339)}).want(201).json()
 		if a := agreement("601"); !strings.Contains(a, "6222000011112222") {
 			t.Errorf("the new plan's agreement lacks the new account")
+		}
+		// the phone page says where the money goes, to those who pay
+		for _, l := range pub["links"].([]any) {
+			m := l.(map[string]any)
+			url := m["url"].(string)
+			page := string(e.do("GET", url[strings.Index(url, "/s/"):], "", nil, "Accept", "text/html").want(200).body)
+			pays := strings.Contains(page, "出资款只汇入收款账户：幸福里社区居民委员会，工商银行幸福路支行，账号 <span class=\"nowrap\">6222 0000 1111 2222</span>")
+			if room := m["room"].(string); pays != (room[0] >= '3') || !strings.Contains(page, "协议甲方：幸福里3号楼2单元加装电梯业主小组（代表人 李建国）") {
+				t.Errorf("%s's page: account shown %v, party %v", room, pays, strings.Contains(page, "协议甲方"))
+			}
 		}
 		var changes int
 		if err := s.DB().Get(&changes, `SELECT COUNT(*) FROM audit_events WHERE kind = 'terms_changed'`); err != nil || changes != 2 {

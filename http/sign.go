@@ -35,6 +35,9 @@ type signViewJSON struct {
 		Name    string         `json:"name"`
 		Address string         `json:"address"`
 		Contact engine.Contact `json:"contact"`
+		// Terms are the agreement's particulars as published: 甲方 and
+		// the account the money goes to.
+		Terms engine.Terms `json:"terms"`
 	} `json:"project"`
 	Household struct {
 		Room  string      `json:"room"`
@@ -90,7 +93,7 @@ type receiptLinkJSON struct {
 func toSignView(sv *app.SigningView, token string) *signViewJSON {
 	v := &signViewJSON{Result: sv.Row, FloorTotals: sv.Result.FloorTotals, Decision: toDecisionJSON(sv.Decision),
 		Deadline: sv.Ballot.Deadline, Open: sv.Open, Rule: sv.RuleText}
-	v.Project.Name, v.Project.Address, v.Project.Contact = sv.Project.Name, sv.Project.Address, sv.Contact
+	v.Project.Name, v.Project.Address, v.Project.Contact, v.Project.Terms = sv.Project.Name, sv.Project.Address, sv.Contact, sv.Project.Terms
 	h := sv.Household
 	v.Household.Room, v.Household.Floor, v.Household.Area = h.Room, h.Floor, h.Area
 	v.Household.Owner, v.Household.Phone = engine.MaskName(h.OwnerName), engine.MaskPhone(h.Phone)

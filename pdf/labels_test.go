@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -113,5 +114,46 @@ func TestFontPrintsEveryLabel(t *testing.T) {
 	}
 	if len(missing) > 0 {
 		t.Fatalf("the font has no glyph for %v: use another character", missing)
+	}
+}
+
+// TestSymbolsPrintOrAreRefused: the symbols workers type — − × ÷ ≤ ≥ ㎡ ¥
+// ①–⑩ — either print (in a cost name, the cut font of the agreement has
+// them and poppler reads them back) or are named as unprintable, so the
+// forms refuse them where they are entered (app.printable).
+func TestSymbolsPrintOrAreRefused(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	symbols := "−×÷≤≥㎡¥①②③④⑤⑥⑦⑧⑨⑩"
+	var printable []rune
+	for _, c := range symbols {
+		switch u := r.Unprintable(string(c)); u {
+		case "":
+			printable = append(printable, c)
+		case string(c):
+		default:
+			t.Errorf("Unprintable(%q) = %q", c, u)
+		}
+	}
+	if u := r.Unprintable("总造价 − 补贴"); u != "−" {
+		t.Errorf("U+2212 is not in the font, Unprintable says %q", u)
+	}
+	if len(printable) != len([]rune(symbols))-1 {
+		t.Errorf("printable symbols %q", string(printable))
+	}
+	a := demoAgreement(t, "501", true)
+	a.Input.Costs[0].Name = "电梯" + string(printable)
+	cut, err := coverage(r.fontFor(agreementTexts(a)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range printable {
+		if !cut[c] {
+			t.Errorf("%q is printable but not in the agreement's font", c)
+		}
+	}
+	path := writePDF(t, "a.pdf", func(b *bytes.Buffer) error { return r.Agreement(b, a) })
+	if text := strings.Join(strings.Fields(run(t, "pdftotext", path, "-")), ""); !strings.Contains(text, string(printable)) {
+		t.Errorf("the agreement does not read back %q", string(printable))
 	}
 }

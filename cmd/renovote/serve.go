@@ -252,7 +252,13 @@ func createDemo(ctx context.Context, a *app.App, admin *engine.Worker, name stri
 		h["phone"] = fmt.Sprintf("1380013%04d", i+1)
 		h["must_consent"] = h["floor"] == float64(1)
 	}
-	project, err := json.Marshal(map[string]any{"name": name, "address": "幸福路88号", "floors": 6, "households": hs})
+	// a contact and the agreement's particulars, so that the paper is
+	// complete; the account is marked as an example
+	project, err := json.Marshal(map[string]any{"name": name, "address": "幸福路88号", "floors": 6, "households": hs,
+		"contact": map[string]string{"name": "王专干", "phone": "0571-87654321", "office": "幸福里社区居委会二楼，工作日 9:00–17:00"},
+		"terms": map[string]string{"party_a": "幸福里小区3号楼2单元加装电梯业主代表小组", "party_a_rep": "李建国",
+			"account_name": "幸福里社区居民委员会（示例账户）", "account_bank": "示例银行幸福路支行", "account_number": "6222 0000 0000 0000 000",
+			"compensation_by": "2027-09-30"}})
 	if err != nil {
 		return nil, err
 	}

@@ -67,14 +67,15 @@
     var t = {};
     termFields.forEach(function (f) { t[f] = val('tm-' + f); });
     rv.api('PUT', base + '/terms', t).then(function (p) {
-      project.terms = p.terms;
+      project.terms = p.terms; termsHint();
       $('tm-show').textContent = p.terms.party_a || '未填写（协议上留空，开会时手写）';
       rv.clearFieldErrors();
       rv.flash(p.ballot ? '已保存：下次发布方案时印到协议上' : '协议要素已保存');
     }, function (e) { rv.fieldError(termFields.indexOf(e.field) >= 0 ? $('tm-' + e.field) : null, e); });
   });
+  function termsHint() { $('p-terms-missing').hidden = !!(project.terms.party_a && project.terms.account_number); }
   function loadProject() {
-    return rv.api('GET', base).then(function (p) { project = p; showHouseholds(p.households); calcSoon(); return p; });
+    return rv.api('GET', base).then(function (p) { project = p; showHouseholds(p.households); termsHint(); calcSoon(); return p; });
   }
   // slip is one household's printed 领取条: where, who, what to do, until
   // when, whom to ask, and the link as a QR code and as text.
