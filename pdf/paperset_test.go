@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/renovote/renovote/engine"
+	"github.com/renovote/renovote/fixtures"
 	"github.com/renovote/renovote/store/storetest"
 )
 
@@ -174,4 +176,110 @@ func TestBallots(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("page 1's QR codes read %v, want %v", got, want)
 	}
+}
+
+// inkAt checks a printed document the way a reader sees it: its font is
+// embedded, and each of words (the first word on its page starting so)
+// has dark pixels in the box poppler gives for it — a glyph the font
+// lacks would be read back by pdftotext yet print blank.
+func inkAt(t *testing.T, path string, words ...string) {
+	t.Helper()
+	if fonts := run(t, "pdffonts", path); !strings.Contains(fonts, "CID TrueType") || !strings.Contains(fonts, " yes ") {
+		t.Errorf("%s: the font is not embedded:\n%s", filepath.Base(path), fonts)
+	}
+	dir := t.TempDir()
+	left := slices.Clone(words)
+	for p := 1; p <= pageCount(t, path) && len(left) > 0; p++ {
+		page := strconv.Itoa(p)
+		run(t, "pdftotext", "-f", page, "-l", page, "-bbox", path, filepath.Join(dir, "bbox.html"))
+		var img *image.Gray
+		for _, w := range readBBoxes(t, filepath.Join(dir, "bbox.html")) {
+			i := slices.IndexFunc(left, func(s string) bool { return strings.HasPrefix(w.Text, s) })
+			if i < 0 {
+				continue
+			}
+			if img == nil {
+				run(t, "pdftoppm", "-f", page, "-l", page, "-r", "100", "-gray", "-singlefile", path, filepath.Join(dir, "page"))
+				img = readPGM(t, filepath.Join(dir, "page.pgm"))
+			}
+			ink := 0
+			for y := int(w.YMin * 100 / 72); y <= int(w.YMax*100/72); y++ {
+				for x := int(w.XMin * 100 / 72); x <= int(w.XMax*100/72); x++ {
+					if img.GrayAt(x, y).Y < 128 {
+						ink++
+					}
+				}
+			}
+			if ink < 5*len([]rune(left[i])) {
+				t.Errorf("%s: %q renders blank (%d dark pixels in its box)", filepath.Base(path), w.Text, ink)
+			}
+			left = slices.Delete(left, i, i+1)
+		}
+	}
+	if len(left) > 0 {
+		t.Errorf("%s: words not found: %q", filepath.Base(path), left)
+	}
+}
+
+// TestEveryDocumentHasInk runs inkAt over each document of the paper
+// set, with words from its labels and its data.
+func TestEveryDocumentHasInk(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	p, sc, in, res := demo(t)
+	rule, _ := engine.CivilCodeRule(engine.RuleCivilCodeMajor)
+	printed := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+	docs := []struct {
+		name   string
+		render func(*bytes.Buffer) error
+		words  []string
+	}{
+		{"card", func(b *bytes.Buffer) error { return r.Card(b, demoCard(t)) }, []string{"幸福里小区3号楼2单元", "政府补贴", "250,000.00", "王专干（电话"}},
+		{"ballots", func(b *bytes.Buffer) error { return r.Ballots(b, demoBallots(t)) }, []string{"同意", "不同意", "弃权", "周*兰", "20,648.27"}},
+		{"agreement", func(b *bytes.Buffer) error { return r.Agreement(b, demoAgreement(t, "501", true)) }, []string{"幸福里社区居民委员会", "第十条", "共有人签名："}},
+		{"signin", func(b *bytes.Buffer) error { return r.SignIn(b, &engine.SignInSheet{Project: p, Printed: printed}) }, []string{"签到时间", "周*兰"}},
+		{"notice", func(b *bytes.Buffer) error {
+			return r.Notice(b, &Notice{Project: p, Scenario: sc, Input: in, Result: res, Rule: rule, RuleText: rule.Describe(), Published: printed,
+				Deadline: printed.Add(72 * time.Hour), Printed: printed, Days: 10, SummaryURL: "https://renovote.example/p/7",
+				Contact: engine.Contact{Name: "王专干", Phone: "0571-87654321"}})
+		}, []string{"加装电梯出资方案公示", "周*兰", "王专干"}},
+		{"survey", func(b *bytes.Buffer) error { return r.SurveyReport(b, demoSurvey(t)) }, []string{"综合得分：每户排第1位", "增设电梯"}},
+	}
+	for _, d := range docs {
+		t.Run(d.name, func(t *testing.T) { inkAt(t, writePDF(t, d.name+".pdf", d.render), d.words...) })
+	}
+}
+
+// demoSurvey is the priorities questionnaire's results as printed.
+func demoSurvey(t testing.TB) *engine.SurveyReport {
+	data, err := fixtures.FS.ReadFile("survey/priorities.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := engine.ParseSurveyInput(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, _, _ := demo(t)
+	return &engine.SurveyReport{Project: p, Title: "改造意愿问卷结果", Questions: in.Questions, Result: engine.Survey(in), Answered: len(in.Answers),
+		Households: len(p.Households), Deadline: time.Date(2026, 12, 20, 10, 0, 0, 0, time.UTC), Printed: time.Date(2026, 12, 21, 2, 0, 0, 0, time.UTC)}
+}
+
+// TestSurveyReportText: the results PDF says 综合得分 and how it is
+// counted, and keeps its golden text.
+func TestSurveyReportText(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	path := writePDF(t, "survey.pdf", func(b *bytes.Buffer) error { return r.SurveyReport(b, demoSurvey(t)) })
+	text := run(t, "pdftotext", "-layout", path, "-")
+	flat := strings.Join(strings.Fields(text), "")
+	for _, want := range []string{"改造意愿问卷结果", "综合得分：每户排第1位的一项得n－1分", "回收率", "满意率"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the results lack %q", want)
+		}
+	}
+	if strings.Contains(flat, "博尔达") || strings.Contains(flat, "希望尽快施工") {
+		t.Error("the results name the method's jargon or print a free text")
+	}
+	golden(t, "survey-priorities.txt", text)
 }
