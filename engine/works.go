@@ -133,12 +133,15 @@ type InspectionFigures struct {
 
 // FeedbackFigures sum the feedback up.
 type FeedbackFigures struct {
-	Received            int     `json:"received"`
-	AnsweredWithin3Days int     `json:"answered_within_3_days"`
-	Closed              int     `json:"closed"`
-	Ratings             int     `json:"ratings"`
-	SatisfactionRate    Percent `json:"satisfaction_rate"`
-	SatisfactionGoal    Percent `json:"satisfaction_goal"`
+	Received            int `json:"received"`
+	AnsweredWithin3Days int `json:"answered_within_3_days"`
+	Closed              int `json:"closed"`
+	Ratings             int `json:"ratings"`
+	// Rated counts every rating the rate is of (feedback and
+	// questionnaires); with none the rate means nothing (Satisfaction).
+	Rated            int     `json:"rated"`
+	SatisfactionRate Percent `json:"satisfaction_rate"`
+	SatisfactionGoal Percent `json:"satisfaction_goal"`
 }
 
 // MoneyFigures are the budget and the money that moved.
@@ -190,8 +193,17 @@ func ProgressOf(w *Works, inspections []*Inspection, feedback []*Feedback, satis
 			}
 		}
 	}
-	f.SatisfactionRate = ratioHundredths(int64(satisfied), int64(rated))
+	f.SatisfactionRate, f.Rated = ratioHundredths(int64(satisfied), int64(rated)), rated
 	return p
+}
+
+// Satisfaction is the satisfaction rate as residents read it: "75.00%",
+// or "暂无评价" before anyone has rated.
+func (f FeedbackFigures) Satisfaction() string {
+	if f.Rated == 0 {
+		return "暂无评价"
+	}
+	return f.SatisfactionRate.String() + "%"
 }
 
 // worksRunning: a stage named 开工 is done and the last one is not.

@@ -65,6 +65,13 @@ func TestWorksAndFeedback(t *testing.T) {
 		e.do("POST", "/api/v1/sign/"+links["301"]+"/feedback", "", map[string]any{"category": "其他", "text": "😀"}).want(400)
 		e.do("POST", "/api/v1/sign/"+links["301"]+"/feedback", "", map[string]any{"category": "闲聊", "text": "x"}).want(400)
 		slug := strings.TrimPrefix(e.do("GET", base, "a", nil).want(200).json()["public_url"].(string), "http://renovote.test/p/")
+		// before anyone rates, there is no rate to show (not "0.00%")
+		if page := string(e.do("GET", "/p/"+slug, "", nil, "Accept", "text/html").want(200).body); !strings.Contains(page, "满意率 <b>暂无评价</b>") {
+			t.Errorf("the public page before any rating: %s", page)
+		}
+		if fb := e.do("GET", base+"/progress", "a", nil).want(200).json()["feedback"].(map[string]any); fb["rated"] != float64(0) {
+			t.Errorf("rated before any rating: %v", fb)
+		}
 		e.do("POST", "/api/v1/public/"+slug+"/feedback", "", map[string]any{"category": "安全", "text": "楼道灯不亮"}).want(201)
 		e.do("POST", "/api/v1/public/"+slug+"/feedback", "", map[string]any{"category": "安全", "text": "x", "photo": signature(t, 300, 300, true)}).want(400)
 		e.do("POST", "/api/v1/public/"+strings.Repeat("0", 24)+"/feedback", "", map[string]any{"category": "安全", "text": "x"}).want(404)
@@ -109,7 +116,7 @@ func TestWorksAndFeedback(t *testing.T) {
 			t.Errorf("inspection figures: %v", insp)
 		}
 		if fb["received"] != float64(3) || fb["answered_within_3_days"] != float64(1) || fb["closed"] != float64(2) ||
-			fb["ratings"] != float64(2) || fb["satisfaction_rate"] != "66.67" || fb["satisfaction_goal"] != "85.00" {
+			fb["ratings"] != float64(2) || fb["rated"] != float64(3) || fb["satisfaction_rate"] != "66.67" || fb["satisfaction_goal"] != "85.00" {
 			t.Errorf("feedback figures: %v", fb)
 		}
 		if money := p["money"].(map[string]any); money["budget"] != "570000.00" {

@@ -148,8 +148,8 @@ func (r *Renderer) ProgressReport(w io.Writer, pr *ProgressReport) error {
 	d.para(fmt.Sprintf("监督小组共检查 %d 次，最近一次 %s；尚未整改的问题 %d 个。", p.Inspections.Count, orDefault(p.Inspections.Last, "（尚无）"), p.Inspections.OpenIssues))
 	d.heading("三、意见处理")
 	f := p.Feedback
-	d.para(fmt.Sprintf("收到居民意见 %d 条，3 天内答复 %d 条，已办结 %d 条；%d 户作了评价，满意率 %s%%（目标 %s%%）。",
-		f.Received, f.AnsweredWithin3Days, f.Closed, f.Ratings, f.SatisfactionRate, f.SatisfactionGoal))
+	d.para(fmt.Sprintf("收到居民意见 %d 条，3 天内答复 %d 条，已办结 %d 条；评价 %d 份，满意率 %s（目标 %s%%）。",
+		f.Received, f.AnsweredWithin3Days, f.Closed, f.Rated, f.Satisfaction(), f.SatisfactionGoal))
 	d.heading("四、资金")
 	d.para(fmt.Sprintf("预算 %s；已收 %s；已支出 %s。", money(p.Money.Budget), money(p.Money.Received), money(p.Money.Spent)))
 	d.ensure(36)
