@@ -96,11 +96,7 @@ func (a *App) render(ctx context.Context, projectID int64, by, what, name string
 
 // AgreementPDF is one household's agreement, for its worker.
 func (a *App) AgreementPDF(ctx context.Context, w *engine.Worker, projectID, householdID int64) (*Document, error) {
-	p, err := a.project(ctx, w, projectID)
-	if err != nil {
-		return nil, err
-	}
-	pr, err := a.loadPrinting(ctx, p)
+	p, pr, err := a.printed(ctx, w, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -136,14 +132,20 @@ func (a *App) ResidentAgreementPDF(ctx context.Context, token string) (*Document
 		func(buf *bytes.Buffer) error { return a.printer.Agreement(buf, a.agreementOf(pr, sg.Household)) })
 }
 
-// tallied is a project w may see, what its current ballot prints, and
-// the ballot's count: what the booklet and the notice start from.
-func (a *App) tallied(ctx context.Context, w *engine.Worker, projectID int64) (*engine.Project, *printing, *engine.BallotTally, error) {
+// printed is a project w may see and what its current ballot prints.
+func (a *App) printed(ctx context.Context, w *engine.Worker, projectID int64) (*engine.Project, *printing, error) {
 	p, err := a.project(ctx, w, projectID)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	pr, err := a.loadPrinting(ctx, p)
+	return p, pr, err
+}
+
+// tallied is printed with the ballot's count: what the booklet and the
+// notice start from.
+func (a *App) tallied(ctx context.Context, w *engine.Worker, projectID int64) (*engine.Project, *printing, *engine.BallotTally, error) {
+	p, pr, err := a.printed(ctx, w, projectID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -232,11 +234,7 @@ func (a *App) cardScenario(ctx context.Context, projectID, id int64) (*engine.Sc
 
 // BallotsPDF is the 表决票 of the plan put to the vote, one per household.
 func (a *App) BallotsPDF(ctx context.Context, w *engine.Worker, projectID int64) (*Document, error) {
-	p, err := a.project(ctx, w, projectID)
-	if err != nil {
-		return nil, err
-	}
-	pr, err := a.loadPrinting(ctx, p)
+	p, pr, err := a.printed(ctx, w, projectID)
 	if err != nil {
 		return nil, err
 	}

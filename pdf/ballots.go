@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -17,11 +16,10 @@ import (
 // record this household's paper decision.
 func (r *Renderer) Ballots(w io.Writer, b *engine.PaperBallots) error {
 	p := b.Project
-	if len(p.Households) == 0 {
-		return engine.Errorf(engine.ECodeInvalid, "项目没有住户，无法生成表决票")
+	hs, err := byRoom(p, "表决票")
+	if err != nil {
+		return err
 	}
-	hs := append([]engine.Household(nil), p.Households...)
-	sort.SliceStable(hs, func(i, j int) bool { return roomLess(hs[i].Room, hs[j].Room) })
 	due := make(map[string]engine.Fen, len(b.Result.Households))
 	for _, row := range b.Result.Households {
 		due[row.Room] = row.Due

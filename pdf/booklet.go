@@ -79,6 +79,17 @@ func (d *doc) households(as []*Agreement) {
 }
 
 // roomLess orders rooms as people do: 101 < 102 < 201 < 1001.
+// byRoom is a project's households in room order; a project without any
+// cannot print what (an error naming it).
+func byRoom(p *engine.Project, what string) ([]engine.Household, error) {
+	if len(p.Households) == 0 {
+		return nil, engine.Errorf(engine.ECodeInvalid, "项目没有住户，无法生成%s", what)
+	}
+	hs := append([]engine.Household(nil), p.Households...)
+	sort.SliceStable(hs, func(i, j int) bool { return roomLess(hs[i].Room, hs[j].Room) })
+	return hs, nil
+}
+
 func roomLess(a, b string) bool {
 	na, ea := strconv.Atoi(a)
 	nb, eb := strconv.Atoi(b)

@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"io"
-	"sort"
 	"strconv"
 
 	"github.com/renovote/renovote/engine"
@@ -13,11 +12,10 @@ import (
 // and to write the time; meeting date and place are filled in by hand.
 func (r *Renderer) SignIn(w io.Writer, s *engine.SignInSheet) error {
 	p := s.Project
-	if len(p.Households) == 0 {
-		return engine.Errorf(engine.ECodeInvalid, "项目没有住户，无法生成签到表")
+	hs, err := byRoom(p, "签到表")
+	if err != nil {
+		return err
 	}
-	hs := append([]engine.Household(nil), p.Households...)
-	sort.SliceStable(hs, func(i, j int) bool { return roomLess(hs[i].Room, hs[j].Room) })
 	texts := []string{p.Name, p.Address}
 	rows := make([][]string, len(hs))
 	for i, h := range hs {
