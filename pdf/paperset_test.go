@@ -283,3 +283,73 @@ func TestSurveyReportText(t *testing.T) {
 	}
 	golden(t, "survey-priorities.txt", text)
 }
+
+// TestMoneyPaper: the 收据, the 收支公示 and the progress 公示 keep their
+// golden text, print ink, and their QR codes read as the verification
+// and public pages.
+func TestMoneyPaper(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	p, _, _, _ := demo(t)
+	printed := time.Date(2027, 3, 1, 2, 0, 0, 0, time.UTC)
+	public := "https://renovote.example/p/q7Xv2KdM9sLw"
+	h := p.Households[8] // 501
+	rc := &Receipt{Project: p, Household: h, Recorder: "王专干", VerifyURL: "https://renovote.example/verify/R7K2M-9XD4H", Anchor: testAnchor,
+		KeyFingerprint: testKey, Printed: printed, Payment: &engine.Payment{ID: 5, ProjectID: p.ID, HouseholdID: h.ID, Kind: engine.PaymentIn,
+			Amount: 619448, Day: "2027-01-01", Method: "转账", Note: "首付", ReceiptNo: "SK-2027-0001", Code: "R7K2M-9XD4H"}}
+	st := &Statement{Project: p, Budget: 60000000, In: 26194448, Out: 12000000, Balance: 14194448, Printed: printed, PublicURL: public,
+		Anchor: testAnchor, KeyFingerprint: testKey, BySource: map[string]engine.Fen{"居民出资": 6194448, "政府补贴": 20000000},
+		Incomes: []engine.StatementLine{{Day: "2027-01-01", Source: "居民出资", What: "首付（12户）", Amount: 6194448},
+			{Day: "2027-02-10", Source: "政府补贴", What: "市级财政补贴", Amount: 20000000}},
+		Expenses: []engine.StatementLine{{Day: "2027-02-20", Source: "某电梯工程有限公司", What: "设备预付款", Amount: 12000000}}}
+	var stages []engine.Stage
+	for i, name := range engine.DefaultStages {
+		s := engine.Stage{Name: name, Planned: time.Date(2027, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)}
+		if i < 4 {
+			s.Actual = s.Planned
+		}
+		stages = append(stages, s)
+	}
+	pg := &ProgressReport{Project: p, Printed: printed, PublicURL: public, Anchor: testAnchor, KeyFingerprint: testKey,
+		Progress: &engine.Progress{Stages: stages, Inspections: engine.InspectionFigures{Count: 3, Last: "2027-02-25", OpenIssues: 1},
+			Feedback: engine.FeedbackFigures{Received: 5, AnsweredWithin3Days: 4, Closed: 4, Ratings: 3, Rated: 4, SatisfactionRate: 7500, SatisfactionGoal: 9000},
+			Money:    engine.MoneyFigures{Budget: 60000000, Received: 26194448, Spent: 12000000}}}
+	for _, d := range []struct {
+		name   string
+		render func(*bytes.Buffer) error
+		want   []string
+		words  []string
+		qr     string
+	}{
+		{"receipt", func(b *bytes.Buffer) error { return r.Receipt(b, rc) },
+			[]string{"收据", "SK-2027-0001", "6,194.48元", "人民币陆仟壹佰玖拾肆元肆角捌分", "首付", "转账", "王专干", "R7K2M-9XD4H"},
+			[]string{"SK-2027-0001", "人民币陆仟壹佰玖拾肆元肆角捌分"}, rc.VerifyURL},
+		{"statement", func(b *bytes.Buffer) error { return r.Statement(b, st) },
+			[]string{"资金收支公示", "居民出资", "61,944.48", "政府补贴", "200,000.00", "某电梯工程有限公司", "结余141,944.48元"},
+			[]string{"资金收支公示", "某电梯工程有限公司"}, public},
+		{"progress", func(b *bytes.Buffer) error { return r.ProgressReport(b, pg) },
+			[]string{"工程进展公示", "主体完工", "检查3次", "满意率75.00%", "目标90.00%"},
+			[]string{"工程进展公示", "主体完工"}, public},
+	} {
+		t.Run(d.name, func(t *testing.T) {
+			path := writePDF(t, d.name+".pdf", d.render)
+			text := run(t, "pdftotext", "-layout", path, "-")
+			flat := strings.Join(strings.Fields(text), "")
+			for _, w := range d.want {
+				if !strings.Contains(flat, w) {
+					t.Errorf("the %s lacks %q", d.name, w)
+				}
+			}
+			for _, h := range p.Households {
+				if d.name != "receipt" && (strings.Contains(text, h.OwnerName) || strings.Contains(text, h.Phone)) {
+					t.Errorf("the %s names %s's owner or phone", d.name, h.Room)
+				}
+			}
+			inkAt(t, path, d.words...)
+			if got := qrCodes(t, path, pageCount(t, path)); !slices.Contains(got, d.qr) {
+				t.Errorf("the %s's QR codes read %v, want %s", d.name, got, d.qr)
+			}
+			golden(t, d.name+".txt", text)
+		})
+	}
+}
