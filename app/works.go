@@ -402,3 +402,32 @@ func (a *App) ProgressPDF(ctx context.Context, w *engine.Worker, projectID int64
 	}
 	return a.render(ctx, p.ID, actor(w), "progress", "progress.pdf", func(buf *bytes.Buffer) error { return a.printer.ProgressReport(buf, r) })
 }
+
+// Photo is a photo kept with a record of project id (engine.PhotoKinds),
+// for its worker; n counts an inspection's photos from 1. Who looked at
+// what is recorded: the photos show signatures and handwriting.
+func (a *App) Photo(ctx context.Context, w *engine.Worker, projectID int64, kind string, id int64, n int) ([]byte, string, error) {
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return nil, "", err
+	}
+	if !slices.Contains(engine.PhotoKinds, kind) {
+		return nil, "", engine.Errorf(engine.ECodeNotFound, "没有这类照片")
+	}
+	data, typ, err := a.store.Photo(ctx, p.ID, kind, id, n)
+	if err != nil {
+		return nil, "", err
+	}
+	switch {
+	case typ == "image/jpeg" || typ == "image/png":
+	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
+		typ = "image/jpeg"
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		typ = "image/png"
+	default:
+		return nil, "", engine.Errorf(engine.ECodeInternal, "照片 %s/%d 的格式无法识别", kind, id)
+	}
+	err = a.store.AppendAudit(ctx, &engine.AuditEvent{ProjectID: p.ID, Kind: engine.AuditPhotoViewed, Actor: actor(w), At: a.now(),
+		Data: engine.AuditData(map[string]any{"kind": kind, "id": id, "n": n})})
+	return data, typ, err
+}

@@ -23,6 +23,7 @@ const (
 	AuditPageOpened         = "page_opened"
 	AuditDecision           = "decision"
 	AuditPDFPrinted         = "pdf_printed"
+	AuditPhotoViewed        = "photo_viewed"
 	AuditWorkerLogin        = "worker_login"
 	AuditPasswordChanged    = "password_changed"
 	AuditContactChanged     = "contact_changed"

@@ -47,7 +47,8 @@ type Inspection struct {
 	Inspectors []string
 	Findings   string
 	Issues     []*InspectionIssue
-	Photos     [][]byte // re-encoded JPEGs
+	Photos     [][]byte // re-encoded JPEGs; not loaded with lists
+	PhotoCount int      // how many there are (lists)
 	RecordedBy int64
 	CreatedAt  time.Time
 }
@@ -60,7 +61,8 @@ type InspectionIssue struct {
 	Text         string
 	FixedDay     string // "" until fixed
 	FixedNote    string
-	FixedPhoto   []byte
+	FixedPhoto   []byte // not loaded with lists
+	HasFixPhoto  bool   // there is one (lists)
 	FixedAt      *time.Time
 }
 
@@ -105,7 +107,15 @@ type WorksStore interface {
 	FeedbackByID(ctx context.Context, projectID, id int64) (*Feedback, error)
 	// UpdateFeedback stores an answer, a closing or a rating at at.
 	UpdateFeedback(ctx context.Context, f *Feedback, kind, actor string, at time.Time) error
+	// Photo is one photo kept with a record of the project (PhotoKinds):
+	// its bytes and type; n counts an inspection's photos from 1.
+	Photo(ctx context.Context, projectID int64, kind string, id int64, n int) ([]byte, string, error)
 }
+
+// PhotoKinds are the records that keep photos: a paper decision's signed
+// form, a payment's or a fund record's slip, an inspection's site photos,
+// an issue's fix, a resident's feedback.
+var PhotoKinds = []string{"decision", "payment", "fund", "inspection", "fix", "feedback"}
 
 // Audit kinds of the works.
 const (

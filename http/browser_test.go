@@ -390,17 +390,33 @@ func TestConsoleJourney(t *testing.T) {
 	if v := eval[string](t, ctx, `document.getElementById('d-signer').value`); v != "" {
 		t.Errorf("the paper form kept the previous household's signer: %q", v)
 	}
-	// money: a payment in three fields, its receipt, the ledger
+	// money: a payment in three fields (and the photo of the transfer
+	// slip), its receipt, the ledger, the list of payments with the photo
+	slip := filepath.Join(t.TempDir(), "slip.png")
+	slipPNG, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(signature(t, 320, 200, true), "data:image/png;base64,"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(slip, slipPNG, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	do(t, ctx, "record a payment", chromedp.Evaluate[chromedp.Void](`(function(){var s=document.getElementById('mo-household');
 		s.value=Array.from(s.options).find(o=>o.text.startsWith('301')).value;})()`),
-		chromedp.SendKeys(chromedp.CSS("#mo-amount"), "1000"), chromedp.Click(chromedp.CSS("#mo-save")))
+		chromedp.SendKeys(chromedp.CSS("#mo-amount"), "1000"), chromedp.SetUploadFiles(chromedp.CSS("#mo-photo"), []string{slip}),
+		chromedp.Click(chromedp.CSS("#mo-save")))
 	waitText(t, ctx, "#mo-msg", "收据号 SK-")
 	waitText(t, ctx, "#mo-ledger", "1,000.00")
+	waitText(t, ctx, "#mo-payments", "SK-")
+	if got := eval[string](t, ctx, `fetch(document.querySelector('#mo-payments a.photo-link').href).then(r => r.status + ' ' + r.headers.get('Content-Type'))`); !strings.HasPrefix(got, "200 image/") {
+		t.Errorf("the payment's photo opens as %q", got)
+	}
 	receipt := eval[string](t, ctx, `fetch(document.querySelector('#mo-msg a').href).then(r => r.status + ' ' + r.headers.get('Content-Type'))`)
 	if receipt != "200 application/pdf" {
 		t.Fatalf("receipt download: %s", receipt)
 	}
 	shot(t, ctx, shots, "5b-money")
+	// nobody has rated anything yet: no rate to show
+	waitText(t, ctx, "#wk-figures", "满意率 暂无评价")
 
 	// the worker answers the complaint in the console …
 	waitText(t, ctx, "#wk-feedback", "晚上十点后还在施工")

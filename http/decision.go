@@ -98,6 +98,7 @@ type decisionRowJSON struct {
 	Room           string `json:"room"`
 	Witness        string `json:"witness,omitempty"`
 	IdempotencyKey string `json:"idempotency_key"`
+	HasPhoto       bool   `json:"has_photo"` // the signed paper form: …/photos/decision/{id}
 }
 
 // listDecisions lists every decision of the current ballot, oldest first.
@@ -113,7 +114,7 @@ func (s *Server) listDecisions(c echo.Context) error {
 	out := make([]decisionRowJSON, len(rows))
 	for i, r := range rows {
 		d := r.Decision
-		out[i] = decisionRowJSON{*toDecisionJSON(d), d.HouseholdID, r.Room, d.Witness, d.IdempotencyKey}
+		out[i] = decisionRowJSON{*toDecisionJSON(d), d.HouseholdID, r.Room, d.Witness, d.IdempotencyKey, d.PaperPhotoType != ""}
 		out[i].Signer = d.SignerName // the worker sees the full name
 	}
 	return c.JSON(http.StatusOK, out)

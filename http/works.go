@@ -3,6 +3,7 @@ package http
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -141,10 +142,11 @@ func (r *inspectionRequest) Validate() error {
 }
 
 type issueJSON struct {
-	ID        int64  `json:"id"`
-	Text      string `json:"text"`
-	FixedDate string `json:"fixed_date"`
-	FixedNote string `json:"fixed_note"`
+	ID          int64  `json:"id"`
+	Text        string `json:"text"`
+	FixedDate   string `json:"fixed_date"`
+	FixedNote   string `json:"fixed_note"`
+	HasFixPhoto bool   `json:"has_fix_photo"`
 }
 
 type inspectionJSON struct {
@@ -153,12 +155,13 @@ type inspectionJSON struct {
 	Inspectors []string    `json:"inspectors"`
 	Findings   string      `json:"findings"`
 	Issues     []issueJSON `json:"issues"`
+	Photos     int         `json:"photos"` // how many: …/photos/inspection/{id}?n=1…
 }
 
 func toInspectionJSON(in *engine.Inspection) inspectionJSON {
-	out := inspectionJSON{ID: in.ID, Date: in.Day, Inspectors: in.Inspectors, Findings: in.Findings, Issues: []issueJSON{}}
+	out := inspectionJSON{ID: in.ID, Date: in.Day, Inspectors: in.Inspectors, Findings: in.Findings, Issues: []issueJSON{}, Photos: in.PhotoCount}
 	for _, is := range in.Issues {
-		out.Issues = append(out.Issues, issueJSON{is.ID, is.Text, is.FixedDay, is.FixedNote})
+		out.Issues = append(out.Issues, issueJSON{is.ID, is.Text, is.FixedDay, is.FixedNote, is.HasFixPhoto})
 	}
 	return out
 }
@@ -218,7 +221,7 @@ func (s *Server) fixIssue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, issueJSON{is.ID, is.Text, is.FixedDay, is.FixedNote})
+	return c.JSON(http.StatusOK, issueJSON{is.ID, is.Text, is.FixedDay, is.FixedNote, len(is.FixedPhoto) > 0})
 }
 
 type feedbackRequest struct {
@@ -388,4 +391,31 @@ func (s *Server) progressPDF(c echo.Context) error {
 	}
 	doc, err := s.app.ProgressPDF(c.Request().Context(), workerOf(c), id)
 	return sendPDF(c, doc, err)
+}
+
+// photo sends a photo kept with a record: the signed paper form, a slip,
+// a site photo, a fix, a resident's picture (GET …/photos/{kind}/{id}[?n=]).
+func (s *Server) photo(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	rid, err := pathIDString(c.Param("rid"))
+	if err != nil {
+		return err
+	}
+	n := 1
+	if q := c.QueryParam("n"); q != "" {
+		if n, err = strconv.Atoi(q); err != nil || n < 1 || n > 6 {
+			return engine.Invalidf("n", "第几张照片应为 1 到 6，收到“%s”", q)
+		}
+	}
+	data, typ, err := s.app.Photo(c.Request().Context(), workerOf(c), id, c.Param("kind"), rid, n)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Disposition", "inline")
+	return c.Blob(http.StatusOK, typ, data)
 }

@@ -101,14 +101,16 @@ func (s *Store) Inspections(ctx context.Context, projectID int64) ([]*engine.Ins
 		ID, ProjectID, RecordedBy int64
 		Day, Inspectors, Findings string
 		CreatedAt                 time.Time
+		PhotoCount                int
 	}
-	if err := s.db.SelectContext(ctx, &rows, s.q(`SELECT id, project_id, recorded_by, day, inspectors, findings, created_at FROM inspections
+	if err := s.db.SelectContext(ctx, &rows, s.q(`SELECT id, project_id, recorded_by, day, inspectors, findings, created_at,
+		(SELECT COUNT(*) FROM inspection_photos p WHERE p.inspection_id = i.id) AS photo_count FROM inspections i
 		WHERE project_id = ? ORDER BY day DESC, id DESC`), projectID); err != nil {
 		return nil, s.mapError(err)
 	}
 	var issues []*engine.InspectionIssue
-	if err := s.db.SelectContext(ctx, &issues, s.q(`SELECT id, project_id, inspection_id, text, COALESCE(fixed_day, '') AS fixed_day, fixed_note, fixed_at
-		FROM inspection_issues WHERE project_id = ? ORDER BY id`), projectID); err != nil {
+	if err := s.db.SelectContext(ctx, &issues, s.q(`SELECT id, project_id, inspection_id, text, COALESCE(fixed_day, '') AS fixed_day, fixed_note, fixed_at,
+		fixed_photo IS NOT NULL AS has_fix_photo FROM inspection_issues WHERE project_id = ? ORDER BY id`), projectID); err != nil {
 		return nil, s.mapError(err)
 	}
 	byInspection := map[int64][]*engine.InspectionIssue{}
@@ -118,7 +120,7 @@ func (s *Store) Inspections(ctx context.Context, projectID int64) ([]*engine.Ins
 	out := make([]*engine.Inspection, len(rows))
 	for i, r := range rows {
 		in := &engine.Inspection{ID: r.ID, ProjectID: r.ProjectID, Day: r.Day, Findings: r.Findings, RecordedBy: r.RecordedBy, CreatedAt: r.CreatedAt,
-			Issues: byInspection[r.ID]}
+			Issues: byInspection[r.ID], PhotoCount: r.PhotoCount}
 		if err := json.Unmarshal([]byte(r.Inspectors), &in.Inspectors); err != nil {
 			return nil, err
 		}
@@ -212,4 +214,40 @@ func (s *Store) UpdateFeedback(ctx context.Context, f *engine.Feedback, kind, ac
 		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: f.ProjectID, Kind: engine.AuditFeedback, Actor: actor, At: now,
 			Data: engine.AuditData(map[string]any{"feedback_id": f.ID, "step": kind, "rating": f.Rating})})
 	})
+}
+
+// photoQueries select (data, type) of one photo of a project's record by
+// kind, with the project and the record's id as parameters (and, for an
+// inspection, which photo from 0).
+var photoQueries = map[string]string{
+	"decision": `SELECT paper_photo, paper_photo_type FROM decisions WHERE project_id = ? AND id = ? AND paper_photo IS NOT NULL`,
+	"payment":  `SELECT photo, photo_type FROM payments WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
+	"fund":     `SELECT photo, photo_type FROM funds WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
+	"inspection": `SELECT p.data, p.type FROM inspection_photos p JOIN inspections i ON i.id = p.inspection_id
+		WHERE i.project_id = ? AND i.id = ? ORDER BY p.id LIMIT 1 OFFSET ?`,
+	"fix":      `SELECT fixed_photo, '' FROM inspection_issues WHERE project_id = ? AND id = ? AND fixed_photo IS NOT NULL`,
+	"feedback": `SELECT photo, photo_type FROM feedback WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
+}
+
+// Photo is one photo kept with a record of a project; the type is ""
+// where the table keeps none (the bytes say what they are).
+func (s *Store) Photo(ctx context.Context, projectID int64, kind string, id int64, n int) ([]byte, string, error) {
+	query, ok := photoQueries[kind]
+	if !ok || n < 1 {
+		return nil, "", engine.Errorf(engine.ECodeNotFound, "没有这张照片")
+	}
+	args := []any{projectID, id}
+	if kind == "inspection" {
+		args = append(args, n-1)
+	} else if n != 1 {
+		return nil, "", engine.Errorf(engine.ECodeNotFound, "没有这张照片")
+	}
+	var row struct {
+		Data []byte
+		Type string
+	}
+	if err := s.db.QueryRowxContext(ctx, s.q(query), args...).Scan(&row.Data, &row.Type); err != nil {
+		return nil, "", s.notFound(err, "没有这张照片")
+	}
+	return row.Data, row.Type, nil
 }

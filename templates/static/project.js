@@ -12,6 +12,19 @@
   var presets = null;
 
   function val(x) { return $(x).value.trim(); }
+  // readPhoto is the chosen file of input as a data URL (undefined when
+  // none is chosen)
+  function readPhoto(input) {
+    var f = input.files[0];
+    if (!f) return Promise.resolve(undefined);
+    return new Promise(function (ok, fail) {
+      var r = new FileReader(); r.onload = function () { ok(r.result); }; r.onerror = function () { fail(new Error('照片读取失败')); }; r.readAsDataURL(f);
+    });
+  }
+  // photoLink opens a photo kept with a record, in a new tab
+  function photoLink(kind, id, n, text) {
+    return el('a', { href: base + '/photos/' + kind + '/' + id + (n > 1 ? '?n=' + n : ''), target: '_blank', class: 'photo-link', text: text || '照片' });
+  }
   function voteName(v) { return { agree: '同意', disagree: '不同意', abstain: '弃权' }[v] || '未表决'; }
   function time(s) { return s ? new Date(s).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : ''; }
 
@@ -405,11 +418,12 @@
       ds.forEach(function (d) { latest[d.room] = d; });
       var only = $('d-only-undecided').checked;
       $('d-table').textContent = '';
-      $('d-table').appendChild(rv.table(['房号', '业主', '电话', '意见', '方式', '签名人', '时间', '核验码'], project.households.filter(function (h) {
+      $('d-table').appendChild(rv.table(['房号', '业主', '电话', '意见', '方式', '签名人', '时间', '核验码', '纸质单'], project.households.filter(function (h) {
         return !only || !latest[h.room];
       }).map(function (h) {
         var d = latest[h.room], who = [h.room, h.owner || '', h.phone_masked];
-        return who.concat(d ? [voteName(d.decision), d.method === 'paper' ? '纸质' : '手机', d.signer, time(d.signed_at), d.code] : ['未表决', '', '', '', '']);
+        return who.concat(d ? [voteName(d.decision), d.method === 'paper' ? '纸质' : '手机', d.signer, time(d.signed_at), d.code,
+          d.has_photo ? photoLink('decision', d.id) : ''] : ['未表决', '', '', '', '', '']);
       }), 'decisions'));
       return rv.api('GET', base + '/undecided');
     }).then(function (u) {
@@ -605,17 +619,43 @@
       }), 'ledger');
       table.querySelectorAll('tbody tr').forEach(function (tr, i) { tr.className = 'st-' + l.households[i].status; });
       $('mo-ledger').appendChild(table);
+      loadPayments();
     }, function (e) { $('mo-totals').textContent = e.status === 404 ? '方案发布后才有缴款台账。' : e.message; });
+  }
+  var paymentKinds = { payment: '缴款', refund: '退款', reversal: '冲正' };
+  function loadPayments() {
+    var rooms = {};
+    project.households.forEach(function (h) { rooms[h.id] = h.room; });
+    return rv.api('GET', base + '/payments').then(function (ps) {
+      $('mo-payments').textContent = '';
+      if (!ps.length) { $('mo-payments').appendChild(el('p', { class: 'muted', text: '还没有缴款记录。' })); return; }
+      $('mo-payments').appendChild(rv.table(['编号', '房号', '类别', '金额（元）', '方式', '日期', '凭证', '照片'], ps.slice().reverse().map(function (p) {
+        return [p.receipt_no, rooms[p.household] || '', paymentKinds[p.kind] || p.kind, rv.money(p.amount), p.method || '', p.date,
+          el('a', { href: base + '/payments/' + p.id + '/receipt.pdf', target: '_blank', text: '打印' }), p.has_photo ? photoLink('payment', p.id) : ''];
+      }), 'payments'));
+    }, rv.error);
+  }
+  function loadFunds() {
+    return rv.api('GET', base + '/funds').then(function (fs) {
+      $('mo-funds').textContent = '';
+      if (!fs.length) return;
+      $('mo-funds').appendChild(rv.table(['日期', '类型', '来源 / 收款单位', '用途', '金额（元）', '照片'], fs.map(function (f) {
+        return [f.date, f.kind === 'income' ? '收入' : (f.kind === 'expense' ? '支出' : '冲正'), f.source || f.payee || '', f.what, rv.money(f.amount),
+          f.has_photo ? photoLink('fund', f.id) : ''];
+      }), 'funds'));
+    }, rv.error);
   }
   $('mo-asof').addEventListener('change', loadLedger);
   $('mo-pay').addEventListener('submit', function (e) {
     e.preventDefault();
     var msg = $('mo-msg');
-    rv.api('POST', base + '/households/' + $('mo-household').value + '/payments', { amount: val('mo-amount'), method: $('mo-method').value,
-      date: $('mo-date').value, idempotency_key: rv.key() }).then(function (p) {
+    readPhoto($('mo-photo')).then(function (photo) {
+      return rv.api('POST', base + '/households/' + $('mo-household').value + '/payments', { amount: val('mo-amount'), method: $('mo-method').value,
+        date: $('mo-date').value, photo: photo, idempotency_key: rv.key() });
+    }).then(function (p) {
       msg.className = 'ok'; msg.textContent = '已登记，收据号 ' + p.receipt_no + '，核验码 ' + p.code + '。';
       msg.appendChild(el('a', { href: base + '/payments/' + p.id + '/receipt.pdf', target: '_blank', text: ' 打印收据' }));
-      $('mo-amount').value = ''; loadLedger();
+      $('mo-amount').value = ''; $('mo-photo').value = ''; loadLedger();
     }, function (err) { msg.className = 'bad'; msg.textContent = err.message; });
   });
   $('mo-fund').addEventListener('submit', function (e) {
@@ -623,8 +663,8 @@
     var kind = $('mo-kind').value, who = val('mo-who'), body = { kind: kind, what: val('mo-what'), amount: val('mo-famount'),
       date: $('mo-fdate').value, idempotency_key: rv.key() };
     if (kind === 'income') body.source = who; else body.payee = who;
-    rv.api('POST', base + '/funds', body).then(function () {
-      $('mo-fmsg').className = 'ok'; $('mo-fmsg').textContent = '已登记。';
+    readPhoto($('mo-fphoto')).then(function (photo) { body.photo = photo; return rv.api('POST', base + '/funds', body); }).then(function () {
+      $('mo-fmsg').className = 'ok'; $('mo-fmsg').textContent = '已登记。'; $('mo-fphoto').value = ''; loadFunds();
     }, function (err) { $('mo-fmsg').className = 'bad'; $('mo-fmsg').textContent = err.message; });
   });
 
@@ -665,16 +705,19 @@
     rv.api('GET', base + '/progress').then(function (p) {
       var f = p.feedback;
       $('wk-figures').textContent = '检查 ' + p.inspections.count + ' 次（最近 ' + (p.inspections.last || '无') + '），未整改问题 ' + p.inspections.open_issues +
-        ' 个；意见 ' + f.received + ' 条，3天内答复 ' + f.answered_within_3_days + ' 条，已办结 ' + f.closed + ' 条，满意率 ' + f.satisfaction_rate + '%（目标 ' + f.satisfaction_goal + '%）';
+        ' 个；意见 ' + f.received + ' 条，3天内答复 ' + f.answered_within_3_days + ' 条，已办结 ' + f.closed + ' 条，满意率 ' + (f.rated ? f.satisfaction_rate + '%' : '暂无评价') + '（目标 ' + f.satisfaction_goal + '%）';
       $('wk-warning').hidden = !p.inspections.overdue;
       $('wk-warning').textContent = '已超过7天没有现场检查，请安排监督小组检查。';
     }, rv.error);
     rv.api('GET', base + '/inspections').then(function (ins) {
       var box = $('wk-inspections'); box.textContent = '';
       ins.forEach(function (i) {
-        box.appendChild(el('p', { text: i.date + ' ' + i.inspectors.join('、') + '：' + i.findings }));
+        var visit = el('p', { text: i.date + ' ' + i.inspectors.join('、') + '：' + i.findings + ' ' });
+        for (var n = 1; n <= i.photos; n++) visit.appendChild(photoLink('inspection', i.id, n, '照片' + n));
+        box.appendChild(visit);
         i.issues.forEach(function (is) {
           var line = el('p', { class: 'issue', text: '问题：' + is.text + (is.fixed_date ? '（已于 ' + is.fixed_date + ' 整改：' + is.fixed_note + '）' : '') });
+          if (is.has_fix_photo) line.appendChild(photoLink('fix', is.id, 1, '整改照片'));
           if (!is.fixed_date) {
             var fix = el('button', { type: 'button', class: 'secondary', text: '标记已整改' });
             fix.addEventListener('click', function () {
@@ -691,7 +734,9 @@
       var box = $('wk-feedback'); box.textContent = '';
       if (!fs.length) box.appendChild(el('p', { class: 'muted', text: '还没有居民意见。' }));
       fs.forEach(function (f) {
-        var item = el('div', { class: 'fb-item', 'data-id': f.id }, [el('p', { text: '【' + f.category + '】' + (f.anonymous ? '匿名' : f.room) + '：' + f.text })]);
+        var said = el('p', { text: '【' + f.category + '】' + (f.anonymous ? '匿名' : f.room) + '：' + f.text + ' ' });
+        if (f.has_photo) said.appendChild(photoLink('feedback', f.id));
+        var item = el('div', { class: 'fb-item', 'data-id': f.id }, [said]);
         if (f.answer) item.appendChild(el('p', { class: 'answer', text: '已答复：' + f.answer }));
         if (f.closed_at) item.appendChild(el('p', { class: 'muted', text: '已办结' + (f.rating ? '，评价：' + f.rating : '') }));
         else {
@@ -741,7 +786,7 @@
     updatePrintLinks();
     openPaperForm();
     loadWorks();
-    if (p.ballot) { dashboard(); loadLedger(); } else { $('d-bars').textContent = '尚未发布方案。'; $('mo-totals').textContent = '方案发布后才有缴款台账。'; }
+    if (p.ballot) { dashboard(); loadLedger(); loadFunds(); } else { $('d-bars').textContent = '尚未发布方案。'; $('mo-totals').textContent = '方案发布后才有缴款台账。'; }
   }, rv.error);
   loadScenarios();
   loadSurveys();
