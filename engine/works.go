@@ -151,6 +151,8 @@ type FeedbackFigures struct {
 	// questionnaires); with none the rate means nothing (Satisfaction).
 	Rated            int     `json:"rated"`
 	SatisfactionRate Percent `json:"satisfaction_rate"`
+	// Satisfaction is the rate as pages print it: "75.00%" or 暂无评价.
+	Satisfaction     string  `json:"satisfaction"`
 	SatisfactionGoal Percent `json:"satisfaction_goal"`
 }
 
@@ -204,16 +206,17 @@ func ProgressOf(w *Works, inspections []*Inspection, feedback []*Feedback, satis
 		}
 	}
 	f.SatisfactionRate, f.Rated = ratioHundredths(int64(satisfied), int64(rated)), rated
+	f.Satisfaction = satisfactionText(f.SatisfactionRate, rated)
 	return p
 }
 
-// Satisfaction is the satisfaction rate as residents read it: "75.00%",
-// or "暂无评价" before anyone has rated.
-func (f FeedbackFigures) Satisfaction() string {
-	if f.Rated == 0 {
+// satisfactionText is the satisfaction rate as residents read it:
+// "75.00%", or "暂无评价" before anyone has rated.
+func satisfactionText(rate Percent, rated int) string {
+	if rated == 0 {
 		return "暂无评价"
 	}
-	return f.SatisfactionRate.String() + "%"
+	return rate.String() + "%"
 }
 
 // worksRunning: a stage named 开工 is done and the last one is not.

@@ -149,7 +149,7 @@ func (r *Renderer) ProgressReport(w io.Writer, pr *ProgressReport) error {
 	d.heading("三、意见处理")
 	f := p.Feedback
 	d.para(fmt.Sprintf("收到居民意见 %d 条，3 天内答复 %d 条，已办结 %d 条；评价 %d 份，满意率 %s（目标 %s%%）。",
-		f.Received, f.AnsweredWithin3Days, f.Closed, f.Rated, f.Satisfaction(), f.SatisfactionGoal))
+		f.Received, f.AnsweredWithin3Days, f.Closed, f.Rated, f.Satisfaction, f.SatisfactionGoal))
 	d.heading("四、资金")
 	d.para(fmt.Sprintf("预算 %s；已收 %s；已支出 %s。", money(p.Money.Budget), money(p.Money.Received), money(p.Money.Spent)))
 	d.ensure(36)

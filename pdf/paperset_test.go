@@ -312,7 +312,7 @@ func TestMoneyPaper(t *testing.T) {
 	}
 	pg := &ProgressReport{Project: p, Printed: printed, PublicURL: public, Anchor: testAnchor, KeyFingerprint: testKey,
 		Progress: &engine.Progress{Stages: stages, Inspections: engine.InspectionFigures{Count: 3, Last: "2027-02-25", OpenIssues: 1},
-			Feedback: engine.FeedbackFigures{Received: 5, AnsweredWithin3Days: 4, Closed: 4, Ratings: 3, Rated: 4, SatisfactionRate: 7500, SatisfactionGoal: 9000},
+			Feedback: engine.FeedbackFigures{Received: 5, AnsweredWithin3Days: 4, Closed: 4, Ratings: 3, Rated: 4, SatisfactionRate: 7500, Satisfaction: "75.00%", SatisfactionGoal: 9000},
 			Money:    engine.MoneyFigures{Budget: 60000000, Received: 26194448, Spent: 12000000}}}
 	for _, d := range []struct {
 		name   string
