@@ -23,6 +23,7 @@ var ctx = context.Background()
 // questionnaire, worker b, and an admin.
 type world struct {
 	app        *app.App
+	clock      *storetest.Clock
 	a, b, root *engine.Worker
 	project    *engine.Project
 	scenario   *engine.Scenario
@@ -36,7 +37,9 @@ func newWorld(t *testing.T, s *store.Store) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{app: app.New(app.Config{Store: s, Printer: printer, BaseURL: "http://renovote.test", PublicKey: storetest.Key.Public()})}
+	clock := storetest.NewClock()
+	s.SetClock(clock.Now)
+	w := &world{clock: clock, app: app.New(app.Config{Store: s, Printer: printer, BaseURL: "http://renovote.test", PublicKey: storetest.Key.Public(), Now: clock.Now})}
 	for _, x := range []struct {
 		dst   **engine.Worker
 		name  string
@@ -58,13 +61,13 @@ func newWorld(t *testing.T, s *store.Store) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := w.app.Publish(ctx, w.a, w.project.ID, w.scenario.ID, json.RawMessage(`"civil_code_major"`), time.Now().Add(72*time.Hour))
+	pub, err := w.app.Publish(ctx, w.a, w.project.ID, w.scenario.ID, json.RawMessage(`"civil_code_major"`), w.clock.Now().Add(72*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.links = pub.Links
 	sent, err := w.app.SendQuestionnaire(ctx, w.a, w.project.ID, app.QuestionnaireInput{Title: "满意度", Questions: json.RawMessage(`[{"id":"q1","kind":"rating"}]`),
-		Deadline: time.Now().Add(time.Hour)})
+		Deadline: w.clock.Now().Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +97,7 @@ func TestAuthorization(t *testing.T) {
 			"Scenario":  func(x *engine.Worker) error { _, err := w.app.Scenario(ctx, x, pid, sid); return err },
 			"Compare":   func(x *engine.Worker) error { _, err := w.app.Compare(ctx, x, pid, sid, sid); return err },
 			"Publish": func(x *engine.Worker) error {
-				_, err := w.app.Publish(ctx, x, pid, sid, json.RawMessage(`"civil_code_major"`), time.Now().Add(time.Hour))
+				_, err := w.app.Publish(ctx, x, pid, sid, json.RawMessage(`"civil_code_major"`), w.clock.Now().Add(time.Hour))
 				return err
 			},
 			"Tally":               func(x *engine.Worker) error { _, err := w.app.Tally(ctx, x, pid); return err },
@@ -106,11 +109,11 @@ func TestAuthorization(t *testing.T) {
 			"BookletPDF":          func(x *engine.Worker) error { _, err := w.app.BookletPDF(ctx, x, pid); return err },
 			"NoticePDF":           func(x *engine.Worker) error { _, err := w.app.NoticePDF(ctx, x, pid, 0); return err },
 			"SendQuestionnaire": func(x *engine.Worker) error {
-				_, err := w.app.SendQuestionnaire(ctx, x, pid, app.QuestionnaireInput{Title: "x", Questions: json.RawMessage(`[{"id":"q","kind":"text"}]`), Deadline: time.Now().Add(time.Hour)})
+				_, err := w.app.SendQuestionnaire(ctx, x, pid, app.QuestionnaireInput{Title: "x", Questions: json.RawMessage(`[{"id":"q","kind":"text"}]`), Deadline: w.clock.Now().Add(time.Hour)})
 				return err
 			},
 			"SendGroupQuestionnaire": func(x *engine.Worker) error {
-				_, err := w.app.SendGroupQuestionnaire(ctx, x, []int64{pid}, app.QuestionnaireInput{Title: "x", Questions: json.RawMessage(`[{"id":"q","kind":"text"}]`), Deadline: time.Now().Add(time.Hour)})
+				_, err := w.app.SendGroupQuestionnaire(ctx, x, []int64{pid}, app.QuestionnaireInput{Title: "x", Questions: json.RawMessage(`[{"id":"q","kind":"text"}]`), Deadline: w.clock.Now().Add(time.Hour)})
 				return err
 			},
 			"Questionnaires":       func(x *engine.Worker) error { _, err := w.app.Questionnaires(ctx, x, pid); return err },
@@ -118,11 +121,11 @@ func TestAuthorization(t *testing.T) {
 			"SurveyPDF":            func(x *engine.Worker) error { _, err := w.app.SurveyPDF(ctx, x, pid, qid); return err },
 			"CloseQuestionnaire":   func(x *engine.Worker) error { _, err := w.app.CloseQuestionnaire(ctx, x, pid, qid); return err },
 			"RecordPayment": func(x *engine.Worker) error {
-				_, _, err := w.app.RecordPayment(ctx, x, pid, hid, app.Money{Amount: 100, Day: engine.DateOf(time.Now()), Method: "现金", IdempotencyKey: "auth-pay-01"})
+				_, _, err := w.app.RecordPayment(ctx, x, pid, hid, app.Money{Amount: 100, Day: engine.DateOf(w.clock.Now()), Method: "现金", IdempotencyKey: "auth-pay-01"})
 				return err
 			},
 			"RecordRefund": func(x *engine.Worker) error {
-				_, _, err := w.app.RecordRefund(ctx, x, pid, hid, app.Money{Amount: 100, Day: engine.DateOf(time.Now()), Note: "x", IdempotencyKey: "auth-ref-01"})
+				_, _, err := w.app.RecordRefund(ctx, x, pid, hid, app.Money{Amount: 100, Day: engine.DateOf(w.clock.Now()), Note: "x", IdempotencyKey: "auth-ref-01"})
 				return err
 			},
 			"ReversePayment": func(x *engine.Worker) error {
@@ -130,11 +133,11 @@ func TestAuthorization(t *testing.T) {
 				return err
 			},
 			"RecordFund": func(x *engine.Worker) error {
-				_, _, err := w.app.RecordFund(ctx, x, pid, engine.FundIncome, app.Money{Amount: 100, Day: engine.DateOf(time.Now()), Source: "其他", What: "x", IdempotencyKey: "auth-fund-01"})
+				_, _, err := w.app.RecordFund(ctx, x, pid, engine.FundIncome, app.Money{Amount: 100, Day: engine.DateOf(w.clock.Now()), Source: "其他", What: "x", IdempotencyKey: "auth-fund-01"})
 				return err
 			},
 			"Ledger": func(x *engine.Worker) error {
-				_, err := w.app.Ledger(ctx, x, pid, engine.DateOf(time.Now()))
+				_, err := w.app.Ledger(ctx, x, pid, engine.DateOf(w.clock.Now()))
 				return err
 			},
 			"Statement":    func(x *engine.Worker) error { _, err := w.app.Statement(ctx, x, pid); return err },

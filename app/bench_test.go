@@ -22,7 +22,9 @@ func BenchmarkVerify(b *testing.B) {
 	for _, dialect := range []string{store.SQLite, store.Postgres} {
 		b.Run(dialect, func(b *testing.B) {
 			s := storetest.Open(b, storetest.DSN(b, dialect))
-			a := app.New(app.Config{Store: s, BaseURL: "http://renovote.test", PublicKey: storetest.Key.Public()})
+			clock := storetest.NewClock()
+			s.SetClock(clock.Now)
+			a := app.New(app.Config{Store: s, BaseURL: "http://renovote.test", PublicKey: storetest.Key.Public(), Now: clock.Now})
 			codes := verifyFixture(b, s, a, 1000, 3)
 			if _, err := a.Verify(b.Context(), codes[0]); err != nil { // the first request checks the whole chain
 				b.Fatal(err)
@@ -59,7 +61,7 @@ func verifyFixture(b *testing.B, s *store.Store, a *app.App, households, each in
 	if err != nil {
 		b.Fatal(err)
 	}
-	pub, err := a.Publish(ctx, w, p.ID, sc.ID, json.RawMessage(`"civil_code_major"`), time.Now().Add(time.Hour))
+	pub, err := a.Publish(ctx, w, p.ID, sc.ID, json.RawMessage(`"civil_code_major"`), a.Now().Add(time.Hour))
 	if err != nil {
 		b.Fatal(err)
 	}

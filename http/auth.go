@@ -82,8 +82,11 @@ func (s *Server) login(c echo.Context) error {
 		return err
 	}
 	csrf := csrfToken(token)
-	c.SetCookie(&http.Cookie{Name: s.sessionCookie(), Value: token, Path: "/", Expires: sess.ExpiresAt, HttpOnly: true, Secure: s.https, SameSite: http.SameSiteLaxMode})
-	c.SetCookie(&http.Cookie{Name: s.csrfCookie(), Value: csrf, Path: "/", Expires: sess.ExpiresAt, Secure: s.https, SameSite: http.SameSiteStrictMode})
+	// Max-Age, not Expires: the cookie lives as long as the session
+	// whatever the phone's or laptop's clock says
+	maxAge := int(sess.ExpiresAt.Sub(s.app.Now()).Seconds())
+	c.SetCookie(&http.Cookie{Name: s.sessionCookie(), Value: token, Path: "/", MaxAge: maxAge, HttpOnly: true, Secure: s.https, SameSite: http.SameSiteLaxMode})
+	c.SetCookie(&http.Cookie{Name: s.csrfCookie(), Value: csrf, Path: "/", MaxAge: maxAge, Secure: s.https, SameSite: http.SameSiteStrictMode})
 	return c.JSON(http.StatusOK, loginResponse{Token: token, ExpiresAt: sess.ExpiresAt, CSRFToken: csrf})
 }
 

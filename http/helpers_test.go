@@ -30,24 +30,6 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 
-// clock is a settable time for deadline tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // syncBuffer collects log output from many goroutines.
 type syncBuffer struct {
 	mu  sync.Mutex
@@ -82,7 +64,7 @@ type env struct {
 	t      testing.TB
 	store  *store.Store
 	srv    *httptest.Server
-	clock  *clock
+	clock  *storetest.Clock
 	logs   *syncBuffer
 	tokens map[string]string // username → bearer token
 }
@@ -94,7 +76,8 @@ func newEnv(t testing.TB, s *store.Store, cfg apphttp.Config) *env {
 // newEnvAt is newEnv with the base URL that links and QR codes carry.
 func newEnvAt(t testing.TB, s *store.Store, cfg apphttp.Config, baseURL string) *env {
 	t.Helper()
-	e := &env{t: t, store: s, clock: &clock{t: engine.Now()}, logs: &syncBuffer{}, tokens: map[string]string{}}
+	e := &env{t: t, store: s, clock: storetest.NewClock(), logs: &syncBuffer{}, tokens: map[string]string{}}
+	s.SetClock(e.clock.Now) // one clock for the workflows and the rows they stamp
 	cfg.App = app.New(app.Config{Store: s, Printer: printer(t), BaseURL: baseURL, Now: e.clock.Now, PublicKey: storetest.Key.Public(),
 		Pause: e.pause})
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, nil))

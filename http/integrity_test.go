@@ -64,7 +64,7 @@ func TestCountReadsTheSnapshot(t *testing.T) {
 		asDBA(t, s, "households", "ballots")
 		s.DB().MustExec(s.DB().Rebind(`UPDATE households SET area = 100000, must_consent = ? WHERE project_id = ? AND floor >= 3`), false, pid)
 		s.DB().MustExec(s.DB().Rebind(`UPDATE ballots SET rule = ?, deadline = ? WHERE project_id = ?`),
-			`{"participation_area":"1/100","participation_owners":"1/100","approval_area":"1/100","approval_owners":"1/100"}`, time.Now().Add(-time.Hour), pid)
+			`{"participation_area":"1/100","participation_owners":"1/100","approval_area":"1/100","approval_owners":"1/100"}`, e.clock.Now().Add(-time.Hour), pid)
 
 		e2 := newEnv(t, s, apphttp.Config{}) // a fresh server: nothing cached
 		e2.tokens["a"] = e.tokens["a"]

@@ -55,7 +55,7 @@ func (s *Store) insertAuditEvents(ctx context.Context, tx *sqlx.Tx, head chainHe
 		}
 		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
 		if e.At.IsZero() {
-			e.At = engine.Now()
+			e.At = s.now()
 		}
 		e.At = e.At.UTC().Truncate(time.Microsecond)
 		if len(e.Data) == 0 {
@@ -185,7 +185,7 @@ func (s *Store) SignLegacyChains(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, h := range heads {
-			if err := s.insertCheckpoint(ctx, tx, &engine.Checkpoint{ProjectID: h.ProjectID, Seq: h.Seq, Head: h.Hash, At: engine.Now()}); err != nil {
+			if err := s.insertCheckpoint(ctx, tx, &engine.Checkpoint{ProjectID: h.ProjectID, Seq: h.Seq, Head: h.Hash, At: s.now()}); err != nil {
 				return err
 			}
 		}

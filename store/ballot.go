@@ -102,7 +102,7 @@ func (s *Store) Links(ctx context.Context, ballotID int64) ([]*engine.SigningLin
 // ReissueLinks revokes the live links of the households of links on their
 // ballot and stores links in their place, all or none.
 func (s *Store) ReissueLinks(ctx context.Context, links []*engine.SigningLink, actor string) error {
-	now := engine.Now()
+	now := s.now()
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		for _, link := range links {
 			var projectID int64

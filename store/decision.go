@@ -30,7 +30,7 @@ const decisionColumns = `id, project_id, ballot_id, household_id, scenario_sha25
 // its own answer, and only after the commit that holds its decision.
 func (s *Store) RecordDecision(ctx context.Context, d *engine.Decision) (bool, error) {
 	if d.CreatedAt.IsZero() {
-		d.CreatedAt = engine.Now()
+		d.CreatedAt = s.now()
 	}
 	d.CreatedAt = d.CreatedAt.UTC().Truncate(time.Microsecond)
 	if d.Code == "" {

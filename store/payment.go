@@ -23,7 +23,7 @@ var receiptPrefix = map[string]string{engine.PaymentIn: "SK", engine.PaymentRefu
 // what the household has paid, and a record is reversed at most once.
 func (s *Store) RecordPayment(ctx context.Context, p *engine.Payment, actor string) (bool, error) {
 	if p.CreatedAt.IsZero() {
-		p.CreatedAt = engine.Now()
+		p.CreatedAt = s.now()
 	}
 	p.CreatedAt = p.CreatedAt.UTC().Truncate(time.Microsecond)
 	if p.Code == "" {
@@ -161,7 +161,7 @@ const fundColumns = `id, project_id, kind, source, payee, what, amount, day, pho
 // RecordFund appends a project income or expense with its audit event.
 func (s *Store) RecordFund(ctx context.Context, f *engine.Fund, actor string) (bool, error) {
 	if f.CreatedAt.IsZero() {
-		f.CreatedAt = engine.Now()
+		f.CreatedAt = s.now()
 	}
 	f.CreatedAt = f.CreatedAt.UTC().Truncate(time.Microsecond)
 	replay := false

@@ -18,7 +18,7 @@ const householdColumns = `id, project_id, room, floor, area, owner_name, owner_i
 // CreateProject stores a project with its households, and starts its
 // audit chain.
 func (s *Store) CreateProject(ctx context.Context, p *engine.Project) error {
-	now := engine.Now()
+	now := s.now()
 	p.CreatedAt, p.UpdatedAt = now, now
 	if p.PublicSlug == "" {
 		p.PublicSlug = engine.NewSlug()
@@ -93,7 +93,7 @@ func (s *Store) Projects(ctx context.Context, ownerID int64) ([]*engine.Project,
 // ReplaceHouseholds swaps the households of a project. Once a scenario is
 // published the schema refuses it (conflict).
 func (s *Store) ReplaceHouseholds(ctx context.Context, projectID int64, hs []engine.Household, actor string) error {
-	now := engine.Now()
+	now := s.now()
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE projects SET updated_at = ? WHERE id = ?`), now, projectID)
 		if err != nil {
@@ -148,7 +148,7 @@ func (s *Store) Contact(ctx context.Context, projectID int64) (engine.Contact, e
 
 // SetContact changes who residents ask about a project.
 func (s *Store) SetContact(ctx context.Context, projectID int64, c engine.Contact, actor string) error {
-	now := engine.Now()
+	now := s.now()
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE projects SET contact_name = ?, contact_phone = ?, contact_office = ?, updated_at = ? WHERE id = ?`),
 			c.Name, c.Phone, c.Office, now, projectID)
@@ -165,7 +165,7 @@ func (s *Store) SetContact(ctx context.Context, projectID int64, c engine.Contac
 
 // SetTerms changes the agreement's particulars of a project.
 func (s *Store) SetTerms(ctx context.Context, projectID int64, t engine.Terms, actor string) error {
-	now := engine.Now()
+	now := s.now()
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE projects SET party_a = ?, party_a_rep = ?, account_name = ?, account_bank = ?,
 			account_number = ?, compensation_by = ?, updated_at = ? WHERE id = ?`),

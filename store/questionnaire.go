@@ -29,7 +29,7 @@ func (r *questionnaireRow) questionnaire() *engine.Questionnaire {
 // household and an audit event each, all in one transaction: a 小区-wide
 // questionnaire reaches every project or none.
 func (s *Store) SendQuestionnaires(ctx context.Context, sends []engine.QuestionnaireSend, actor string) error {
-	now := engine.Now()
+	now := s.now()
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		for _, send := range sends {
 			if err := s.insertQuestionnaire(ctx, tx, send.Questionnaire, send.Links, actor, now); err != nil {
@@ -122,7 +122,7 @@ type responseRow struct {
 // deadline, is a conflict.
 func (s *Store) RecordResponse(ctx context.Context, r *engine.SurveyResponse) (bool, error) {
 	if r.CreatedAt.IsZero() {
-		r.CreatedAt = engine.Now()
+		r.CreatedAt = s.now()
 	}
 	r.CreatedAt = r.CreatedAt.UTC().Truncate(time.Microsecond)
 	replay := false

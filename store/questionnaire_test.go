@@ -14,7 +14,7 @@ func TestQuestionnaires(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := newWorker(t, s, "q", false)
 		p := newProject(t, s, w, 4)
-		q := &engine.Questionnaire{ProjectID: p.ID, Title: "改造内容优先级", Deadline: time.Now().Add(time.Hour),
+		q := &engine.Questionnaire{ProjectID: p.ID, Title: "改造内容优先级", Deadline: storetest.Epoch.Add(time.Hour),
 			Questions: json.RawMessage(`[{"id":"q1","kind":"rating"}]`)}
 		var links []engine.SurveyLink
 		tokens := map[int64]string{}
@@ -59,12 +59,12 @@ func TestQuestionnaires(t *testing.T) {
 		if _, err := db.Exec(db.Rebind(`DELETE FROM survey_responses WHERE id = ?`), r1.ID); err == nil {
 			t.Error("the database allowed deleting a response")
 		}
-		if err := s.CloseQuestionnaire(ctx, p.ID, q.ID, engine.Now(), engine.WorkerActor(1)); err != nil {
+		if err := s.CloseQuestionnaire(ctx, p.ID, q.ID, storetest.Epoch, engine.WorkerActor(1)); err != nil {
 			t.Fatal(err)
 		}
 		_, err = s.RecordResponse(ctx, &engine.SurveyResponse{QuestionnaireID: q.ID, HouseholdID: h.ID, Answers: json.RawMessage(`{}`), IdempotencyKey: "resp-3"})
 		wantCode(t, err, engine.ECodeConflict)
-		wantCode(t, s.CloseQuestionnaire(ctx, p.ID, q.ID, engine.Now(), engine.WorkerActor(1)), engine.ECodeConflict)
+		wantCode(t, s.CloseQuestionnaire(ctx, p.ID, q.ID, storetest.Epoch, engine.WorkerActor(1)), engine.ECodeConflict)
 		if check, err := verifyAudit(ctx, s, p.ID); err != nil || !check.OK {
 			t.Fatalf("audit %+v %v", check, err)
 		}

@@ -14,7 +14,7 @@ const scenarioColumns = `id, project_id, name, status, input, result, canonical,
 
 // CreateScenario stores a draft scenario.
 func (s *Store) CreateScenario(ctx context.Context, sc *engine.Scenario, actor string) error {
-	now := engine.Now()
+	now := s.now()
 	sc.Status, sc.CreatedAt, sc.UpdatedAt = engine.ScenarioDraft, now, now
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &sc.ID, s.q(`INSERT INTO scenarios (project_id, name, status, input, result, created_at, updated_at)
@@ -73,7 +73,7 @@ func (s *Store) scenarios(ctx context.Context, q sqlx.QueryerContext, projectID 
 // UpdateScenario changes a draft's name, input and result. A published
 // scenario is refused by the schema (conflict).
 func (s *Store) UpdateScenario(ctx context.Context, sc *engine.Scenario, actor string) error {
-	now := engine.Now()
+	now := s.now()
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE scenarios SET name = ?, input = ?, result = ?, updated_at = ? WHERE project_id = ? AND id = ?`),
 			sc.Name, string(sc.Input), string(sc.Result), now, sc.ProjectID, sc.ID)
@@ -96,7 +96,7 @@ func (s *Store) UpdateScenario(ctx context.Context, sc *engine.Scenario, actor s
 func (s *Store) Publish(ctx context.Context, req *engine.PublishRequest) (*engine.Ballot, error) {
 	at := req.At
 	if at.IsZero() {
-		at = engine.Now()
+		at = s.now()
 	}
 	b := &engine.Ballot{ProjectID: req.ProjectID, ScenarioID: req.ScenarioID, SHA256: req.SHA256,
 		Rule: req.Rule, Deadline: req.Deadline.UTC().Truncate(time.Microsecond), OpenedAt: at}

@@ -72,8 +72,11 @@ type Store struct {
 	// legacyChains: this Open upgraded a database whose chains have no
 	// signed checkpoints yet (SignLegacyChains).
 	legacyChains bool
-	closeOnce    sync.Once
-	closeErr     error
+	// clock is the store's time for the rows it stamps (engine.Now unless
+	// SetClock); tests share theirs with the workflows.
+	clock     func() time.Time
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var (
@@ -94,7 +97,7 @@ func IsPostgres(dsn string) bool {
 // Open connects to dsn — a postgres:// URL, or else a SQLite file path
 // ("" is renovote.db) — and brings the schema up to date.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	s := &Store{dialect: SQLite}
+	s := &Store{dialect: SQLite, clock: engine.Now}
 	var err error
 	if IsPostgres(dsn) {
 		s.dialect = Postgres
@@ -196,6 +199,11 @@ func snakeCase(name string) string {
 	}
 	return b.String()
 }
+
+// SetClock sets the time the store stamps rows with (tests move it).
+func (s *Store) SetClock(now func() time.Time) { s.clock = now }
+
+func (s *Store) now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
 
 // Dialect is SQLite or Postgres.
 func (s *Store) Dialect() string { return s.dialect }

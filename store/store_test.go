@@ -73,7 +73,7 @@ func newFixture(t *testing.T, s *store.Store, households int) *fixture {
 	}
 	canonical := []byte(`{"name":"方案A","total_cost":"570000.00"}`)
 	req := &engine.PublishRequest{ProjectID: f.project.ID, ScenarioID: f.sc.ID, Canonical: canonical, SHA256: engine.ScenarioSum(canonical),
-		Rule: json.RawMessage(`"civil_code_major"`), Deadline: time.Now().Add(72 * time.Hour), Actor: "worker:1"}
+		Rule: json.RawMessage(`"civil_code_major"`), Deadline: storetest.Epoch.Add(72 * time.Hour), Actor: "worker:1"}
 	for _, h := range f.project.Households {
 		token, hash := engine.NewToken()
 		f.tokens[h.ID] = token
@@ -152,7 +152,7 @@ func TestRoundTrip(t *testing.T) {
 		wantCode(t, s.CreateWorker(ctx, &engine.Worker{Username: "李娜", PasswordHash: "x"}), engine.ECodeConflict)
 
 		token, hash := engine.NewToken()
-		now := engine.Now()
+		now := storetest.Epoch
 		if err := s.CreateSession(ctx, &engine.Session{TokenHash: hash, WorkerID: w.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
@@ -307,7 +307,7 @@ func TestSigningLinks(t *testing.T) {
 		_, hash := engine.NewToken()
 		db := s.DB()
 		_, err := db.Exec(db.Rebind(`INSERT INTO signing_links (ballot_id, household_id, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?)`),
-			f.ballot.ID, h.ID, hash, time.Now().UTC(), time.Now().UTC())
+			f.ballot.ID, h.ID, hash, storetest.Epoch, storetest.Epoch)
 		if err == nil {
 			t.Fatal("the database allowed two live links for one household")
 		}

@@ -14,7 +14,7 @@ const workerColumns = `id, username, display_name, password_hash, admin, created
 // CreateWorker stores a new worker; a taken username is a conflict.
 func (s *Store) CreateWorker(ctx context.Context, w *engine.Worker) error {
 	if w.CreatedAt.IsZero() {
-		w.CreatedAt = engine.Now()
+		w.CreatedAt = s.now()
 	}
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		return tx.GetContext(ctx, &w.ID, s.q(`INSERT INTO workers (username, display_name, password_hash, admin, created_at)

@@ -51,7 +51,7 @@ func (s *Store) SaveWorks(ctx context.Context, w *engine.Works, actor string) er
 	if err != nil {
 		return err
 	}
-	w.UpdatedAt = engine.Now()
+	w.UpdatedAt = s.now()
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO works (project_id, stages, supervisors, satisfaction_goal, updated_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (project_id) DO UPDATE SET stages = excluded.stages, supervisors = excluded.supervisors,
@@ -71,7 +71,7 @@ func (s *Store) RecordInspection(ctx context.Context, in *engine.Inspection, act
 		return err
 	}
 	if in.CreatedAt.IsZero() {
-		in.CreatedAt = engine.Now()
+		in.CreatedAt = s.now()
 	}
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &in.ID, s.q(`INSERT INTO inspections (project_id, day, inspectors, findings, recorded_by, created_at)
@@ -131,7 +131,7 @@ func (s *Store) Inspections(ctx context.Context, projectID int64) ([]*engine.Ins
 
 // FixIssue marks an inspection issue fixed, once.
 func (s *Store) FixIssue(ctx context.Context, is *engine.InspectionIssue, actor string) error {
-	now := engine.Now()
+	now := s.now()
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE inspection_issues SET fixed_day = ?, fixed_note = ?, fixed_photo = ?, fixed_at = ?
 			WHERE project_id = ? AND id = ? AND fixed_day IS NULL`), is.FixedDay, is.FixedNote, is.FixedPhoto, now, is.ProjectID, is.ID)
@@ -153,7 +153,7 @@ const feedbackColumns = `id, project_id, COALESCE(household_id, 0) AS household_
 // RecordFeedback stores a resident's message with its event.
 func (s *Store) RecordFeedback(ctx context.Context, f *engine.Feedback, actor string) error {
 	if f.CreatedAt.IsZero() {
-		f.CreatedAt = engine.Now()
+		f.CreatedAt = s.now()
 	}
 	f.CreatedAt = f.CreatedAt.UTC().Truncate(time.Microsecond)
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
@@ -187,7 +187,7 @@ func (s *Store) FeedbackByID(ctx context.Context, projectID, id int64) (*engine.
 func (s *Store) UpdateFeedback(ctx context.Context, f *engine.Feedback, kind, actor string, at time.Time) error {
 	now := at.UTC().Truncate(time.Microsecond)
 	if at.IsZero() {
-		now = engine.Now()
+		now = s.now()
 	}
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		var res sql.Result

@@ -51,7 +51,7 @@ func TestMigrateAndAuditVerify(t *testing.T) {
 		}
 		canonical := []byte(`{"a":1}`)
 		b, err := s.Publish(ctx, &engine.PublishRequest{ProjectID: p.ID, ScenarioID: sc.ID, Canonical: canonical, SHA256: engine.ScenarioSum(canonical),
-			Rule: json.RawMessage(`"civil_code_major"`), Deadline: time.Now().Add(time.Hour), Actor: "worker:1"})
+			Rule: json.RawMessage(`"civil_code_major"`), Deadline: storetest.Epoch.Add(time.Hour), Actor: "worker:1"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -86,6 +86,7 @@ func Open(t testing.TB, dsn string) *store.Store {
 		t.Fatalf("store.Open: %v", err)
 	}
 	s.SetSigningKey(Key)
+	s.SetClock(NewClock().Now)
 	t.Cleanup(func() { s.Close() })
 	return s
 }
