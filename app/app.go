@@ -10,6 +10,7 @@ package app
 import (
 	"context"
 	"crypto/ed25519"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,8 @@ type Store interface {
 	engine.QuestionnaireStore
 	engine.PaymentStore
 	engine.WorksStore
+	engine.UnitOfWork
+	engine.ChainStore
 	Ping(ctx context.Context) error
 }
 
@@ -48,6 +51,15 @@ type Config struct {
 	// private half signs them inside the store and never enters the
 	// database.
 	PublicKey ed25519.PublicKey
+	// SigningKey signs the checkpoints of the chains the workflows extend
+	// (kept in memory, never written to the database); PublicKey defaults
+	// to its public half.
+	SigningKey *engine.SigningKey
+	// Witness keeps the signed checkpoints outside the database; nil: none.
+	Witness engine.Witness
+	// Logger receives what a person must act on (a broken chain, a witness
+	// that refused); default slog.Default().
+	Logger *slog.Logger
 }
 
 // App runs the workflows.
@@ -62,11 +74,22 @@ type App struct {
 	chains     chainCache   // the last audit check of each chain, by head
 	logins     accountGuard // failed logins per account
 	pause      func(ctx context.Context, d time.Duration) error
+	key        *engine.SigningKey
+	witness    engine.Witness
+	logger     *slog.Logger
+	broken     brokenChains
 }
 
 // New builds the workflows over a store and a printer.
 func New(cfg Config) *App {
-	a := &App{store: cfg.Store, printer: cfg.Printer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), now: cfg.Now, publicKey: cfg.PublicKey}
+	a := &App{store: cfg.Store, printer: cfg.Printer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), now: cfg.Now, publicKey: cfg.PublicKey,
+		key: cfg.SigningKey, witness: cfg.Witness, logger: cfg.Logger}
+	if a.publicKey == nil && a.key != nil {
+		a.publicKey = a.key.Public()
+	}
+	if a.logger == nil {
+		a.logger = slog.Default()
+	}
 	if a.now == nil {
 		a.now = engine.Now
 	}

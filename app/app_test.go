@@ -39,7 +39,7 @@ func newWorld(t *testing.T, s *store.Store) *world {
 	}
 	clock := storetest.NewClock()
 	s.SetClock(clock.Now)
-	w := &world{clock: clock, app: app.New(app.Config{Store: s, Printer: printer, BaseURL: "http://renovote.test", PublicKey: storetest.Key.Public(), Now: clock.Now})}
+	w := &world{clock: clock, app: app.New(app.Config{Store: s, Printer: printer, BaseURL: "http://renovote.test", SigningKey: storetest.Key, Now: clock.Now})}
 	for _, x := range []struct {
 		dst   **engine.Worker
 		name  string

@@ -24,7 +24,7 @@ func BenchmarkVerify(b *testing.B) {
 			s := storetest.Open(b, storetest.DSN(b, dialect))
 			clock := storetest.NewClock()
 			s.SetClock(clock.Now)
-			a := app.New(app.Config{Store: s, BaseURL: "http://renovote.test", PublicKey: storetest.Key.Public(), Now: clock.Now})
+			a := app.New(app.Config{Store: s, BaseURL: "http://renovote.test", SigningKey: storetest.Key, Now: clock.Now})
 			codes := verifyFixture(b, s, a, 1000, 3)
 			if _, err := a.Verify(b.Context(), codes[0]); err != nil { // the first request checks the whole chain
 				b.Fatal(err)

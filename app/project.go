@@ -148,7 +148,14 @@ func (a *App) SetContact(ctx context.Context, w *engine.Worker, id int64, doc []
 	if err := a.printableContact("", c); err != nil {
 		return nil, err
 	}
-	if err := a.store.SetContact(ctx, p.ID, c, actor(w)); err != nil {
+	now := a.now()
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.SetContact(ctx, p.ID, c, now); err != nil {
+			return err
+		}
+		return a.extend(ctx, p.ID, engine.ContactChanged(p.ID, c, actor(w), now))
+	})
+	if err != nil {
 		return nil, err
 	}
 	p.Contact = c
@@ -171,7 +178,14 @@ func (a *App) SetTerms(ctx context.Context, w *engine.Worker, id int64, doc []by
 	if err := a.printableTerms("", t); err != nil {
 		return nil, err
 	}
-	if err := a.store.SetTerms(ctx, p.ID, t, actor(w)); err != nil {
+	now := a.now()
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.SetTerms(ctx, p.ID, t, now); err != nil {
+			return err
+		}
+		return a.extend(ctx, p.ID, engine.TermsChanged(p.ID, t, actor(w), now))
+	})
+	if err != nil {
 		return nil, err
 	}
 	p.Terms = t

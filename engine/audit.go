@@ -126,6 +126,8 @@ type AuditCheck struct {
 	Checkpoints int         `json:"checkpoints"`
 	BrokenAt    *AuditEvent `json:"-"`
 	Reason      string      `json:"reason,omitempty"` // Chinese, for people
+	// Diff names the first row that differs from what the chain says.
+	Diff *RowDiff `json:"diff,omitempty"`
 }
 
 // AuditStore keeps the audit log.
@@ -158,6 +160,9 @@ type AuditRecords struct {
 	Checkpoints []*Checkpoint // by seq
 	Payments    []*Payment    // with photos: their hashes are in the digests
 	Funds       []*Fund
+	// Rows are the projected tables as stored (engine.ProjectedTables),
+	// as images, by table.
+	Rows map[string][]Row
 }
 
 // CheckAudit recomputes a project's chain, checks that its head matches
@@ -189,6 +194,9 @@ func CheckAudit(r *AuditRecords, pub ed25519.PublicKey) *AuditCheck {
 		return broken
 	}
 	if broken := checkMoney(events, r.Payments, r.Funds); broken != nil {
+		return broken
+	}
+	if broken := checkProjection(events, r.Rows); broken != nil {
 		return broken
 	}
 	if broken := CheckCheckpoints(events, r.Checkpoints, pub); broken != nil {
@@ -364,4 +372,20 @@ func checkMoney(events []*AuditEvent, payments []*Payment, funds []*Fund) *Audit
 		}
 	}
 	return nil
+}
+
+// checkProjection compares the stored rows with the chain's images.
+func checkProjection(events []*AuditEvent, rows map[string][]Row) *AuditCheck {
+	d, err := CheckProjection(events, rows)
+	if err != nil {
+		return &AuditCheck{Events: len(events), Reason: err.Error()}
+	}
+	if d == nil {
+		return nil
+	}
+	c := &AuditCheck{Events: len(events), Diff: d, Reason: d.Reason()}
+	if d.Seq > 0 && d.Seq <= int64(len(events)) {
+		c.BrokenAt = events[d.Seq-1]
+	}
+	return c
 }

@@ -25,6 +25,9 @@ const (
 	ECodeRateLimited  = "rate_limited"
 	ECodeUnavailable  = "unavailable"
 	ECodeGone         = "gone" // a link of a ballot a newer plan replaced
+	// ECodeChainBroken: a chain's head is not what the server last signed
+	// (or witnessed); writes to it are refused until someone acts.
+	ECodeChainBroken = "chain_broken"
 )
 
 // Error is the one domain error. Message is Chinese and says what to fix;

@@ -93,10 +93,11 @@ type ProjectStore interface {
 	ProjectBySlug(ctx context.Context, slug string) (*Project, error)
 	// Contact is who residents of a project ask.
 	Contact(ctx context.Context, projectID int64) (Contact, error)
-	// SetContact changes who residents ask.
-	SetContact(ctx context.Context, projectID int64, c Contact, actor string) error
+	// SetContact changes who residents ask (in the unit of work that
+	// appends its event).
+	SetContact(ctx context.Context, projectID int64, c Contact, at time.Time) error
 	// SetTerms changes the agreement's particulars for the next plan.
-	SetTerms(ctx context.Context, projectID int64, t Terms, actor string) error
+	SetTerms(ctx context.Context, projectID int64, t Terms, at time.Time) error
 	// Projects lists projects newest first, without households: those of
 	// one worker, or all when ownerID is 0.
 	Projects(ctx context.Context, ownerID int64) ([]*Project, error)

@@ -19,6 +19,7 @@ var statusOf = map[string]int{
 	engine.ECodeTooLarge:     http.StatusRequestEntityTooLarge,
 	engine.ECodeRateLimited:  http.StatusTooManyRequests,
 	engine.ECodeUnavailable:  http.StatusServiceUnavailable,
+	engine.ECodeChainBroken:  http.StatusServiceUnavailable,
 	engine.ECodeGone:         http.StatusGone,
 	engine.ECodeInternal:     http.StatusInternalServerError,
 }

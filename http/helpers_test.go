@@ -78,7 +78,7 @@ func newEnvAt(t testing.TB, s *store.Store, cfg apphttp.Config, baseURL string) 
 	t.Helper()
 	e := &env{t: t, store: s, clock: storetest.NewClock(), logs: &syncBuffer{}, tokens: map[string]string{}}
 	s.SetClock(e.clock.Now) // one clock for the workflows and the rows they stamp
-	cfg.App = app.New(app.Config{Store: s, Printer: printer(t), BaseURL: baseURL, Now: e.clock.Now, PublicKey: storetest.Key.Public(),
+	cfg.App = app.New(app.Config{Store: s, Printer: printer(t), BaseURL: baseURL, Now: e.clock.Now, SigningKey: storetest.Key,
 		Pause: e.pause})
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, nil))
 	if cfg.LoginRate == 0 {

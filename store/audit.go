@@ -18,20 +18,9 @@ type chainHead struct {
 	Hash string
 }
 
-// lockHead locks the head row of a project's chain and reads it, creating
-// it at the first event, in one statement: an upsert that locks the row in
-// PostgreSQL (as SELECT … FOR UPDATE would); in SQLite the transaction
-// already holds the write lock (_txlock=immediate).
-func (s *Store) lockHead(ctx context.Context, tx *sqlx.Tx, projectID int64) (chainHead, error) {
-	var h chainHead
-	err := tx.GetContext(ctx, &h, s.q(`INSERT INTO audit_heads (project_id, seq, hash) VALUES (?, 0, ?)
-		ON CONFLICT (project_id) DO UPDATE SET seq = audit_heads.seq RETURNING seq, hash`), projectID, engine.GenesisHash)
-	return h, err
-}
-
 // appendAudit appends e to its chain inside tx.
 func (s *Store) appendAudit(ctx context.Context, tx *sqlx.Tx, e *engine.AuditEvent) error {
-	head, err := s.lockHead(ctx, tx, e.ProjectID)
+	head, err := s.lockChecked(ctx, tx, e.ProjectID)
 	if err != nil {
 		return err
 	}
@@ -41,10 +30,39 @@ func (s *Store) appendAudit(ctx context.Context, tx *sqlx.Tx, e *engine.AuditEve
 	return s.saveHead(ctx, tx, e.ProjectID, head, e.At)
 }
 
+// lockChecked locks a chain's head for the store's own writes and refuses
+// to extend it unless it is the head the latest checkpoint signed
+// (engine.CheckHead). The workflows that open their own unit of work do
+// the same through LockChain.
+func (s *Store) lockChecked(ctx context.Context, tx *sqlx.Tx, projectID int64) (chainHead, error) {
+	head, last, err := s.lockChain(ctx, tx, projectID)
+	if err != nil {
+		return chainHead{}, err
+	}
+	if s.key == nil {
+		return chainHead{}, engine.Errorf(engine.ECodeInternal, "store: no signing key: audit events cannot be checkpointed")
+	}
+	if err := engine.CheckHead(projectID, head, last, s.key.Public(), nil); err != nil {
+		return chainHead{}, err
+	}
+	return chainHead{Seq: head.Seq, Hash: head.Hash}, nil
+}
+
 // insertAuditEvents chains events after head (which tx has locked) and
 // inserts them in one statement, filling Seq, PrevHash, Hash and ID; it
 // returns the new head, which the caller saves.
 func (s *Store) insertAuditEvents(ctx context.Context, tx *sqlx.Tx, head chainHead, events []*engine.AuditEvent) (chainHead, error) {
+	for _, e := range events {
+		if e.At.IsZero() {
+			e.At = s.now()
+		}
+	}
+	h := engine.LinkEvents(engine.ChainHead{Seq: head.Seq, Hash: head.Hash}, events)
+	return chainHead{Seq: h.Seq, Hash: h.Hash}, s.insertLinked(ctx, tx, events)
+}
+
+// insertLinked inserts linked events in one statement and fills their IDs.
+func (s *Store) insertLinked(ctx context.Context, tx *sqlx.Tx, events []*engine.AuditEvent) error {
 	var sb strings.Builder
 	sb.WriteString(`INSERT INTO audit_events (project_id, seq, kind, actor, data, at, prev_hash, hash) VALUES `)
 	args := make([]any, 0, 8*len(events))
@@ -54,48 +72,43 @@ func (s *Store) insertAuditEvents(ctx context.Context, tx *sqlx.Tx, head chainHe
 			sb.WriteString(", ")
 		}
 		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
-		if e.At.IsZero() {
-			e.At = s.now()
-		}
-		e.At = e.At.UTC().Truncate(time.Microsecond)
-		if len(e.Data) == 0 {
-			e.Data = json.RawMessage("{}")
-		}
-		e.Seq, e.PrevHash = head.Seq+1, head.Hash
-		e.Hash = engine.ChainHash(e.PrevHash, e.Canonical())
-		head = chainHead{Seq: e.Seq, Hash: e.Hash}
 		bySeq[e.Seq] = e
 		args = append(args, e.ProjectID, e.Seq, e.Kind, e.Actor, string(e.Data), e.At, e.PrevHash, e.Hash)
 	}
 	sb.WriteString(" RETURNING id, seq")
 	var rows []struct{ ID, Seq int64 }
 	if err := tx.SelectContext(ctx, &rows, s.q(sb.String()), args...); err != nil {
-		return head, err
+		return err
 	}
 	for _, r := range rows {
 		bySeq[r.Seq].ID = r.ID
 	}
-	return head, nil
+	return nil
 }
 
 // saveHead moves the chain's head and signs it, inside the transaction
 // that extended the chain: every committed event is covered by a
 // checkpoint, with no window between commit and signature.
-//
-// PostgreSQL does both in one statement: the chain head is locked until
-// commit, so every round trip here costs every waiting decision.
 func (s *Store) saveHead(ctx context.Context, tx *sqlx.Tx, projectID int64, head chainHead, at time.Time) error {
 	c, err := s.sign(&engine.Checkpoint{ProjectID: projectID, Seq: head.Seq, Head: head.Hash, At: at})
 	if err != nil {
 		return err
 	}
+	return s.storeHead(ctx, tx, c)
+}
+
+// storeHead moves the head to a signed checkpoint and stores it;
+// PostgreSQL does both in one statement: the chain head is locked until
+// commit, so every round trip here costs every waiting writer.
+func (s *Store) storeHead(ctx context.Context, tx *sqlx.Tx, c *engine.Checkpoint) error {
 	if s.dialect == Postgres {
-		_, err := tx.ExecContext(ctx, `WITH moved AS (UPDATE audit_heads SET seq = $1, hash = $2 WHERE project_id = $3)
+		_, err := tx.ExecContext(ctx, `WITH moved AS (UPDATE audit_heads SET seq = $1, hash = $2, cp_at = $4, key_id = $5, signature = $6 WHERE project_id = $3)
 			INSERT INTO checkpoints (project_id, seq, head, at, key_id, signature) VALUES ($3, $1, $2, $4, $5, $6)`,
-			head.Seq, head.Hash, projectID, c.At, c.KeyID, c.Signature)
+			c.Seq, c.Head, c.ProjectID, c.At, c.KeyID, c.Signature)
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`UPDATE audit_heads SET seq = ?, hash = ? WHERE project_id = ?`), head.Seq, head.Hash, projectID); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE audit_heads SET seq = ?, hash = ?, cp_at = ?, key_id = ?, signature = ? WHERE project_id = ?`),
+		c.Seq, c.Head, c.At, c.KeyID, c.Signature, c.ProjectID); err != nil {
 		return err
 	}
 	return s.writeCheckpoint(ctx, tx, c)
@@ -109,14 +122,6 @@ func (s *Store) sign(c *engine.Checkpoint) (*engine.Checkpoint, error) {
 	c.At = c.At.UTC().Truncate(time.Microsecond)
 	s.key.Sign(c)
 	return c, nil
-}
-
-func (s *Store) insertCheckpoint(ctx context.Context, tx *sqlx.Tx, c *engine.Checkpoint) error {
-	c, err := s.sign(c)
-	if err != nil {
-		return err
-	}
-	return s.writeCheckpoint(ctx, tx, c)
 }
 
 func (s *Store) writeCheckpoint(ctx context.Context, tx *sqlx.Tx, c *engine.Checkpoint) error {
@@ -185,7 +190,11 @@ func (s *Store) SignLegacyChains(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, h := range heads {
-			if err := s.insertCheckpoint(ctx, tx, &engine.Checkpoint{ProjectID: h.ProjectID, Seq: h.Seq, Head: h.Hash, At: s.now()}); err != nil {
+			c, err := s.sign(&engine.Checkpoint{ProjectID: h.ProjectID, Seq: h.Seq, Head: h.Hash, At: s.now()})
+			if err != nil {
+				return err
+			}
+			if err := s.storeHead(ctx, tx, c); err != nil {
 				return err
 			}
 		}
@@ -262,6 +271,9 @@ func (s *Store) AuditRecords(ctx context.Context, projectID int64) (*engine.Audi
 			return err
 		}
 		if err := tx.SelectContext(ctx, &r.Funds, s.q(`SELECT `+fundColumns+`, photo FROM funds WHERE project_id = ? ORDER BY id`), projectID); err != nil {
+			return err
+		}
+		if r.Rows, err = s.projectionRows(ctx, tx, projectID); err != nil {
 			return err
 		}
 		r.Checkpoints, err = s.checkpoints(ctx, tx, projectID, 0)

@@ -143,7 +143,7 @@ func (s *Store) commitDecisions(ctx context.Context, batch []*pendingDecision) {
 // and writes nothing; the others go on.
 func (s *Store) writeDecisions(ctx context.Context, tx *sqlx.Tx, batch []*pendingDecision) error {
 	projectID := batch[0].d.ProjectID
-	head, err := s.lockHead(ctx, tx, projectID)
+	head, err := s.lockChecked(ctx, tx, projectID)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func (s *Store) RecordPayment(ctx context.Context, p *engine.Payment, actor stri
 	}
 	replay := false
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		head, err := s.lockHead(ctx, tx, p.ProjectID)
+		head, err := s.lockChecked(ctx, tx, p.ProjectID)
 		if err != nil {
 			return err
 		}
@@ -166,7 +166,7 @@ func (s *Store) RecordFund(ctx context.Context, f *engine.Fund, actor string) (b
 	f.CreatedAt = f.CreatedAt.UTC().Truncate(time.Microsecond)
 	replay := false
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		head, err := s.lockHead(ctx, tx, f.ProjectID)
+		head, err := s.lockChecked(ctx, tx, f.ProjectID)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -37,7 +40,8 @@ func (s *Store) CreateProject(ctx context.Context, p *engine.Project) error {
 		}
 		return s.appendAudit(ctx, tx, &engine.AuditEvent{
 			ProjectID: p.ID, Kind: engine.AuditProjectCreated, Actor: engine.WorkerActor(p.OwnerID), At: now,
-			Data: engine.AuditData(map[string]any{"name": p.Name, "households": len(p.Households)}),
+			Data: engine.AuditData(map[string]any{"name": p.Name, "households": len(p.Households),
+				"rows": []engine.Row{p.Contact.Row(p.ID), p.Terms.Row(p.ID)}}),
 		})
 	})
 }
@@ -147,36 +151,33 @@ func (s *Store) Contact(ctx context.Context, projectID int64) (engine.Contact, e
 }
 
 // SetContact changes who residents ask about a project.
-func (s *Store) SetContact(ctx context.Context, projectID int64, c engine.Contact, actor string) error {
-	now := s.now()
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE projects SET contact_name = ?, contact_phone = ?, contact_office = ?, updated_at = ? WHERE id = ?`),
-			c.Name, c.Phone, c.Office, now, projectID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmpErr(err, engine.Errorf(engine.ECodeNotFound, "项目 %d 不存在", projectID))
-		}
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditContactChanged, Actor: actor, At: now,
-			Data: engine.AuditData(map[string]string{"name": c.Name})})
-	})
+func (s *Store) SetContact(ctx context.Context, projectID int64, c engine.Contact, at time.Time) error {
+	res, err := s.conn(ctx).ExecContext(ctx, s.q(`UPDATE projects SET contact_name = ?, contact_phone = ?, contact_office = ?, updated_at = ? WHERE id = ?`),
+		c.Name, c.Phone, c.Office, at, projectID)
+	return s.updated(res, err, "项目 %d 不存在", projectID)
 }
 
 // SetTerms changes the agreement's particulars of a project.
-func (s *Store) SetTerms(ctx context.Context, projectID int64, t engine.Terms, actor string) error {
-	now := s.now()
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE projects SET party_a = ?, party_a_rep = ?, account_name = ?, account_bank = ?,
-			account_number = ?, compensation_by = ?, updated_at = ? WHERE id = ?`),
-			t.PartyA, t.PartyARep, t.AccountName, t.AccountBank, t.AccountNumber, t.CompensationBy, now, projectID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmpErr(err, engine.Errorf(engine.ECodeNotFound, "项目 %d 不存在", projectID))
-		}
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditTermsChanged, Actor: actor, At: now,
-			Data: engine.AuditData(t)})
-	})
+func (s *Store) SetTerms(ctx context.Context, projectID int64, t engine.Terms, at time.Time) error {
+	res, err := s.conn(ctx).ExecContext(ctx, s.q(`UPDATE projects SET party_a = ?, party_a_rep = ?, account_name = ?, account_bank = ?,
+		account_number = ?, compensation_by = ?, updated_at = ? WHERE id = ?`),
+		t.PartyA, t.PartyARep, t.AccountName, t.AccountBank, t.AccountNumber, t.CompensationBy, at, projectID)
+	return s.updated(res, err, "项目 %d 不存在", projectID)
+}
+
+// projectPartRows reads the images of a project's contact and terms.
+func (s *Store) projectPartRows(ctx context.Context, q querier, projectID int64) (map[string][]engine.Row, error) {
+	var r struct {
+		engine.Contact
+		engine.Terms
+	}
+	err := q.GetContext(ctx, &r, s.q(`SELECT contact_name AS name, contact_phone AS phone, contact_office AS office, party_a, party_a_rep,
+		account_name, account_bank, account_number, compensation_by FROM projects WHERE id = ?`), projectID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]engine.Row{engine.TableContact: {r.Contact.Row(projectID)}, engine.TableTerms: {r.Terms.Row(projectID)}}, nil
 }

@@ -237,8 +237,12 @@ func (s *Store) forUpdate() string {
 	return ""
 }
 
-// tx runs fn in a transaction; any error rolls it back.
+// tx runs fn in a transaction; any error rolls it back. Inside a unit of
+// work (InTx) fn joins the unit's transaction.
 func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	if tx := unitTx(ctx); tx != nil {
+		return fn(tx)
+	}
 	if s.dialect == SQLite {
 		s.writeMu.Lock()
 		defer s.writeMu.Unlock()

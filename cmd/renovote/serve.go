@@ -82,7 +82,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer s.Close()
-	a := app.New(app.Config{Store: s, Printer: printer, BaseURL: *baseURL, PublicKey: key.Public()})
+	a := app.New(app.Config{Store: s, Printer: printer, BaseURL: *baseURL, SigningKey: key})
 	if err := ensureAdmin(ctx, a, getenv("RENOVOTE_ADMIN_PASSWORD"), stdout); err != nil {
 		return err
 	}

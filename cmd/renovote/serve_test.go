@@ -41,7 +41,7 @@ func TestLoadGenerator(t *testing.T) {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		a := app.New(app.Config{Store: s, BaseURL: "http://" + ln.Addr().String(), PublicKey: storetest.Key.Public()})
+		a := app.New(app.Config{Store: s, BaseURL: "http://" + ln.Addr().String(), SigningKey: storetest.Key})
 		srv := apphttp.NewServer(apphttp.Config{App: a, Logger: slog.New(slog.DiscardHandler), SignRate: 100000})
 		go srv.Serve(ctx, ln)
 		res := cliEnv(t, map[string]string{"RENOVOTE_ADMIN_PASSWORD": "load-password"}, "load", "--url", "http://"+ln.Addr().String(),

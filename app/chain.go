@@ -1,0 +1,135 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/renovote/renovote/engine"
+)
+
+// The unit of work and the chain. A workflow reads the time once, opens
+// one transaction with inTx, writes its rows through the store and
+// describes them with events appended by extend, in that transaction. When
+// it has committed, the checkpoints it signed go to the witnesses before
+// the workflow returns — before the request is answered.
+
+type unitKey struct{}
+
+// unit is what one unit of work has done to the chains.
+type unit struct {
+	heads       map[int64]engine.ChainHead // chains locked and extended in this unit
+	checkpoints map[int64]*engine.Checkpoint
+}
+
+// inTx runs fn as one unit of work. A unit opened inside another joins it.
+func (a *App) inTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(unitKey{}).(*unit); ok {
+		return fn(ctx)
+	}
+	u := &unit{heads: map[int64]engine.ChainHead{}, checkpoints: map[int64]*engine.Checkpoint{}}
+	if err := a.store.InTx(context.WithValue(ctx, unitKey{}, u), fn); err != nil {
+		return err
+	}
+	return a.witnessed(ctx, u)
+}
+
+// witnessed hands a committed unit's checkpoints to the witnesses.
+func (a *App) witnessed(ctx context.Context, u *unit) error {
+	if a.witness == nil || len(u.checkpoints) == 0 {
+		return nil
+	}
+	cps := make([]*engine.Checkpoint, 0, len(u.checkpoints))
+	for _, cp := range u.checkpoints {
+		cps = append(cps, cp)
+	}
+	if err := a.witness.Witness(context.WithoutCancel(ctx), cps); err != nil {
+		a.logger.Error("witness refused or failed", "err", err.Error())
+		return err
+	}
+	return nil
+}
+
+// extend appends events to a project's chain inside the unit of work: the
+// first time in a unit it locks the head and refuses to go on unless the
+// head is the one the server last signed and witnessed (engine.CheckHead);
+// then engine links the events, the store inserts them, the key signs the
+// new head. Events carry their time (the workflow's one reading).
+func (a *App) extend(ctx context.Context, projectID int64, events ...*engine.AuditEvent) error {
+	u, ok := ctx.Value(unitKey{}).(*unit)
+	if !ok {
+		return errors.New("app: extend outside a unit of work")
+	}
+	if len(events) == 0 {
+		return nil
+	}
+	if a.key == nil {
+		return engine.Errorf(engine.ECodeInternal, "app: no signing key: audit events cannot be checkpointed")
+	}
+	head, locked := u.heads[projectID]
+	if !locked {
+		var last *engine.Checkpoint
+		var err error
+		if head, last, err = a.store.LockChain(ctx, projectID); err != nil {
+			return err
+		}
+		var witnessed *engine.Checkpoint
+		if a.witness != nil {
+			witnessed, _ = a.witness.Head(projectID)
+		}
+		if err := engine.CheckHead(projectID, head, last, a.key.Public(), witnessed); err != nil {
+			a.chainBroken(projectID, err)
+			return err
+		}
+	}
+	for _, e := range events {
+		e.ProjectID = projectID
+	}
+	head = engine.LinkEvents(head, events)
+	if err := a.store.InsertEvents(ctx, events); err != nil {
+		return err
+	}
+	cp := &engine.Checkpoint{ProjectID: projectID, Seq: head.Seq, Head: head.Hash, At: events[len(events)-1].At}
+	a.key.Sign(cp)
+	if err := a.store.SaveHead(ctx, cp); err != nil {
+		return err
+	}
+	u.heads[projectID], u.checkpoints[projectID] = head, cp
+	return nil
+}
+
+// brokenChains remembers the chains this server refused to extend, for
+// the console, until the server restarts: nothing is repaired by itself.
+type brokenChains struct {
+	mu    sync.Mutex
+	items map[int64]BrokenChain
+}
+
+// BrokenChain is a chain the server refused to extend, and why.
+type BrokenChain struct {
+	ProjectID int64     `json:"project_id"`
+	Message   string    `json:"message"`
+	At        time.Time `json:"at"`
+}
+
+func (a *App) chainBroken(projectID int64, err error) {
+	a.logger.Error("chain broken: write refused", "project", projectID, "err", err.Error())
+	a.broken.mu.Lock()
+	defer a.broken.mu.Unlock()
+	if a.broken.items == nil {
+		a.broken.items = map[int64]BrokenChain{}
+	}
+	if _, seen := a.broken.items[projectID]; !seen {
+		a.broken.items[projectID] = BrokenChain{ProjectID: projectID, Message: err.Error(), At: a.now()}
+	}
+}
+
+// BrokenChain says whether this server refused to extend a project's
+// chain (the console shows it until someone acts).
+func (a *App) BrokenChain(projectID int64) (BrokenChain, bool) {
+	a.broken.mu.Lock()
+	defer a.broken.mu.Unlock()
+	b, ok := a.broken.items[projectID]
+	return b, ok
+}
