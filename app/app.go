@@ -48,6 +48,10 @@ type Config struct {
 	// private half signs them inside the store and never enters the
 	// database.
 	PublicKey ed25519.PublicKey
+	// AcceptBreaks are the key rotations with the old key lost (system
+	// chain seqs) that the operator has looked into and accepts; any other
+	// one fails every chain check (engine.CheckAuditTrust).
+	AcceptBreaks []int64
 }
 
 // App runs the workflows.
@@ -59,6 +63,7 @@ type App struct {
 	published  publishedCache // what each ballot froze (immutable in the database)
 	printSlots chan struct{}
 	publicKey  ed25519.PublicKey
+	trust      engine.Trust
 	chains     chainCache   // the last audit check of each chain, by head
 	logins     accountGuard // failed logins per account
 	pause      func(ctx context.Context, d time.Duration) error
@@ -66,7 +71,8 @@ type App struct {
 
 // New builds the workflows over a store and a printer.
 func New(cfg Config) *App {
-	a := &App{store: cfg.Store, printer: cfg.Printer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), now: cfg.Now, publicKey: cfg.PublicKey}
+	a := &App{store: cfg.Store, printer: cfg.Printer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), now: cfg.Now, publicKey: cfg.PublicKey,
+		trust: engine.Trust{Public: cfg.PublicKey, AcceptBreaks: cfg.AcceptBreaks}}
 	if a.now == nil {
 		a.now = engine.Now
 	}

@@ -272,7 +272,7 @@ func checkKeyedCheckpoints(events []*AuditEvent, cps []*Checkpoint, h KeyHistory
 	for _, c := range cps {
 		j := h.index(c.KeyID)
 		if j < 0 {
-			return &AuditCheck{Events: n, Reason: fmt.Sprintf("第%d条的签名存证由密钥 %s 签署，它不在密钥历史中（%s）：存证被伪造，或不是这把密钥签的", c.Seq, c.KeyID, h.path())}, nil
+			return &AuditCheck{Events: n, Reason: fmt.Sprintf("第%d条的签名存证无法用公钥 %s 验证：它由密钥 %s 签署，不在密钥历史（%s）中（存证被伪造，或不是这把密钥签的）", c.Seq, KeyFingerprint(t.Public), c.KeyID, h.path())}, nil
 		}
 		k := h[j]
 		switch {
@@ -359,4 +359,12 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// DecodeKeyRotation reads a key_rotated event's data.
+func DecodeKeyRotation(e *AuditEvent, r *KeyRotation) error {
+	if e.Kind != AuditKeyRotated {
+		return Errorf(ECodeInvalid, "第%d条不是换钥事件", e.Seq)
+	}
+	return json.Unmarshal(e.Data, r)
 }

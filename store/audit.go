@@ -264,7 +264,10 @@ func (s *Store) AuditRecords(ctx context.Context, projectID int64) (*engine.Audi
 		if err := tx.SelectContext(ctx, &r.Funds, s.q(`SELECT `+fundColumns+`, photo FROM funds WHERE project_id = ? ORDER BY id`), projectID); err != nil {
 			return err
 		}
-		r.Checkpoints, err = s.checkpoints(ctx, tx, projectID, 0)
+		if r.Checkpoints, err = s.checkpoints(ctx, tx, projectID, 0); err != nil {
+			return err
+		}
+		r.Rotations, err = s.keyRotations(ctx, tx)
 		return err
 	})
 	if err != nil {
