@@ -276,7 +276,9 @@ func checkKeyedCheckpoints(events []*AuditEvent, cps []*Checkpoint, h KeyHistory
 		}
 		k := h[j]
 		switch {
-		case k.Public == nil && !(j+1 < len(h) && h[j+1].Lost && t.accepts(h[j+1].Since)):
+		case k.Public == nil && !(j+1 < len(h) && h[j+1].Lost):
+			// a key lost without its public half: the break that retired it
+			// fails the check unless the verifier accepts it
 			return &AuditCheck{Events: n, Reason: fmt.Sprintf("第%d条的签名存证由已丢失的密钥 %s 签署，其公钥没有登记，无法核对（可用 --public-key 提供它的公钥）", c.Seq, k.ID)}, nil
 		case k.Public != nil && !VerifyCheckpoint(k.Public, c):
 			return &AuditCheck{Events: n, Reason: fmt.Sprintf("第%d条的签名存证无法用公钥 %s 验证（存证被伪造，或不是这把密钥签的）", c.Seq, k.ID)}, nil

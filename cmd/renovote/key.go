@@ -108,6 +108,16 @@ func keyFor(ctx context.Context, s *store.Store, path string, stdout io.Writer) 
 	if err := engine.CheckSigningKey(path, key, latest); err != nil {
 		return nil, err
 	}
+	if key != nil && len(latest) > 0 {
+		// a key brought in by a forged rotation is not the key of the chains
+		rotations, err := s.KeyRotations(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := engine.NewKeyHistory(rotations, key.Public()); err != nil {
+			return nil, engine.Errorf(engine.ECodeUnavailable, "签名密钥文件“%s”的密钥（指纹 %s）无法由本库的密钥历史核实：%v", path, key.ID(), err)
+		}
+	}
 	if key == nil {
 		if key, err = createKey(path); err != nil {
 			return nil, err
