@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"strings"
 
 	"github.com/renovote/renovote/app"
 	"github.com/renovote/renovote/engine"
@@ -96,13 +97,22 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	if check.Events == 0 {
 		return fmt.Errorf("项目 %d 没有任何审计事件：项目不存在，或不在这个数据库中", projectID)
 	}
-	for _, b := range check.Breaks { // loud, accepted or not
-		fmt.Fprintln(stderr, "renovote: 警告：！！"+b.Text()+acceptedText(b))
+	accepted := 0
+	for _, b := range check.Breaks { // loud, accepted or not (the failing one is the error line)
+		if b.Accepted {
+			accepted++
+		}
+		if !strings.Contains(check.Reason, b.Text()) {
+			fmt.Fprintln(stderr, "renovote: 警告：！！"+b.Text()+acceptedText(b))
+		}
 	}
 	if !check.OK {
 		return fmt.Errorf("项目 %d 的审计日志校验失败（共 %d 条事件）：%s", projectID, check.Events, check.Reason)
 	}
 	fmt.Fprintf(stdout, "项目 %d 的审计日志完整：%d 条事件，哈希链、表决记录与 %d 条签名存证全部相符（公钥指纹 %s）\n", projectID, check.Events, check.Checkpoints, engine.KeyFingerprint(pub))
+	if accepted > 0 {
+		fmt.Fprintf(stdout, "其中 %d 处信任中断（旧密钥丢失后换钥）已由核对者接受，见上面的警告\n", accepted)
+	}
 	if anchorSeq > 0 {
 		if _, err := a.CheckAnchor(ctx, app.Operator, projectID, anchorSeq, anchorPrefix); err != nil {
 			return err
