@@ -151,6 +151,12 @@ func TestKeyRotate(t *testing.T) {
 		if res := cliEnv(t, nil, "migrate", "--db", dsn, "--signing-key", k.keyFile); res.status != 0 {
 			t.Errorf("migrate with the new key: %+v", res)
 		}
+		if res := serveUntilStarted(t, dsn, k.keyFile); res.status != 0 || !strings.Contains(res.stdout, "已启动") {
+			t.Errorf("serve with the new key: %+v", res)
+		}
+		if res := k.verify(t, 0); res.status != 0 {
+			t.Errorf("audit verify 0 after serve wrote with the new key: %+v", res)
+		}
 		if res := cliEnv(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--signing-key", kept); res.status != 3 || !strings.Contains(res.stderr, next.ID()) {
 			t.Errorf("serve with the retired key: %+v, want exit 3", res)
 		}
@@ -305,4 +311,31 @@ func forgeEvent(t *testing.T, s *store.Store, project int64, kind string, data j
 		}
 	}
 	return e.Seq
+}
+
+// serveUntilStarted runs serve until it says it has started, then stops it.
+func serveUntilStarted(t *testing.T, dsn, keyFile string) cliResult {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout := &startWatch{started: cancel}
+	var stderr strings.Builder
+	err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn, "--signing-key", keyFile},
+		func(k string) string { return map[string]string{"RENOVOTE_ADMIN_PASSWORD": "a-long-test-password"}[k] }, stdout, &stderr)
+	status := report(err, &stderr)
+	return cliResult{status, stdout.String(), stderr.String()}
+}
+
+// startWatch calls started once the server says it listens.
+type startWatch struct {
+	strings.Builder
+	started func()
+}
+
+func (w *startWatch) Write(p []byte) (int, error) {
+	n, err := w.Builder.Write(p)
+	if strings.Contains(w.Builder.String(), "renovote 已启动") {
+		w.started()
+	}
+	return n, err
 }
