@@ -250,7 +250,9 @@ func (t Trust) accepts(seq int64) bool {
 // the key is the one current at that point of the chain — never one
 // retired by a key_rotated marker at or before its seq, never one
 // brought in by a marker after it — and the newest checkpoint is signed
-// by the current key. It returns the breaks of trust this chain crosses.
+// by the current key. It returns the breaks of trust this chain crosses:
+// those it holds a marker of or a checkpoint signed before, and those
+// between the verifier's key and the current one.
 func checkKeyedCheckpoints(events []*AuditEvent, cps []*Checkpoint, h KeyHistory, t Trust) (*AuditCheck, []TrustBreak) {
 	n := len(events)
 	type mark struct{ seq, key int64 }
@@ -269,8 +271,12 @@ func checkKeyedCheckpoints(events []*AuditEvent, cps []*Checkpoint, h KeyHistory
 		marks = append(marks, mark{e.Seq, int64(j)})
 		bySince[h[j].Since] = e.Seq
 	}
+	oldest := len(h) // the oldest key that signed in this chain
 	for _, c := range cps {
 		j := h.index(c.KeyID)
+		if j >= 0 {
+			oldest = min(oldest, j)
+		}
 		if j < 0 {
 			return &AuditCheck{Events: n, Reason: fmt.Sprintf("第%d条的签名存证无法用公钥 %s 验证：它由密钥 %s 签署，不在密钥历史（%s）中（存证被伪造，或不是这把密钥签的）", c.Seq, KeyFingerprint(t.Public), c.KeyID, h.path())}, nil
 		}
@@ -303,9 +309,13 @@ func checkKeyedCheckpoints(events []*AuditEvent, cps []*Checkpoint, h KeyHistory
 			return &AuditCheck{Events: n, Reason: fmt.Sprintf("最新的签名存证（第%d条）由 %s 签署，不是当前密钥 %s（换钥之后的记录被删除，或旧密钥被冒用）", last.Seq, last.KeyID, h.Current().ID)}, nil
 		}
 	}
+	trusted := h.index(KeyFingerprint(t.Public))
 	var breaks []TrustBreak
 	for i, k := range h {
-		if !k.Lost {
+		// a chain begun after the break, checked with a key after it, does
+		// not cross it
+		_, marked := bySince[k.Since]
+		if !k.Lost || (!marked && oldest >= i && trusted >= i) {
 			continue
 		}
 		breaks = append(breaks, TrustBreak{Seq: k.Since, ChainSeq: bySince[k.Since], At: k.At, OldKeyID: h[i-1].ID, NewKeyID: k.ID, By: k.By, Accepted: t.accepts(k.Since)})

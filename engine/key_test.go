@@ -99,6 +99,18 @@ func TestKeyHistoryChecks(t *testing.T) {
 			return c
 		}, Trust{Public: k1.Public()}, false, "不是当前密钥"},
 		{"old key lost: a break", func() *keyChain { return rotated(t, k0, k1, KeyLostEvent(k0.ID(), nil, k1, at, "王专干")) }, Trust{Public: k1.Public()}, false, "信任中断"},
+		{"a chain begun after a lost-key rotation does not cross it", func() *keyChain {
+			c := &keyChain{rotations: []*AuditEvent{KeyLostEvent(k0.ID(), nil, k1, at, "王专干")}}
+			c.rotations[0].Seq = 1
+			c.add(AuditContactChanged, []byte(`{}`), k1, at)
+			return c
+		}, Trust{Public: k1.Public()}, true, ""},
+		{"and checked with the lost key: it does", func() *keyChain {
+			c := &keyChain{rotations: []*AuditEvent{KeyLostEvent(k0.ID(), k0.Public(), k1, at, "王专干")}}
+			c.rotations[0].Seq = 1
+			c.add(AuditContactChanged, []byte(`{}`), k1, at)
+			return c
+		}, Trust{Public: k0.Public()}, false, "信任中断"},
 		{"old key lost, break accepted", func() *keyChain { return rotated(t, k0, k1, KeyLostEvent(k0.ID(), nil, k1, at, "王专干")) }, Trust{Public: k1.Public(), AcceptBreaks: []int64{1}}, true, ""},
 		{"old key lost, its public half known: forged old checkpoint", func() *keyChain {
 			c := rotated(t, k0, k1, KeyLostEvent(k0.ID(), k0.Public(), k1, at, "王专干"))
