@@ -323,13 +323,13 @@ func runKeyRotate(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	s.SetSigningKey(next)
-	chains := 0
+	chains := 1 // the system chain, then each marked one
 	err = s.RotateKey(ctx, rotation,
 		func(projectID int64, head engine.ChainHead, last *engine.Checkpoint) error {
-			chains++
 			return engine.CheckRotatedHead(projectID, head, last, oldID, oldPub)
 		},
 		func(projectID, rotationSeq int64) *engine.AuditEvent {
+			chains++
 			return engine.KeyRotatedMarker(projectID, rotationSeq, oldID, next.ID(), now)
 		})
 	if err != nil {
@@ -339,7 +339,7 @@ func runKeyRotate(ctx context.Context, args []string, getenv func(string) string
 	if err := installKey(*keyFile, pending, old); err != nil {
 		return fmt.Errorf("数据库已换用新密钥 %s，但密钥文件没有换好（%v）：新密钥在 %s，请把它改名为 %s", next.ID(), err, pending, *keyFile)
 	}
-	fmt.Fprintf(stdout, "已换钥：%s → %s（系统日志第 %d 条；%d 条审计链的最新位置已用新密钥重新签名）\n", oldID, next.ID(), rotation.Seq, max(chains, 1))
+	fmt.Fprintf(stdout, "已换钥：%s → %s（系统日志第 %d 条；%d 条审计链的最新位置已用新密钥重新签名）\n", oldID, next.ID(), rotation.Seq, chains)
 	if old != nil {
 		fmt.Fprintf(stdout, "旧密钥保存在 %s.old-%s；新密钥在 %s（权限 0600，请立即备份）。正在运行的 renovote serve 必须重启。\n", *keyFile, old.ID(), *keyFile)
 	} else {

@@ -113,7 +113,7 @@ func TestKeyRotate(t *testing.T) {
 		k := newKeyed(t, dsn)
 		oldText, _ := os.ReadFile(k.keyFile)
 		res := cliEnv(t, nil, "key", "rotate", "--db", dsn, "--signing-key", k.keyFile)
-		if res.status != 0 || !strings.Contains(res.stdout, "已换钥："+storetest.Key.ID()) {
+		if res.status != 0 || !strings.Contains(res.stdout, "已换钥："+storetest.Key.ID()) || !strings.Contains(res.stdout, "2 条审计链") {
 			t.Fatalf("key rotate: %+v", res)
 		}
 		kept := k.keyFile + ".old-" + storetest.Key.ID()
