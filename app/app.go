@@ -60,6 +60,10 @@ type Config struct {
 	// Logger receives what a person must act on (a broken chain, a witness
 	// that refused); default slog.Default().
 	Logger *slog.Logger
+	// AcceptBreaks are the key rotations with the old key lost (system
+	// chain seqs) that the operator has looked into and accepts; any other
+	// one fails every chain check (engine.CheckAuditTrust).
+	AcceptBreaks []int64
 }
 
 // App runs the workflows.
@@ -71,6 +75,7 @@ type App struct {
 	published  publishedCache // what each ballot froze (immutable in the database)
 	printSlots chan struct{}
 	publicKey  ed25519.PublicKey
+	trust      engine.Trust
 	chains     chainCache   // the last audit check of each chain, by head
 	logins     accountGuard // failed logins per account
 	pause      func(ctx context.Context, d time.Duration) error
@@ -87,6 +92,7 @@ func New(cfg Config) *App {
 	if a.publicKey == nil && a.key != nil {
 		a.publicKey = a.key.Public()
 	}
+	a.trust = engine.Trust{Public: a.publicKey, AcceptBreaks: cfg.AcceptBreaks}
 	if a.logger == nil {
 		a.logger = slog.Default()
 	}

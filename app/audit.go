@@ -29,7 +29,7 @@ func (a *App) checkAudit(ctx context.Context, projectID int64) (*engine.AuditChe
 	if err != nil {
 		return nil, err
 	}
-	return engine.CheckAudit(records, a.publicKey), nil
+	return engine.CheckAuditTrust(records, a.trust), nil
 }
 
 // CheckAnchor says whether a printed anchor (存证 第 N 条 · PREFIX) is still
@@ -97,7 +97,7 @@ func (a *App) chainCheck(ctx context.Context, projectID int64) (*chainState, err
 		if err != nil {
 			return nil, err
 		}
-		next = &chainState{check: engine.CheckAudit(records, a.publicKey), digests: map[int64]string{}, payments: map[int64]string{}}
+		next = &chainState{check: engine.CheckAuditTrust(records, a.trust), digests: map[int64]string{}, payments: map[int64]string{}}
 		if n := len(records.Events); n > 0 {
 			next.head = engine.ChainHead{Seq: records.Events[n-1].Seq, Hash: records.Events[n-1].Hash}
 		} else {

@@ -164,7 +164,7 @@ func (a *App) BookletPDF(ctx context.Context, w *engine.Worker, projectID int64)
 	if err != nil {
 		return nil, err
 	}
-	b := &engine.Booklet{Tally: t.TallyResult, Rule: pr.rule, Audit: engine.CheckAudit(records, a.publicKey), Printed: a.now(),
+	b := &engine.Booklet{Tally: t.TallyResult, Rule: pr.rule, Audit: engine.CheckAuditTrust(records, a.trust), Printed: a.now(),
 		Anchor: pr.anchor, KeyFingerprint: pr.key}
 	for _, h := range pr.pub.Project.Households {
 		b.Agreements = append(b.Agreements, a.agreementOf(pr, h))

@@ -31,6 +31,7 @@ const (
 	AuditBallotClosed       = "ballot_closed"
 	AuditQuestionnaireSent  = "questionnaire_opened"
 	AuditQuestionnaireEnded = "questionnaire_closed"
+	// AuditKeyRotated is in key.go.
 )
 
 // Actors of audit events, as "kind:id": the worker who acted, or the
@@ -128,6 +129,9 @@ type AuditCheck struct {
 	Reason      string      `json:"reason,omitempty"` // Chinese, for people
 	// Diff names the first row that differs from what the chain says.
 	Diff *RowDiff `json:"diff,omitempty"`
+	// Breaks are the rotations with the old key lost that this chain
+	// crosses; one not accepted fails the check (Reason says which).
+	Breaks []TrustBreak `json:"breaks,omitempty"`
 }
 
 // AuditStore keeps the audit log.
@@ -158,8 +162,11 @@ type AuditRecords struct {
 	Decisions   []*Decision
 	Scenarios   []*Scenario
 	Checkpoints []*Checkpoint // by seq
-	Payments    []*Payment    // with photos: their hashes are in the digests
-	Funds       []*Fund
+	// Rotations are the system chain's key_rotated events, by seq: with
+	// the verifier's key they give the key history.
+	Rotations []*AuditEvent
+	Payments  []*Payment // with photos: their hashes are in the digests
+	Funds     []*Fund
 	// Rows are the projected tables as stored (engine.ProjectedTables),
 	// as images, by table.
 	Rows map[string][]Row
@@ -169,11 +176,20 @@ type AuditRecords struct {
 // the last event, that every decision still matches the digest its event
 // recorded (and has an event), and that every published scenario still
 // matches its hash and the hash its publish event recorded. It names the
-// first broken event. Every checkpoint must verify with pub and match the
-// chain, and the last one must cover the last event: a chain rewritten
-// without the key fails here. It reads nothing: a database that cannot be
-// read is the caller's error, never a broken chain.
+// first broken event. Every checkpoint must verify with the key of the
+// history (pub and the recorded rotations) that was current at its point
+// of the chain and match the chain, and the last one must cover the last
+// event: a chain rewritten without the key fails here. A rotation with the
+// old key lost fails it too (CheckAuditTrust accepts one). It reads
+// nothing: a database that cannot be read is the caller's error, never a
+// broken chain.
 func CheckAudit(r *AuditRecords, pub ed25519.PublicKey) *AuditCheck {
+	return CheckAuditTrust(r, Trust{Public: pub})
+}
+
+// CheckAuditTrust is CheckAudit with the breaks of trust the verifier
+// accepts: an accepted break is still listed in the result's Breaks.
+func CheckAuditTrust(r *AuditRecords, t Trust) *AuditCheck {
 	events := r.Events
 	check := VerifyChain(events)
 	if !check.OK {
@@ -199,39 +215,61 @@ func CheckAudit(r *AuditRecords, pub ed25519.PublicKey) *AuditCheck {
 	if broken := checkProjection(events, r.Rows); broken != nil {
 		return broken
 	}
-	if broken := CheckCheckpoints(events, r.Checkpoints, pub); broken != nil {
+	breaks, broken := checkCheckpoints(events, r.Checkpoints, r.Rotations, t)
+	if broken != nil {
 		return broken
 	}
 	check.Checkpoints = len(r.Checkpoints)
+	check.Breaks = breaks
+	for _, b := range breaks {
+		if !b.Accepted {
+			check.OK = false
+			check.Reason = b.Text() + fmt.Sprintf("。核实之后可用 --accept-break %d 接受这次中断", b.Seq)
+			if b.ChainSeq > 0 {
+				check.BrokenAt = events[b.ChainSeq-1]
+			}
+			break
+		}
+	}
 	return check
 }
 
 // CheckCheckpoints checks signed checkpoints against the chain events
-// (which start at seq 1): each verifies with pub and names an event's
-// hash, and together they cover the last event.
+// (which start at seq 1) with one key and no rotations: each verifies with
+// pub and names an event's hash, and together they cover the last event.
 func CheckCheckpoints(events []*AuditEvent, cps []*Checkpoint, pub ed25519.PublicKey) *AuditCheck {
+	_, broken := checkCheckpoints(events, cps, nil, Trust{Public: pub})
+	return broken
+}
+
+func checkCheckpoints(events []*AuditEvent, cps []*Checkpoint, rotations []*AuditEvent, t Trust) ([]TrustBreak, *AuditCheck) {
 	n := int64(len(events))
-	if pub == nil {
-		return &AuditCheck{Events: len(events), Reason: "没有公钥，无法核对签名存证"}
+	if t.Public == nil {
+		return nil, &AuditCheck{Events: len(events), Reason: "没有公钥，无法核对签名存证"}
+	}
+	h, err := NewKeyHistory(rotations, t.Public)
+	if err != nil {
+		return nil, &AuditCheck{Events: len(events), Reason: err.Error()}
+	}
+	broken, breaks := checkKeyedCheckpoints(events, cps, h, t)
+	if broken != nil {
+		return nil, broken
 	}
 	var covered int64
 	for _, c := range cps {
-		if !VerifyCheckpoint(pub, c) {
-			return &AuditCheck{Events: len(events), Reason: fmt.Sprintf("第%d条的签名存证无法用公钥 %s 验证（存证被伪造，或不是这把密钥签的）", c.Seq, KeyFingerprint(pub))}
-		}
 		if c.Seq < 1 || c.Seq > n {
-			return &AuditCheck{Events: len(events), Reason: fmt.Sprintf("签名存证指向第%d条，而审计日志只有%d条（日志被截短）", c.Seq, n)}
+			return nil, &AuditCheck{Events: len(events), Reason: fmt.Sprintf("签名存证指向第%d条，而审计日志只有%d条（日志被截短）", c.Seq, n)}
 		}
 		if e := events[c.Seq-1]; e.Hash != c.Head {
-			return &AuditCheck{Events: len(events), BrokenAt: e, Reason: fmt.Sprintf("第%d条事件与签名存证记录的哈希不符（日志在签名之后被改写）", c.Seq)}
+			return nil, &AuditCheck{Events: len(events), BrokenAt: e, Reason: fmt.Sprintf("第%d条事件与签名存证记录的哈希不符（日志在签名之后被改写）", c.Seq)}
 		}
 		covered = max(covered, c.Seq)
 	}
 	if covered < n {
-		return &AuditCheck{Events: len(events), BrokenAt: events[covered],
+		return nil, &AuditCheck{Events: len(events), BrokenAt: events[covered],
 			Reason: fmt.Sprintf("第%d条到第%d条事件没有签名存证（存证被删除，或日志被改写）", covered+1, n)}
 	}
-	return nil
+	return breaks, nil
 }
 
 // checkDecisions compares every decision with its event's digest.

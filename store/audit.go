@@ -276,7 +276,10 @@ func (s *Store) AuditRecords(ctx context.Context, projectID int64) (*engine.Audi
 		if r.Rows, err = s.projectionRows(ctx, tx, projectID); err != nil {
 			return err
 		}
-		r.Checkpoints, err = s.checkpoints(ctx, tx, projectID, 0)
+		if r.Checkpoints, err = s.checkpoints(ctx, tx, projectID, 0); err != nil {
+			return err
+		}
+		r.Rotations, err = s.keyRotations(ctx, tx)
 		return err
 	})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"strings"
 
 	"github.com/renovote/renovote/app"
 	"github.com/renovote/renovote/engine"
@@ -30,11 +31,7 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
-	key, _, err := loadOrCreateKey(*keyFile)
-	if err != nil {
-		return err
-	}
-	s, err := openSigned(ctx, *db, key, slog.New(slog.NewTextHandler(stderr, nil)))
+	s, _, err := openSigned(ctx, *db, *keyFile, slog.New(slog.NewTextHandler(stderr, nil)), stdout)
 	if err != nil {
 		return err
 	}
@@ -59,6 +56,15 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	keyFile := keyFlag(fs, getenv)
 	publicFile := fs.String("public-key", "", "check the checkpoints with this public key alone (renovote key show --public)")
 	anchor := fs.String("anchor", "", "check that a printed anchor N:PREFIX is still in the chain")
+	var accept []int64
+	fs.Func("accept-break", "accept the key rotation with the old key lost at this system chain seq (repeatable), after looking into it", func(v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("应为系统日志的条数，收到“%s”", v)
+		}
+		accept = append(accept, n)
+		return nil
+	})
 	arg, err := parseArgs(fs, args[1:], stdout)
 	if err != nil {
 		return err
@@ -83,7 +89,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer s.Close()
-	a := app.New(app.Config{Store: s, PublicKey: pub})
+	a := app.New(app.Config{Store: s, PublicKey: pub, AcceptBreaks: accept})
 	check, err := a.CheckAudit(ctx, app.Operator, projectID)
 	if err != nil {
 		return err
@@ -91,10 +97,22 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	if check.Events == 0 {
 		return fmt.Errorf("项目 %d 没有任何审计事件：项目不存在，或不在这个数据库中", projectID)
 	}
+	accepted := 0
+	for _, b := range check.Breaks { // loud, accepted or not (the failing one is the error line)
+		if b.Accepted {
+			accepted++
+		}
+		if !strings.Contains(check.Reason, b.Text()) {
+			fmt.Fprintln(stderr, "renovote: 警告：！！"+b.Text()+acceptedText(b))
+		}
+	}
 	if !check.OK {
 		return fmt.Errorf("项目 %d 的审计日志校验失败（共 %d 条事件）：%s", projectID, check.Events, check.Reason)
 	}
 	fmt.Fprintf(stdout, "项目 %d 的审计日志完整：%d 条事件，哈希链、表决记录与 %d 条签名存证全部相符（公钥指纹 %s）\n", projectID, check.Events, check.Checkpoints, engine.KeyFingerprint(pub))
+	if accepted > 0 {
+		fmt.Fprintf(stdout, "其中 %d 处信任中断（旧密钥丢失后换钥）已由核对者接受，见上面的警告\n", accepted)
+	}
 	if anchorSeq > 0 {
 		if _, err := a.CheckAnchor(ctx, app.Operator, projectID, anchorSeq, anchorPrefix); err != nil {
 			return err
@@ -102,6 +120,13 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stdout, "存证 第 %d 条 · %s 仍在链上\n", anchorSeq, anchorPrefix)
 	}
 	return nil
+}
+
+func acceptedText(b engine.TrustBreak) string {
+	if b.Accepted {
+		return "（核对者已用 --accept-break 接受）"
+	}
+	return ""
 }
 
 // parseNoArgs parses flags and refuses positional arguments.
@@ -117,23 +142,4 @@ func parseNoArgs(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return &usageError{fmt.Sprintf("%s 不接受参数“%s”", fs.Name(), fs.Arg(0))}
 	}
 	return nil
-}
-
-// openSigned opens the database with the checkpoint key; right after the
-// upgrade that introduced checkpoints it signs the chains written before.
-func openSigned(ctx context.Context, dsn string, key *engine.SigningKey, logger *slog.Logger) (*store.Store, error) {
-	s, err := store.Open(ctx, dsn)
-	if err != nil {
-		return nil, err
-	}
-	s.SetSigningKey(key)
-	n, err := s.SignLegacyChains(ctx)
-	if err != nil {
-		s.Close()
-		return nil, err
-	}
-	if n > 0 {
-		logger.Warn("signed the heads of chains written before checkpoints existed", "chains", n, "key", key.ID())
-	}
-	return s, nil
 }

@@ -70,14 +70,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	key, created, err := loadOrCreateKey(*keyFile)
-	if err != nil {
-		return err
-	}
-	if created {
-		fmt.Fprintf(stdout, "已创建签名密钥文件 %s（权限 0600，请备份；公钥指纹 %s）\n", *keyFile, key.ID())
-	}
-	s, err := openSigned(ctx, *db, key, logger)
+	s, key, err := openSigned(ctx, *db, *keyFile, logger, stdout)
 	if err != nil {
 		return err
 	}
@@ -181,11 +174,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return nil
 	}
 	// a password change is an audit event: it needs the checkpoint key
-	key, _, err := loadOrCreateKey(*keyFile)
-	if err != nil {
-		return err
-	}
-	s, err := openSigned(ctx, *db, key, slog.New(slog.NewTextHandler(stderr, nil)))
+	s, _, err := openSigned(ctx, *db, *keyFile, slog.New(slog.NewTextHandler(stderr, nil)), stdout)
 	if err != nil {
 		return err
 	}

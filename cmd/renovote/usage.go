@@ -16,16 +16,19 @@ renovote — elevator retrofits: cost sharing, consent tally, amounts in words
   renovote migrate [--db DSN]                  创建或升级数据库结构 / create or upgrade the schema
   renovote audit verify PROJECT [--db DSN] [--public-key FILE] [--anchor N:PREFIX]
                                                校验项目审计日志与签名存证 / verify a project's audit chain
-  renovote key show [--public]                 显示签名密钥指纹 / show the checkpoint key's fingerprint
+  renovote key show [--public]                 显示签名密钥指纹与密钥历史 / the checkpoint key and its history
+  renovote key rotate [--old-key-lost --by 姓名] 更换签名密钥（记入审计日志）/ replace the key, recorded in the chains
   renovote help [COMMAND]                      显示帮助 / show help
 
 --db 为 SQLite 文件（默认 renovote.db）或 postgres:// 地址；也可用环境变量 DATABASE_URL。
 --db is a SQLite file (default renovote.db) or a postgres:// URL; DATABASE_URL works too.
 
 FILE 为 JSON 文件，"-" 表示从标准输入读取。FILE is a JSON file; "-" reads standard input.
---signing-key 为签名密钥文件（默认 renovote.key，首次启动时创建，权限 0600，不存入数据库）；
-也可用环境变量 RENOVOTE_SIGNING_KEY。--signing-key is the checkpoint key file (default renovote.key,
-created 0600 on first start, never stored in the database); RENOVOTE_SIGNING_KEY works too.
+--signing-key 为签名密钥文件（默认 renovote.key，首次启动时创建，权限 0600，不存入数据库；
+数据库已有签名存证时不再自动创建，换钥只能用 renovote key rotate）；也可用环境变量
+RENOVOTE_SIGNING_KEY。--signing-key is the checkpoint key file (default renovote.key, created 0600
+on a database without checkpoints, never stored in the database; afterwards only key rotate
+replaces it); RENOVOTE_SIGNING_KEY works too.
 
 输入有误时退出码为 2，并在标准错误输出一行说明；数据库无法连接时退出码为 3。
 Bad input exits with status 2 and one line on stderr; an unreachable database exits with status 3.
@@ -75,24 +78,38 @@ Opens the database and applies any pending schema migrations (the server does th
 
   --db DSN   SQLite 文件或 postgres:// 地址（默认取 DATABASE_URL，否则 renovote.db）
 `,
-	"audit": `用法 Usage: renovote audit verify PROJECT [--db DSN] [--public-key FILE] [--anchor N:PREFIX]
+	"audit": `用法 Usage: renovote audit verify PROJECT [--db DSN] [--public-key FILE] [--anchor N:PREFIX] [--accept-break SEQ]
 
 重新计算项目审计日志的哈希链，核对每条表决记录和已发布方案是否与日志相符，并用公钥核对
 每条签名存证：没有密钥而改写了数据库的，校验必然失败。发现改动时指出第一条出问题的事件，
 退出码为 1；数据库无法连接时退出码为 3（这不说明日志有问题）。公钥取自 --public-key 文件
 （renovote key show --public 的输出），否则取自签名密钥文件。--anchor 核对纸上印的
-“存证 第 N 条 · 哈希前缀”是否仍在链上。
+“存证 第 N 条 · 哈希前缀”是否仍在链上。换过密钥的，按系统日志里的换钥记录逐把核对（每次换钥
+由旧密钥签名担保）；旧密钥丢失后的换钥（key rotate --old-key-lost）是信任中断，校验失败并指出
+系统日志第几条，核实之后可用 --accept-break 该条数 接受（仍会显示警告）。
 Recomputes the project's audit hash chain, checks every decision and published scenario against
 it and every signed checkpoint with the public key (a chain rewritten without the key fails);
 names the first broken event and exits 1 if anything was altered, 3 if the database cannot be
-reached. --anchor N:PREFIX checks a chain position printed on paper.
+reached. --anchor N:PREFIX checks a chain position printed on paper. Checkpoints are checked with
+the key of the history current at their point (each rotation vouched by the old key); a rotation
+with the old key lost is a break of trust that fails the check until --accept-break SEQ.
 `,
-	"key": `用法 Usage: renovote key show [--public] [--signing-key FILE]
+	"key": `用法 Usage: renovote key show [--public] [--signing-key FILE] [--db DSN]
+       renovote key rotate [--signing-key FILE] [--new-key FILE] [--db DSN]
+       renovote key rotate --old-key-lost --by 姓名 [--old-public-key FILE] [--signing-key FILE] [--db DSN]
 
-显示签名密钥的公钥指纹（印在协议和核验页上），没有密钥文件时创建一个（权限 0600）。
---public 只输出公钥（base64），可交给第三方用 audit verify --public-key 独立核对。
-Shows the fingerprint of the checkpoint signing key (printed on agreements and /verify), creating
-the key file (0600) if missing. --public prints only the public key, for audit verify --public-key.
+key show 显示签名密钥的公钥指纹（印在协议和核验页上）和数据库里的密钥历史；数据库还没有签名存证
+时，没有密钥文件就创建一个（权限 0600）。--public 只输出公钥（base64），可交给第三方用
+audit verify --public-key 独立核对。
+key rotate 换用新密钥（或 --new-key 文件里的密钥）：在系统日志写入由旧密钥签名的换钥记录，
+并用新密钥重新签署每条审计链的最新位置（同一事务）；旧密钥文件改名保存为 FILE.old-指纹。
+换钥前请停止 renovote serve，换钥后用新密钥重启。旧密钥丢失时用 --old-key-lost --by 姓名：
+没有旧密钥担保，audit verify 会报告信任中断。
+key show prints the key's fingerprint and the database's key history (creating the key file only on
+a database without checkpoints); --public prints only the public key. key rotate writes a
+key_rotated event signed by the old key and re-signs every chain's head with the new key; the old
+file is kept as FILE.old-FINGERPRINT. Stop serve first. --old-key-lost rotates without the old key:
+a break of trust that audit verify reports.
 `,
 	"serve": `用法 Usage: renovote serve [--addr :8080] [--db DSN] [--base-url URL] [--demo]
 
@@ -105,7 +122,8 @@ once (or uses RENOVOTE_ADMIN_PASSWORD). --demo loads the demo project and prints
   --db                 SQLite 文件或 postgres:// 地址（DATABASE_URL，默认 renovote.db）
   --base-url           链接和二维码中使用的网址（RENOVOTE_BASE_URL，默认按 --addr：http://localhost:端口）
   --demo               在空数据库中载入演示项目并打印各户签署链接（已有数据时不载入）
-  --signing-key        签名密钥文件（RENOVOTE_SIGNING_KEY，默认 renovote.key，不存在时创建）
+  --signing-key        签名密钥文件（RENOVOTE_SIGNING_KEY，默认 renovote.key；只在没有签名存证的数据库上创建，
+                       已有签名存证而文件缺失或不是签署它们的密钥时拒绝启动，退出码 3）
   --trusted-proxies    反向代理的网段，信任其 X-Forwarded-For（RENOVOTE_TRUSTED_PROXIES，默认无）
   --clauses            协议条款模板文件（RENOVOTE_CLAUSES，默认内置）
   --rate-sign          每个来源每秒签署请求数（RENOVOTE_RATE_SIGN，默认 10）
