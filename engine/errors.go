@@ -25,6 +25,9 @@ const (
 	ECodeRateLimited  = "rate_limited"
 	ECodeUnavailable  = "unavailable"
 	ECodeGone         = "gone" // a link of a ballot a newer plan replaced
+	// ECodeChainBroken: a chain's head is not what was signed or witnessed
+	// (DESIGN §15); the server refuses to extend it until someone acts.
+	ECodeChainBroken = "chain_broken"
 )
 
 // Error is the one domain error. Message is Chinese and says what to fix;
