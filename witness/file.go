@@ -37,6 +37,7 @@ type File struct {
 	size     int64  // bytes durable
 	lines    int64  // lines durable
 	kicks    []chan struct{}
+	idle     sync.Cond // signalled when a leader stops writing
 }
 
 // chainSeen is what the file holds for one chain.
@@ -62,6 +63,7 @@ func Open(path string, pub ed25519.PublicKey) (*File, error) {
 		return nil, fmt.Errorf("无法打开见证记录文件“%s”：%w", path, err)
 	}
 	wf := &File{path: path, pub: pub, f: f, chains: map[int64]*chainSeen{}}
+	wf.idle.L = &wf.mu
 	if err := wf.load(); err != nil {
 		f.Close()
 		return nil, err
@@ -287,6 +289,7 @@ func (w *File) lead() {
 		}
 	}
 	w.writing = false
+	w.idle.Broadcast()
 }
 
 // durable is how much of the file is on disk: bytes and lines.
@@ -330,10 +333,14 @@ func (w *File) readFrom(from int64, max int) (cps []*engine.Checkpoint, end int6
 	return cps, from + n, err
 }
 
-// Close closes the file; Witness fails after it.
+// Close closes the file once what is pending is written; Witness fails
+// after it.
 func (w *File) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	for w.writing {
+		w.idle.Wait()
+	}
 	if w.err == nil {
 		w.err = engine.Errorf(engine.ECodeUnavailable, "见证记录文件已关闭")
 	}
