@@ -48,6 +48,9 @@ type Config struct {
 	// private half signs them inside the store and never enters the
 	// database.
 	PublicKey ed25519.PublicKey
+	// Witness keeps the signed checkpoints outside the database (DESIGN
+	// §15); nil: none.
+	Witness engine.Witness
 }
 
 // App runs the workflows.
@@ -62,11 +65,12 @@ type App struct {
 	chains     chainCache   // the last audit check of each chain, by head
 	logins     accountGuard // failed logins per account
 	pause      func(ctx context.Context, d time.Duration) error
+	witness    engine.Witness
 }
 
 // New builds the workflows over a store and a printer.
 func New(cfg Config) *App {
-	a := &App{store: cfg.Store, printer: cfg.Printer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), now: cfg.Now, publicKey: cfg.PublicKey}
+	a := &App{store: cfg.Store, printer: cfg.Printer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), now: cfg.Now, publicKey: cfg.PublicKey, witness: cfg.Witness}
 	if a.now == nil {
 		a.now = engine.Now
 	}

@@ -52,13 +52,14 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 			fmt.Fprint(stdout, commandHelp["audit"])
 			return errHelp
 		}
-		return &usageError{"用法：renovote audit verify PROJECT [--db DSN]"}
+		return &usageError{"用法：renovote audit verify PROJECT [--db DSN] [--witness-file FILE] [--witness URL]"}
 	}
 	fs := newFlagSet("audit", stderr)
 	db := dbFlag(fs, getenv)
 	keyFile := keyFlag(fs, getenv)
 	publicFile := fs.String("public-key", "", "check the checkpoints with this public key alone (renovote key show --public)")
 	anchor := fs.String("anchor", "", "check that a printed anchor N:PREFIX is still in the chain")
+	witnessFile, witnessURLs := witnessFlags(fs, getenv)
 	arg, err := parseArgs(fs, args[1:], stdout)
 	if err != nil {
 		return err
@@ -88,13 +89,26 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	if check.Events > 0 && !check.OK {
+		return fmt.Errorf("项目 %d 的审计日志校验失败（共 %d 条事件）：%s", projectID, check.Events, check.Reason)
+	}
+	// a chain rolled back to an earlier, consistent state passes every
+	// check above: what witnesses saw outside the database does not
+	events, err := s.AuditEvents(ctx, projectID)
+	if err != nil {
+		return err
+	}
+	witnessed, err := checkWitnessed(ctx, events, projectID, witnessPath(*witnessFile, *keyFile), *witnessFile != "", *witnessURLs, pub)
+	if err != nil {
+		return err
+	}
 	if check.Events == 0 {
 		return fmt.Errorf("项目 %d 没有任何审计事件：项目不存在，或不在这个数据库中", projectID)
 	}
-	if !check.OK {
-		return fmt.Errorf("项目 %d 的审计日志校验失败（共 %d 条事件）：%s", projectID, check.Events, check.Reason)
-	}
 	fmt.Fprintf(stdout, "项目 %d 的审计日志完整：%d 条事件，哈希链、表决记录与 %d 条签名存证全部相符（公钥指纹 %s）\n", projectID, check.Events, check.Checkpoints, engine.KeyFingerprint(pub))
+	if witnessed != "" {
+		fmt.Fprintln(stdout, witnessed)
+	}
 	if anchorSeq > 0 {
 		if _, err := a.CheckAnchor(ctx, app.Operator, projectID, anchorSeq, anchorPrefix); err != nil {
 			return err

@@ -51,6 +51,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	readHeader := fs.Duration("read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
 	clausesFile := fs.String("clauses", getenv("RENOVOTE_CLAUSES"), "agreement clauses template (default: the built-in one)")
 	keyFile := keyFlag(fs, getenv)
+	witnessFile, witnessURLs := witnessFlags(fs, getenv)
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
@@ -77,12 +78,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if created {
 		fmt.Fprintf(stdout, "已创建签名密钥文件 %s（权限 0600，请备份；公钥指纹 %s）\n", *keyFile, key.ID())
 	}
+	witnesses, err := openWitness(witnessPath(*witnessFile, *keyFile), *witnessURLs, key.Public(), logger)
+	if err != nil {
+		return err
+	}
+	witnesses.Start(ctx)
+	defer witnesses.Close()
 	s, err := openSigned(ctx, *db, key, logger)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	a := app.New(app.Config{Store: s, Printer: printer, BaseURL: *baseURL, PublicKey: key.Public()})
+	a := app.New(app.Config{Store: s, Printer: printer, BaseURL: *baseURL, PublicKey: key.Public(), Witness: witnesses})
 	if err := ensureAdmin(ctx, a, getenv("RENOVOTE_ADMIN_PASSWORD"), stdout); err != nil {
 		return err
 	}
@@ -101,7 +108,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	srv := apphttp.NewServer(apphttp.Config{App: a, Logger: logger, TrustedProxies: proxies,
 		SignRate: *signRate, PublicRate: *publicRate, LoginRate: *loginRate, ReadHeaderTimeout: *readHeader})
-	logger.Info("renovote serving", "addr", ln.Addr().String(), "database", s.Dialect(), "base_url", *baseURL, "key", key.ID())
+	logger.Info("renovote serving", "addr", ln.Addr().String(), "database", s.Dialect(), "base_url", *baseURL, "key", key.ID(),
+		"witness_file", witnessPath(*witnessFile, *keyFile), "witnesses", witnessURLs.String())
 	fmt.Fprintf(stdout, "renovote 已启动：%s（数据库：%s）\n", *baseURL, s.Dialect())
 	err = srv.Serve(ctx, ln)
 	logger.Info("renovote stopped")
