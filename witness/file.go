@@ -56,11 +56,15 @@ type flush struct {
 // cut off; any other malformed line is an error naming it. Lines signed
 // with pub's fingerprint must verify with pub; lines of another key (one
 // rotated away) are kept as they are: audit verify checks them against
-// the chain.
+// the chain. The file is locked for this process until Close.
 func Open(path string, pub ed25519.PublicKey) (*File, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("无法打开见证记录文件“%s”：%w", path, err)
+	}
+	if err := lock(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("见证记录文件“%s”正被另一个 renovote 进程使用：多台服务器共用一个数据库时，每台要用自己的 --witness-file（%w）", path, err)
 	}
 	wf := &File{path: path, pub: pub, f: f, chains: map[int64]*chainSeen{}}
 	wf.idle.L = &wf.mu

@@ -78,6 +78,9 @@ func TestFileWitness(t *testing.T) {
 			}
 		})
 	}
+	if _, err := Open(path, k.Public()); err == nil || !strings.Contains(err.Error(), "另一个") {
+		t.Fatalf("a second process on the same file: got %v, want refused", err)
+	}
 	if h, ok := w.Head(1); !ok || h.Seq != 5 {
 		t.Fatalf("head of 1: got %+v, want seq 5", h)
 	}
