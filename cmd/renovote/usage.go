@@ -137,7 +137,7 @@ once (or uses RENOVOTE_ADMIN_PASSWORD). --demo loads the demo project and prints
   --demo               在空数据库中载入演示项目并打印各户签署链接（已有数据时不载入）
   --signing-key        签名密钥文件（RENOVOTE_SIGNING_KEY，默认 renovote.key，不存在时创建）
   --witness-file       见证记录文件，每条签名存证在答复请求之前追加并落盘（RENOVOTE_WITNESS_FILE，
-                       默认为签名密钥文件所在目录下的 renovote.witness）
+                       默认为签名密钥文件所在目录下的 renovote.witness；多台服务器共用数据库时各用各的）
   --witness            独立见证方的网址，可重复（RENOVOTE_WITNESS，逗号分隔）；存证从见证记录文件
                        发出，见证方停机时保留，恢复后补发；控制台显示各见证方的滞后
   --trusted-proxies    反向代理的网段，信任其 X-Forwarded-For（RENOVOTE_TRUSTED_PROXIES，默认无）
