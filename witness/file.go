@@ -265,14 +265,16 @@ func (w *File) lead() {
 	for w.next != nil {
 		buf, n, fl := w.pending, w.nPending, w.next
 		w.pending, w.nPending, w.next = nil, 0, nil
-		w.inflight = fl
-		w.mu.Unlock()
-		_, err := w.f.Write(buf)
-		if err == nil {
-			err = w.f.Sync()
+		var err error
+		if w.err == nil { // after a failure nothing more is written
+			w.inflight = fl
+			w.mu.Unlock()
+			if _, err = w.f.Write(buf); err == nil {
+				err = w.f.Sync()
+			}
+			w.mu.Lock()
+			w.inflight = nil
 		}
-		w.mu.Lock()
-		w.inflight = nil
 		if err != nil && w.err == nil {
 			// after a failed write or fsync the file's tail is unknown
 			// (fsync errors are not retried): refuse everything from now on
