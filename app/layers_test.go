@@ -8,7 +8,7 @@ import (
 )
 
 // TestLayers keeps the arrows one way (README, "Where things are"):
-// http → app → engine, store → engine, pdf → engine; engine imports
+// http → app → engine, store → engine, pdf → engine, witness → engine; engine imports
 // nothing of ours; http never touches the store or the PDF renderer.
 func TestLayers(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "github.com/renovote/renovote/...").Output()
@@ -21,6 +21,7 @@ func TestLayers(t *testing.T) {
 		"app":             {"engine"},
 		"store":           {"engine"},
 		"pdf":             {"engine"},
+		"witness":         {"engine"},
 		"http":            {"app", "engine", "templates"},
 		"templates":       {},
 		"fixtures":        {},

@@ -49,7 +49,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 			fmt.Fprint(stdout, commandHelp["audit"])
 			return errHelp
 		}
-		return &usageError{"用法：renovote audit verify PROJECT [--db DSN]"}
+		return &usageError{"用法：renovote audit verify PROJECT [--db DSN] [--witness-file FILE] [--witness URL]"}
 	}
 	fs := newFlagSet("audit", stderr)
 	db := dbFlag(fs, getenv)
@@ -65,6 +65,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		accept = append(accept, n)
 		return nil
 	})
+	witnessFile, witnessURLs := witnessFlags(fs, getenv)
 	arg, err := parseArgs(fs, args[1:], stdout)
 	if err != nil {
 		return err
@@ -94,6 +95,19 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	if check.Events > 0 && !check.OK {
+		return fmt.Errorf("项目 %d 的审计日志校验失败（共 %d 条事件）：%s", projectID, check.Events, check.Reason)
+	}
+	// a chain rolled back to an earlier, consistent state passes every
+	// check above: what witnesses saw outside the database does not
+	events, err := s.AuditEvents(ctx, projectID)
+	if err != nil {
+		return err
+	}
+	witnessed, err := checkWitnessed(ctx, events, projectID, witnessPath(*witnessFile, *keyFile), *witnessFile != "", *witnessURLs, pub)
+	if err != nil {
+		return err
+	}
 	if check.Events == 0 {
 		return fmt.Errorf("项目 %d 没有任何审计事件：项目不存在，或不在这个数据库中", projectID)
 	}
@@ -106,10 +120,10 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 			fmt.Fprintln(stderr, "renovote: 警告：！！"+b.Text()+acceptedText(b))
 		}
 	}
-	if !check.OK {
-		return fmt.Errorf("项目 %d 的审计日志校验失败（共 %d 条事件）：%s", projectID, check.Events, check.Reason)
-	}
 	fmt.Fprintf(stdout, "项目 %d 的审计日志完整：%d 条事件，哈希链、表决记录与 %d 条签名存证全部相符（公钥指纹 %s）\n", projectID, check.Events, check.Checkpoints, engine.KeyFingerprint(pub))
+	if witnessed != "" {
+		fmt.Fprintln(stdout, witnessed)
+	}
 	if accepted > 0 {
 		fmt.Fprintf(stdout, "其中 %d 处信任中断（旧密钥丢失后换钥）已由核对者接受，见上面的警告\n", accepted)
 	}

@@ -80,6 +80,16 @@ func createKey(path string) (*engine.SigningKey, error) {
 	return engine.NewSigningKey(seed)
 }
 
+// loadOrCreateKey reads a key file, or creates it when missing: for keys
+// that sign nothing in the database (the witness's own key).
+func loadOrCreateKey(path string) (key *engine.SigningKey, created bool, err error) {
+	if key, err = readKeyFile(path); err != nil || key != nil {
+		return key, false, err
+	}
+	key, err = createKey(path)
+	return key, err == nil, err
+}
+
 // readKey reads an existing key file.
 func readKey(path string, data []byte) (*engine.SigningKey, error) {
 	seed, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(data)))

@@ -91,6 +91,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runAudit(ctx, rest, getenv, stdout, stderr)
 	case "key":
 		return runKey(ctx, rest, getenv, stdout, stderr)
+	case "witness":
+		return runWitness(ctx, rest, getenv, stdout, stderr)
 	}
-	return &usageError{fmt.Sprintf("未知命令“%s”（unknown command）；可用命令：serve、user、load、calc、tally、survey、ledger、words、migrate、audit、key、help", cmd)}
+	return &usageError{fmt.Sprintf("未知命令“%s”（unknown command）；可用命令：serve、user、load、calc、tally、survey、ledger、words、migrate、audit、key、witness、help", cmd)}
 }

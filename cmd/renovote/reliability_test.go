@@ -117,7 +117,10 @@ func startServer(t *testing.T, dsn, addr string, logs *lockedBuffer, extra ...st
 		logs = &lockedBuffer{}
 	}
 	dir := t.TempDir()
-	args := append([]string{"serve", "--addr", addr, "--base-url", "http://" + addr, "--db", dsn, "--signing-key", sharedKey(t)}, extra...)
+	// the key is shared, the witness file is each server's own (one
+	// process holds it; the tests' databases are different chains)
+	args := append([]string{"serve", "--addr", addr, "--base-url", "http://" + addr, "--db", dsn, "--signing-key", sharedKey(t),
+		"--witness-file", filepath.Join(dir, "renovote.witness")}, extra...)
 	cmd := exec.Command(binary(t), args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "RENOVOTE_ADMIN_PASSWORD="+adminPassword, "RENOVOTE_RATE_SIGN=100000",

@@ -51,6 +51,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	readHeader := fs.Duration("read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
 	clausesFile := fs.String("clauses", getenv("RENOVOTE_CLAUSES"), "agreement clauses template (default: the built-in one)")
 	keyFile := keyFlag(fs, getenv)
+	witnessFile, witnessURLs := witnessFlags(fs, getenv)
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
@@ -75,7 +76,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer s.Close()
-	a := app.New(app.Config{Store: s, Printer: printer, BaseURL: *baseURL, SigningKey: key})
+	witnesses, err := openWitness(witnessPath(*witnessFile, *keyFile), *witnessURLs, key.Public(), logger)
+	if err != nil {
+		return err
+	}
+	witnesses.Start(ctx)
+	defer witnesses.Close()
+	a := app.New(app.Config{Store: s, Printer: printer, BaseURL: *baseURL, SigningKey: key, Witness: witnesses, Logger: logger})
 	if err := ensureAdmin(ctx, a, getenv("RENOVOTE_ADMIN_PASSWORD"), stdout); err != nil {
 		return err
 	}
@@ -94,7 +101,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	srv := apphttp.NewServer(apphttp.Config{App: a, Logger: logger, TrustedProxies: proxies,
 		SignRate: *signRate, PublicRate: *publicRate, LoginRate: *loginRate, ReadHeaderTimeout: *readHeader})
-	logger.Info("renovote serving", "addr", ln.Addr().String(), "database", s.Dialect(), "base_url", *baseURL, "key", key.ID())
+	logger.Info("renovote serving", "addr", ln.Addr().String(), "database", s.Dialect(), "base_url", *baseURL, "key", key.ID(),
+		"witness_file", witnessPath(*witnessFile, *keyFile), "witnesses", witnessURLs.String())
 	fmt.Fprintf(stdout, "renovote 已启动：%s（数据库：%s）\n", *baseURL, s.Dialect())
 	err = srv.Serve(ctx, ln)
 	logger.Info("renovote stopped")

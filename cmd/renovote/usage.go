@@ -14,10 +14,12 @@ renovote — elevator retrofits: cost sharing, consent tally, amounts in words
   renovote ledger FILE|-                       缴款核算（欠缴、逾期、收缴率）/ payments against the schedule
   renovote words AMOUNT                        金额大写 / an amount in Chinese capitals
   renovote migrate [--db DSN]                  创建或升级数据库结构 / create or upgrade the schema
-  renovote audit verify PROJECT [--db DSN] [--public-key FILE] [--anchor N:PREFIX]
+  renovote audit verify PROJECT [--db DSN] [--public-key FILE] [--anchor N:PREFIX] [--witness URL]
                                                校验项目审计日志与签名存证 / verify a project's audit chain
   renovote key show [--public]                 显示签名密钥指纹与密钥历史 / the checkpoint key and its history
   renovote key rotate [--old-key-lost --by 姓名] 更换签名密钥（记入审计日志）/ replace the key, recorded in the chains
+  renovote witness serve [--addr :8090] [--db FILE] [--key FILE]
+                                               运行独立见证服务 / run an independent witness
   renovote help [COMMAND]                      显示帮助 / show help
 
 --db 为 SQLite 文件（默认 renovote.db）或 postgres:// 地址；也可用环境变量 DATABASE_URL。
@@ -79,6 +81,7 @@ Opens the database and applies any pending schema migrations (the server does th
   --db DSN   SQLite 文件或 postgres:// 地址（默认取 DATABASE_URL，否则 renovote.db）
 `,
 	"audit": `用法 Usage: renovote audit verify PROJECT [--db DSN] [--public-key FILE] [--anchor N:PREFIX] [--accept-break SEQ]
+                           [--witness-file FILE] [--witness URL]...
 
 重新计算项目审计日志的哈希链，核对每条表决记录和已发布方案是否与日志相符，并用公钥核对
 每条签名存证：没有密钥而改写了数据库的，校验必然失败。发现改动时指出第一条出问题的事件，
@@ -93,6 +96,33 @@ names the first broken event and exits 1 if anything was altered, 3 if the datab
 reached. --anchor N:PREFIX checks a chain position printed on paper. Checkpoints are checked with
 the key of the history current at their point (each rotation vouched by the old key); a rotation
 with the old key lost is a break of trust that fails the check until --accept-break SEQ.
+
+再与数据库之外的见证记录核对：见证记录文件（--witness-file，RENOVOTE_WITNESS_FILE；默认为签名
+密钥文件所在目录下的 renovote.witness，存在时核对）和每个 --witness 见证方（RENOVOTE_WITNESS，
+逗号分隔）。见证过的每个存证哈希都必须在链上，链也不能短于见证到的条数：数据库被回滚到较早的
+状态时，其余校验都能通过，这一项不能。
+Then checks the chain against the witnesses outside the database: the witness file (default
+renovote.witness beside the key file, when it exists) and each --witness URL. Every witnessed
+head must lie on the chain, and the chain must not end before the last witnessed seq: a database
+rolled back to an earlier state passes every other check, not this one.
+`,
+	"witness": `用法 Usage: renovote witness serve [--addr :8090] [--db renovote-witness.db] [--key renovote-witness.key]
+
+运行独立见证服务，由服务器运营方以外的单位（街道、区住建局）运行：自有密钥（--key，不存在时创建，
+权限 0600）和自有 SQLite 数据库（--db）。服务器用 renovote serve --witness URL 把每条签名存证
+发给它；它用登记的服务器公钥核对签名，对同一条数出现另一个哈希（分叉）或退回到更早的条数（回滚）
+拒绝接收（409）并记录告警，接受的存证加上自己的签名。GET /v1/heads?server=公钥指纹 给出每个项目
+最新的见证存证，audit verify --witness URL 据此核对；GET /v1/alarms 列出告警。
+服务器公钥首次提交即登记（公钥本身可以验证：只有持有私钥的服务器能以该指纹提交存证）。
+Runs an independent witness with its own key and SQLite file. Servers post every signed
+checkpoint to it (serve --witness URL); it checks each against the server key registered on first
+use, refuses a fork (same seq, another head) or a regression with 409 and an alarm, co-signs what
+it accepts, and answers the latest co-signed head per project (GET /v1/heads?server=FINGERPRINT)
+and its alarms (GET /v1/alarms).
+
+  --addr   监听地址（RENOVOTE_WITNESS_ADDR，默认 :8090）
+  --db     见证数据库 SQLite 文件（RENOVOTE_WITNESS_DB，默认 renovote-witness.db）
+  --key    见证密钥文件（RENOVOTE_WITNESS_KEY，默认 renovote-witness.key）
 `,
 	"key": `用法 Usage: renovote key show [--public] [--signing-key FILE] [--db DSN]
        renovote key rotate [--signing-key FILE] [--new-key FILE] [--db DSN]
@@ -124,6 +154,10 @@ once (or uses RENOVOTE_ADMIN_PASSWORD). --demo loads the demo project and prints
   --demo               在空数据库中载入演示项目并打印各户签署链接（已有数据时不载入）
   --signing-key        签名密钥文件（RENOVOTE_SIGNING_KEY，默认 renovote.key；只在没有签名存证的数据库上创建，
                        已有签名存证而文件缺失或不是签署它们的密钥时拒绝启动，退出码 3）
+  --witness-file       见证记录文件，每条签名存证在答复请求之前追加并落盘（RENOVOTE_WITNESS_FILE，
+                       默认为签名密钥文件所在目录下的 renovote.witness；多台服务器共用数据库时各用各的）
+  --witness            独立见证方的网址，可重复（RENOVOTE_WITNESS，逗号分隔）；存证从见证记录文件
+                       发出，见证方停机时保留，恢复后补发；控制台显示各见证方的滞后
   --trusted-proxies    反向代理的网段，信任其 X-Forwarded-For（RENOVOTE_TRUSTED_PROXIES，默认无）
   --clauses            协议条款模板文件（RENOVOTE_CLAUSES，默认内置）
   --rate-sign          每个来源每秒签署请求数（RENOVOTE_RATE_SIGN，默认 10）
