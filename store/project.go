@@ -165,6 +165,8 @@ func (s *Store) SetTerms(ctx context.Context, projectID int64, t engine.Terms, a
 	return s.updated(res, err, "项目 %d 不存在", projectID)
 }
 
+func init() { readProjection((*Store).projectPartRows) }
+
 // projectPartRows reads the images of a project's contact and terms.
 func (s *Store) projectPartRows(ctx context.Context, q querier, projectID int64) (map[string][]engine.Row, error) {
 	var r struct {

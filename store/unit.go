@@ -134,11 +134,15 @@ func (s *Store) updated(res sql.Result, err error, format string, args ...any) e
 	return nil
 }
 
-// projectionReaders read a project's projected tables as row images
-// (engine.ProjectedTables); each table's file adds its reader.
-var projectionReaders = []func(s *Store, ctx context.Context, q querier, projectID int64) (map[string][]engine.Row, error){
-	(*Store).projectPartRows,
-}
+// projectionReader reads some of a project's projected tables as row
+// images (engine.ProjectedTables).
+type projectionReader func(s *Store, ctx context.Context, q querier, projectID int64) (map[string][]engine.Row, error)
+
+// projectionReaders are the readers of every projected table; each
+// table's file adds its own (readProjection in an init function).
+var projectionReaders []projectionReader
+
+func readProjection(r projectionReader) { projectionReaders = append(projectionReaders, r) }
 
 // projectionRows reads every projected table of a project as images.
 func (s *Store) projectionRows(ctx context.Context, q querier, projectID int64) (map[string][]engine.Row, error) {
