@@ -83,6 +83,7 @@ type App struct {
 	witness    engine.Witness
 	logger     *slog.Logger
 	broken     brokenChains
+	decisions  decisionBatches // group commit of decisions, per project
 }
 
 // New builds the workflows over a store and a printer.

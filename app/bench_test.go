@@ -80,7 +80,7 @@ func verifyFixture(b *testing.B, s *store.Store, a *app.App, households, each in
 				d := &engine.Decision{ProjectID: p.ID, BallotID: pub.Ballot.ID, HouseholdID: h.ID, ScenarioSHA256: pub.Ballot.SHA256,
 					Vote: []string{engine.VoteAgree, engine.VoteDisagree, engine.VoteAbstain}[n%3], SignerName: "业主",
 					SignaturePNG: sig, Method: engine.DecisionOnline, IdempotencyKey: fmt.Sprintf("bench-%06d", n)}
-				if _, err := s.RecordDecision(ctx, d); err != nil {
+				if _, err := a.Record(ctx, d); err != nil {
 					b.Error(err)
 					return
 				}

@@ -64,24 +64,9 @@ func (a *App) extend(ctx context.Context, projectID int64, events ...*engine.Aud
 	if len(events) == 0 {
 		return nil
 	}
-	if a.key == nil {
-		return engine.Errorf(engine.ECodeInternal, "app: no signing key: audit events cannot be checkpointed")
-	}
-	head, locked := u.heads[projectID]
-	if !locked {
-		var last *engine.Checkpoint
-		var err error
-		if head, last, err = a.store.LockChain(ctx, projectID); err != nil {
-			return err
-		}
-		var witnessed *engine.Checkpoint
-		if a.witness != nil {
-			witnessed, _ = a.witness.Head(projectID)
-		}
-		if err := engine.CheckHead(projectID, head, last, a.key.Public(), witnessed); err != nil {
-			a.chainBroken(projectID, err)
-			return err
-		}
+	head, err := a.lock(ctx, projectID)
+	if err != nil {
+		return err
 	}
 	for _, e := range events {
 		e.ProjectID = projectID
@@ -97,6 +82,36 @@ func (a *App) extend(ctx context.Context, projectID int64, events ...*engine.Aud
 	}
 	u.heads[projectID], u.checkpoints[projectID] = head, cp
 	return nil
+}
+
+// lock locks a project's chain for the rest of the unit of work (once per
+// unit) and refuses to go on unless its head is the one the server last
+// signed and no witness remembers a later or another one.
+func (a *App) lock(ctx context.Context, projectID int64) (engine.ChainHead, error) {
+	u, ok := ctx.Value(unitKey{}).(*unit)
+	if !ok {
+		return engine.ChainHead{}, errors.New("app: chain locked outside a unit of work")
+	}
+	if head, locked := u.heads[projectID]; locked {
+		return head, nil
+	}
+	if a.key == nil {
+		return engine.ChainHead{}, engine.Errorf(engine.ECodeInternal, "app: no signing key: audit events cannot be checkpointed")
+	}
+	head, last, err := a.store.LockChain(ctx, projectID)
+	if err != nil {
+		return engine.ChainHead{}, err
+	}
+	var witnessed *engine.Checkpoint
+	if a.witness != nil {
+		witnessed, _ = a.witness.Head(projectID)
+	}
+	if err := engine.CheckHead(projectID, head, last, a.key.Public(), witnessed); err != nil {
+		a.chainBroken(projectID, err)
+		return engine.ChainHead{}, err
+	}
+	u.heads[projectID] = head
+	return head, nil
 }
 
 // brokenChains remembers the chains this server refused to extend, for

@@ -55,7 +55,7 @@ func (a *App) Sign(ctx context.Context, token string, v Vote) (*Recorded, error)
 		ScenarioSHA256: sg.Ballot.SHA256, Vote: v.Vote, SignerName: strings.TrimSpace(v.SignerName),
 		SignaturePNG: v.Signature, Method: engine.DecisionOnline, IP: v.IP, UserAgent: v.UserAgent,
 		IdempotencyKey: v.IdempotencyKey, CreatedAt: now}
-	return a.record(ctx, d)
+	return a.record(ctx, d, "")
 }
 
 func (a *App) decisionByKey(ctx context.Context, sg *Signing, key string) (*engine.Decision, error) {
@@ -96,21 +96,144 @@ func (a *App) RecordPaperDecision(ctx context.Context, w *engine.Worker, project
 		SignerName: strings.TrimSpace(v.SignerName), Method: engine.DecisionPaper, Witness: strings.TrimSpace(v.Witness),
 		PaperPhoto: v.Photo, PaperPhotoType: v.PhotoType, RecordedBy: w.ID, IP: v.IP,
 		UserAgent: v.UserAgent, IdempotencyKey: v.IdempotencyKey, CreatedAt: a.now()}
-	return a.record(ctx, d)
+	return a.record(ctx, d, w.SessionHash)
 }
 
-func (a *App) record(ctx context.Context, d *engine.Decision) (*Recorded, error) {
-	replay, err := a.store.RecordDecision(ctx, d)
-	if err != nil {
-		return nil, err
+// Record records a decision its caller has already taken from a person —
+// for tests and tools that hold one; people decide through Sign and
+// RecordPaperDecision, which check who acts. Every rule of the ballot and
+// the idempotency rule apply.
+func (a *App) Record(ctx context.Context, d *engine.Decision) (*Recorded, error) {
+	return a.record(ctx, d, "")
+}
+
+// record writes a decision in the next batch of its project (group
+// commit) and answers once the batch is committed.
+func (a *App) record(ctx context.Context, d *engine.Decision, session string) (*Recorded, error) {
+	d.Stamp(a.now())
+	p := &pendingDecision{r: &Recorded{Decision: d, Key: a.KeyFingerprint()}, done: make(chan struct{})}
+	a.decisions.run(d.ProjectID, p, func(batch []*pendingDecision) { a.commitDecisions(ctx, batch, session) })
+	if p.err != nil {
+		return nil, p.err
 	}
-	anchor := d.Anchor // its own event, when it is new
-	if replay {
-		if anchor, err = a.anchor(ctx, d.ProjectID); err != nil {
-			return nil, err
+	return p.r, nil
+}
+
+// commitDecisions writes a batch in one unit of work. If it fails, each
+// decision is retried in a unit of its own, so that one bad decision
+// cannot fail the others.
+func (a *App) commitDecisions(ctx context.Context, batch []*pendingDecision, session string) {
+	ctx = context.WithoutCancel(ctx) // others wait on this commit
+	saved := make([]engine.Decision, len(batch))
+	for i, p := range batch {
+		saved[i] = *p.r.Decision
+	}
+	err := a.inTx(ctx, func(ctx context.Context) error { return a.writeDecisions(ctx, batch, session) })
+	if err == nil || len(batch) == 1 {
+		for _, p := range batch {
+			if err != nil {
+				p.err = err
+			}
+		}
+		return
+	}
+	for i, p := range batch {
+		*p.r.Decision, p.r.Replay, p.err = saved[i], false, nil
+		single := []*pendingDecision{p}
+		if err := a.inTx(ctx, func(ctx context.Context) error { return a.writeDecisions(ctx, single, session) }); err != nil {
+			p.err = err
 		}
 	}
-	return &Recorded{Decision: d, Replay: replay, Anchor: anchor, Key: a.KeyFingerprint()}, nil
+}
+
+// writeDecisions writes decisions and their events inside the unit of
+// work, the chain locked first so that the rules and the idempotency
+// check see every decision committed before: each decision's ballot must
+// accept it (engine.Ballot.Accepts); a key already used answers the first
+// record if the content is the same (engine.Decision.Replay), else a
+// conflict. A decision refused gets its error and writes nothing; the
+// others go on.
+func (a *App) writeDecisions(ctx context.Context, batch []*pendingDecision, session string) error {
+	projectID := batch[0].r.Decision.ProjectID
+	if _, err := a.lock(ctx, projectID); err != nil {
+		return err
+	}
+	ballots := map[int64]*engine.Ballot{}
+	ids := make([]int64, 0, len(batch))
+	for _, p := range batch {
+		p.r.Replay, p.err = false, nil
+		d := p.r.Decision
+		ids = append(ids, d.HouseholdID)
+		if _, ok := ballots[d.BallotID]; ok {
+			continue
+		}
+		b, err := a.store.Ballot(ctx, d.BallotID)
+		if err != nil && engine.ErrorCode(err) != engine.ECodeNotFound {
+			return err
+		}
+		ballots[d.BallotID] = b
+	}
+	inProject, err := a.store.HouseholdsIn(ctx, projectID, ids)
+	if err != nil {
+		return err
+	}
+	var fresh []*engine.Decision
+	for _, p := range batch {
+		d := p.r.Decision
+		if p.err = ballots[d.BallotID].Accepts(d, inProject[d.HouseholdID]); p.err == nil {
+			fresh = append(fresh, d)
+		}
+	}
+	taken, err := a.store.InsertDecisions(ctx, fresh)
+	if err != nil {
+		return err
+	}
+	replayed := map[*engine.Decision]bool{}
+	for _, d := range taken {
+		replayed[d] = true
+		first, err := a.store.DecisionByKey(ctx, d.BallotID, d.IdempotencyKey)
+		if err != nil {
+			return err
+		}
+		for _, p := range batch {
+			if p.r.Decision != d {
+				continue
+			}
+			if p.err = first.Replay(d); p.err == nil {
+				p.r.Decision, p.r.Replay = first, true
+				if p.r.Anchor, err = a.decisionAnchor(ctx, first); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	var events []*engine.AuditEvent
+	var inserted []*engine.Decision
+	for _, d := range fresh {
+		if !replayed[d] {
+			inserted = append(inserted, d)
+			events = append(events, engine.DecisionRecorded(d, session))
+		}
+	}
+	if err := a.extend(ctx, projectID, events...); err != nil {
+		return err
+	}
+	for i, d := range inserted {
+		d.Anchor = engine.Anchor{Seq: events[i].Seq, Hash: events[i].Hash}
+		for _, p := range batch {
+			if p.r.Decision == d {
+				p.r.Anchor = d.Anchor
+			}
+		}
+	}
+	return nil
+}
+
+// decisionAnchor is where a replayed decision stands in the chain: the
+// head the unit of work locked (its own event is older).
+func (a *App) decisionAnchor(ctx context.Context, d *engine.Decision) (engine.Anchor, error) {
+	head, err := a.lock(ctx, d.ProjectID)
+	return engine.Anchor{Seq: head.Seq, Hash: head.Hash}, err
 }
 
 // DecisionRow is a decision with the room it belongs to.

@@ -344,6 +344,10 @@ type DecisionEventData struct {
 	Vote        string `json:"vote"`
 	Method      string `json:"method"`
 	Digest      string `json:"digest"`
+	// Session is the hash of the worker's session that entered a paper
+	// decision (its worker_login event is on the system chain).
+	Session string `json:"session,omitempty"`
+	RowsData
 }
 
 // VerifyChain checks events (in seq order) against their hashes; it does

@@ -42,13 +42,18 @@ type Decision struct {
 	Anchor Anchor `db:"-"`
 }
 
-// DecisionStore keeps decisions.
+// DecisionStore keeps decisions. It runs SQL: the workflow (app.record)
+// opens the unit of work, locks the chain, applies the ballot's rules and
+// the idempotency rule, and appends the events.
 type DecisionStore interface {
-	// RecordDecision appends d with its audit event in one transaction,
-	// after checking that the ballot is open at d.CreatedAt and binds to
-	// d.ScenarioSHA256. A decision with the same ballot and idempotency key
-	// is returned instead (replay true) and nothing is written.
-	RecordDecision(ctx context.Context, d *Decision) (replay bool, err error)
+	// InsertDecisions inserts new decisions (in the unit of work), filling
+	// their IDs; one whose ballot and idempotency key are already taken —
+	// before, or earlier in ds — is not inserted and comes back in taken.
+	InsertDecisions(ctx context.Context, ds []*Decision) (taken []*Decision, err error)
+	// DecisionByKey is the decision of a ballot with an idempotency key.
+	DecisionByKey(ctx context.Context, ballotID int64, key string) (*Decision, error)
+	// HouseholdsIn says which of ids are households of the project.
+	HouseholdsIn(ctx context.Context, projectID int64, ids []int64) (map[int64]bool, error)
 	// LatestDecisions is the latest decision of each household, by household.
 	LatestDecisions(ctx context.Context, ballotID int64) ([]*Decision, error)
 	// HouseholdDecision is one household's latest decision (nil if none).

@@ -17,6 +17,9 @@ type Worker struct {
 	PasswordHash string // never the password itself
 	Admin        bool   // sees every project
 	CreatedAt    time.Time
+	// SessionHash is the hash of the session the worker acts through (set
+	// when a request is authenticated; "" on the command line).
+	SessionHash string `db:"-"`
 }
 
 // Session is a login: a bearer token or session cookie. Only the hash of

@@ -35,7 +35,7 @@ func recordSome(t *testing.T, s *store.Store, f *fixture) []*engine.Decision {
 		if i%2 == 1 {
 			d.Vote = engine.VoteDisagree
 		}
-		if _, err := s.RecordDecision(ctx, d); err != nil {
+		if _, err := recordDecision(s, d); err != nil {
 			t.Fatal(err)
 		}
 		ds = append(ds, d)

@@ -52,7 +52,7 @@ func (r *ballotRow) ballot() *engine.Ballot {
 // Ballot returns a ballot by id.
 func (s *Store) Ballot(ctx context.Context, id int64) (*engine.Ballot, error) {
 	var r ballotRow
-	if err := s.db.GetContext(ctx, &r, s.q(ballotSelect+`WHERE b.id = ?`), id); err != nil {
+	if err := s.conn(ctx).GetContext(ctx, &r, s.q(ballotSelect+`WHERE b.id = ?`), id); err != nil {
 		return nil, s.notFound(err, "表决不存在")
 	}
 	return r.ballot(), nil

@@ -18,25 +18,31 @@ func TestDecisionsReplayAndLatest(t *testing.T) {
 		f := newFixture(t, s, 4)
 		h := f.project.Households[2]
 		d1 := f.decision(h, engine.VoteDisagree, "key-1")
-		if replay, err := s.RecordDecision(ctx, d1); err != nil || replay {
+		if replay, err := recordDecision(s, d1); err != nil || replay {
 			t.Fatalf("first: %v %v", replay, err)
 		}
-		again := f.decision(h, engine.VoteAgree, "key-1") // same key, even with another vote
-		replay, err := s.RecordDecision(ctx, again)
+		again := f.decision(h, engine.VoteDisagree, "key-1") // the same request again: the first answer
+		replay, err := recordDecision(s, again)
 		if err != nil || !replay || again.ID != d1.ID || again.Vote != engine.VoteDisagree || again.Code != d1.Code {
 			t.Fatalf("replay: %v %v %+v", replay, err, again)
 		}
+		// the same key with other content is a conflict naming the first
+		_, err = recordDecision(s, f.decision(h, engine.VoteAgree, "key-1"))
+		wantCode(t, err, engine.ECodeConflict)
+		if err == nil || !strings.Contains(err.Error(), d1.Code) {
+			t.Errorf("the conflict should name the first record %s: %v", d1.Code, err)
+		}
 		// another household cannot reuse the key
 		wantCode(t, func() error {
-			_, err := s.RecordDecision(ctx, f.decision(f.project.Households[3], engine.VoteAgree, "key-1"))
+			_, err := recordDecision(s, f.decision(f.project.Households[3], engine.VoteAgree, "key-1"))
 			return err
 		}(), engine.ECodeConflict)
 		d2 := f.decision(h, engine.VoteAgree, "key-2") // a change of mind
-		if _, err := s.RecordDecision(ctx, d2); err != nil {
+		if _, err := recordDecision(s, d2); err != nil {
 			t.Fatal(err)
 		}
 		d3 := f.decision(f.project.Households[3], engine.VoteAbstain, "key-3")
-		if _, err := s.RecordDecision(ctx, d3); err != nil {
+		if _, err := recordDecision(s, d3); err != nil {
 			t.Fatal(err)
 		}
 		all, err := s.Decisions(ctx, f.ballot.ID)
@@ -56,10 +62,10 @@ func TestDecisionsReplayAndLatest(t *testing.T) {
 		// decisions bind to the published hash, and the deadline holds
 		wrong := f.decision(h, engine.VoteAgree, "key-4")
 		wrong.ScenarioSHA256 = strings.Repeat("0", 64)
-		wantCode(t, func() error { _, err := s.RecordDecision(ctx, wrong); return err }(), engine.ECodeConflict)
+		wantCode(t, func() error { _, err := recordDecision(s, wrong); return err }(), engine.ECodeConflict)
 		late := f.decision(h, engine.VoteAgree, "key-5")
 		late.CreatedAt = f.ballot.Deadline.Add(time.Second)
-		_, err = s.RecordDecision(ctx, late)
+		_, err = recordDecision(s, late)
 		wantCode(t, err, engine.ECodeConflict)
 		if !strings.Contains(err.Error(), "截止") {
 			t.Errorf("message %q should mention the deadline", err)
@@ -121,7 +127,7 @@ func TestConcurrentDecisions(t *testing.T) {
 					}
 					key := fmt.Sprintf("key-%d", k)
 					d := f.decision(plan[k].household, plan[k].vote, key)
-					if _, err := s.RecordDecision(ctx, d); err != nil {
+					if _, err := recordDecision(s, d); err != nil {
 						errs <- fmt.Errorf("%s: %w", key, err)
 						continue
 					}
@@ -178,7 +184,7 @@ func TestTwoServersOnePostgres(t *testing.T) {
 			for i := 0; i < 25; i++ {
 				h := f.project.Households[(g+i)%len(f.project.Households)]
 				key := fmt.Sprintf("k-%d", (g*25+i)%300)
-				if _, err := s.RecordDecision(ctx, f.decision(h, engine.VoteAgree, key)); err != nil && engine.ErrorCode(err) != engine.ECodeConflict {
+				if _, err := recordDecision(s, f.decision(h, engine.VoteAgree, key)); err != nil && engine.ErrorCode(err) != engine.ECodeConflict {
 					errs <- err
 				}
 				if err := s.AppendAudit(ctx, &engine.AuditEvent{ProjectID: f.project.ID, Kind: engine.AuditPageOpened, Actor: "household:1"}); err != nil {

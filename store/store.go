@@ -63,8 +63,6 @@ type Store struct {
 	// apart; but SQLite's busy handler is unfair, and with dozens of
 	// writers some would time out waiting. PostgreSQL needs no such queue.
 	writeMu sync.Mutex
-	// batches groups concurrent decisions of a project into one commit.
-	batches decisionBatches
 
 	stopCheckpoints, checkpointsDone chan struct{} // SQLite's background checkpoints
 	// key signs the audit chains' checkpoints (docs/lifecycle.md).

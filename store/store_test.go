@@ -235,7 +235,7 @@ func TestRoundTrip(t *testing.T) {
 			Vote: engine.VoteAgree, SignerName: "王 <b>", SignaturePNG: png, Method: engine.DecisionPaper, Witness: "李娜（社区）",
 			PaperPhoto: []byte{0xff, 0xd8, 0xff}, PaperPhotoType: "image/jpeg", RecordedBy: w.ID, IP: "2001:db8::1", UserAgent: "UA",
 			IdempotencyKey: "k-1", CreatedAt: time.Date(2027, 2, 1, 8, 0, 0, 999999999, time.UTC)}
-		if replay, err := s.RecordDecision(ctx, d); err != nil || replay || d.Code == "" {
+		if replay, err := recordDecision(s, d); err != nil || replay || d.Code == "" {
 			t.Fatalf("record: replay %v, err %v, code %q", replay, err, d.Code)
 		}
 		gd, err := s.DecisionByCode(ctx, d.Code)

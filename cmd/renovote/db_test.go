@@ -57,9 +57,7 @@ func TestMigrateAndAuditVerify(t *testing.T) {
 		}
 		d := &engine.Decision{ProjectID: p.ID, BallotID: b.ID, HouseholdID: p.Households[0].ID, ScenarioSHA256: engine.ScenarioSum(canonical),
 			Vote: engine.VoteDisagree, SignerName: "张三", Method: engine.DecisionOnline, IdempotencyKey: "k"}
-		if _, err := s.RecordDecision(ctx, d); err != nil {
-			t.Fatal(err)
-		}
+		recordDecision(t, s, d)
 		id := strconv.FormatInt(p.ID, 10)
 		res = cliEnv(t, nil, "audit", "verify", id, "--db", dsn, "--public-key", testPublicKey(t))
 		if res.status != 0 || !strings.Contains(res.stdout, "完整") {

@@ -131,9 +131,7 @@ func TestWitnessAuditVerify(t *testing.T) {
 	}
 	d := &engine.Decision{ProjectID: p.ID, BallotID: ballot.ID, HouseholdID: p.Households[0].ID, ScenarioSHA256: engine.ScenarioSum(canonical),
 		Vote: engine.VoteDisagree, SignerName: "张三", Method: engine.DecisionOnline, IdempotencyKey: "k"}
-	if _, err := s.RecordDecision(ctx, d); err != nil {
-		t.Fatal(err)
-	}
+	recordDecision(t, s, d)
 	// every checkpoint signed went to the witness file and to a witness
 	_, cps, err := s.AuditTail(ctx, p.ID, 0)
 	if err != nil || len(cps) == 0 {
