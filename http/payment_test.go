@@ -569,3 +569,149 @@ func TestMoneyKeyReused(t *testing.T) {
 		}
 	})
 }
+
+// TestMoneyRowsAreProjections: a database administrator without the key
+// edits a payment's amount or photo, inserts a payment behind the
+// application, deletes one, edits a fund's amount (triggers dropped);
+// the audit names the table, the row and the column each time.
+func TestMoneyRowsAreProjections(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		pid, _ := e.published()
+		base := fmt.Sprintf("/api/v1/projects/%d", pid)
+		hid := e.householdID(pid, "601")
+		pay := e.do("POST", fmt.Sprintf("%s/households/%d/payments", base, hid), "a", map[string]any{"amount": "5000", "date": "2027-01-02",
+			"method": "转账", "photo": signature(t, 320, 200, true), "idempotency_key": "attack-pay"}).want(201).json()
+		refund := e.do("POST", fmt.Sprintf("%s/households/%d/refunds", base, hid), "a", map[string]any{"amount": "100", "date": "2027-01-03",
+			"reason": "多缴", "idempotency_key": "attack-ref"}).want(201).json()
+		fund := e.do("POST", base+"/funds", "a", map[string]any{"kind": "income", "source": "政府补贴", "amount": "200000", "date": "2027-02-01",
+			"what": "补贴到账", "idempotency_key": "attack-fund"}).want(201).json()
+		audit := func() map[string]any {
+			return e.do("GET", base+"/audit", "a", nil).want(200).json()
+		}
+		if a := audit(); a["ok"] != true {
+			t.Fatalf("before: %v", a)
+		}
+		asDBA(t, s, "payments", "funds")
+		db := s.DB()
+		var photo []byte
+		if err := db.Get(&photo, db.Rebind(`SELECT photo FROM payments WHERE id = ?`), pay["id"]); err != nil || len(photo) == 0 {
+			t.Fatalf("the payment's photo: %d bytes, %v", len(photo), err)
+		}
+		for _, tt := range []struct {
+			name         string
+			attack, undo string
+			id           any
+			want         []string
+		}{
+			{"a payment's amount edited", `UPDATE payments SET amount = 50000 WHERE id = ?`, `UPDATE payments SET amount = 500000 WHERE id = ?`,
+				pay["id"], []string{"（payments） #%v 的 amount", "“500000”", "“50000”", "被改动"}},
+			{"a payment's photo taken away", `UPDATE payments SET photo = NULL WHERE id = ?`, `UPDATE payments SET photo = ? WHERE id = ?`,
+				pay["id"], []string{"（payments） #%v 的 photo"}},
+			{"a fund's amount edited", `UPDATE funds SET amount = 2000000 WHERE id = ?`, `UPDATE funds SET amount = 20000000 WHERE id = ?`,
+				fund["id"], []string{"（funds） #%v 的 amount", "被改动"}},
+			{"a refund deleted", `DELETE FROM payments WHERE id = ?`, "", refund["id"], []string{"（payments） #%v 在第", "记录被删除"}},
+		} {
+			db.MustExec(db.Rebind(tt.attack), tt.id)
+			a := audit()
+			for _, w := range tt.want {
+				if w = strings.ReplaceAll(w, "%v", fmt.Sprint(tt.id)); a["ok"] != false || !strings.Contains(a["reason"].(string), w) {
+					t.Errorf("%s: audit %v, want %q", tt.name, a, w)
+				}
+			}
+			switch {
+			case strings.Contains(tt.undo, "photo"):
+				db.MustExec(db.Rebind(tt.undo), photo, tt.id)
+			case tt.undo != "":
+				db.MustExec(db.Rebind(tt.undo), tt.id)
+			}
+			if a := audit(); tt.undo != "" && a["ok"] != true {
+				t.Fatalf("%s undone: %v", tt.name, a)
+			}
+		}
+		// the refund stays deleted; a row inserted behind the
+		// application is named too, in a project of its own
+		pid2, _ := e.published()
+		h2 := e.householdID(pid2, "301")
+		p2 := e.do("POST", fmt.Sprintf("/api/v1/projects/%d/households/%d/payments", pid2, h2), "a", map[string]any{"amount": "100",
+			"date": "2027-01-02", "method": "现金", "idempotency_key": "attack-pay-2"}).want(201).json()
+		db.MustExec(db.Rebind(`INSERT INTO payments (project_id, household_id, kind, amount, day, method, note, photo_type, receipt_no, code,
+			recorded_by, idempotency_key, created_at) SELECT project_id, household_id, kind, 9990000, day, method, note, photo_type, 'SK-2027-0099',
+			'ZZZZZ-ZZZZZ', recorded_by, 'inserted-by-dba', created_at FROM payments WHERE id = ?`), p2["id"])
+		var inserted int64
+		if err := db.Get(&inserted, db.Rebind(`SELECT id FROM payments WHERE code = ?`), "ZZZZZ-ZZZZZ"); err != nil {
+			t.Fatal(err)
+		}
+		a := e.do("GET", fmt.Sprintf("/api/v1/projects/%d/audit", pid2), "a", nil).want(200).json()
+		if w := fmt.Sprintf("（payments） #%d 没有对应的审计事件", inserted); a["ok"] != false || !strings.Contains(a["reason"].(string), w) {
+			t.Errorf("a payment inserted behind the application: audit %v, want %q", a, w)
+		}
+	})
+}
+
+// TestRewrittenMoneyChainRefused: a payment's amount edited in its row and
+// in its event, the chain re-hashed from there, the later checkpoints
+// deleted and the head moved: the next payment is refused with 503
+// chain_broken naming the project, and writes nothing.
+func TestRewrittenMoneyChainRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		pid, _ := e.published()
+		base := fmt.Sprintf("/api/v1/projects/%d", pid)
+		hid := e.householdID(pid, "401")
+		pay := e.do("POST", fmt.Sprintf("%s/households/%d/payments", base, hid), "a", map[string]any{"amount": "5000", "date": "2027-01-02",
+			"method": "现金", "idempotency_key": "rewrite-pay-1"}).want(201).json()
+		e.do("POST", fmt.Sprintf("%s/households/%d/payments", base, hid), "a", map[string]any{"amount": "100", "date": "2027-01-03",
+			"method": "现金", "idempotency_key": "rewrite-pay-2"}).want(201)
+
+		ctx := t.Context()
+		asDBA(t, s, "payments", "audit_events", "checkpoints")
+		db := s.DB()
+		db.MustExec(db.Rebind(`UPDATE payments SET amount = 50 WHERE id = ?`), pay["id"])
+		forged, err := s.PaymentByID(ctx, int64(pid), int64(pay["id"].(float64)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err := s.AuditEvents(ctx, int64(pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		prev, from := engine.GenesisHash, int64(0)
+		for _, ev := range events {
+			var data struct {
+				PaymentID int64 `json:"payment_id"`
+			}
+			if ev.Kind == engine.AuditPayment && json.Unmarshal(ev.Data, &data) == nil && data.PaymentID == forged.ID {
+				ev.Data, from = engine.PaymentRecorded(forged, ev.Actor).Data, ev.Seq
+			}
+			ev.PrevHash = prev
+			ev.Hash = engine.ChainHash(prev, ev.Canonical())
+			db.MustExec(db.Rebind(`UPDATE audit_events SET data = ?, prev_hash = ?, hash = ? WHERE id = ?`), string(ev.Data), ev.PrevHash, ev.Hash, ev.ID)
+			prev = ev.Hash
+		}
+		if from == 0 {
+			t.Fatal("the payment's event was not found")
+		}
+		db.MustExec(db.Rebind(`DELETE FROM checkpoints WHERE project_id = ? AND seq >= ?`), pid, from)
+		db.MustExec(db.Rebind(`UPDATE audit_heads SET hash = ? WHERE project_id = ?`), prev, pid)
+		if c := engine.VerifyChain(events); !c.OK {
+			t.Fatalf("the rewrite left the chain broken (%s): the test would not test the head", c.Reason)
+		}
+
+		before := counts(t, s)
+		res := e.do("POST", fmt.Sprintf("%s/households/%d/payments", base, hid), "a", map[string]any{"amount": "200", "date": "2027-01-04",
+			"method": "现金", "idempotency_key": "rewrite-pay-3"}).want(503).json()
+		if res["code"] != "chain_broken" || !strings.Contains(res["message"].(string), fmt.Sprintf("项目 %d", pid)) {
+			t.Errorf("the next payment on a rewritten chain: %v", res)
+		}
+		for _, path := range []string{fmt.Sprintf("%s/households/%d/refunds", base, hid), base + "/funds"} {
+			e.do("POST", path, "a", map[string]any{"amount": "10", "date": "2027-01-04", "reason": "x", "kind": "income", "source": "其他",
+				"what": "x", "idempotency_key": "rewrite-more"}).want(503)
+		}
+		if after := counts(t, s); after != before {
+			t.Fatalf("a refused write changed the database:\nbefore %s\nafter  %s", before, after)
+		}
+	})
+}
