@@ -179,11 +179,9 @@ func (a *App) verifyReceipt(ctx context.Context, code string) (*Verification, er
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range records {
-		if r.Kind == engine.PaymentReversal && r.Reverses == pay.ID {
-			v.Receipt.Reversed, v.Current = true, false
-			v.ReplacedBy = &Replacement{Kind: "reversal", At: r.CreatedAt}
-		}
+	if r, ok := engine.ReversalOf(records, pay.ID); ok {
+		v.Receipt.Reversed, v.Current = true, false
+		v.ReplacedBy = &Replacement{Kind: "reversal", At: r.CreatedAt}
 	}
 	return v, nil
 }

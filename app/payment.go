@@ -14,19 +14,30 @@ import (
 // it; the caller has read the amount, the day and the photo.
 type Money struct {
 	Amount         engine.Fen
-	Day            engine.Date
-	Method         string // payment
-	Note           string // payment: what for; refund, reversal: why
-	Source, Payee  string // fund income, fund expense
-	What           string // fund
+	Day            engine.Date // zero: today (Beijing)
+	Method         string      // payment
+	Note           string      // payment: what for; refund, reversal: why
+	Source, Payee  string      // fund income, fund expense
+	What           string      // fund
 	Photo          []byte
 	PhotoType      string
 	IdempotencyKey string
+	Overpay        bool // payment: more than the household still owes is meant
+}
+
+// day is the day the money moved: as given, else today.
+func (m Money) day(now time.Time) engine.Date {
+	if m.Day == 0 {
+		return engine.DateOf(now.In(engine.Beijing))
+	}
+	return m.Day
 }
 
 // checkDay refuses days far from now: money does not move years ahead.
-func (a *App) checkDay(d engine.Date, field string) error {
-	now := a.now().In(engine.Beijing)
+func (a *App) checkDay(d engine.Date, field string) error { return checkDay(a.now(), d, field) }
+
+func checkDay(now time.Time, d engine.Date, field string) error {
+	now = now.In(engine.Beijing)
 	if d.Time().After(now.AddDate(1, 0, 0)) {
 		return engine.Invalidf(field, "日期 %s 晚于一年之后，请核对", d)
 	}
@@ -37,51 +48,131 @@ func (a *App) checkDay(d engine.Date, field string) error {
 }
 
 // moneyProject loads a project that has a published plan (payments follow
-// the plan) and one of its households.
-func (a *App) moneyProject(ctx context.Context, w *engine.Worker, projectID, householdID int64) (*engine.Project, engine.Household, error) {
+// the plan), one of its households and what the plan says it owes in all.
+func (a *App) moneyProject(ctx context.Context, w *engine.Worker, projectID, householdID int64) (*engine.Project, engine.Household, engine.Fen, error) {
 	p, err := a.project(ctx, w, projectID)
 	if err != nil {
-		return nil, engine.Household{}, err
+		return nil, engine.Household{}, 0, err
 	}
-	if _, err := a.store.CurrentBallot(ctx, p.ID); err != nil {
+	b, err := a.store.CurrentBallot(ctx, p.ID)
+	if err != nil {
 		if engine.ErrorCode(err) == engine.ECodeNotFound {
-			return nil, engine.Household{}, engine.Errorf(engine.ECodeConflict, "方案尚未发布：发布并表决之后才能登记缴款")
+			return nil, engine.Household{}, 0, engine.Errorf(engine.ECodeConflict, "方案尚未发布：发布并表决之后才能登记缴款")
 		}
-		return nil, engine.Household{}, err
+		return nil, engine.Household{}, 0, err
 	}
 	h, err := household(p, householdID)
-	return p, h, err
+	if err != nil {
+		return nil, engine.Household{}, 0, err
+	}
+	pub, err := a.published.get(ctx, a.store, b)
+	if err != nil {
+		return nil, engine.Household{}, 0, err
+	}
+	_, row, _ := pub.Row(h.ID)
+	var due engine.Fen
+	for _, d := range engine.DuesOf(row, pub.Input.Installments, engine.DateOf(pub.Deadline.In(engine.Beijing))) {
+		due += d.Amount
+	}
+	return p, h, due, nil
+}
+
+// moneyTime is the workflow's one reading of the clock, as the database
+// keeps it (UTC, microseconds): the record's image is made from it.
+func (a *App) moneyTime() time.Time { return a.now().UTC().Truncate(time.Microsecond) }
+
+// lockMoney takes the project's chain lock first in the unit of work:
+// the idempotency key, the receipt count and the caps are read under it,
+// so two clients never number, replay or refund past each other.
+func (a *App) lockMoney(ctx context.Context, projectID int64) error {
+	_, _, err := a.store.LockChain(ctx, projectID)
+	return err
+}
+
+// recordPayment writes a household record in the unit of work: a reused
+// key replays the first record (or is refused when the content differs),
+// check applies the kind's rule to the household's records, the engine
+// numbers the receipt, and the event with the row's image extends the
+// chain.
+func (a *App) recordPayment(ctx context.Context, w *engine.Worker, pay *engine.Payment, check func(records []*engine.Payment) error) (bool, error) {
+	replay := false
+	err := a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.lockMoney(ctx, pay.ProjectID); err != nil {
+			return err
+		}
+		first, err := a.store.PaymentByKey(ctx, pay.ProjectID, pay.IdempotencyKey)
+		if err != nil {
+			return err
+		}
+		if first != nil {
+			if err := engine.SamePayment(first, pay); err != nil {
+				return err
+			}
+			*pay, replay = *first, true
+			return nil
+		}
+		records, err := a.store.HouseholdPayments(ctx, pay.ProjectID, pay.HouseholdID)
+		if err != nil {
+			return err
+		}
+		if err := check(records); err != nil {
+			return err
+		}
+		n, err := a.store.CountPayments(ctx, pay.ProjectID, pay.Kind)
+		if err != nil {
+			return err
+		}
+		pay.ReceiptNo = engine.ReceiptNo(pay.Kind, pay.CreatedAt, n)
+		if err := a.store.InsertPayment(ctx, pay); err != nil {
+			return err
+		}
+		e := engine.PaymentRecorded(pay, actor(w))
+		if err := a.extend(ctx, pay.ProjectID, e); err != nil {
+			return err
+		}
+		pay.Anchor = engine.Anchor{Seq: e.Seq, Hash: e.Hash}
+		return nil
+	})
+	return replay, err
 }
 
 // RecordPayment records money a household paid; it gets a sequential
-// receipt number and a verification code.
+// receipt number and a verification code. More than the household still
+// owes is refused unless m.Overpay says it is meant.
 func (a *App) RecordPayment(ctx context.Context, w *engine.Worker, projectID, householdID int64, m Money) (*engine.Payment, bool, error) {
-	p, h, err := a.moneyProject(ctx, w, projectID, householdID)
+	p, h, due, err := a.moneyProject(ctx, w, projectID, householdID)
 	if err != nil {
 		return nil, false, err
 	}
 	if !slices.Contains(engine.PaymentMethods, m.Method) {
 		return nil, false, engine.Invalidf("method", "缴款方式应为 %s 之一", strings.Join(engine.PaymentMethods, "、"))
 	}
-	if err := a.checkDay(m.Day, "date"); err != nil {
+	now := a.moneyTime()
+	day := m.day(now)
+	if err := checkDay(now, day, "date"); err != nil {
 		return nil, false, err
 	}
 	if err := a.printable("note", "备注", m.Note); err != nil {
 		return nil, false, err
 	}
-	pay := &engine.Payment{ProjectID: p.ID, HouseholdID: h.ID, Kind: engine.PaymentIn, Amount: m.Amount, Day: m.Day.String(), Method: m.Method,
-		Note: strings.TrimSpace(m.Note), Photo: m.Photo, PhotoType: m.PhotoType, RecordedBy: w.ID, IdempotencyKey: m.IdempotencyKey, CreatedAt: a.now()}
-	replay, err := a.store.RecordPayment(ctx, pay, actor(w))
+	pay := &engine.Payment{ProjectID: p.ID, HouseholdID: h.ID, Kind: engine.PaymentIn, Amount: m.Amount, Day: day.String(), Method: m.Method,
+		Note: strings.TrimSpace(m.Note), Photo: m.Photo, PhotoType: m.PhotoType, Code: engine.NewVerificationCode(), RecordedBy: w.ID,
+		IdempotencyKey: m.IdempotencyKey, CreatedAt: now}
+	replay, err := a.recordPayment(ctx, w, pay, func(records []*engine.Payment) error {
+		return engine.CheckOverpay(due, records, pay.Amount, m.Overpay)
+	})
 	return pay, replay, err
 }
 
 // RecordRefund gives money back to a household; never more than it paid.
 func (a *App) RecordRefund(ctx context.Context, w *engine.Worker, projectID, householdID int64, m Money) (*engine.Payment, bool, error) {
-	p, h, err := a.moneyProject(ctx, w, projectID, householdID)
+	p, h, _, err := a.moneyProject(ctx, w, projectID, householdID)
 	if err != nil {
 		return nil, false, err
 	}
-	if err := a.checkDay(m.Day, "date"); err != nil {
+	now := a.moneyTime()
+	day := m.day(now)
+	if err := checkDay(now, day, "date"); err != nil {
 		return nil, false, err
 	}
 	if strings.TrimSpace(m.Note) == "" {
@@ -90,9 +181,11 @@ func (a *App) RecordRefund(ctx context.Context, w *engine.Worker, projectID, hou
 	if err := a.printable("reason", "退款原因", m.Note); err != nil {
 		return nil, false, err
 	}
-	pay := &engine.Payment{ProjectID: p.ID, HouseholdID: h.ID, Kind: engine.PaymentRefund, Amount: m.Amount, Day: m.Day.String(),
-		Note: strings.TrimSpace(m.Note), RecordedBy: w.ID, IdempotencyKey: m.IdempotencyKey, CreatedAt: a.now()}
-	replay, err := a.store.RecordPayment(ctx, pay, actor(w))
+	pay := &engine.Payment{ProjectID: p.ID, HouseholdID: h.ID, Kind: engine.PaymentRefund, Amount: m.Amount, Day: day.String(),
+		Note: strings.TrimSpace(m.Note), Code: engine.NewVerificationCode(), RecordedBy: w.ID, IdempotencyKey: m.IdempotencyKey, CreatedAt: now}
+	replay, err := a.recordPayment(ctx, w, pay, func(records []*engine.Payment) error {
+		return engine.CheckRefund(records, pay.Amount)
+	})
 	return pay, replay, err
 }
 
@@ -110,11 +203,55 @@ func (a *App) ReversePayment(ctx context.Context, w *engine.Worker, projectID, p
 	if err := a.checkReason(reason); err != nil {
 		return nil, false, err
 	}
+	now := a.moneyTime()
 	pay := &engine.Payment{ProjectID: p.ID, HouseholdID: target.HouseholdID, Kind: engine.PaymentReversal, Amount: target.Amount,
-		Day: engine.DateOf(a.now().In(engine.Beijing)).String(), Note: strings.TrimSpace(reason), Reverses: target.ID, RecordedBy: w.ID,
-		IdempotencyKey: key, CreatedAt: a.now()}
-	replay, err := a.store.RecordPayment(ctx, pay, actor(w))
+		Day: engine.DateOf(now.In(engine.Beijing)).String(), Note: strings.TrimSpace(reason), Reverses: target.ID, Code: engine.NewVerificationCode(),
+		RecordedBy: w.ID, IdempotencyKey: key, CreatedAt: now}
+	replay, err := a.recordPayment(ctx, w, pay, func(records []*engine.Payment) error {
+		return engine.CheckReversal(records, target)
+	})
 	return pay, replay, err
+}
+
+// recordFund writes a project income, expense or reversal in the unit of
+// work, as recordPayment does for households.
+func (a *App) recordFund(ctx context.Context, w *engine.Worker, f *engine.Fund) (bool, error) {
+	replay := false
+	err := a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.lockMoney(ctx, f.ProjectID); err != nil {
+			return err
+		}
+		first, err := a.store.FundByKey(ctx, f.ProjectID, f.IdempotencyKey)
+		if err != nil {
+			return err
+		}
+		if first != nil {
+			if err := engine.SameFund(first, f); err != nil {
+				return err
+			}
+			*f, replay = *first, true
+			return nil
+		}
+		if f.Kind == engine.FundReversal {
+			target, err := a.store.FundByID(ctx, f.ProjectID, f.Reverses)
+			if err != nil {
+				return err
+			}
+			funds, err := a.store.Funds(ctx, f.ProjectID)
+			if err != nil {
+				return err
+			}
+			if err := engine.CheckFundReversal(funds, target); err != nil {
+				return err
+			}
+			f.Amount = target.Amount
+		}
+		if err := a.store.InsertFund(ctx, f); err != nil {
+			return err
+		}
+		return a.extend(ctx, f.ProjectID, engine.FundRecorded(f, actor(w)))
+	})
+	return replay, err
 }
 
 // RecordFund records a project income (a subsidy received, a donation) or
@@ -124,8 +261,10 @@ func (a *App) RecordFund(ctx context.Context, w *engine.Worker, projectID int64,
 	if err != nil {
 		return nil, false, err
 	}
-	f := &engine.Fund{ProjectID: p.ID, Kind: kind, Amount: m.Amount, Day: m.Day.String(), What: strings.TrimSpace(m.What),
-		Photo: m.Photo, PhotoType: m.PhotoType, RecordedBy: w.ID, IdempotencyKey: m.IdempotencyKey, CreatedAt: a.now()}
+	now := a.moneyTime()
+	day := m.day(now)
+	f := &engine.Fund{ProjectID: p.ID, Kind: kind, Amount: m.Amount, Day: day.String(), What: strings.TrimSpace(m.What),
+		Photo: m.Photo, PhotoType: m.PhotoType, RecordedBy: w.ID, IdempotencyKey: m.IdempotencyKey, CreatedAt: now}
 	switch kind {
 	case engine.FundIncome:
 		if !slices.Contains(engine.FundSources, m.Source) {
@@ -143,7 +282,7 @@ func (a *App) RecordFund(ctx context.Context, w *engine.Worker, projectID int64,
 	if f.What == "" {
 		return nil, false, engine.Invalidf("what", "请写明款项用途")
 	}
-	if err := a.checkDay(m.Day, "date"); err != nil {
+	if err := checkDay(now, day, "date"); err != nil {
 		return nil, false, err
 	}
 	for _, t := range []struct{ field, label, text string }{{"payee", "收款单位", f.Payee}, {"what", "款项用途", f.What}} {
@@ -151,7 +290,7 @@ func (a *App) RecordFund(ctx context.Context, w *engine.Worker, projectID int64,
 			return nil, false, err
 		}
 	}
-	replay, err := a.store.RecordFund(ctx, f, actor(w))
+	replay, err := a.recordFund(ctx, w, f)
 	return f, replay, err
 }
 
@@ -164,9 +303,10 @@ func (a *App) ReverseFund(ctx context.Context, w *engine.Worker, projectID, fund
 	if err := a.checkReason(reason); err != nil {
 		return nil, false, err
 	}
+	now := a.moneyTime()
 	f := &engine.Fund{ProjectID: p.ID, Kind: engine.FundReversal, What: strings.TrimSpace(reason), Reverses: fundID,
-		Day: engine.DateOf(a.now().In(engine.Beijing)).String(), Amount: 1, RecordedBy: w.ID, IdempotencyKey: key, CreatedAt: a.now()}
-	replay, err := a.store.RecordFund(ctx, f, actor(w))
+		Day: engine.DateOf(now.In(engine.Beijing)).String(), RecordedBy: w.ID, IdempotencyKey: key, CreatedAt: now}
+	replay, err := a.recordFund(ctx, w, f)
 	return f, replay, err
 }
 
@@ -225,17 +365,9 @@ func (a *App) ledger(ctx context.Context, projectID int64, asOf engine.Date) (*P
 // the published plan with its dues, and its payments and refunds (reversed
 // records and reversals left out).
 func LedgerInputOf(pub *PublishedBallot, records []*engine.Payment, asOf engine.Date) *engine.LedgerInput {
-	reversed := map[int64]bool{}
-	for _, r := range records {
-		if r.Kind == engine.PaymentReversal {
-			reversed[r.Reverses] = true
-		}
-	}
 	byHousehold := map[int64][]*engine.Payment{}
-	for _, r := range records {
-		if r.Kind != engine.PaymentReversal && !reversed[r.ID] {
-			byHousehold[r.HouseholdID] = append(byHousehold[r.HouseholdID], r)
-		}
+	for _, r := range engine.Counting(records) {
+		byHousehold[r.HouseholdID] = append(byHousehold[r.HouseholdID], r)
 	}
 	deadline := engine.DateOf(pub.Deadline.In(engine.Beijing))
 	in := &engine.LedgerInput{AsOf: asOf, Households: make([]engine.LedgerHousehold, len(pub.Project.Households))}
@@ -285,19 +417,12 @@ func (a *App) statement(ctx context.Context, p *engine.Project) (*engine.Stateme
 			st.Budget = pub.Result.TotalCost
 		}
 	}
-	reversed := map[int64]bool{}
-	for _, r := range payments {
-		if r.Kind == engine.PaymentReversal {
-			reversed[r.Reverses] = true
-		}
-	}
 	byDay := map[string]engine.Fen{}
-	for _, r := range payments {
-		switch {
-		case r.Kind == engine.PaymentReversal || reversed[r.ID]:
-		case r.Kind == engine.PaymentIn:
+	for _, r := range engine.Counting(payments) {
+		switch r.Kind {
+		case engine.PaymentIn:
 			byDay[r.Day] += r.Amount
-		case r.Kind == engine.PaymentRefund:
+		case engine.PaymentRefund:
 			byDay[r.Day] -= r.Amount
 		}
 	}
@@ -311,18 +436,11 @@ func (a *App) statement(ctx context.Context, p *engine.Project) (*engine.Stateme
 			st.Incomes = append(st.Incomes, engine.StatementLine{Day: d, Source: "居民出资", What: "各户缴款（扣除退款）", Amount: byDay[d]})
 		}
 	}
-	fundReversed := map[int64]bool{}
-	for _, f := range funds {
-		if f.Kind == engine.FundReversal {
-			fundReversed[f.Reverses] = true
-		}
-	}
-	for _, f := range funds {
-		switch {
-		case f.Kind == engine.FundReversal || fundReversed[f.ID]:
-		case f.Kind == engine.FundIncome:
+	for _, f := range engine.Counting(funds) {
+		switch f.Kind {
+		case engine.FundIncome:
 			st.Incomes = append(st.Incomes, engine.StatementLine{Day: f.Day, Source: f.Source, What: f.What, Amount: f.Amount})
-		case f.Kind == engine.FundExpense:
+		case engine.FundExpense:
 			st.Expenses = append(st.Expenses, engine.StatementLine{Day: f.Day, Source: f.Payee, What: f.What, Amount: f.Amount})
 		}
 	}

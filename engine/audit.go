@@ -210,7 +210,7 @@ func CheckAuditTrust(r *AuditRecords, t Trust) *AuditCheck {
 		return broken
 	}
 	if broken := checkMoney(events, r.Payments, r.Funds); broken != nil {
-		return broken
+		return moneyDiff(events, r.Rows, broken)
 	}
 	if broken := checkProjection(events, r.Rows); broken != nil {
 		return broken

@@ -107,18 +107,27 @@ func (f *Fund) Digest() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// PaymentStore keeps the money records.
+// PaymentStore keeps the money records. It runs SQL inside the
+// workflow's unit of work and decides nothing: receipt numbers, caps,
+// which records count and what a replay is are decided here, in engine.
 type PaymentStore interface {
-	// RecordPayment appends p — numbering its receipt, checking that a
-	// refund does not exceed what the household paid and that a reversal
-	// cancels a record of the same household not reversed before — with
-	// its audit event, in one transaction. The same idempotency key
-	// replays the first record (replay true) and writes nothing.
-	RecordPayment(ctx context.Context, p *Payment, actor string) (replay bool, err error)
+	// InsertPayment inserts p as it is (receipt number, code and time
+	// decided by the workflow), filling its ID.
+	InsertPayment(ctx context.Context, p *Payment) error
+	// PaymentByKey is the record a project stored under an idempotency
+	// key, nil when there is none.
+	PaymentByKey(ctx context.Context, projectID int64, key string) (*Payment, error)
+	// HouseholdPayments are a household's records, oldest first, without photos.
+	HouseholdPayments(ctx context.Context, projectID, householdID int64) ([]*Payment, error)
+	// CountPayments is how many records of a kind a project holds.
+	CountPayments(ctx context.Context, projectID int64, kind string) (int, error)
 	Payments(ctx context.Context, projectID int64) ([]*Payment, error) // oldest first, without photos
 	PaymentByID(ctx context.Context, projectID, id int64) (*Payment, error)
 	PaymentByCode(ctx context.Context, code string) (*Payment, error)
-	RecordFund(ctx context.Context, f *Fund, actor string) (replay bool, err error)
+	// InsertFund inserts f as it is, filling its ID.
+	InsertFund(ctx context.Context, f *Fund) error
+	FundByKey(ctx context.Context, projectID int64, key string) (*Fund, error)
+	FundByID(ctx context.Context, projectID, id int64) (*Fund, error)
 	Funds(ctx context.Context, projectID int64) ([]*Fund, error) // oldest first, without photos
 }
 

@@ -29,6 +29,10 @@ func moreBadRequests(t testing.TB, w *badWorld) []badRequest {
 		return `{"decision":"agree","signer_name":"张三","witness":"李四","idempotency_key":"paper-more-01"` + extra + `}`
 	}
 	bomb := base64.StdEncoding.EncodeToString(pngHeader(8000, 8000, 16))
+	pay := base + fmt.Sprintf("/households/%d/payments", w.hid)
+	money := func(amount string) string {
+		return `{"amount":` + amount + `,"method":"现金","idempotency_key":"bad-amount-01"}`
+	}
 	return []badRequest{
 		{name: "login: not JSON", method: "POST", path: "/api/v1/login", body: `{"username":"a","password":"password-a"}`, status: 400, header: []string{"Content-Type", "text/plain"}},
 		{name: "login: a form post", method: "POST", path: "/api/v1/login", body: `username=a&password=x`, status: 400, header: []string{"Content-Type", "application/x-www-form-urlencoded"}},
@@ -133,6 +137,16 @@ func moreBadRequests(t testing.TB, w *badWorld) []badRequest {
 		{name: "tally: unknown rule", method: "POST", path: "/api/v1/tally", body: `{"rule":"majority","households":[{"id":"1","area":"1"}]}`, status: 400, field: "rule"},
 		{name: "words: negative", method: "GET", path: "/api/v1/words/-5", status: 400, field: "amount"},
 		{name: "words: three decimals", method: "GET", path: "/api/v1/words/1.005", status: 400, field: "amount"},
+		{name: "payment: amount as a JSON number", method: "POST", path: pay, body: money(`1.5`), status: 400, field: "amount"},
+		{name: "payment: amount with an exponent", method: "POST", path: pay, body: money(`"1e3"`), status: 400, field: "amount"},
+		{name: "payment: amount with a leading space", method: "POST", path: pay, body: money(`" 5.00"`), status: 400, field: "amount"},
+		{name: "payment: amount ending in a point", method: "POST", path: pay, body: money(`"5."`), status: 400, field: "amount"},
+		{name: "payment: amount starting with a point", method: "POST", path: pay, body: money(`".5"`), status: 400, field: "amount"},
+		{name: "payment: amount with a plus sign", method: "POST", path: pay, body: money(`"+5"`), status: 400, field: "amount"},
+		{name: "payment: amount with a leading zero", method: "POST", path: pay, body: money(`"05"`), status: 400, field: "amount"},
+		{name: "payment: more than the household owes", method: "POST", path: pay, body: money(`"999999999"`), status: 409, field: "amount"},
+		{name: "refund: amount as a JSON number", method: "POST", path: base + fmt.Sprintf("/households/%d/refunds", w.hid), body: `{"amount":100,"reason":"多缴","idempotency_key":"bad-refund-1"}`, status: 400, field: "amount"},
+		{name: "fund: amount with an exponent", method: "POST", path: base + "/funds", body: `{"kind":"income","source":"其他","what":"捐助","amount":"2E5","idempotency_key":"bad-fund-01"}`, status: 400, field: "amount"},
 		{name: "qr: another site's URL", method: "GET", path: "/qr?text=https%3A%2F%2Fevil.example%2F", status: 400, field: "text"},
 		{name: "qr: no text", method: "GET", path: "/qr", status: 400, field: "text"},
 		{name: "unknown API route", method: "GET", path: "/api/v1/elevators", status: 404},

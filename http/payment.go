@@ -25,24 +25,17 @@ type moneyRequest struct {
 	What           string          `json:"what"`
 	Photo          string          `json:"photo"`
 	IdempotencyKey string          `json:"idempotency_key"`
+	Overpay        bool            `json:"overpay"` // a payment above what is still owed is meant
 	money          app.Money
 }
 
 func (r *moneyRequest) Validate() error {
-	text := strings.TrimSpace(string(r.Amount))
-	if text == "" || text == "null" {
-		return engine.Invalidf("amount", "请填写金额")
-	}
-	if strings.HasPrefix(text, `"`) {
-		if err := json.Unmarshal(r.Amount, &text); err != nil {
-			return engine.Invalidf("amount", "金额应为数字")
-		}
-	}
-	amount, err := engine.ParseAmount(strings.TrimSpace(text), "amount", "金额")
+	// amounts are JSON strings of plain decimals only (engine.ParseAmountJSON)
+	amount, err := engine.ParseAmountJSON(r.Amount, "amount", "金额")
 	if err != nil {
 		return err
 	}
-	day := engine.DateOf(time.Now().In(engine.Beijing)) // a payment typed without a day happened today
+	var day engine.Date // none: the workflow takes today, by its clock
 	if strings.TrimSpace(r.Date) != "" {
 		if day, err = engine.ParseDay(strings.TrimSpace(r.Date), "date", "日期"); err != nil {
 			return err
@@ -57,7 +50,7 @@ func (r *moneyRequest) Validate() error {
 		}
 	}
 	r.money = app.Money{Amount: amount, Day: day, Method: strings.TrimSpace(r.Method), Note: r.Note, Source: r.Source, Payee: r.Payee,
-		What: r.What, IdempotencyKey: r.IdempotencyKey}
+		What: r.What, IdempotencyKey: r.IdempotencyKey, Overpay: r.Overpay}
 	if r.Reason != "" {
 		r.money.Note = r.Reason
 	}
@@ -222,12 +215,13 @@ func (s *Server) listFunds(c echo.Context) error {
 	return projectList(c, s.app.Funds, toFundJSON)
 }
 
-// asOf reads ?as_of=YYYY-MM-DD, today (Beijing) when absent.
-func asOf(c echo.Context) (engine.Date, error) {
+// asOf reads ?as_of=YYYY-MM-DD, today (Beijing, by the app's clock) when
+// absent.
+func (s *Server) asOf(c echo.Context) (engine.Date, error) {
 	if q := strings.TrimSpace(c.QueryParam("as_of")); q != "" {
 		return engine.ParseDay(q, "as_of", "核算日期")
 	}
-	return engine.DateOf(time.Now().In(engine.Beijing)), nil
+	return engine.DateOf(s.app.Now().In(engine.Beijing)), nil
 }
 
 type ledgerRowJSON struct {
@@ -250,7 +244,7 @@ func (s *Server) ledger(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	day, err := asOf(c)
+	day, err := s.asOf(c)
 	if err != nil {
 		return err
 	}
@@ -272,7 +266,7 @@ func (s *Server) arrearsXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	day, err := asOf(c)
+	day, err := s.asOf(c)
 	if err != nil {
 		return err
 	}
