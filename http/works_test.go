@@ -309,3 +309,80 @@ func TestWorksAttacksNamed(t *testing.T) {
 		}
 	})
 }
+
+// TestAnonymousFeedbackSparesLogin: anonymous feedback from the public
+// page has a limiter of its own. Eight messages from one address (the
+// community office's, say) are cut off after a few, and the workers of
+// that address still log in — with the login limiter at its default.
+func TestAnonymousFeedbackSparesLogin(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{LoginRate: 0.2}) // the default: 10 at once, then one every 5 s
+		e.addWorker("a", false)
+		pid, _ := e.published()
+		slug := strings.TrimPrefix(e.do("GET", fmt.Sprintf("/api/v1/projects/%d", pid), "a", nil).want(200).json()["public_url"].(string), "http://renovote.test/p/")
+		var sent, refused int
+		for i := range 8 {
+			res := e.do("POST", "/api/v1/public/"+slug+"/feedback", "", map[string]any{"category": "安全", "text": fmt.Sprintf("楼道灯不亮 %d", i)})
+			switch res.status {
+			case 201:
+				sent++
+			case 429:
+				refused++
+				if msg := res.json()["message"].(string); !strings.Contains(msg, "匿名意见") {
+					t.Errorf("the refusal says %q", msg)
+				}
+			default:
+				t.Fatalf("anonymous feedback %d: %d %s", i, res.status, res.body)
+			}
+		}
+		if sent != 5 || refused != 3 {
+			t.Errorf("%d sent, %d refused; want 5 and 3", sent, refused)
+		}
+		for range 3 {
+			e.do("POST", "/api/v1/login", "", map[string]string{"username": "a", "password": "password-a"}).want(200)
+		}
+	})
+}
+
+// TestLinkQuota: a household's link adds at most engine.LinkEventsPerDay
+// events a day — its decision, its messages and its ratings together —
+// then answers 429 in Chinese until the next Beijing day; other
+// households and the public page are not held back.
+func TestLinkQuota(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		pid, links := e.published()
+		base := fmt.Sprintf("/api/v1/projects/%d", pid)
+		send := func(room string) *response {
+			return e.do("POST", "/api/v1/sign/"+links[room]+"/feedback", "", map[string]any{"category": "其他", "text": "请问何时开工"})
+		}
+		e.sign(links["301"], "agree", "key-quota-301")
+		var first int
+		for i := 1; i < engine.LinkEventsPerDay; i++ {
+			f := send("301").want(201).json()
+			if i == 1 {
+				first = int(f["id"].(float64))
+			}
+		}
+		res := send("301").want(429).json()
+		if msg := res["message"].(string); !strings.Contains(msg, fmt.Sprintf("每天最多 %d 次", engine.LinkEventsPerDay)) || !strings.Contains(msg, "明天") {
+			t.Errorf("the refusal says %q", msg)
+		}
+		send("302").want(201)
+		// the rating through the link is refused too, until the next day
+		e.do("POST", fmt.Sprintf("%s/feedback/%d/close", base, first), "a", nil).want(200)
+		rate := fmt.Sprintf("/api/v1/sign/%s/feedback/%d/rating", links["301"], first)
+		e.do("POST", rate, "", map[string]any{"rating": "满意"}).want(429)
+		var n int
+		if err := s.DB().Get(&n, s.DB().Rebind(`SELECT COUNT(*) FROM audit_events WHERE project_id = ? AND actor = ?`), pid,
+			engine.HouseholdActor(int64(e.householdID(pid, "301")))); err != nil || n != engine.LinkEventsPerDay {
+			t.Errorf("%d events of the household, want %d (%v)", n, engine.LinkEventsPerDay, err)
+		}
+		// midnight in Beijing: a new day
+		now := e.clock.Now()
+		e.clock.Add(engine.BeijingDayStart(now).Add(24 * time.Hour).Sub(now))
+		e.do("POST", rate, "", map[string]any{"rating": "满意"}).want(200)
+		send("301").want(201)
+	})
+}
