@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+	"time"
 
 	"github.com/renovote/renovote/engine"
 )
@@ -20,90 +20,81 @@ func (a *App) Works(ctx context.Context, w *engine.Worker, projectID int64) (*en
 	return a.store.Works(ctx, p.ID)
 }
 
-func checkDayText(day, field, label string, optional bool) error {
-	if day == "" && optional {
-		return nil
+// saveWorks writes a project's works as changed by change, in one unit
+// of work with its event; time is read once.
+func (a *App) saveWorks(ctx context.Context, w *engine.Worker, projectID int64, change func(*engine.Works)) (*engine.Works, error) {
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return nil, err
 	}
-	_, err := engine.ParseDay(day, field, label)
-	return err
+	now := a.now()
+	var works *engine.Works
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.lockChain(ctx, p.ID); err != nil {
+			return err
+		}
+		if works, err = a.store.Works(ctx, p.ID); err != nil {
+			return err
+		}
+		change(works)
+		works.UpdatedAt = now
+		if err := a.store.SaveWorks(ctx, works); err != nil {
+			return err
+		}
+		return a.extend(ctx, p.ID, engine.WorksSaved(works, actor(w)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return works, nil
 }
 
 // SaveStages replaces the project's stages (names, planned and actual days).
 func (a *App) SaveStages(ctx context.Context, w *engine.Worker, projectID int64, stages []engine.Stage) (*engine.Works, error) {
-	works, err := a.Works(ctx, w, projectID)
+	if _, err := a.project(ctx, w, projectID); err != nil {
+		return nil, err
+	}
+	stages, err := engine.CheckStages(stages)
 	if err != nil {
 		return nil, err
 	}
-	if len(stages) == 0 || len(stages) > 30 {
-		return nil, engine.Invalidf("stages", "请列出1到30个阶段")
-	}
 	for i, s := range stages {
 		path := "stages[" + strconv.Itoa(i) + "]"
-		s.Name = strings.TrimSpace(s.Name)
-		if s.Name == "" || utf8.RuneCountInString(s.Name) > 20 {
-			return nil, engine.Invalidf(path+".name", "第%d个阶段的名称应为1到20个字", i+1)
-		}
-		if err := checkDayText(s.Planned, path+".planned", "计划日期", true); err != nil {
-			return nil, err
-		}
-		if err := checkDayText(s.Actual, path+".actual", "实际日期", true); err != nil {
-			return nil, err
-		}
 		for _, t := range []struct{ field, label, text string }{{".name", "阶段名称", s.Name}, {".note", "备注", s.Note}} {
 			if err := a.printable(path+t.field, t.label, t.text); err != nil {
 				return nil, err
 			}
 		}
-		if utf8.RuneCountInString(s.Note) > 200 {
-			return nil, engine.Invalidf(path+".note", "备注最多200字")
-		}
-		stages[i] = s
 	}
-	works.Stages = stages
-	return works, a.store.SaveWorks(ctx, works, actor(w))
+	return a.saveWorks(ctx, w, projectID, func(works *engine.Works) { works.Stages = stages })
 }
 
 // SaveSupervisors replaces the supervision group.
 func (a *App) SaveSupervisors(ctx context.Context, w *engine.Worker, projectID int64, group []engine.Supervisor) (*engine.Works, error) {
-	works, err := a.Works(ctx, w, projectID)
+	if _, err := a.project(ctx, w, projectID); err != nil {
+		return nil, err
+	}
+	group, err := engine.CheckSupervisors(group)
 	if err != nil {
 		return nil, err
 	}
-	if len(group) > 50 {
-		return nil, engine.Invalidf("supervisors", "监督小组最多50人")
-	}
 	for i, m := range group {
-		path := "supervisors[" + strconv.Itoa(i) + "]"
-		m.Name, m.Phone = strings.TrimSpace(m.Name), strings.TrimSpace(m.Phone)
-		if m.Name == "" || utf8.RuneCountInString(m.Name) > 32 {
-			return nil, engine.Invalidf(path+".name", "第%d位成员的姓名应为1到32个字", i+1)
-		}
-		if !slices.Contains(engine.SupervisorRoles, m.Role) {
-			return nil, engine.Invalidf(path+".role", "身份应为 %s 之一", strings.Join(engine.SupervisorRoles, "、"))
-		}
-		if strings.Trim(m.Phone, "0123456789-+ ") != "" || len(m.Phone) > 20 {
-			return nil, engine.Invalidf(path+".phone", "电话只能包含数字、空格、+ 和 -")
-		}
-		if err := a.printable(path+".name", "姓名", m.Name); err != nil {
+		if err := a.printable("supervisors["+strconv.Itoa(i)+"].name", "姓名", m.Name); err != nil {
 			return nil, err
 		}
-		group[i] = m
 	}
-	works.Supervisors = group
-	return works, a.store.SaveWorks(ctx, works, actor(w))
+	return a.saveWorks(ctx, w, projectID, func(works *engine.Works) { works.Supervisors = group })
 }
 
 // SetSatisfactionGoal sets the goal the satisfaction rate is shown against.
 func (a *App) SetSatisfactionGoal(ctx context.Context, w *engine.Worker, projectID int64, goal engine.Percent) (*engine.Works, error) {
-	works, err := a.Works(ctx, w, projectID)
-	if err != nil {
+	if _, err := a.project(ctx, w, projectID); err != nil {
 		return nil, err
 	}
-	if goal <= 0 || goal > 10000 {
-		return nil, engine.Invalidf("goal", "满意率目标应在 0 到 100 之间")
+	if err := engine.CheckSatisfactionGoal(goal); err != nil {
+		return nil, err
 	}
-	works.SatisfactionGoal = goal
-	return works, a.store.SaveWorks(ctx, works, actor(w))
+	return a.saveWorks(ctx, w, projectID, func(works *engine.Works) { works.SatisfactionGoal = goal })
 }
 
 // InspectionInput is an inspection as a worker records it.
@@ -116,7 +107,7 @@ type InspectionInput struct {
 }
 
 // RecordInspection records a visit of the supervision group and the issues
-// it raised.
+// it raised, with its photos, in one unit of work with its event.
 func (a *App) RecordInspection(ctx context.Context, w *engine.Worker, projectID int64, in InspectionInput) (*engine.Inspection, error) {
 	p, err := a.project(ctx, w, projectID)
 	if err != nil {
@@ -129,33 +120,34 @@ func (a *App) RecordInspection(ctx context.Context, w *engine.Worker, projectID 
 	if err := a.checkDay(day, "date"); err != nil {
 		return nil, err
 	}
-	if len(in.Inspectors) == 0 || len(in.Inspectors) > 20 {
-		return nil, engine.Invalidf("inspectors", "请填写参加检查的人（1到20人）")
+	now := a.now()
+	rec, err := engine.NewInspection(p.ID, day, in.Inspectors, in.Findings, in.Issues, in.Photos, w.ID, now)
+	if err != nil {
+		return nil, err
 	}
-	texts := []struct{ field, label, text string }{{"findings", "检查情况", in.Findings}}
-	for i, name := range in.Inspectors {
+	texts := []struct{ field, label, text string }{{"findings", "检查情况", rec.Findings}}
+	for i, name := range rec.Inspectors {
 		texts = append(texts, struct{ field, label, text string }{"inspectors[" + strconv.Itoa(i) + "]", "检查人", name})
 	}
-	for i, is := range in.Issues {
-		if strings.TrimSpace(is) == "" || utf8.RuneCountInString(is) > 200 {
-			return nil, engine.Invalidf("issues["+strconv.Itoa(i)+"]", "每个问题写1到200字")
-		}
-		texts = append(texts, struct{ field, label, text string }{"issues[" + strconv.Itoa(i) + "]", "问题", is})
-	}
-	if strings.TrimSpace(in.Findings) == "" || utf8.RuneCountInString(in.Findings) > 1000 {
-		return nil, engine.Invalidf("findings", "请填写检查情况（最多1000字）")
+	for i, is := range rec.Issues {
+		texts = append(texts, struct{ field, label, text string }{"issues[" + strconv.Itoa(i) + "]", "问题", is.Text})
 	}
 	for _, t := range texts {
 		if err := a.printable(t.field, t.label, t.text); err != nil {
 			return nil, err
 		}
 	}
-	rec := &engine.Inspection{ProjectID: p.ID, Day: day.String(), Inspectors: in.Inspectors, Findings: strings.TrimSpace(in.Findings),
-		Photos: in.Photos, RecordedBy: w.ID, CreatedAt: a.now()}
-	for _, is := range in.Issues {
-		rec.Issues = append(rec.Issues, &engine.InspectionIssue{Text: strings.TrimSpace(is)})
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.InsertInspection(ctx, rec); err != nil {
+			return err
+		}
+		return a.extend(ctx, p.ID, engine.InspectionRecorded(rec, actor(w)))
+	})
+	if err != nil {
+		return nil, err
 	}
-	return rec, a.store.RecordInspection(ctx, rec, actor(w))
+	rec.PhotoCount = len(rec.Photos)
+	return rec, nil
 }
 
 // Inspections lists a project's inspections, newest first.
@@ -167,7 +159,7 @@ func (a *App) Inspections(ctx context.Context, w *engine.Worker, projectID int64
 	return a.store.Inspections(ctx, p.ID)
 }
 
-// FixIssue marks an issue an inspection raised as fixed.
+// FixIssue marks an issue an inspection raised as fixed, once.
 func (a *App) FixIssue(ctx context.Context, w *engine.Worker, projectID, issueID int64, day, note string, photo []byte) (*engine.InspectionIssue, error) {
 	p, err := a.project(ctx, w, projectID)
 	if err != nil {
@@ -180,8 +172,27 @@ func (a *App) FixIssue(ctx context.Context, w *engine.Worker, projectID, issueID
 	if err := a.printable("note", "整改说明", note); err != nil {
 		return nil, err
 	}
-	is := &engine.InspectionIssue{ID: issueID, ProjectID: p.ID, FixedDay: d.String(), FixedNote: strings.TrimSpace(note), FixedPhoto: photo}
-	return is, a.store.FixIssue(ctx, is, actor(w))
+	now := a.now()
+	var is *engine.InspectionIssue
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.lockChain(ctx, p.ID); err != nil {
+			return err
+		}
+		if is, err = a.store.Issue(ctx, p.ID, issueID); err != nil {
+			return err
+		}
+		if err := engine.FixIssue(is, d, note, photo, now); err != nil {
+			return err
+		}
+		if err := a.store.SaveIssueFix(ctx, is); err != nil {
+			return err
+		}
+		return a.extend(ctx, p.ID, engine.IssueFixed(is, actor(w)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return is, nil
 }
 
 // FeedbackInput is what a resident sends.
@@ -192,36 +203,36 @@ type FeedbackInput struct {
 	PhotoType string
 }
 
-func (a *App) checkFeedback(in *FeedbackInput) error {
-	if !slices.Contains(engine.FeedbackCategories, in.Category) {
-		return engine.Invalidf("category", "类别应为 %s 之一", strings.Join(engine.FeedbackCategories, "、"))
-	}
-	in.Text = strings.TrimSpace(in.Text)
-	switch n := utf8.RuneCountInString(in.Text); {
-	case n == 0:
-		return engine.Invalidf("text", "请写下您的意见")
-	case n > engine.MaxFeedbackRunes:
-		return engine.Invalidf("text", "意见最多%d字，现有%d字", engine.MaxFeedbackRunes, n)
-	}
-	return a.printable("text", "意见", in.Text)
-}
-
 // SendFeedback records a household's opinion or complaint through its
-// link; the link keeps working for this after the vote closes.
+// link; the link keeps working for this after the vote closes. A link
+// adds at most engine.LinkEventsPerDay events a day.
 func (a *App) SendFeedback(ctx context.Context, token string, in FeedbackInput) (*engine.Feedback, error) {
 	sg, err := a.OpenSigning(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	if err := a.checkFeedback(&in); err != nil {
+	now := a.now()
+	pid, hid := sg.Project.ID, sg.Household.ID
+	f, err := engine.NewFeedback(pid, hid, in.Category, in.Text, in.Photo, in.PhotoType, now)
+	if err != nil {
 		return nil, err
 	}
-	f := &engine.Feedback{ProjectID: sg.Project.ID, HouseholdID: sg.Household.ID, Category: in.Category, Text: in.Text, Photo: in.Photo, PhotoType: in.PhotoType,
-		CreatedAt: a.now()}
-	return f, a.store.RecordFeedback(ctx, f, engine.HouseholdActor(sg.Household.ID))
+	if err := a.printable("text", "意见", f.Text); err != nil {
+		return nil, err
+	}
+	return f, a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.linkQuota(ctx, pid, hid, now); err != nil {
+			return err
+		}
+		if err := a.store.InsertFeedback(ctx, f); err != nil {
+			return err
+		}
+		return a.extend(ctx, pid, engine.FeedbackStep(f, engine.FeedbackReceived, engine.HouseholdActor(hid), now))
+	})
 }
 
-// SendPublicFeedback records an anonymous message from the public page.
+// SendPublicFeedback records an anonymous message from the public page
+// (without a photo). Its own limiter bounds it, per client (http).
 func (a *App) SendPublicFeedback(ctx context.Context, slug string, in FeedbackInput) (*engine.Feedback, error) {
 	if len(slug) != 24 || strings.Trim(slug, "0123456789abcdef") != "" {
 		return nil, engine.Errorf(engine.ECodeNotFound, "没有这个公示页面")
@@ -230,12 +241,20 @@ func (a *App) SendPublicFeedback(ctx context.Context, slug string, in FeedbackIn
 	if err != nil {
 		return nil, err
 	}
-	in.Photo, in.PhotoType = nil, "" // anonymous: no photo
-	if err := a.checkFeedback(&in); err != nil {
+	now := a.now()
+	f, err := engine.NewFeedback(p.ID, 0, in.Category, in.Text, nil, "", now)
+	if err != nil {
 		return nil, err
 	}
-	f := &engine.Feedback{ProjectID: p.ID, Category: in.Category, Text: in.Text, CreatedAt: a.now()}
-	return f, a.store.RecordFeedback(ctx, f, engine.ActorPublic)
+	if err := a.printable("text", "意见", f.Text); err != nil {
+		return nil, err
+	}
+	return f, a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.InsertFeedback(ctx, f); err != nil {
+			return err
+		}
+		return a.extend(ctx, p.ID, engine.FeedbackStep(f, engine.FeedbackReceived, engine.ActorPublic, now))
+	})
 }
 
 // FeedbackList is a project's feedback, for its worker.
@@ -247,25 +266,52 @@ func (a *App) FeedbackList(ctx context.Context, w *engine.Worker, projectID int6
 	return a.store.Feedback(ctx, p.ID)
 }
 
-// AnswerFeedback answers a message (again, until it is closed).
+// handleFeedback applies one step of a message's handling (engine decides
+// whether it may) in one unit of work with its event.
+func (a *App) handleFeedback(ctx context.Context, projectID, feedbackID int64, step, who string, now time.Time,
+	before func(ctx context.Context) error, apply func(f *engine.Feedback) error) (*engine.Feedback, error) {
+	var f *engine.Feedback
+	err := a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.lockChain(ctx, projectID); err != nil {
+			return err
+		}
+		var err error
+		if f, err = a.store.FeedbackByID(ctx, projectID, feedbackID); err != nil {
+			return err
+		}
+		if err := apply(f); err != nil {
+			return err
+		}
+		if before != nil {
+			if err := before(ctx); err != nil {
+				return err
+			}
+		}
+		if err := a.store.SaveFeedbackHandling(ctx, f); err != nil {
+			return err
+		}
+		return a.extend(ctx, projectID, engine.FeedbackStep(f, step, who, now))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// AnswerFeedback answers a message (again, until it is closed). Answers
+// take no idempotency key: answering twice records the later answer, and
+// both are in the chain.
 func (a *App) AnswerFeedback(ctx context.Context, w *engine.Worker, projectID, feedbackID int64, text string) (*engine.Feedback, error) {
 	p, err := a.project(ctx, w, projectID)
 	if err != nil {
 		return nil, err
 	}
-	f, err := a.store.FeedbackByID(ctx, p.ID, feedbackID)
-	if err != nil {
+	if err := a.printable("text", "答复", strings.TrimSpace(text)); err != nil {
 		return nil, err
 	}
-	text = strings.TrimSpace(text)
-	if text == "" || utf8.RuneCountInString(text) > 1000 {
-		return nil, engine.Invalidf("text", "请写下答复（最多1000字）")
-	}
-	if err := a.printable("text", "答复", text); err != nil {
-		return nil, err
-	}
-	f.Answer, f.AnsweredBy = text, w.ID
-	return f, a.store.UpdateFeedback(ctx, f, "answered", actor(w), a.now())
+	now := a.now()
+	return a.handleFeedback(ctx, p.ID, feedbackID, engine.FeedbackAnswered, actor(w), now, nil,
+		func(f *engine.Feedback) error { return engine.AnswerFeedback(f, text, w.ID, now) })
 }
 
 // CloseFeedback closes a message; the sender may then rate the handling.
@@ -274,32 +320,28 @@ func (a *App) CloseFeedback(ctx context.Context, w *engine.Worker, projectID, fe
 	if err != nil {
 		return nil, err
 	}
-	f, err := a.store.FeedbackByID(ctx, p.ID, feedbackID)
-	if err != nil {
-		return nil, err
-	}
-	return f, a.store.UpdateFeedback(ctx, f, "closed", actor(w), a.now())
+	now := a.now()
+	return a.handleFeedback(ctx, p.ID, feedbackID, engine.FeedbackClosed, actor(w), now, nil,
+		func(f *engine.Feedback) error { return engine.CloseFeedback(f, now) })
 }
 
 // RateFeedback is the 回访: the sender rates how a closed message was
-// handled. Only the household that sent it may (another's answers 404).
+// handled, once. Only the household that sent it may (another's answers
+// 404). The rating counts against the link's daily quota.
 func (a *App) RateFeedback(ctx context.Context, token string, feedbackID int64, rating string) (*engine.Feedback, error) {
 	sg, err := a.OpenSigning(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	f, err := a.store.FeedbackByID(ctx, sg.Project.ID, feedbackID)
-	if err != nil || f.HouseholdID != sg.Household.ID {
+	now := a.now()
+	pid, hid := sg.Project.ID, sg.Household.ID
+	f, err := a.handleFeedback(ctx, pid, feedbackID, engine.FeedbackRated, engine.HouseholdActor(hid), now,
+		func(ctx context.Context) error { return a.linkQuota(ctx, pid, hid, now) },
+		func(f *engine.Feedback) error { return engine.RateFeedback(f, hid, rating, now) })
+	if engine.ErrorCode(err) == engine.ECodeNotFound {
 		return nil, engine.Errorf(engine.ECodeNotFound, "没有这条意见")
 	}
-	if !slices.Contains(engine.FeedbackRatings, rating) {
-		return nil, engine.Invalidf("rating", "评价应为 %s 之一", strings.Join(engine.FeedbackRatings, "、"))
-	}
-	if f.ClosedAt == nil {
-		return nil, engine.Errorf(engine.ECodeConflict, "这条意见还在处理中，处理完毕后才能评价")
-	}
-	f.Rating = rating
-	return f, a.store.UpdateFeedback(ctx, f, "rated", engine.HouseholdActor(sg.Household.ID), a.now())
+	return f, err
 }
 
 // householdFeedback is what a household sent, with the answers.
@@ -427,7 +469,13 @@ func (a *App) Photo(ctx context.Context, w *engine.Worker, projectID int64, kind
 	default:
 		return nil, "", engine.Errorf(engine.ECodeInternal, "照片 %s/%d 的格式无法识别", kind, id)
 	}
-	err = a.store.AppendAudit(ctx, &engine.AuditEvent{ProjectID: p.ID, Kind: engine.AuditPhotoViewed, Actor: actor(w), At: a.now(),
-		Data: engine.AuditData(map[string]any{"kind": kind, "id": id, "n": n})})
-	return data, typ, err
+	now := a.now()
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		return a.extend(ctx, p.ID, &engine.AuditEvent{Kind: engine.AuditPhotoViewed, Actor: actor(w), At: now,
+			Data: engine.AuditData(map[string]any{"kind": kind, "id": id, "n": n})})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return data, typ, nil
 }

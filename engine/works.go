@@ -48,6 +48,7 @@ type Inspection struct {
 	Findings   string
 	Issues     []*InspectionIssue
 	Photos     [][]byte // re-encoded JPEGs; not loaded with lists
+	PhotoIDs   []int64  // the rows of Photos, once inserted
 	PhotoCount int      // how many there are (lists)
 	RecordedBy int64
 	CreatedAt  time.Time
@@ -94,22 +95,34 @@ type Feedback struct {
 	RatedAt     *time.Time
 }
 
-// WorksStore keeps the works, inspections and feedback; every change is an
-// audit event of the project's chain, written in the same transaction.
+// WorksStore keeps the works, inspections and feedback. It runs SQL and
+// decides nothing: the workflow (app) opens the unit of work, engine says
+// what may change and what each event says, the store writes the rows with
+// the time it is given.
 type WorksStore interface {
 	Works(ctx context.Context, projectID int64) (*Works, error) // defaults when none saved
-	SaveWorks(ctx context.Context, w *Works, actor string) error
-	RecordInspection(ctx context.Context, in *Inspection, actor string) error
+	// SaveWorks writes a project's stages, group and goal (UpdatedAt set).
+	SaveWorks(ctx context.Context, w *Works) error
+	// InsertInspection inserts an inspection with its issues and photos,
+	// filling their IDs (Issues[i].ID, PhotoIDs).
+	InsertInspection(ctx context.Context, in *Inspection) error
 	Inspections(ctx context.Context, projectID int64) ([]*Inspection, error) // newest first, with issues, without photos
-	FixIssue(ctx context.Context, issue *InspectionIssue, actor string) error
-	RecordFeedback(ctx context.Context, f *Feedback, actor string) error
+	// Issue is one issue of a project, with its fix photo.
+	Issue(ctx context.Context, projectID, id int64) (*InspectionIssue, error)
+	// SaveIssueFix writes an issue's fix columns.
+	SaveIssueFix(ctx context.Context, is *InspectionIssue) error
+	// InsertFeedback inserts a message, filling its ID.
+	InsertFeedback(ctx context.Context, f *Feedback) error
 	Feedback(ctx context.Context, projectID int64) ([]*Feedback, error) // oldest first, without photos
+	// FeedbackByID is one message of a project, with its photo.
 	FeedbackByID(ctx context.Context, projectID, id int64) (*Feedback, error)
-	// UpdateFeedback stores an answer, a closing or a rating at at.
-	UpdateFeedback(ctx context.Context, f *Feedback, kind, actor string, at time.Time) error
+	// SaveFeedbackHandling writes a message's answer, closing and rating
+	// columns.
+	SaveFeedbackHandling(ctx context.Context, f *Feedback) error
 	// Photo is one photo kept with a record of the project (PhotoKinds):
 	// its bytes and type; n counts an inspection's photos from 1.
 	Photo(ctx context.Context, projectID int64, kind string, id int64, n int) ([]byte, string, error)
+	LinkQuotaStore
 }
 
 // PhotoKinds are the records that keep photos: a paper decision's signed

@@ -98,7 +98,7 @@ func (s *Server) routes() {
 	api.GET("/projects/:id/progress.pdf", s.progressPDF, auth)
 	api.POST("/sign/:token/feedback", s.sendFeedback, sign)
 	api.POST("/sign/:token/feedback/:fid/rating", s.rateFeedback, sign)
-	api.POST("/public/:slug/feedback", s.sendPublicFeedback, rateLimit(s.loginLimiter, "提交太频繁，请稍后再试"))
+	api.POST("/public/:slug/feedback", s.sendPublicFeedback, rateLimit(s.feedbackLimiter, "匿名意见提交太频繁，请过一分钟再试"))
 	api.GET("/words/:amount", s.words, public)
 	e.GET("/qr", s.qr, public)
 	e.GET("/login", s.loginPage)

@@ -37,6 +37,11 @@ type Config struct {
 	// Rates of the in-process limiters, per client IP and second; zero
 	// means the defaults.
 	LoginRate, PublicRate, SignRate float64
+	// FeedbackRate bounds anonymous feedback from the public page, per
+	// client IP and second, with a limiter of its own (never the login
+	// quota: messages sent from a community office must not lock its
+	// workers out); zero means one a minute after a burst of five.
+	FeedbackRate float64
 }
 
 // Server is the HTTP service.
@@ -48,6 +53,7 @@ type Server struct {
 	https bool // the base URL is https: secure cookies with __Host- names, HSTS
 
 	loginLimiter, publicLimiter, signLimiter *limiter
+	feedbackLimiter                          *limiter // anonymous feedback only
 	readHeaderTimeout                        time.Duration
 }
 
@@ -69,6 +75,7 @@ func NewServer(cfg Config) *Server {
 	s.loginLimiter = newLimiter(orDefault(cfg.LoginRate, 0.2), 10) // 10 at once, then one every 5 s
 	s.publicLimiter = newLimiter(orDefault(cfg.PublicRate, 20), 40)
 	s.signLimiter = newLimiter(orDefault(cfg.SignRate, 10), 30)
+	s.feedbackLimiter = newLimiter(orDefault(cfg.FeedbackRate, 1.0/60), 5) // 5 at once, then one a minute
 	s.pages = mustLoadPages()
 	s.readHeaderTimeout = cfg.ReadHeaderTimeout
 	if s.readHeaderTimeout == 0 {

@@ -12,17 +12,17 @@ import (
 	"github.com/renovote/renovote/engine"
 )
 
+// The works and the feedback: statements only. What may change and what
+// each event says is decided in engine and app; the time is the
+// workflow's, passed in.
+
 // Works returns a project's stages, supervision group and goal; the
 // default stages when nothing was saved yet.
 func (s *Store) Works(ctx context.Context, projectID int64) (*engine.Works, error) {
-	var row struct {
-		Stages, Supervisors string
-		SatisfactionGoal    int64
-		UpdatedAt           time.Time
-	}
-	w := &engine.Works{ProjectID: projectID, SatisfactionGoal: 9000, Supervisors: []engine.Supervisor{}}
-	err := s.db.GetContext(ctx, &row, s.q(`SELECT stages, supervisors, satisfaction_goal, updated_at FROM works WHERE project_id = ?`), projectID)
+	var row worksRow
+	err := s.conn(ctx).GetContext(ctx, &row, s.q(`SELECT project_id, stages, supervisors, satisfaction_goal, updated_at FROM works WHERE project_id = ?`), projectID)
 	if errors.Is(err, sql.ErrNoRows) {
+		w := &engine.Works{ProjectID: projectID, SatisfactionGoal: 9000, Supervisors: []engine.Supervisor{}}
 		for _, name := range engine.DefaultStages {
 			w.Stages = append(w.Stages, engine.Stage{Name: name})
 		}
@@ -31,18 +31,29 @@ func (s *Store) Works(ctx context.Context, projectID int64) (*engine.Works, erro
 	if err != nil {
 		return nil, s.mapError(err)
 	}
-	if err := json.Unmarshal([]byte(row.Stages), &w.Stages); err != nil {
+	return row.works()
+}
+
+type worksRow struct {
+	ProjectID           int64 `db:"project_id"`
+	Stages, Supervisors string
+	SatisfactionGoal    int64     `db:"satisfaction_goal"`
+	UpdatedAt           time.Time `db:"updated_at"`
+}
+
+func (r worksRow) works() (*engine.Works, error) {
+	w := &engine.Works{ProjectID: r.ProjectID, SatisfactionGoal: engine.Percent(r.SatisfactionGoal), UpdatedAt: r.UpdatedAt, Supervisors: []engine.Supervisor{}}
+	if err := json.Unmarshal([]byte(r.Stages), &w.Stages); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(row.Supervisors), &w.Supervisors); err != nil {
+	if err := json.Unmarshal([]byte(r.Supervisors), &w.Supervisors); err != nil {
 		return nil, err
 	}
-	w.SatisfactionGoal, w.UpdatedAt = engine.Percent(row.SatisfactionGoal), row.UpdatedAt
 	return w, nil
 }
 
-// SaveWorks stores a project's stages, group and goal, with its event.
-func (s *Store) SaveWorks(ctx context.Context, w *engine.Works, actor string) error {
+// SaveWorks writes a project's stages, group and goal.
+func (s *Store) SaveWorks(ctx context.Context, w *engine.Works) error {
 	stages, err := json.Marshal(w.Stages)
 	if err != nil {
 		return err
@@ -51,66 +62,73 @@ func (s *Store) SaveWorks(ctx context.Context, w *engine.Works, actor string) er
 	if err != nil {
 		return err
 	}
-	w.UpdatedAt = s.now()
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO works (project_id, stages, supervisors, satisfaction_goal, updated_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (project_id) DO UPDATE SET stages = excluded.stages, supervisors = excluded.supervisors,
-			satisfaction_goal = excluded.satisfaction_goal, updated_at = excluded.updated_at`),
-			w.ProjectID, string(stages), string(group), int64(w.SatisfactionGoal), w.UpdatedAt); err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: w.ProjectID, Kind: engine.AuditWorks, Actor: actor, At: w.UpdatedAt,
-			Data: engine.AuditData(map[string]any{"stages": json.RawMessage(stages), "supervisors": len(w.Supervisors), "satisfaction_goal": w.SatisfactionGoal.String()})})
-	})
+	_, err = s.conn(ctx).ExecContext(ctx, s.q(`INSERT INTO works (project_id, stages, supervisors, satisfaction_goal, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (project_id) DO UPDATE SET stages = excluded.stages, supervisors = excluded.supervisors,
+		satisfaction_goal = excluded.satisfaction_goal, updated_at = excluded.updated_at`),
+		w.ProjectID, string(stages), string(group), int64(w.SatisfactionGoal), w.UpdatedAt)
+	return s.mapError(err)
 }
 
-// RecordInspection stores an inspection with its issues and photos.
-func (s *Store) RecordInspection(ctx context.Context, in *engine.Inspection, actor string) error {
+// InsertInspection inserts an inspection with its issues and photos,
+// filling their IDs.
+func (s *Store) InsertInspection(ctx context.Context, in *engine.Inspection) error {
 	inspectors, err := json.Marshal(in.Inspectors)
 	if err != nil {
 		return err
 	}
-	if in.CreatedAt.IsZero() {
-		in.CreatedAt = s.now()
+	q := s.conn(ctx)
+	if err := q.GetContext(ctx, &in.ID, s.q(`INSERT INTO inspections (project_id, day, inspectors, findings, recorded_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), in.ProjectID, in.Day, string(inspectors), in.Findings, in.RecordedBy, in.CreatedAt); err != nil {
+		return s.mapError(err)
 	}
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		if err := tx.GetContext(ctx, &in.ID, s.q(`INSERT INTO inspections (project_id, day, inspectors, findings, recorded_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), in.ProjectID, in.Day, string(inspectors), in.Findings, in.RecordedBy, in.CreatedAt); err != nil {
-			return err
+	for _, is := range in.Issues {
+		is.ProjectID, is.InspectionID = in.ProjectID, in.ID
+		if err := q.GetContext(ctx, &is.ID, s.q(`INSERT INTO inspection_issues (project_id, inspection_id, text) VALUES (?, ?, ?) RETURNING id`),
+			in.ProjectID, in.ID, is.Text); err != nil {
+			return s.mapError(err)
 		}
-		for _, is := range in.Issues {
-			is.ProjectID, is.InspectionID = in.ProjectID, in.ID
-			if err := tx.GetContext(ctx, &is.ID, s.q(`INSERT INTO inspection_issues (project_id, inspection_id, text) VALUES (?, ?, ?) RETURNING id`),
-				in.ProjectID, in.ID, is.Text); err != nil {
-				return err
-			}
+	}
+	in.PhotoIDs = make([]int64, len(in.Photos))
+	for i, photo := range in.Photos {
+		if err := q.GetContext(ctx, &in.PhotoIDs[i], s.q(`INSERT INTO inspection_photos (inspection_id, data, type) VALUES (?, ?, ?) RETURNING id`),
+			in.ID, photo, engine.InspectionPhotoType); err != nil {
+			return s.mapError(err)
 		}
-		for _, photo := range in.Photos {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO inspection_photos (inspection_id, data, type) VALUES (?, ?, 'image/jpeg')`), in.ID, photo); err != nil {
-				return err
-			}
-		}
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: in.ProjectID, Kind: engine.AuditInspection, Actor: actor, At: in.CreatedAt,
-			Data: engine.AuditData(map[string]any{"inspection_id": in.ID, "day": in.Day, "issues": len(in.Issues), "photos": len(in.Photos)})})
-	})
+	}
+	return nil
 }
+
+type inspectionRow struct {
+	ID         int64
+	ProjectID  int64 `db:"project_id"`
+	RecordedBy int64 `db:"recorded_by"`
+	Day        string
+	Inspectors string
+	Findings   string
+	CreatedAt  time.Time `db:"created_at"`
+	PhotoCount int       `db:"photo_count"`
+}
+
+func (r inspectionRow) inspection() (*engine.Inspection, error) {
+	in := &engine.Inspection{ID: r.ID, ProjectID: r.ProjectID, Day: r.Day, Findings: r.Findings, RecordedBy: r.RecordedBy, CreatedAt: r.CreatedAt,
+		PhotoCount: r.PhotoCount}
+	return in, json.Unmarshal([]byte(r.Inspectors), &in.Inspectors)
+}
+
+const issueColumns = `id, project_id, inspection_id, text, COALESCE(fixed_day, '') AS fixed_day, fixed_note, fixed_at`
 
 // Inspections lists a project's inspections, newest first, with issues.
 func (s *Store) Inspections(ctx context.Context, projectID int64) ([]*engine.Inspection, error) {
-	var rows []struct {
-		ID, ProjectID, RecordedBy int64
-		Day, Inspectors, Findings string
-		CreatedAt                 time.Time
-		PhotoCount                int
-	}
-	if err := s.db.SelectContext(ctx, &rows, s.q(`SELECT id, project_id, recorded_by, day, inspectors, findings, created_at,
+	var rows []inspectionRow
+	q := s.conn(ctx)
+	if err := q.SelectContext(ctx, &rows, s.q(`SELECT id, project_id, recorded_by, day, inspectors, findings, created_at,
 		(SELECT COUNT(*) FROM inspection_photos p WHERE p.inspection_id = i.id) AS photo_count FROM inspections i
 		WHERE project_id = ? ORDER BY day DESC, id DESC`), projectID); err != nil {
 		return nil, s.mapError(err)
 	}
 	var issues []*engine.InspectionIssue
-	if err := s.db.SelectContext(ctx, &issues, s.q(`SELECT id, project_id, inspection_id, text, COALESCE(fixed_day, '') AS fixed_day, fixed_note, fixed_at,
-		fixed_photo IS NOT NULL AS has_fix_photo FROM inspection_issues WHERE project_id = ? ORDER BY id`), projectID); err != nil {
+	if err := q.SelectContext(ctx, &issues, s.q(`SELECT `+issueColumns+`, fixed_photo IS NOT NULL AS has_fix_photo
+		FROM inspection_issues WHERE project_id = ? ORDER BY id`), projectID); err != nil {
 		return nil, s.mapError(err)
 	}
 	byInspection := map[int64][]*engine.InspectionIssue{}
@@ -119,101 +137,155 @@ func (s *Store) Inspections(ctx context.Context, projectID int64) ([]*engine.Ins
 	}
 	out := make([]*engine.Inspection, len(rows))
 	for i, r := range rows {
-		in := &engine.Inspection{ID: r.ID, ProjectID: r.ProjectID, Day: r.Day, Findings: r.Findings, RecordedBy: r.RecordedBy, CreatedAt: r.CreatedAt,
-			Issues: byInspection[r.ID], PhotoCount: r.PhotoCount}
-		if err := json.Unmarshal([]byte(r.Inspectors), &in.Inspectors); err != nil {
+		in, err := r.inspection()
+		if err != nil {
 			return nil, err
 		}
+		in.Issues = byInspection[r.ID]
 		out[i] = in
 	}
 	return out, nil
 }
 
-// FixIssue marks an inspection issue fixed, once.
-func (s *Store) FixIssue(ctx context.Context, is *engine.InspectionIssue, actor string) error {
-	now := s.now()
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE inspection_issues SET fixed_day = ?, fixed_note = ?, fixed_photo = ?, fixed_at = ?
-			WHERE project_id = ? AND id = ? AND fixed_day IS NULL`), is.FixedDay, is.FixedNote, is.FixedPhoto, now, is.ProjectID, is.ID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmpErr(err, engine.Errorf(engine.ECodeConflict, "问题 %d 不存在或已整改", is.ID))
-		}
-		is.FixedAt = &now
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: is.ProjectID, Kind: engine.AuditIssueFixed, Actor: actor, At: now,
-			Data: engine.AuditData(map[string]any{"issue_id": is.ID, "day": is.FixedDay})})
-	})
+// Issue is one issue of a project, with its fix photo.
+func (s *Store) Issue(ctx context.Context, projectID, id int64) (*engine.InspectionIssue, error) {
+	var is engine.InspectionIssue
+	if err := s.conn(ctx).GetContext(ctx, &is, s.q(`SELECT `+issueColumns+`, fixed_photo FROM inspection_issues WHERE project_id = ? AND id = ?`),
+		projectID, id); err != nil {
+		return nil, s.notFound(err, "问题 %d 不存在", id)
+	}
+	is.HasFixPhoto = len(is.FixedPhoto) > 0
+	return &is, nil
+}
+
+// SaveIssueFix writes an issue's fix columns.
+func (s *Store) SaveIssueFix(ctx context.Context, is *engine.InspectionIssue) error {
+	res, err := s.conn(ctx).ExecContext(ctx, s.q(`UPDATE inspection_issues SET fixed_day = ?, fixed_note = ?, fixed_photo = ?, fixed_at = ?
+		WHERE project_id = ? AND id = ?`), is.FixedDay, is.FixedNote, is.FixedPhoto, is.FixedAt, is.ProjectID, is.ID)
+	return s.updated(res, err, "问题 %d 不存在", is.ID)
 }
 
 const feedbackColumns = `id, project_id, COALESCE(household_id, 0) AS household_id, category, text, photo_type, created_at, answer, answered_at,
 	COALESCE(answered_by, 0) AS answered_by, closed_at, rating, rated_at`
 
-// RecordFeedback stores a resident's message with its event.
-func (s *Store) RecordFeedback(ctx context.Context, f *engine.Feedback, actor string) error {
-	if f.CreatedAt.IsZero() {
-		f.CreatedAt = s.now()
-	}
-	f.CreatedAt = f.CreatedAt.UTC().Truncate(time.Microsecond)
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		if err := tx.GetContext(ctx, &f.ID, s.q(`INSERT INTO feedback (project_id, household_id, category, text, photo, photo_type, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), f.ProjectID, nullID(f.HouseholdID), f.Category, f.Text, f.Photo, f.PhotoType, f.CreatedAt); err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: f.ProjectID, Kind: engine.AuditFeedback, Actor: actor, At: f.CreatedAt,
-			Data: engine.AuditData(map[string]any{"feedback_id": f.ID, "step": "received", "category": f.Category})})
-	})
+// InsertFeedback inserts a resident's message, filling its ID.
+func (s *Store) InsertFeedback(ctx context.Context, f *engine.Feedback) error {
+	err := s.conn(ctx).GetContext(ctx, &f.ID, s.q(`INSERT INTO feedback (project_id, household_id, category, text, photo, photo_type, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), f.ProjectID, nullID(f.HouseholdID), f.Category, f.Text, f.Photo, f.PhotoType, f.CreatedAt)
+	return s.mapError(err)
 }
 
 // Feedback lists a project's feedback, oldest first, without photos.
 func (s *Store) Feedback(ctx context.Context, projectID int64) ([]*engine.Feedback, error) {
 	var fs []*engine.Feedback
-	err := s.db.SelectContext(ctx, &fs, s.q(`SELECT `+feedbackColumns+` FROM feedback WHERE project_id = ? ORDER BY id`), projectID)
+	err := s.conn(ctx).SelectContext(ctx, &fs, s.q(`SELECT `+feedbackColumns+` FROM feedback WHERE project_id = ? ORDER BY id`), projectID)
 	return fs, s.mapError(err)
 }
 
-// FeedbackByID is one message of a project.
+// FeedbackByID is one message of a project, with its photo.
 func (s *Store) FeedbackByID(ctx context.Context, projectID, id int64) (*engine.Feedback, error) {
 	var f engine.Feedback
-	if err := s.db.GetContext(ctx, &f, s.q(`SELECT `+feedbackColumns+` FROM feedback WHERE project_id = ? AND id = ?`), projectID, id); err != nil {
+	if err := s.conn(ctx).GetContext(ctx, &f, s.q(`SELECT `+feedbackColumns+`, photo FROM feedback WHERE project_id = ? AND id = ?`), projectID, id); err != nil {
 		return nil, s.notFound(err, "意见 %d 不存在", id)
 	}
 	return &f, nil
 }
 
-// UpdateFeedback stores an answer, a closing or a rating, with its event,
-// at the time the caller gives (engine.Now when zero).
-func (s *Store) UpdateFeedback(ctx context.Context, f *engine.Feedback, kind, actor string, at time.Time) error {
-	now := at.UTC().Truncate(time.Microsecond)
-	if at.IsZero() {
-		now = s.now()
+// SaveFeedbackHandling writes a message's answer, closing and rating.
+func (s *Store) SaveFeedbackHandling(ctx context.Context, f *engine.Feedback) error {
+	res, err := s.conn(ctx).ExecContext(ctx, s.q(`UPDATE feedback SET answer = ?, answered_at = ?, answered_by = ?, closed_at = ?, rating = ?, rated_at = ?
+		WHERE project_id = ? AND id = ?`), f.Answer, f.AnsweredAt, nullID(f.AnsweredBy), f.ClosedAt, f.Rating, f.RatedAt, f.ProjectID, f.ID)
+	return s.updated(res, err, "意见 %d 不存在", f.ID)
+}
+
+// ActorEventsSince counts the events of a project's chain by actor at or
+// after since.
+func (s *Store) ActorEventsSince(ctx context.Context, projectID int64, actor string, since time.Time) (int, error) {
+	var n int
+	err := s.conn(ctx).GetContext(ctx, &n, s.q(`SELECT COUNT(*) FROM audit_events WHERE project_id = ? AND actor = ? AND at >= ?`),
+		projectID, actor, since.UTC())
+	return n, s.mapError(err)
+}
+
+func init() { readProjection((*Store).worksRows) }
+
+// worksRows reads the images of a project's works, inspections, issues,
+// site photos and feedback, through the engine types and their Row, so
+// that they are formatted as the events format them whatever the dialect.
+// Photos are read one at a time and kept only as their SHA-256.
+func (s *Store) worksRows(ctx context.Context, q querier, projectID int64) (map[string][]engine.Row, error) {
+	out := map[string][]engine.Row{}
+	var works []worksRow
+	if err := q.SelectContext(ctx, &works, s.q(`SELECT project_id, stages, supervisors, satisfaction_goal, updated_at FROM works WHERE project_id = ?`), projectID); err != nil {
+		return nil, err
 	}
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		var res sql.Result
-		var err error
-		switch kind {
-		case "answered":
-			f.AnsweredAt = &now
-			res, err = tx.ExecContext(ctx, s.q(`UPDATE feedback SET answer = ?, answered_at = ?, answered_by = ? WHERE project_id = ? AND id = ? AND closed_at IS NULL`),
-				f.Answer, now, f.AnsweredBy, f.ProjectID, f.ID)
-		case "closed":
-			f.ClosedAt = &now
-			res, err = tx.ExecContext(ctx, s.q(`UPDATE feedback SET closed_at = ? WHERE project_id = ? AND id = ? AND closed_at IS NULL`), now, f.ProjectID, f.ID)
-		case "rated":
-			f.RatedAt = &now
-			res, err = tx.ExecContext(ctx, s.q(`UPDATE feedback SET rating = ?, rated_at = ? WHERE project_id = ? AND id = ? AND closed_at IS NOT NULL AND rating = ''`),
-				f.Rating, now, f.ProjectID, f.ID)
-		}
+	for _, r := range works {
+		w, err := r.works()
 		if err != nil {
+			return nil, err
+		}
+		out[engine.TableWorks] = append(out[engine.TableWorks], w.Row())
+	}
+	var inspections []inspectionRow
+	if err := q.SelectContext(ctx, &inspections, s.q(`SELECT id, project_id, recorded_by, day, inspectors, findings, created_at, 0 AS photo_count
+		FROM inspections WHERE project_id = ?`), projectID); err != nil {
+		return nil, err
+	}
+	for _, r := range inspections {
+		in, err := r.inspection()
+		if err != nil {
+			return nil, err
+		}
+		out[engine.TableInspections] = append(out[engine.TableInspections], in.Row())
+	}
+	err := eachRow(ctx, q, s.q(`SELECT `+issueColumns+`, fixed_photo FROM inspection_issues WHERE project_id = ?`), []any{projectID},
+		func(rows *sqlx.Rows) error {
+			var is engine.InspectionIssue
+			if err := rows.StructScan(&is); err != nil {
+				return err
+			}
+			out[engine.TableInspectionIssues] = append(out[engine.TableInspectionIssues], is.Row())
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(ctx, q, s.q(`SELECT p.id, p.inspection_id, p.data, p.type FROM inspection_photos p JOIN inspections i ON i.id = p.inspection_id
+		WHERE i.project_id = ?`), []any{projectID}, func(rows *sqlx.Rows) error {
+		var p engine.InspectionPhoto
+		if err := rows.Scan(&p.ID, &p.InspectionID, &p.Data, &p.Type); err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmpErr(err, engine.Errorf(engine.ECodeConflict, "这条意见现在不能这样处理（已关闭、未关闭或已评价）"))
-		}
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: f.ProjectID, Kind: engine.AuditFeedback, Actor: actor, At: now,
-			Data: engine.AuditData(map[string]any{"feedback_id": f.ID, "step": kind, "rating": f.Rating})})
+		out[engine.TableInspectionPhotos] = append(out[engine.TableInspectionPhotos], p.Row())
+		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(ctx, q, s.q(`SELECT `+feedbackColumns+`, photo FROM feedback WHERE project_id = ?`), []any{projectID}, func(rows *sqlx.Rows) error {
+		var f engine.Feedback
+		if err := rows.StructScan(&f); err != nil {
+			return err
+		}
+		out[engine.TableFeedback] = append(out[engine.TableFeedback], f.Row())
+		return nil
+	})
+	return out, err
+}
+
+// eachRow runs a query and hands each row to fn, one at a time.
+func eachRow(ctx context.Context, q querier, query string, args []any, fn func(*sqlx.Rows) error) error {
+	rows, err := q.QueryxContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // photoQueries select (data, type) of one photo of a project's record by

@@ -38,8 +38,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	baseURL := fs.String("base-url", getenv("RENOVOTE_BASE_URL"), "base URL in links and QR codes (default: http://localhost and the port of --addr)")
 	demo := fs.Bool("demo", false, "load the demo project from fixtures/")
 	trustedProxies := fs.String("trusted-proxies", getenv("RENOVOTE_TRUSTED_PROXIES"), "networks of the reverse proxies whose X-Forwarded-For is believed (CIDR,…; default none)")
-	var rates [3]float64
-	for i, key := range []string{"RENOVOTE_RATE_SIGN", "RENOVOTE_RATE_PUBLIC", "RENOVOTE_RATE_LOGIN"} {
+	var rates [4]float64
+	for i, key := range []string{"RENOVOTE_RATE_SIGN", "RENOVOTE_RATE_PUBLIC", "RENOVOTE_RATE_LOGIN", "RENOVOTE_RATE_FEEDBACK"} {
 		var err error
 		if rates[i], err = envFloat(getenv, key); err != nil {
 			return err
@@ -48,6 +48,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	signRate := fs.Float64("rate-sign", rates[0], "signing requests per second per client IP (0: default)")
 	publicRate := fs.Float64("rate-public", rates[1], "calc/tally/verify requests per second per client IP (0: default)")
 	loginRate := fs.Float64("rate-login", rates[2], "logins per second per client IP (0: default)")
+	feedbackRate := fs.Float64("rate-feedback", rates[3], "anonymous feedback from the public page per second per client IP, a limiter of its own (0: default, one a minute after 5)")
 	readHeader := fs.Duration("read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
 	clausesFile := fs.String("clauses", getenv("RENOVOTE_CLAUSES"), "agreement clauses template (default: the built-in one)")
 	keyFile := keyFlag(fs, getenv)
@@ -100,7 +101,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	srv := apphttp.NewServer(apphttp.Config{App: a, Logger: logger, TrustedProxies: proxies,
-		SignRate: *signRate, PublicRate: *publicRate, LoginRate: *loginRate, ReadHeaderTimeout: *readHeader})
+		SignRate: *signRate, PublicRate: *publicRate, LoginRate: *loginRate, FeedbackRate: *feedbackRate, ReadHeaderTimeout: *readHeader})
 	logger.Info("renovote serving", "addr", ln.Addr().String(), "database", s.Dialect(), "base_url", *baseURL, "key", key.ID(),
 		"witness_file", witnessPath(*witnessFile, *keyFile), "witnesses", witnessURLs.String())
 	fmt.Fprintf(stdout, "renovote 已启动：%s（数据库：%s）\n", *baseURL, s.Dialect())

@@ -1,0 +1,133 @@
+package engine
+
+import (
+	"testing"
+	"time"
+)
+
+var worksAt = time.Date(2026, 12, 5, 16, 30, 0, 0, time.UTC) // 00:30 on 12-06 in Beijing
+
+func TestFeedbackHandling(t *testing.T) {
+	closed := worksAt.Add(-time.Hour)
+	for _, c := range []struct {
+		name string
+		f    Feedback
+		step func(f *Feedback) error
+		want string // error code, "" for none
+	}{
+		{"answer", Feedback{ID: 1}, func(f *Feedback) error { return AnswerFeedback(f, " 已处理 ", 7, worksAt) }, ""},
+		{"answer empty", Feedback{ID: 1}, func(f *Feedback) error { return AnswerFeedback(f, "  ", 7, worksAt) }, ECodeInvalid},
+		{"answer closed", Feedback{ID: 1, ClosedAt: &closed}, func(f *Feedback) error { return AnswerFeedback(f, "x", 7, worksAt) }, ECodeConflict},
+		{"close", Feedback{ID: 1}, func(f *Feedback) error { return CloseFeedback(f, worksAt) }, ""},
+		{"close twice", Feedback{ID: 1, ClosedAt: &closed}, func(f *Feedback) error { return CloseFeedback(f, worksAt) }, ECodeConflict},
+		{"rate", Feedback{ID: 1, HouseholdID: 3, ClosedAt: &closed}, func(f *Feedback) error { return RateFeedback(f, 3, "满意", worksAt) }, ""},
+		{"rate another's", Feedback{ID: 1, HouseholdID: 3, ClosedAt: &closed}, func(f *Feedback) error { return RateFeedback(f, 4, "满意", worksAt) }, ECodeNotFound},
+		{"rate anonymous", Feedback{ID: 1, ClosedAt: &closed}, func(f *Feedback) error { return RateFeedback(f, 0, "满意", worksAt) }, ECodeNotFound},
+		{"rate unknown", Feedback{ID: 1, HouseholdID: 3, ClosedAt: &closed}, func(f *Feedback) error { return RateFeedback(f, 3, "很好", worksAt) }, ECodeInvalid},
+		{"rate open", Feedback{ID: 1, HouseholdID: 3}, func(f *Feedback) error { return RateFeedback(f, 3, "满意", worksAt) }, ECodeConflict},
+		{"rate twice", Feedback{ID: 1, HouseholdID: 3, ClosedAt: &closed, Rating: "不满意"}, func(f *Feedback) error { return RateFeedback(f, 3, "满意", worksAt) }, ECodeConflict},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := c.f
+			before := f.Row()
+			err := c.step(&f)
+			if got := ErrorCode(err); err != nil && got != c.want || err == nil && c.want != "" {
+				t.Fatalf("got %v (%s), want %q", err, got, c.want)
+			}
+			if err != nil && !sameCols(before, f.Row()) {
+				t.Errorf("a refused step changed the message: %v → %v", before.Cols, f.Row().Cols)
+			}
+		})
+	}
+}
+
+func sameCols(a, b Row) bool {
+	if len(a.Cols) != len(b.Cols) {
+		return false
+	}
+	for k, v := range a.Cols {
+		if b.Cols[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func TestFixIssueOnce(t *testing.T) {
+	is := &InspectionIssue{ID: 2, Text: "楼道堆放材料"}
+	if err := FixIssue(is, Date(0), " 已清理 ", []byte("jpeg"), worksAt); err != nil {
+		t.Fatal(err)
+	}
+	if is.FixedNote != "已清理" || is.FixedAt == nil || !is.HasFixPhoto {
+		t.Errorf("fixed %+v", is)
+	}
+	if err := FixIssue(is, Date(0), "again", nil, worksAt); ErrorCode(err) != ECodeConflict {
+		t.Errorf("a second fix: %v", err)
+	}
+}
+
+func TestLinkQuota(t *testing.T) {
+	for used, want := range map[int]string{0: "", LinkEventsPerDay - 1: "", LinkEventsPerDay: ECodeRateLimited, LinkEventsPerDay + 5: ECodeRateLimited} {
+		if got := ErrorCode(CheckLinkQuota(used)); CheckLinkQuota(used) != nil && got != want || CheckLinkQuota(used) == nil && want != "" {
+			t.Errorf("used %d: %q, want %q", used, got, want)
+		}
+	}
+	// the day starts at midnight in Beijing: 16:00 UTC the day before
+	for at, want := range map[time.Time]time.Time{
+		worksAt: time.Date(2026, 12, 5, 16, 0, 0, 0, time.UTC),
+		time.Date(2026, 12, 5, 15, 59, 0, 0, time.UTC): time.Date(2026, 12, 4, 16, 0, 0, 0, time.UTC),
+	} {
+		if got := BeijingDayStart(at); !got.Equal(want) {
+			t.Errorf("day of %s starts %s, want %s", at, got, want)
+		}
+	}
+}
+
+// TestWorksProjection: the images the events carry rebuild the rows; a
+// rewritten rating or a moved stage date is named by table, id, column.
+func TestWorksProjection(t *testing.T) {
+	w := &Works{ProjectID: 9, Stages: []Stage{{Name: "开工", Planned: "2026-12-01", Actual: "2026-12-03"}}, SatisfactionGoal: 9000, UpdatedAt: worksAt}
+	f, err := NewFeedback(9, 3, "噪音", "晚上施工", nil, "", worksAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ID = 4
+	events := []*AuditEvent{WorksSaved(w, "worker:1"), FeedbackStep(f, FeedbackReceived, HouseholdActor(3), worksAt)}
+	if err := CloseFeedback(f, worksAt); err != nil {
+		t.Fatal(err)
+	}
+	events = append(events, FeedbackStep(f, FeedbackClosed, "worker:1", worksAt))
+	if err := RateFeedback(f, 3, "不满意", worksAt); err != nil {
+		t.Fatal(err)
+	}
+	events = append(events, FeedbackStep(f, FeedbackRated, HouseholdActor(3), worksAt))
+	for i, e := range events {
+		e.Seq = int64(i + 1)
+	}
+	stored := func(w *Works, f *Feedback) map[string][]Row {
+		return map[string][]Row{TableWorks: {w.Row()}, TableFeedback: {f.Row()}}
+	}
+	if d, err := CheckProjection(events, stored(w, f)); err != nil || d != nil {
+		t.Fatalf("the rows as written: %+v %v", d, err)
+	}
+	rewritten := *f
+	rewritten.Rating = "满意"
+	moved := *w
+	moved.Stages = []Stage{{Name: "开工", Planned: "2026-12-01", Actual: "2026-11-20"}}
+	for _, c := range []struct {
+		name   string
+		rows   map[string][]Row
+		table  string
+		id     int64
+		column string
+	}{
+		{"rating rewritten", stored(w, &rewritten), TableFeedback, 4, "rating"},
+		{"stage moved", stored(&moved, f), TableWorks, 9, "stages[0].actual"},
+		{"message deleted", map[string][]Row{TableWorks: {w.Row()}}, TableFeedback, 4, ""},
+	} {
+		d, err := CheckProjection(events, c.rows)
+		if err != nil || d == nil || d.Table != c.table || d.ID != c.id || d.Column != c.column {
+			t.Errorf("%s: %+v %v, want %s #%d %q", c.name, d, err, c.table, c.id, c.column)
+		}
+	}
+}
