@@ -83,6 +83,7 @@ type App struct {
 	witness    engine.Witness
 	logger     *slog.Logger
 	broken     brokenChains
+	links      provenLinks // signing links proven by their signed event
 }
 
 // New builds the workflows over a store and a printer.
