@@ -160,7 +160,7 @@ func LegacyLinkEvent(events []*AuditEvent, l *SigningLink) *AuditEvent {
 	return nil
 }
 
-// CanCloseBallot refuses to close a ballot that is already closed or past
+// CanClose refuses to close a ballot that is already closed or past
 // its deadline.
 func (b *Ballot) CanClose(now time.Time) error {
 	if !b.Open(now) {
