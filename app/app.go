@@ -84,6 +84,7 @@ type App struct {
 	logger     *slog.Logger
 	broken     brokenChains
 	decisions  decisionBatches // group commit of decisions, per project
+	links      provenLinks     // signing links proven by their signed event
 }
 
 // New builds the workflows over a store and a printer.

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
 
@@ -55,6 +56,12 @@ func (a *App) OpenSigning(ctx context.Context, token string) (*Signing, error) {
 	}
 	sg := &Signing{Link: link}
 	if sg.Ballot, err = a.store.Ballot(ctx, link.BallotID); err != nil {
+		return nil, err
+	}
+	if err := a.linkIssued(ctx, sg.Ballot.ProjectID, link); err != nil {
+		if engine.ErrorCode(err) == engine.ECodeNotFound {
+			return nil, notFound
+		}
 		return nil, err
 	}
 	if sg.PublishedBallot, err = a.published.get(ctx, a.store, sg.Ballot); err != nil {
@@ -134,7 +141,8 @@ func (a *App) ReissueAllLinks(ctx context.Context, w *engine.Worker, projectID i
 }
 
 // reissue gives the households of the current ballot that pick chooses
-// new links, in one transaction.
+// new links, in one transaction: the live link each replaces is revoked,
+// and each new link's event carries both images.
 func (a *App) reissue(ctx context.Context, w *engine.Worker, projectID int64, pick func(engine.Household) bool) ([]Link, error) {
 	p, err := a.project(ctx, w, projectID)
 	if err != nil {
@@ -144,27 +152,119 @@ func (a *App) reissue(ctx context.Context, w *engine.Worker, projectID int64, pi
 	if err != nil {
 		return nil, err
 	}
-	if !b.Open(a.now()) {
+	now := a.now()
+	if !b.Open(now) {
 		return nil, engine.Errorf(engine.ECodeConflict, "表决已截止，无需再发签署链接")
 	}
 	pub, err := a.published.get(ctx, a.store, b)
 	if err != nil {
 		return nil, err
 	}
-	var rows []*engine.SigningLink
+	at := now.UTC().Truncate(time.Microsecond)
+	var links []*engine.SigningLink
 	var out []Link
 	for _, h := range pub.Project.Households {
 		if !pick(h) {
 			continue
 		}
 		token, hash := engine.NewToken()
-		rows = append(rows, &engine.SigningLink{BallotID: b.ID, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: b.Deadline})
+		links = append(links, &engine.SigningLink{BallotID: b.ID, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: b.Deadline, CreatedAt: at})
 		out = append(out, Link{Household: h.ID, Room: h.Room, URL: a.linkURL("s", token)})
 	}
-	if err := a.store.ReissueLinks(ctx, rows, actor(w)); err != nil {
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		live, err := a.store.Links(ctx, b.ID)
+		if err != nil {
+			return err
+		}
+		byHousehold := make(map[int64]*engine.SigningLink, len(live))
+		for _, l := range live {
+			byHousehold[l.HouseholdID] = l
+		}
+		revoked := make([]*engine.SigningLink, len(links))
+		for i, l := range links {
+			if old := byHousehold[l.HouseholdID]; old != nil {
+				old.RevokedAt = &at
+				revoked[i] = old
+			}
+		}
+		return a.issueLinks(ctx, p.ID, b, links, revoked, actor(w), at)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// linkIssued refuses a link that no signed event issued (DESIGN §15): the
+// event at the link's IssuedSeq must carry its token's hash and lie on the
+// chain the server's key signed (engine.ProveEvent over the events up to
+// the next checkpoint). Links issued before links kept that seq are proven
+// by the link_issued event that names their id. A link that fails answers
+// like an unknown one (not_found) and is logged; one that passed stays
+// proven (links are append-only: a revoked link is not found at all).
+func (a *App) linkIssued(ctx context.Context, projectID int64, l *engine.SigningLink) error {
+	if a.links.proven(l.TokenHash) {
+		return nil
+	}
+	refused, err := a.proveLink(ctx, projectID, l)
+	if err != nil {
+		return err // the database could not be read: not a refusal
+	}
+	if refused != nil {
+		a.logger.Error("signing link refused: no signed event issued it", "project", projectID, "link", l.ID, "err", refused.Error())
+		return engine.Errorf(engine.ECodeNotFound, "签署链接无效")
+	}
+	a.links.remember(l.TokenHash)
+	return nil
+}
+
+// proveLink says why a link is refused (refused), or that the store
+// failed (err).
+func (a *App) proveLink(ctx context.Context, projectID int64, l *engine.SigningLink) (refused, err error) {
+	seq := l.IssuedSeq
+	if seq == 0 {
+		events, err := a.store.LinkIssuedEvents(ctx, projectID)
+		if err != nil {
+			return nil, err
+		}
+		e := engine.LegacyLinkEvent(events, l)
+		if e == nil {
+			return fmt.Errorf("没有登记签署链接 #%d 的事件", l.ID), nil
+		}
+		seq = e.Seq
+	}
+	events, cp, err := a.store.EventProof(ctx, projectID, seq)
+	if err != nil {
+		return nil, err
+	}
+	if len(events) == 0 || events[0].Seq != seq {
+		return fmt.Errorf("第%d条事件不存在或没有签名存证", seq), nil
+	}
+	if err := engine.CheckLinkIssued(events[0], projectID, l); err != nil {
+		return err, nil
+	}
+	return engine.ProveEvent(events, cp, a.publicKey), nil
+}
+
+// provenLinks remembers the token hashes of links proven by their event.
+type provenLinks struct {
+	mu     sync.Mutex
+	hashes map[string]bool
+}
+
+func (pl *provenLinks) proven(hash string) bool {
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	return pl.hashes[hash]
+}
+
+func (pl *provenLinks) remember(hash string) {
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	if pl.hashes == nil {
+		pl.hashes = map[string]bool{}
+	}
+	pl.hashes[hash] = true
 }
 
 // PublishedBallot is what a ballot froze, read from its snapshot alone

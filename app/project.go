@@ -37,8 +37,16 @@ func (a *App) CreateProject(ctx context.Context, w *engine.Worker, doc []byte) (
 	if err := a.printableTerms("terms.", in.Terms); err != nil {
 		return nil, err
 	}
-	p := &engine.Project{OwnerID: w.ID, Name: in.Name, Address: in.Address, Floors: in.Floors, Households: in.Households, Contact: in.Contact, Terms: in.Terms}
-	if err := a.store.CreateProject(ctx, p); err != nil {
+	p := &engine.Project{OwnerID: w.ID, Name: in.Name, Address: in.Address, Floors: in.Floors, Households: in.Households, Contact: in.Contact, Terms: in.Terms,
+		PublicSlug: engine.NewSlug()}
+	now := a.now()
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.InsertProject(ctx, p, now); err != nil {
+			return err
+		}
+		return a.extend(ctx, p.ID, engine.ProjectCreated(p, now))
+	})
+	if err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -126,7 +134,21 @@ func (a *App) replaceHouseholds(ctx context.Context, w *engine.Worker, projectID
 	if err := a.printableHouseholds(hs); err != nil {
 		return nil, err
 	}
-	if err := a.store.ReplaceHouseholds(ctx, p.ID, hs, actor(w)); err != nil {
+	now := a.now()
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		published, questionnaires, err := a.store.HouseholdsUsed(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if err := engine.CanReplaceHouseholds(published, questionnaires); err != nil {
+			return err
+		}
+		if err := a.store.ReplaceHouseholds(ctx, p.ID, hs, now); err != nil {
+			return err
+		}
+		return a.extend(ctx, p.ID, engine.HouseholdsReplaced(p.ID, hs, actor(w), now))
+	})
+	if err != nil {
 		return nil, err
 	}
 	p.Households = hs

@@ -70,16 +70,110 @@ func (a *App) Publish(ctx context.Context, w *engine.Worker, projectID, scenario
 	if err != nil {
 		return nil, err
 	}
-	req := &engine.PublishRequest{ProjectID: p.ID, ScenarioID: sc.ID, Result: result, Canonical: canonical, SHA256: engine.ScenarioSum(canonical),
-		Rule: compactRule.Bytes(), Deadline: deadline, Actor: actor(w), At: now}
-	out := &Published{Links: make([]Link, len(p.Households))}
+	at := now.UTC().Truncate(time.Microsecond)
+	sc.Status, sc.Result, sc.Canonical, sc.SHA256, sc.PublishedAt, sc.UpdatedAt = engine.ScenarioPublished, result, canonical, engine.ScenarioSum(canonical), &at, at
+	b := &engine.Ballot{ProjectID: p.ID, ScenarioID: sc.ID, SHA256: sc.SHA256, Rule: compactRule.Bytes(), Deadline: deadline, OpenedAt: at}
+	out := &Published{Ballot: b, Links: make([]Link, len(p.Households))}
+	links := make([]*engine.SigningLink, len(p.Households))
 	for i, h := range p.Households {
 		token, hash := engine.NewToken()
-		req.Links = append(req.Links, engine.SigningLink{HouseholdID: h.ID, TokenHash: hash, ExpiresAt: deadline})
+		links[i] = &engine.SigningLink{HouseholdID: h.ID, TokenHash: hash, ExpiresAt: deadline, CreatedAt: at}
 		out.Links[i] = Link{Household: h.ID, Room: h.Room, URL: a.linkURL("s", token)}
 	}
-	if out.Ballot, err = a.store.Publish(ctx, req); err != nil {
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.PublishScenario(ctx, sc); err != nil {
+			return err
+		}
+		if err := a.store.InsertBallot(ctx, b); err != nil {
+			return err
+		}
+		// one live ballot per project: the open one closes, superseded
+		unclosed, err := a.store.UnclosedBallots(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		var events []*engine.AuditEvent
+		for _, old := range engine.OpenToSupersede(unclosed, now) {
+			if old.ID == b.ID {
+				continue
+			}
+			old.Close(at, engine.BallotSuperseded, b.ID)
+			if err := a.store.InsertClosure(ctx, old); err != nil {
+				return err
+			}
+			events = append(events, engine.BallotClosedEvent(old, actor(w), at))
+		}
+		events = append(events, engine.Published(sc, b, actor(w), at))
+		return a.issueLinks(ctx, p.ID, b, links, nil, actor(w), at, events...)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// issueLinks stores new signing links of ballot b (revoking first those
+// they replace: revoked[i], when not nil, is the link links[i] replaces,
+// its RevokedAt set) and appends, after events, one link_issued event each
+// carrying the link's image with its token's hash; then each link keeps
+// the seq of its event, by which the server proves it (linkIssued).
+func (a *App) issueLinks(ctx context.Context, projectID int64, b *engine.Ballot, links, revoked []*engine.SigningLink, actor string, at time.Time, events ...*engine.AuditEvent) error {
+	var stop []*engine.SigningLink
+	for _, l := range revoked {
+		if l != nil {
+			stop = append(stop, l)
+		}
+	}
+	if err := a.store.RevokeLinks(ctx, stop); err != nil {
+		return err
+	}
+	for _, l := range links {
+		l.BallotID = b.ID
+	}
+	if err := a.store.InsertLinks(ctx, links); err != nil {
+		return err
+	}
+	first := len(events)
+	for i, l := range links {
+		var old *engine.SigningLink
+		if revoked != nil {
+			old = revoked[i]
+		}
+		events = append(events, engine.LinkIssued(projectID, l, old, actor, at))
+	}
+	if err := a.extend(ctx, projectID, events...); err != nil {
+		return err
+	}
+	for i, l := range links {
+		l.IssuedSeq = events[first+i].Seq
+	}
+	return a.store.SetLinksIssued(ctx, links)
+}
+
+// CloseBallot ends a project's open ballot before its deadline: no
+// decision is recorded after it.
+func (a *App) CloseBallot(ctx context.Context, w *engine.Worker, projectID int64) (*engine.Ballot, error) {
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	var b *engine.Ballot
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if b, err = a.store.CurrentBallot(ctx, p.ID); err != nil {
+			return err
+		}
+		if err := b.CanClose(now); err != nil {
+			return err
+		}
+		b.Close(now, engine.BallotClosed, 0)
+		if err := a.store.InsertClosure(ctx, b); err != nil {
+			return err
+		}
+		return a.extend(ctx, p.ID, engine.BallotClosedEvent(b, actor(w), now))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
 }

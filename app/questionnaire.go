@@ -71,7 +71,7 @@ func (a *App) SendQuestionnaire(ctx context.Context, w *engine.Worker, projectID
 		return nil, engine.Invalidf("households", "项目还没有住户：请先导入住户名单")
 	}
 	sent, send := a.prepareQuestionnaire(p, &in, "")
-	if err := a.store.SendQuestionnaires(ctx, []engine.QuestionnaireSend{send}, actor(w)); err != nil {
+	if err := a.sendQuestionnaires(ctx, []engine.QuestionnaireSend{send}, actor(w)); err != nil {
 		return nil, err
 	}
 	return sent, nil
@@ -122,10 +122,38 @@ func (a *App) SendGroupQuestionnaire(ctx context.Context, w *engine.Worker, proj
 		sent, sends[i] = a.prepareQuestionnaire(p, &in, out.Group)
 		out.Questionnaires = append(out.Questionnaires, sent)
 	}
-	if err := a.store.SendQuestionnaires(ctx, sends, actor(w)); err != nil {
+	if err := a.sendQuestionnaires(ctx, sends, actor(w)); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// sendQuestionnaires stores open questionnaires with their links, each
+// with its event on its project's chain, in one unit of work: a 小区-wide
+// questionnaire reaches every project or none.
+func (a *App) sendQuestionnaires(ctx context.Context, sends []engine.QuestionnaireSend, actor string) error {
+	now := a.now()
+	at := now.UTC().Truncate(time.Microsecond)
+	return a.inTx(ctx, func(ctx context.Context) error {
+		for _, send := range sends {
+			q := send.Questionnaire
+			q.Status, q.CreatedAt, q.Deadline = engine.QuestionnaireOpen, at, q.Deadline.UTC().Truncate(time.Microsecond)
+			for i := range send.Links {
+				l := &send.Links[i]
+				l.CreatedAt = at
+				if l.ExpiresAt.IsZero() {
+					l.ExpiresAt = q.Deadline
+				}
+			}
+			if err := a.store.InsertQuestionnaire(ctx, q, send.Links); err != nil {
+				return err
+			}
+			if err := a.extend(ctx, q.ProjectID, engine.QuestionnaireSent(q, send.Links, actor, at)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // prepareQuestionnaire makes a project's questionnaire and its links.
@@ -157,14 +185,27 @@ func (a *App) Questionnaires(ctx context.Context, w *engine.Worker, projectID in
 
 // CloseQuestionnaire stops a questionnaire taking answers.
 func (a *App) CloseQuestionnaire(ctx context.Context, w *engine.Worker, projectID, qid int64) (*engine.Questionnaire, error) {
-	p, q, err := a.questionnaire(ctx, w, projectID, qid)
+	p, err := a.project(ctx, w, projectID)
 	if err != nil {
 		return nil, err
 	}
-	if err := a.store.CloseQuestionnaire(ctx, p.ID, q.ID, a.now(), actor(w)); err != nil {
+	now := a.now()
+	var q *engine.Questionnaire
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if q, err = a.store.Questionnaire(ctx, p.ID, qid); err != nil {
+			return err
+		}
+		if err := q.Close(now); err != nil {
+			return err
+		}
+		if err := a.store.CloseQuestionnaire(ctx, q); err != nil {
+			return err
+		}
+		return a.extend(ctx, p.ID, engine.QuestionnaireEnded(q, actor(w), now))
+	})
+	if err != nil {
 		return nil, err
 	}
-	q.Status = engine.QuestionnaireClosed
 	return q, nil
 }
 
@@ -300,9 +341,32 @@ func (a *App) Answer(ctx context.Context, token string, answers json.RawMessage,
 	if err != nil {
 		return nil, false, err
 	}
+	now := a.now()
 	r := &engine.SurveyResponse{QuestionnaireID: an.Questionnaire.ID, HouseholdID: an.Household.ID, Answers: canonical,
-		IdempotencyKey: key, IP: ip, UserAgent: userAgent, CreatedAt: a.now()}
-	replay, err := a.store.RecordResponse(ctx, r)
+		IdempotencyKey: key, IP: ip, UserAgent: userAgent, CreatedAt: now.UTC().Truncate(time.Microsecond)}
+	replay := false
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		q, err := a.store.Questionnaire(ctx, an.Project.ID, an.Questionnaire.ID)
+		if err != nil {
+			return err
+		}
+		earlier, err := a.store.ResponseByKey(ctx, q.ID, key)
+		if err != nil {
+			return err
+		}
+		if earlier != nil {
+			replay = true
+			r, err = engine.ReplayAnswer(earlier, r)
+			return err
+		}
+		if err := q.AcceptsAnswer(r.CreatedAt); err != nil {
+			return err
+		}
+		if err := a.store.InsertResponse(ctx, r); err != nil {
+			return err
+		}
+		return a.extend(ctx, an.Project.ID, engine.QuestionnaireAnswered(an.Project.ID, r, now))
+	})
 	if err != nil {
 		return nil, false, err
 	}

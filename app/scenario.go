@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/renovote/renovote/engine"
 )
@@ -43,17 +44,28 @@ func (a *App) SaveScenario(ctx context.Context, w *engine.Worker, projectID, sce
 		return nil, err
 	}
 	sc.Input = input.Bytes()
+	now := a.now()
 	switch {
 	case strings.TrimSpace(in.Name) != "":
 		sc.Name = in.Name
 	case sc.Name == "":
-		sc.Name = "方案 " + a.now().In(engine.Beijing).Format("01-02 15:04")
+		sc.Name = "方案 " + now.In(engine.Beijing).Format("01-02 15:04")
 	}
+	sc.UpdatedAt = now.UTC().Truncate(time.Microsecond)
 	if scenarioID == 0 {
-		err = a.store.CreateScenario(ctx, sc, actor(w))
-	} else {
-		err = a.store.UpdateScenario(ctx, sc, actor(w))
+		sc.Status, sc.CreatedAt = engine.ScenarioDraft, sc.UpdatedAt
 	}
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if scenarioID == 0 {
+			err = a.store.InsertScenario(ctx, sc)
+		} else {
+			err = a.store.UpdateScenario(ctx, sc)
+		}
+		if err != nil {
+			return err
+		}
+		return a.extend(ctx, p.ID, engine.ScenarioSaved(sc, actor(w), now))
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -47,20 +47,34 @@ type SigningLink struct {
 	ExpiresAt   time.Time
 	RevokedAt   *time.Time
 	CreatedAt   time.Time
+	// IssuedSeq is the seq of the event that issued the link on its
+	// project's chain (0: issued before links carried it).
+	IssuedSeq int64
 }
 
-// BallotStore keeps ballots and signing links.
+// BallotStore keeps ballots and signing links. It runs SQL in the
+// workflow's unit of work and decides nothing.
 type BallotStore interface {
 	Ballot(ctx context.Context, id int64) (*Ballot, error)
 	// CurrentBallot is the project's latest ballot.
 	CurrentBallot(ctx context.Context, projectID int64) (*Ballot, error)
-	CloseBallot(ctx context.Context, id int64, at time.Time, actor string) error
+	InsertBallot(ctx context.Context, b *Ballot) error
+	// UnclosedBallots are a project's ballots without a closure.
+	UnclosedBallots(ctx context.Context, projectID int64) ([]*Ballot, error)
+	// InsertClosure stores how a ballot closed.
+	InsertClosure(ctx context.Context, b *Ballot) error
 	// LinkByTokenHash finds a live (unrevoked) link.
 	LinkByTokenHash(ctx context.Context, tokenHash string) (*SigningLink, error)
 	Links(ctx context.Context, ballotID int64) ([]*SigningLink, error)
-	// ReissueLink revokes the household's live link and stores a new one.
-	// ReissueLinks replaces households' live links, all or none.
-	ReissueLinks(ctx context.Context, links []*SigningLink, actor string) error
+	InsertLinks(ctx context.Context, links []*SigningLink) error
+	RevokeLinks(ctx context.Context, links []*SigningLink) error
+	// SetLinksIssued stores the seq of each link's link_issued event.
+	SetLinksIssued(ctx context.Context, links []*SigningLink) error
+	// EventProof is the events from seq to the first checkpoint at or
+	// after it, and that checkpoint: what ProveEvent checks.
+	EventProof(ctx context.Context, projectID, seq int64) ([]*AuditEvent, *Checkpoint, error)
+	// LinkIssuedEvents are a project's link_issued events.
+	LinkIssuedEvents(ctx context.Context, projectID int64) ([]*AuditEvent, error)
 	// CountPageView counts an opening of a link's page (outside the chain).
 	CountPageView(ctx context.Context, linkID int64, at time.Time) error
 	// LinkViews is how the live links of a ballot were opened.

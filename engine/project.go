@@ -86,8 +86,8 @@ type Household struct {
 // ProjectStore keeps projects and their households. It answers queries;
 // who may see what is decided by the workflows (app), never here.
 type ProjectStore interface {
-	// CreateProject stores p with its households; the owner is the actor.
-	CreateProject(ctx context.Context, p *Project) error
+	// InsertProject stores p with its households, created at at.
+	InsertProject(ctx context.Context, p *Project, at time.Time) error
 	Project(ctx context.Context, id int64) (*Project, error)
 	// ProjectBySlug finds a project by its public slug.
 	ProjectBySlug(ctx context.Context, slug string) (*Project, error)
@@ -101,9 +101,12 @@ type ProjectStore interface {
 	// Projects lists projects newest first, without households: those of
 	// one worker, or all when ownerID is 0.
 	Projects(ctx context.Context, ownerID int64) ([]*Project, error)
-	// ReplaceHouseholds swaps all households of a project; it is a conflict
-	// once a scenario of the project is published.
-	ReplaceHouseholds(ctx context.Context, projectID int64, hs []Household, actor string) error
+	// ReplaceHouseholds swaps all households of a project (the schema
+	// refuses it once a scenario of the project is published).
+	ReplaceHouseholds(ctx context.Context, projectID int64, hs []Household, at time.Time) error
+	// HouseholdsUsed counts the published scenarios and the questionnaires
+	// of a project (CanReplaceHouseholds decides).
+	HouseholdsUsed(ctx context.Context, projectID int64) (published, questionnaires int, err error)
 }
 
 // CanSee reports whether w may see and change projects owned by ownerID.

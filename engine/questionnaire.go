@@ -65,17 +65,18 @@ type SurveyResponse struct {
 
 // QuestionnaireStore keeps questionnaires, their links and responses.
 type QuestionnaireStore interface {
-	// SendQuestionnaires stores open questionnaires (one per project of a
-	// 小区, or just one) with one link per household, and their audit
-	// events, in one transaction.
-	SendQuestionnaires(ctx context.Context, sends []QuestionnaireSend, actor string) error
+	// InsertQuestionnaire stores a questionnaire with its links.
+	InsertQuestionnaire(ctx context.Context, q *Questionnaire, links []SurveyLink) error
+	// Questionnaire reads one (locking it inside a unit of work).
 	Questionnaire(ctx context.Context, projectID, id int64) (*Questionnaire, error)
 	Questionnaires(ctx context.Context, projectID int64) ([]*Questionnaire, error)
-	CloseQuestionnaire(ctx context.Context, projectID, id int64, at time.Time, actor string) error
+	// CloseQuestionnaire stores q's closing; one already closed is a
+	// conflict.
+	CloseQuestionnaire(ctx context.Context, q *Questionnaire) error
 	SurveyLinkByTokenHash(ctx context.Context, tokenHash string) (*SurveyLink, error)
-	// RecordResponse appends a response; the same idempotency key replays.
-	// A closed questionnaire or one past its deadline is a conflict.
-	RecordResponse(ctx context.Context, r *SurveyResponse) (replay bool, err error)
+	// ResponseByKey is the response with an idempotency key, or nil.
+	ResponseByKey(ctx context.Context, questionnaireID int64, key string) (*SurveyResponse, error)
+	InsertResponse(ctx context.Context, r *SurveyResponse) error
 	LatestResponses(ctx context.Context, questionnaireID int64) ([]*SurveyResponse, error)
 	// QuestionnaireGroup lists the questionnaires sharing a group key.
 	QuestionnaireGroup(ctx context.Context, groupKey string) ([]*Questionnaire, error)

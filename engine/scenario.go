@@ -45,17 +45,17 @@ func ScenarioSum(canonical []byte) string {
 // ScenarioStore keeps scenarios. A published scenario can neither change
 // nor be deleted: the database refuses it (conflict).
 type ScenarioStore interface {
-	CreateScenario(ctx context.Context, s *Scenario, actor string) error
+	InsertScenario(ctx context.Context, s *Scenario) error
 	Scenario(ctx context.Context, projectID, id int64) (*Scenario, error)
 	Scenarios(ctx context.Context, projectID int64) ([]*Scenario, error)
-	UpdateScenario(ctx context.Context, s *Scenario, actor string) error
-	// Publish stores the recomputed result, freezes the scenario, opens a
-	// ballot and issues the signing links, in one transaction, with their
-	// audit events.
-	Publish(ctx context.Context, req *PublishRequest) (*Ballot, error)
+	UpdateScenario(ctx context.Context, s *Scenario) error
+	// PublishScenario freezes a draft as s says; a published one is a
+	// conflict.
+	PublishScenario(ctx context.Context, s *Scenario) error
 }
 
-// PublishRequest says what publishing writes.
+// PublishRequest says what publishing writes (the fixtures of the store
+// tests build ballots from it).
 type PublishRequest struct {
 	ProjectID  int64
 	ScenarioID int64

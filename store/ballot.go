@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -15,32 +16,43 @@ const ballotSelect = `SELECT b.id, b.project_id, b.scenario_id, b.sha256, b.rule
 	c.closed_at AS closed_at, COALESCE(c.reason, '') AS close_reason, COALESCE(c.superseded_by, 0) AS superseded_by
 	FROM ballots b LEFT JOIN ballot_closures c ON c.ballot_id = b.id `
 
-const linkColumns = `id, ballot_id, household_id, token_hash, expires_at, revoked_at, created_at`
+const linkColumns = `id, ballot_id, household_id, token_hash, expires_at, revoked_at, created_at, COALESCE(issued_seq, 0) AS issued_seq`
 
 type ballotRow struct {
 	engine.Ballot
 	Rule string
 }
 
-// supersede closes the project's open ballots in favour of ballot by,
-// inside tx, with an audit event each.
-func (s *Store) supersede(ctx context.Context, tx *sqlx.Tx, projectID, by int64, at time.Time, actor string) error {
-	var open []int64
-	if err := tx.SelectContext(ctx, &open, s.q(`SELECT id FROM ballots b WHERE project_id = ? AND id <> ? AND deadline > ?
-		AND NOT EXISTS (SELECT 1 FROM ballot_closures c WHERE c.ballot_id = b.id) ORDER BY id`), projectID, by, at); err != nil {
-		return err
+// InsertBallot stores a ballot (its opening time set by the workflow).
+func (s *Store) InsertBallot(ctx context.Context, b *engine.Ballot) error {
+	return s.mapError(s.conn(ctx).GetContext(ctx, &b.ID, s.q(`INSERT INTO ballots (project_id, scenario_id, sha256, rule, deadline, opened_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), b.ProjectID, b.ScenarioID, b.SHA256, string(b.Rule), b.Deadline, b.OpenedAt))
+}
+
+// UnclosedBallots are a project's ballots without a closure, by id (the
+// workflow decides which of them are still open).
+func (s *Store) UnclosedBallots(ctx context.Context, projectID int64) ([]*engine.Ballot, error) {
+	var rows []ballotRow
+	if err := s.conn(ctx).SelectContext(ctx, &rows, s.q(ballotSelect+`WHERE b.project_id = ? AND c.ballot_id IS NULL ORDER BY b.id`), projectID); err != nil {
+		return nil, s.mapError(err)
 	}
-	for _, id := range open {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO ballot_closures (ballot_id, closed_at, reason, superseded_by) VALUES (?, ?, ?, ?)`),
-			id, at, engine.BallotSuperseded, by); err != nil {
-			return err
-		}
-		if err := s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditBallotClosed, Actor: actor, At: at,
-			Data: engine.AuditData(map[string]any{"ballot_id": id, "reason": engine.BallotSuperseded, "superseded_by": by})}); err != nil {
-			return err
-		}
+	out := make([]*engine.Ballot, len(rows))
+	for i := range rows {
+		out[i] = rows[i].ballot()
 	}
-	return nil
+	return out, nil
+}
+
+// InsertClosure stores how ballot b closed (b.ClosedAt, b.CloseReason,
+// b.SupersededBy); a ballot closes once (conflict).
+func (s *Store) InsertClosure(ctx context.Context, b *engine.Ballot) error {
+	var by any
+	if b.SupersededBy != 0 {
+		by = b.SupersededBy
+	}
+	_, err := s.conn(ctx).ExecContext(ctx, s.q(`INSERT INTO ballot_closures (ballot_id, closed_at, reason, superseded_by) VALUES (?, ?, ?, ?)`),
+		b.ID, b.ClosedAt, b.CloseReason, by)
+	return s.mapError(err)
 }
 
 func (r *ballotRow) ballot() *engine.Ballot {
@@ -61,26 +73,10 @@ func (s *Store) Ballot(ctx context.Context, id int64) (*engine.Ballot, error) {
 // CurrentBallot is the project's latest ballot.
 func (s *Store) CurrentBallot(ctx context.Context, projectID int64) (*engine.Ballot, error) {
 	var r ballotRow
-	if err := s.db.GetContext(ctx, &r, s.q(ballotSelect+`WHERE b.project_id = ? ORDER BY b.id DESC LIMIT 1`), projectID); err != nil {
+	if err := s.conn(ctx).GetContext(ctx, &r, s.q(ballotSelect+`WHERE b.project_id = ? ORDER BY b.id DESC LIMIT 1`), projectID); err != nil {
 		return nil, s.notFound(err, "该项目尚未发布方案，还没有表决")
 	}
 	return r.ballot(), nil
-}
-
-// CloseBallot ends a ballot early.
-func (s *Store) CloseBallot(ctx context.Context, id int64, at time.Time, actor string) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		var projectID int64
-		if err := tx.GetContext(ctx, &projectID, s.q(`SELECT project_id FROM ballots b WHERE id = ?
-			AND NOT EXISTS (SELECT 1 FROM ballot_closures c WHERE c.ballot_id = b.id)`), id); err != nil {
-			return s.notFound(err, "没有进行中的表决")
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO ballot_closures (ballot_id, closed_at, reason) VALUES (?, ?, ?)`), id, at, engine.BallotClosed); err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditBallotClosed, Actor: actor, At: at,
-			Data: engine.AuditData(map[string]any{"ballot_id": id, "reason": engine.BallotClosed})})
-	})
 }
 
 // LinkByTokenHash finds a live link by its token's hash.
@@ -95,40 +91,138 @@ func (s *Store) LinkByTokenHash(ctx context.Context, tokenHash string) (*engine.
 // Links lists the live links of a ballot.
 func (s *Store) Links(ctx context.Context, ballotID int64) ([]*engine.SigningLink, error) {
 	var ls []*engine.SigningLink
-	err := s.db.SelectContext(ctx, &ls, s.q(`SELECT `+linkColumns+` FROM signing_links WHERE ballot_id = ? AND revoked_at IS NULL ORDER BY household_id`), ballotID)
+	err := s.conn(ctx).SelectContext(ctx, &ls, s.q(`SELECT `+linkColumns+` FROM signing_links WHERE ballot_id = ? AND revoked_at IS NULL ORDER BY household_id`), ballotID)
 	return ls, s.mapError(err)
 }
 
-// ReissueLinks revokes the live links of the households of links on their
-// ballot and stores links in their place, all or none.
-func (s *Store) ReissueLinks(ctx context.Context, links []*engine.SigningLink, actor string) error {
-	now := s.now()
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		for _, link := range links {
-			var projectID int64
-			if err := tx.GetContext(ctx, &projectID, s.q(`SELECT project_id FROM ballots WHERE id = ?`), link.BallotID); err != nil {
-				return s.notFound(err, "表决不存在")
-			}
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE signing_links SET revoked_at = ? WHERE ballot_id = ? AND household_id = ? AND revoked_at IS NULL`),
-				now, link.BallotID, link.HouseholdID); err != nil {
-				return err
-			}
-			link.CreatedAt = now
-			if err := s.insertLink(ctx, tx, link, projectID, actor); err != nil {
-				return err
-			}
+// InsertLinks stores signing links (issued_seq is set by SetLinksIssued
+// once their events are on the chain).
+func (s *Store) InsertLinks(ctx context.Context, links []*engine.SigningLink) error {
+	q := s.conn(ctx)
+	query := s.q(`INSERT INTO signing_links (ballot_id, household_id, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`)
+	for _, l := range links {
+		if err := q.GetContext(ctx, &l.ID, query, l.BallotID, l.HouseholdID, l.TokenHash, l.ExpiresAt, l.CreatedAt); err != nil {
+			return s.mapError(err)
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
-func (s *Store) insertLink(ctx context.Context, tx *sqlx.Tx, l *engine.SigningLink, projectID int64, actor string) error {
-	if err := tx.GetContext(ctx, &l.ID, s.q(`INSERT INTO signing_links (ballot_id, household_id, token_hash, expires_at, created_at)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`), l.BallotID, l.HouseholdID, l.TokenHash, l.ExpiresAt, l.CreatedAt); err != nil {
-		return err
+// RevokeLinks stops live links at their RevokedAt.
+func (s *Store) RevokeLinks(ctx context.Context, links []*engine.SigningLink) error {
+	q := s.conn(ctx)
+	for _, l := range links {
+		res, err := q.ExecContext(ctx, s.q(`UPDATE signing_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`), l.RevokedAt, l.ID)
+		if err := s.updated(res, err, "签署链接 %d 不存在或已作废", l.ID); err != nil {
+			return err
+		}
 	}
-	return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditLinkIssued, Actor: actor, At: l.CreatedAt,
-		Data: engine.AuditData(map[string]any{"ballot_id": l.BallotID, "household_id": l.HouseholdID, "link_id": l.ID})})
+	return nil
+}
+
+// SetLinksIssued stores, in each link, the seq of the event that issued it
+// (its IssuedSeq): the server proves a link by that event.
+func (s *Store) SetLinksIssued(ctx context.Context, links []*engine.SigningLink) error {
+	q := s.conn(ctx)
+	for _, l := range links {
+		res, err := q.ExecContext(ctx, s.q(`UPDATE signing_links SET issued_seq = ? WHERE id = ?`), l.IssuedSeq, l.ID)
+		if err := s.updated(res, err, "签署链接 %d 不存在", l.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EventProof is what proves event seq of a chain: the events from seq to
+// the first checkpoint at or after it, and that checkpoint (nil when none
+// covers it yet), in one read.
+func (s *Store) EventProof(ctx context.Context, projectID, seq int64) ([]*engine.AuditEvent, *engine.Checkpoint, error) {
+	var events []*engine.AuditEvent
+	var cp *engine.Checkpoint
+	err := s.readTx(ctx, func(tx *sqlx.Tx) error {
+		var cps []*engine.Checkpoint
+		if err := tx.SelectContext(ctx, &cps, s.q(`SELECT project_id, seq, head, at, key_id, signature FROM checkpoints
+			WHERE project_id = ? AND seq >= ? ORDER BY seq LIMIT 1`), projectID, seq); err != nil || len(cps) == 0 {
+			return err
+		}
+		cp = cps[0]
+		cp.At = cp.At.UTC()
+		var rows []auditRow
+		if err := tx.SelectContext(ctx, &rows, s.q(`SELECT id, project_id, seq, kind, actor, data, at, prev_hash, hash
+			FROM audit_events WHERE project_id = ? AND seq >= ? AND seq <= ? ORDER BY seq`), projectID, seq, cp.Seq); err != nil {
+			return err
+		}
+		events = auditEventsOf(rows)
+		return nil
+	})
+	return events, cp, s.mapError(err)
+}
+
+// LinkIssuedEvents are a project's link_issued events (to find those of
+// links issued before links carried the seq of their event).
+func (s *Store) LinkIssuedEvents(ctx context.Context, projectID int64) ([]*engine.AuditEvent, error) {
+	var rows []auditRow
+	if err := s.db.SelectContext(ctx, &rows, s.q(`SELECT id, project_id, seq, kind, actor, data, at, prev_hash, hash
+		FROM audit_events WHERE project_id = ? AND kind = ? ORDER BY seq`), projectID, engine.AuditLinkIssued); err != nil {
+		return nil, s.mapError(err)
+	}
+	return auditEventsOf(rows), nil
+}
+
+func auditEventsOf(rows []auditRow) []*engine.AuditEvent {
+	out := make([]*engine.AuditEvent, len(rows))
+	for i := range rows {
+		e := rows[i].AuditEvent
+		e.Data = json.RawMessage(rows[i].Data)
+		e.At = e.At.UTC()
+		out[i] = &e
+	}
+	return out
+}
+
+func init() { readProjection((*Store).ballotRows) }
+
+// ballotRows reads the images of a project's ballots, their closures and
+// their signing links.
+func (s *Store) ballotRows(ctx context.Context, q querier, projectID int64) (map[string][]engine.Row, error) {
+	var bs []ballotRow
+	if err := q.SelectContext(ctx, &bs, s.q(`SELECT id, project_id, scenario_id, sha256, rule, deadline, opened_at FROM ballots WHERE project_id = ? ORDER BY id`), projectID); err != nil {
+		return nil, err
+	}
+	var cs []struct {
+		BallotID     int64
+		ClosedAt     time.Time
+		Reason       string
+		SupersededBy *int64
+	}
+	if err := q.SelectContext(ctx, &cs, s.q(`SELECT c.ballot_id, c.closed_at, c.reason, c.superseded_by FROM ballot_closures c
+		JOIN ballots b ON b.id = c.ballot_id WHERE b.project_id = ? ORDER BY c.ballot_id`), projectID); err != nil {
+		return nil, err
+	}
+	var ls []*engine.SigningLink
+	if err := q.SelectContext(ctx, &ls, s.q(`SELECT l.id, l.ballot_id, l.household_id, l.token_hash, l.expires_at, l.revoked_at, l.created_at
+		FROM signing_links l JOIN ballots b ON b.id = l.ballot_id WHERE b.project_id = ? ORDER BY l.id`), projectID); err != nil {
+		return nil, err
+	}
+	out := map[string][]engine.Row{}
+	for i := range bs {
+		b := bs[i].ballot()
+		b.Deadline, b.OpenedAt = b.Deadline.UTC(), b.OpenedAt.UTC()
+		out[engine.TableBallots] = append(out[engine.TableBallots], b.Row())
+	}
+	for _, c := range cs {
+		b := &engine.Ballot{ID: c.BallotID}
+		var by int64
+		if c.SupersededBy != nil {
+			by = *c.SupersededBy
+		}
+		b.Close(c.ClosedAt, c.Reason, by)
+		out[engine.TableBallotClosures] = append(out[engine.TableBallotClosures], b.ClosureRow())
+	}
+	for _, l := range ls {
+		out[engine.TableSigningLinks] = append(out[engine.TableSigningLinks], l.Row())
+	}
+	return out, nil
 }
 
 // CountPageView counts one opening of a link's page, per link and day in

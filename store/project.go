@@ -6,8 +6,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/renovote/renovote/engine"
 )
 
@@ -18,35 +16,21 @@ const projectColumns = `id, owner_id, name, address, floors, created_at, updated
 
 const householdColumns = `id, project_id, room, floor, area, owner_name, owner_id, phone, hardship, exempt, must_consent`
 
-// CreateProject stores a project with its households, and starts its
-// audit chain.
-func (s *Store) CreateProject(ctx context.Context, p *engine.Project) error {
-	now := s.now()
-	p.CreatedAt, p.UpdatedAt = now, now
-	if p.PublicSlug == "" {
-		p.PublicSlug = engine.NewSlug()
+// InsertProject stores a project with its households, created at at.
+func (s *Store) InsertProject(ctx context.Context, p *engine.Project, at time.Time) error {
+	p.CreatedAt, p.UpdatedAt = at, at
+	err := s.conn(ctx).GetContext(ctx, &p.ID, s.q(`INSERT INTO projects (owner_id, name, address, floors, created_at, updated_at, public_slug,
+		contact_name, contact_phone, contact_office, party_a, party_a_rep, account_name, account_bank, account_number, compensation_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		p.OwnerID, p.Name, p.Address, p.Floors, p.CreatedAt, p.UpdatedAt, p.PublicSlug, p.Contact.Name, p.Contact.Phone, p.Contact.Office,
+		p.Terms.PartyA, p.Terms.PartyARep, p.Terms.AccountName, p.Terms.AccountBank, p.Terms.AccountNumber, p.Terms.CompensationBy)
+	if err != nil {
+		return s.mapError(err)
 	}
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &p.ID, s.q(`INSERT INTO projects (owner_id, name, address, floors, created_at, updated_at, public_slug,
-			contact_name, contact_phone, contact_office, party_a, party_a_rep, account_name, account_bank, account_number, compensation_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			p.OwnerID, p.Name, p.Address, p.Floors, p.CreatedAt, p.UpdatedAt, p.PublicSlug, p.Contact.Name, p.Contact.Phone, p.Contact.Office,
-			p.Terms.PartyA, p.Terms.PartyARep, p.Terms.AccountName, p.Terms.AccountBank, p.Terms.AccountNumber, p.Terms.CompensationBy)
-		if err != nil {
-			return err
-		}
-		if err := s.insertHouseholds(ctx, tx, p.ID, p.Households); err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{
-			ProjectID: p.ID, Kind: engine.AuditProjectCreated, Actor: engine.WorkerActor(p.OwnerID), At: now,
-			Data: engine.AuditData(map[string]any{"name": p.Name, "households": len(p.Households),
-				"rows": []engine.Row{p.Contact.Row(p.ID), p.Terms.Row(p.ID)}}),
-		})
-	})
+	return s.mapError(s.insertHouseholds(ctx, s.conn(ctx), p.ID, p.Households))
 }
 
-func (s *Store) insertHouseholds(ctx context.Context, tx *sqlx.Tx, projectID int64, hs []engine.Household) error {
+func (s *Store) insertHouseholds(ctx context.Context, tx querier, projectID int64, hs []engine.Household) error {
 	query := s.q(`INSERT INTO households (project_id, room, floor, area, owner_name, owner_id, phone, hardship, exempt, must_consent)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 	for i := range hs {
@@ -96,48 +80,26 @@ func (s *Store) Projects(ctx context.Context, ownerID int64) ([]*engine.Project,
 
 // ReplaceHouseholds swaps the households of a project. Once a scenario is
 // published the schema refuses it (conflict).
-func (s *Store) ReplaceHouseholds(ctx context.Context, projectID int64, hs []engine.Household, actor string) error {
-	now := s.now()
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE projects SET updated_at = ? WHERE id = ?`), now, projectID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmpErr(err, engine.Errorf(engine.ECodeNotFound, "项目 %d 不存在", projectID))
-		}
-		if err := s.refuseIfPublished(ctx, tx, projectID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM households WHERE project_id = ?`), projectID); err != nil {
-			return err
-		}
-		if err := s.insertHouseholds(ctx, tx, projectID, hs); err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{
-			ProjectID: projectID, Kind: engine.AuditHouseholdsReplaced, Actor: actor, At: now,
-			Data: engine.AuditData(map[string]any{"households": len(hs)}),
-		})
-	})
+func (s *Store) ReplaceHouseholds(ctx context.Context, projectID int64, hs []engine.Household, at time.Time) error {
+	q := s.conn(ctx)
+	res, err := q.ExecContext(ctx, s.q(`UPDATE projects SET updated_at = ? WHERE id = ?`), at, projectID)
+	if err := s.updated(res, err, "项目 %d 不存在", projectID); err != nil {
+		return err
+	}
+	if _, err := q.ExecContext(ctx, s.q(`DELETE FROM households WHERE project_id = ?`), projectID); err != nil {
+		return s.mapError(err)
+	}
+	return s.mapError(s.insertHouseholds(ctx, q, projectID, hs))
 }
 
-// refuseIfPublished is the clear message for what the schema refuses too.
-func (s *Store) refuseIfPublished(ctx context.Context, tx *sqlx.Tx, projectID int64) error {
-	var n int
-	if err := tx.GetContext(ctx, &n, s.q(`SELECT COUNT(*) FROM scenarios WHERE project_id = ? AND status = 'published'`), projectID); err != nil {
-		return err
-	}
-	if n > 0 {
-		return engine.Errorf(engine.ECodeConflict, "方案已发布，住户不能再修改；如需修改，请新建项目或方案后重新发布")
-	}
-	if err := tx.GetContext(ctx, &n, s.q(`SELECT COUNT(*) FROM questionnaires WHERE project_id = ?`), projectID); err != nil {
-		return err
-	}
-	if n > 0 {
-		return engine.Errorf(engine.ECodeConflict, "已向住户发出问卷，住户名单不能再修改；如需修改，请新建项目")
-	}
-	return nil
+// HouseholdsUsed counts what has used a project's households: its
+// published scenarios and its questionnaires (engine.CanReplaceHouseholds
+// decides).
+func (s *Store) HouseholdsUsed(ctx context.Context, projectID int64) (published, questionnaires int, err error) {
+	var n struct{ Published, Questionnaires int }
+	err = s.conn(ctx).GetContext(ctx, &n, s.q(`SELECT (SELECT COUNT(*) FROM scenarios WHERE project_id = ? AND status = 'published') AS published,
+		(SELECT COUNT(*) FROM questionnaires WHERE project_id = ?) AS questionnaires`), projectID, projectID)
+	return n.Published, n.Questionnaires, s.mapError(err)
 }
 
 // Contact is who residents of a project ask.

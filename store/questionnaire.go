@@ -7,8 +7,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/renovote/renovote/engine"
 )
 
@@ -25,47 +23,38 @@ func (r *questionnaireRow) questionnaire() *engine.Questionnaire {
 	return &q
 }
 
-// SendQuestionnaires stores open questionnaires with one link per
-// household and an audit event each, all in one transaction: a 小区-wide
-// questionnaire reaches every project or none.
-func (s *Store) SendQuestionnaires(ctx context.Context, sends []engine.QuestionnaireSend, actor string) error {
-	now := s.now()
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		for _, send := range sends {
-			if err := s.insertQuestionnaire(ctx, tx, send.Questionnaire, send.Links, actor, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-func (s *Store) insertQuestionnaire(ctx context.Context, tx *sqlx.Tx, q *engine.Questionnaire, links []engine.SurveyLink, actor string, now time.Time) error {
-	q.Status, q.CreatedAt = engine.QuestionnaireOpen, now
-	q.Deadline = q.Deadline.UTC().Truncate(time.Microsecond)
-	if err := tx.GetContext(ctx, &q.ID, s.q(`INSERT INTO questionnaires (project_id, title, questions, status, deadline, created_at, group_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), q.ProjectID, q.Title, string(q.Questions), q.Status, q.Deadline, now, q.GroupKey); err != nil {
-		return err
+// InsertQuestionnaire stores a questionnaire and its links (their times
+// set by the workflow).
+func (s *Store) InsertQuestionnaire(ctx context.Context, q *engine.Questionnaire, links []engine.SurveyLink) error {
+	c := s.conn(ctx)
+	if err := c.GetContext(ctx, &q.ID, s.q(`INSERT INTO questionnaires (project_id, title, questions, status, deadline, created_at, group_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), q.ProjectID, q.Title, string(q.Questions), q.Status, q.Deadline, q.CreatedAt, q.GroupKey); err != nil {
+		return s.mapError(err)
 	}
+	query := s.q(`INSERT INTO survey_links (questionnaire_id, household_id, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`)
 	for i := range links {
 		l := &links[i]
-		l.QuestionnaireID, l.CreatedAt = q.ID, now
-		if l.ExpiresAt.IsZero() {
-			l.ExpiresAt = q.Deadline
-		}
-		if err := tx.GetContext(ctx, &l.ID, s.q(`INSERT INTO survey_links (questionnaire_id, household_id, token_hash, expires_at, created_at)
-			VALUES (?, ?, ?, ?, ?) RETURNING id`), l.QuestionnaireID, l.HouseholdID, l.TokenHash, l.ExpiresAt, now); err != nil {
-			return err
+		l.QuestionnaireID = q.ID
+		if err := c.GetContext(ctx, &l.ID, query, l.QuestionnaireID, l.HouseholdID, l.TokenHash, l.ExpiresAt, l.CreatedAt); err != nil {
+			return s.mapError(err)
 		}
 	}
-	return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: q.ProjectID, Kind: engine.AuditQuestionnaireSent, Actor: actor, At: now,
-		Data: engine.AuditData(map[string]any{"questionnaire_id": q.ID, "title": q.Title, "links": len(links)})})
+	return nil
+}
+
+// forUpdateIn locks the selected rows in PostgreSQL when ctx runs in a
+// unit of work.
+func (s *Store) forUpdateIn(ctx context.Context) string {
+	if unitTx(ctx) == nil {
+		return ""
+	}
+	return s.forUpdate()
 }
 
 // Questionnaire returns one questionnaire of a project.
 func (s *Store) Questionnaire(ctx context.Context, projectID, id int64) (*engine.Questionnaire, error) {
 	var r questionnaireRow
-	if err := s.db.GetContext(ctx, &r, s.q(`SELECT `+questionnaireColumns+` FROM questionnaires WHERE project_id = ? AND id = ?`), projectID, id); err != nil {
+	if err := s.conn(ctx).GetContext(ctx, &r, s.q(`SELECT `+questionnaireColumns+` FROM questionnaires WHERE project_id = ? AND id = ?`+s.forUpdateIn(ctx)), projectID, id); err != nil {
 		return nil, s.notFound(err, "问卷不存在")
 	}
 	return r.questionnaire(), nil
@@ -84,20 +73,18 @@ func (s *Store) Questionnaires(ctx context.Context, projectID int64) ([]*engine.
 	return out, nil
 }
 
-// CloseQuestionnaire stops a questionnaire taking answers.
-func (s *Store) CloseQuestionnaire(ctx context.Context, projectID, id int64, at time.Time, actor string) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE questionnaires SET status = 'closed', closed_at = ? WHERE project_id = ? AND id = ? AND status = 'open'`),
-			at, projectID, id)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmpErr(err, engine.Errorf(engine.ECodeConflict, "问卷不存在或已关闭"))
-		}
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditQuestionnaireEnded, Actor: actor, At: at,
-			Data: engine.AuditData(map[string]any{"questionnaire_id": id})})
-	})
+// CloseQuestionnaire stores a questionnaire's closing (q.Status,
+// q.ClosedAt); one already closed is a conflict.
+func (s *Store) CloseQuestionnaire(ctx context.Context, q *engine.Questionnaire) error {
+	res, err := s.conn(ctx).ExecContext(ctx, s.q(`UPDATE questionnaires SET status = ?, closed_at = ? WHERE project_id = ? AND id = ? AND status = 'open'`),
+		q.Status, q.ClosedAt, q.ProjectID, q.ID)
+	if err != nil {
+		return s.mapError(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return s.mapError(cmpErr(err, engine.Errorf(engine.ECodeConflict, "问卷不存在或已关闭")))
+	}
+	return nil
 }
 
 // SurveyLinkByTokenHash finds a questionnaire link by its token's hash.
@@ -117,42 +104,33 @@ type responseRow struct {
 	Answers string
 }
 
-// RecordResponse appends a household's answers. The same idempotency key
-// returns the earlier response; a closed questionnaire, or one past its
-// deadline, is a conflict.
-func (s *Store) RecordResponse(ctx context.Context, r *engine.SurveyResponse) (bool, error) {
-	if r.CreatedAt.IsZero() {
-		r.CreatedAt = s.now()
+// ResponseByKey is a questionnaire's response with an idempotency key,
+// or nil.
+func (s *Store) ResponseByKey(ctx context.Context, questionnaireID int64, key string) (*engine.SurveyResponse, error) {
+	var r responseRow
+	err := s.conn(ctx).GetContext(ctx, &r, s.q(`SELECT `+responseColumns+` FROM survey_responses WHERE questionnaire_id = ? AND idempotency_key = ?`),
+		questionnaireID, key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
 	}
+	if err != nil {
+		return nil, s.mapError(err)
+	}
+	return r.response(), nil
+}
+
+// InsertResponse appends a household's answers.
+func (s *Store) InsertResponse(ctx context.Context, r *engine.SurveyResponse) error {
 	r.CreatedAt = r.CreatedAt.UTC().Truncate(time.Microsecond)
-	replay := false
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		var q questionnaireRow
-		if err := tx.GetContext(ctx, &q, s.q(`SELECT `+questionnaireColumns+` FROM questionnaires WHERE id = ?`+s.forUpdate()), r.QuestionnaireID); err != nil {
-			return s.notFound(err, "问卷不存在")
-		}
-		var existing responseRow
-		err := tx.GetContext(ctx, &existing, s.q(`SELECT `+responseColumns+` FROM survey_responses WHERE questionnaire_id = ? AND idempotency_key = ?`),
-			r.QuestionnaireID, r.IdempotencyKey)
-		switch {
-		case err == nil:
-			if existing.HouseholdID != r.HouseholdID {
-				return engine.Errorf(engine.ECodeConflict, "该提交编号已被其他住户使用，请重新提交")
-			}
-			*r = existing.SurveyResponse
-			r.Answers = json.RawMessage(existing.Answers)
-			replay = true
-			return nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		if !q.questionnaire().Open(r.CreatedAt) {
-			return engine.Errorf(engine.ECodeConflict, "问卷已结束，不能再提交")
-		}
-		return tx.GetContext(ctx, &r.ID, s.q(`INSERT INTO survey_responses (questionnaire_id, household_id, answers, idempotency_key, ip, user_agent, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.QuestionnaireID, r.HouseholdID, string(r.Answers), r.IdempotencyKey, r.IP, r.UserAgent, r.CreatedAt)
-	})
-	return replay, err
+	return s.mapError(s.conn(ctx).GetContext(ctx, &r.ID, s.q(`INSERT INTO survey_responses (questionnaire_id, household_id, answers, idempotency_key, ip, user_agent, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.QuestionnaireID, r.HouseholdID, string(r.Answers), r.IdempotencyKey, r.IP, r.UserAgent, r.CreatedAt))
+}
+
+func (r *responseRow) response() *engine.SurveyResponse {
+	resp := r.SurveyResponse
+	resp.Answers = json.RawMessage(r.Answers)
+	resp.CreatedAt = resp.CreatedAt.UTC()
+	return &resp
 }
 
 // LatestResponses is each household's latest response, in one query.
@@ -165,9 +143,7 @@ func (s *Store) LatestResponses(ctx context.Context, questionnaireID int64) ([]*
 	}
 	out := make([]*engine.SurveyResponse, len(rows))
 	for i := range rows {
-		resp := rows[i].SurveyResponse
-		resp.Answers = json.RawMessage(rows[i].Answers)
-		out[i] = &resp
+		out[i] = rows[i].response()
 	}
 	return out, nil
 }
@@ -181,6 +157,38 @@ func (s *Store) QuestionnaireGroup(ctx context.Context, groupKey string) ([]*eng
 	out := make([]*engine.Questionnaire, len(rows))
 	for i := range rows {
 		out[i] = rows[i].questionnaire()
+	}
+	return out, nil
+}
+
+func init() { readProjection((*Store).questionnaireRows) }
+
+// questionnaireRows reads the images of a project's questionnaires, their
+// links and their answers.
+func (s *Store) questionnaireRows(ctx context.Context, c querier, projectID int64) (map[string][]engine.Row, error) {
+	var qs []questionnaireRow
+	if err := c.SelectContext(ctx, &qs, s.q(`SELECT `+questionnaireColumns+` FROM questionnaires WHERE project_id = ? ORDER BY id`), projectID); err != nil {
+		return nil, err
+	}
+	var ls []*engine.SurveyLink
+	if err := c.SelectContext(ctx, &ls, s.q(`SELECT l.id, l.questionnaire_id, l.household_id, l.token_hash, l.expires_at, l.created_at
+		FROM survey_links l JOIN questionnaires q ON q.id = l.questionnaire_id WHERE q.project_id = ? ORDER BY l.id`), projectID); err != nil {
+		return nil, err
+	}
+	var rs []responseRow
+	if err := c.SelectContext(ctx, &rs, s.q(`SELECT r.id, r.questionnaire_id, r.household_id, r.answers, r.idempotency_key, r.ip, r.user_agent, r.created_at
+		FROM survey_responses r JOIN questionnaires q ON q.id = r.questionnaire_id WHERE q.project_id = ? ORDER BY r.id`), projectID); err != nil {
+		return nil, err
+	}
+	out := map[string][]engine.Row{}
+	for i := range qs {
+		out[engine.TableQuestionnaires] = append(out[engine.TableQuestionnaires], qs[i].questionnaire().Row())
+	}
+	for _, l := range ls {
+		out[engine.TableSurveyLinks] = append(out[engine.TableSurveyLinks], l.Row())
+	}
+	for i := range rs {
+		out[engine.TableSurveyAnswers] = append(out[engine.TableSurveyAnswers], rs[i].response().Row())
 	}
 	return out, nil
 }

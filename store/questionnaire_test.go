@@ -23,7 +23,7 @@ func TestQuestionnaires(t *testing.T) {
 			tokens[h.ID] = token
 			links = append(links, engine.SurveyLink{HouseholdID: h.ID, TokenHash: hash})
 		}
-		if err := s.SendQuestionnaires(ctx, []engine.QuestionnaireSend{{Questionnaire: q, Links: links}}, engine.WorkerActor(1)); err != nil {
+		if err := storetest.SendQuestionnaires(ctx, s, []engine.QuestionnaireSend{{Questionnaire: q, Links: links}}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.Questionnaire(ctx, p.ID, q.ID)
@@ -36,22 +36,22 @@ func TestQuestionnaires(t *testing.T) {
 			t.Fatalf("link %+v, %v", l, err)
 		}
 		r1 := &engine.SurveyResponse{QuestionnaireID: q.ID, HouseholdID: h.ID, Answers: json.RawMessage(`{"q1":2}`), IdempotencyKey: "resp-1"}
-		if replay, err := s.RecordResponse(ctx, r1); err != nil || replay {
+		if replay, err := storetest.RecordResponse(ctx, s, p.ID, r1); err != nil || replay {
 			t.Fatal(replay, err)
 		}
 		again := &engine.SurveyResponse{QuestionnaireID: q.ID, HouseholdID: h.ID, Answers: json.RawMessage(`{"q1":5}`), IdempotencyKey: "resp-1"}
-		if replay, err := s.RecordResponse(ctx, again); err != nil || !replay || again.ID != r1.ID || string(again.Answers) != `{"q1":2}` {
+		if replay, err := storetest.RecordResponse(ctx, s, p.ID, again); err != nil || !replay || again.ID != r1.ID || string(again.Answers) != `{"q1":2}` {
 			t.Fatalf("replay %v %v %+v", replay, err, again)
 		}
 		r2 := &engine.SurveyResponse{QuestionnaireID: q.ID, HouseholdID: h.ID, Answers: json.RawMessage(`{"q1":4}`), IdempotencyKey: "resp-2"}
-		if _, err := s.RecordResponse(ctx, r2); err != nil {
+		if _, err := storetest.RecordResponse(ctx, s, p.ID, r2); err != nil {
 			t.Fatal(err)
 		}
 		latest, err := s.LatestResponses(ctx, q.ID)
 		if err != nil || len(latest) != 1 || latest[0].ID != r2.ID {
 			t.Fatalf("latest %+v, %v", latest, err)
 		}
-		wantCode(t, s.ReplaceHouseholds(ctx, p.ID, nil, engine.WorkerActor(1)), engine.ECodeConflict)
+		wantCode(t, storetest.ReplaceHouseholds(ctx, s, p.ID, nil), engine.ECodeConflict)
 		db := s.DB()
 		if _, err := db.Exec(db.Rebind(`UPDATE questionnaires SET questions = '[]' WHERE id = ?`), q.ID); err == nil {
 			t.Error("the database allowed changing the questions of a questionnaire sent out")
@@ -59,12 +59,12 @@ func TestQuestionnaires(t *testing.T) {
 		if _, err := db.Exec(db.Rebind(`DELETE FROM survey_responses WHERE id = ?`), r1.ID); err == nil {
 			t.Error("the database allowed deleting a response")
 		}
-		if err := s.CloseQuestionnaire(ctx, p.ID, q.ID, storetest.Epoch, engine.WorkerActor(1)); err != nil {
+		if err := storetest.CloseQuestionnaire(ctx, s, p.ID, q.ID); err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.RecordResponse(ctx, &engine.SurveyResponse{QuestionnaireID: q.ID, HouseholdID: h.ID, Answers: json.RawMessage(`{}`), IdempotencyKey: "resp-3"})
+		_, err = storetest.RecordResponse(ctx, s, p.ID, &engine.SurveyResponse{QuestionnaireID: q.ID, HouseholdID: h.ID, Answers: json.RawMessage(`{}`), IdempotencyKey: "resp-3"})
 		wantCode(t, err, engine.ECodeConflict)
-		wantCode(t, s.CloseQuestionnaire(ctx, p.ID, q.ID, storetest.Epoch, engine.WorkerActor(1)), engine.ECodeConflict)
+		wantCode(t, storetest.CloseQuestionnaire(ctx, s, p.ID, q.ID), engine.ECodeConflict)
 		if check, err := verifyAudit(ctx, s, p.ID); err != nil || !check.OK {
 			t.Fatalf("audit %+v %v", check, err)
 		}

@@ -3,30 +3,17 @@ package store
 import (
 	"context"
 	"strconv"
-	"time"
-
-	"github.com/jmoiron/sqlx"
 
 	"github.com/renovote/renovote/engine"
 )
 
 const scenarioColumns = `id, project_id, name, status, input, result, canonical, sha256, created_at, updated_at, published_at`
 
-// CreateScenario stores a draft scenario.
-func (s *Store) CreateScenario(ctx context.Context, sc *engine.Scenario, actor string) error {
-	now := s.now()
-	sc.Status, sc.CreatedAt, sc.UpdatedAt = engine.ScenarioDraft, now, now
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &sc.ID, s.q(`INSERT INTO scenarios (project_id, name, status, input, result, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), sc.ProjectID, sc.Name, sc.Status, string(sc.Input), string(sc.Result), now, now)
-		if err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{
-			ProjectID: sc.ProjectID, Kind: engine.AuditScenarioSaved, Actor: actor, At: now,
-			Data: engine.AuditData(map[string]any{"scenario_id": sc.ID, "name": sc.Name}),
-		})
-	})
+// InsertScenario stores a draft scenario (its times set by the workflow).
+func (s *Store) InsertScenario(ctx context.Context, sc *engine.Scenario) error {
+	err := s.conn(ctx).GetContext(ctx, &sc.ID, s.q(`INSERT INTO scenarios (project_id, name, status, input, result, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), sc.ProjectID, sc.Name, sc.Status, string(sc.Input), string(sc.Result), sc.CreatedAt, sc.UpdatedAt)
+	return s.mapError(err)
 }
 
 // scenarioRow reads TEXT documents portably (drivers differ on []byte).
@@ -45,7 +32,7 @@ func (r *scenarioRow) scenario() *engine.Scenario {
 // Scenario returns one scenario of a project.
 func (s *Store) Scenario(ctx context.Context, projectID, id int64) (*engine.Scenario, error) {
 	var r scenarioRow
-	err := s.db.GetContext(ctx, &r, s.q(`SELECT `+scenarioColumns+` FROM scenarios WHERE project_id = ? AND id = ?`), projectID, id)
+	err := s.conn(ctx).GetContext(ctx, &r, s.q(`SELECT `+scenarioColumns+` FROM scenarios WHERE project_id = ? AND id = ?`), projectID, id)
 	if err != nil {
 		return nil, s.notFound(err, "方案 %d 不存在", id)
 	}
@@ -58,9 +45,9 @@ func (s *Store) Scenarios(ctx context.Context, projectID int64) ([]*engine.Scena
 	return scs, s.mapError(err)
 }
 
-func (s *Store) scenarios(ctx context.Context, q sqlx.QueryerContext, projectID int64) ([]*engine.Scenario, error) {
+func (s *Store) scenarios(ctx context.Context, q querier, projectID int64) ([]*engine.Scenario, error) {
 	var rows []scenarioRow
-	if err := sqlx.SelectContext(ctx, q, &rows, s.q(`SELECT `+scenarioColumns+` FROM scenarios WHERE project_id = ? ORDER BY id`), projectID); err != nil {
+	if err := q.SelectContext(ctx, &rows, s.q(`SELECT `+scenarioColumns+` FROM scenarios WHERE project_id = ? ORDER BY id`), projectID); err != nil {
 		return nil, err
 	}
 	out := make([]*engine.Scenario, len(rows))
@@ -72,73 +59,39 @@ func (s *Store) scenarios(ctx context.Context, q sqlx.QueryerContext, projectID 
 
 // UpdateScenario changes a draft's name, input and result. A published
 // scenario is refused by the schema (conflict).
-func (s *Store) UpdateScenario(ctx context.Context, sc *engine.Scenario, actor string) error {
-	now := s.now()
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE scenarios SET name = ?, input = ?, result = ?, updated_at = ? WHERE project_id = ? AND id = ?`),
-			sc.Name, string(sc.Input), string(sc.Result), now, sc.ProjectID, sc.ID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmpErr(err, engine.Errorf(engine.ECodeNotFound, "方案 %d 不存在", sc.ID))
-		}
-		sc.UpdatedAt = now
-		return s.appendAudit(ctx, tx, &engine.AuditEvent{
-			ProjectID: sc.ProjectID, Kind: engine.AuditScenarioSaved, Actor: actor, At: now,
-			Data: engine.AuditData(map[string]any{"scenario_id": sc.ID, "name": sc.Name}),
-		})
-	})
+func (s *Store) UpdateScenario(ctx context.Context, sc *engine.Scenario) error {
+	res, err := s.conn(ctx).ExecContext(ctx, s.q(`UPDATE scenarios SET name = ?, input = ?, result = ?, updated_at = ? WHERE project_id = ? AND id = ?`),
+		sc.Name, string(sc.Input), string(sc.Result), sc.UpdatedAt, sc.ProjectID, sc.ID)
+	return s.updated(res, err, "方案 %d 不存在", sc.ID)
 }
 
-// Publish freezes a draft, opens its ballot and issues the signing links,
-// with an audit event for each, in one transaction.
-func (s *Store) Publish(ctx context.Context, req *engine.PublishRequest) (*engine.Ballot, error) {
-	at := req.At
-	if at.IsZero() {
-		at = s.now()
+// PublishScenario freezes a draft as sc says (status, result, canonical
+// document, hash, time); one already published is a conflict.
+func (s *Store) PublishScenario(ctx context.Context, sc *engine.Scenario) error {
+	res, err := s.conn(ctx).ExecContext(ctx, s.q(`UPDATE scenarios SET status = ?, result = ?, canonical = ?, sha256 = ?, published_at = ?, updated_at = ?
+		WHERE project_id = ? AND id = ? AND status = 'draft'`), sc.Status, string(sc.Result), sc.Canonical, sc.SHA256, sc.PublishedAt, sc.UpdatedAt, sc.ProjectID, sc.ID)
+	if err != nil {
+		return s.mapError(err)
 	}
-	b := &engine.Ballot{ProjectID: req.ProjectID, ScenarioID: req.ScenarioID, SHA256: req.SHA256,
-		Rule: req.Rule, Deadline: req.Deadline.UTC().Truncate(time.Microsecond), OpenedAt: at}
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE scenarios SET status = 'published', result = COALESCE(?, result), canonical = ?, sha256 = ?, published_at = ?, updated_at = ?
-			WHERE project_id = ? AND id = ? AND status = 'draft'`), nullText(req.Result), req.Canonical, req.SHA256, at, at, req.ProjectID, req.ScenarioID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmpErr(err, engine.Errorf(engine.ECodeConflict, "方案 %d 不存在或已经发布过", req.ScenarioID))
-		}
-		if err := tx.GetContext(ctx, &b.ID, s.q(`INSERT INTO ballots (project_id, scenario_id, sha256, rule, deadline, opened_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), b.ProjectID, b.ScenarioID, b.SHA256, string(b.Rule), b.Deadline, b.OpenedAt); err != nil {
-			return err
-		}
-		if err := s.supersede(ctx, tx, req.ProjectID, b.ID, at, req.Actor); err != nil {
-			return err
-		}
-		if err := s.appendAudit(ctx, tx, &engine.AuditEvent{
-			ProjectID: req.ProjectID, Kind: engine.AuditPublished, Actor: req.Actor, At: at,
-			Data: engine.AuditData(map[string]any{"scenario_id": req.ScenarioID, "ballot_id": b.ID, "sha256": req.SHA256,
-				"rule": string(req.Rule), "deadline": engine.FormatTime(b.Deadline)}),
-		}); err != nil {
-			return err
-		}
-		for i := range req.Links {
-			l := &req.Links[i]
-			l.BallotID, l.CreatedAt = b.ID, at
-			if l.ExpiresAt.IsZero() {
-				l.ExpiresAt = b.Deadline
-			}
-			if err := s.insertLink(ctx, tx, l, req.ProjectID, req.Actor); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return s.mapError(cmpErr(err, engine.Errorf(engine.ECodeConflict, "方案 %d 不存在或已经发布过", sc.ID)))
+	}
+	return nil
+}
+
+func init() { readProjection((*Store).scenarioRows) }
+
+// scenarioRows reads the images of a project's scenarios.
+func (s *Store) scenarioRows(ctx context.Context, q querier, projectID int64) (map[string][]engine.Row, error) {
+	scs, err := s.scenarios(ctx, q, projectID)
 	if err != nil {
 		return nil, err
 	}
-	return b, nil
+	rows := make([]engine.Row, len(scs))
+	for i, sc := range scs {
+		rows[i] = sc.Row()
+	}
+	return map[string][]engine.Row{engine.TableScenarios: rows}, nil
 }
 
 // nullText is a document as TEXT, or NULL when there is none.

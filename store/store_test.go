@@ -56,7 +56,7 @@ func newProject(t *testing.T, s *store.Store, w *engine.Worker, households int) 
 			Hardship: i == 3, Exempt: i < 2, MustConsent: i == 0,
 		})
 	}
-	if err := s.CreateProject(ctx, p); err != nil {
+	if err := storetest.CreateProject(ctx, s, p); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -68,7 +68,7 @@ func newFixture(t *testing.T, s *store.Store, households int) *fixture {
 	f.project = newProject(t, s, f.worker, households)
 	f.sc = &engine.Scenario{ProjectID: f.project.ID, Name: "方案A", Input: json.RawMessage(`{"costs":[{"amount":"570000.00"}]}`),
 		Result: json.RawMessage(`{"total_cost":"570000.00","pool":"999999999.99"}`)}
-	if err := s.CreateScenario(ctx, f.sc, engine.WorkerActor(1)); err != nil {
+	if err := storetest.SaveScenario(ctx, s, f.sc); err != nil {
 		t.Fatal(err)
 	}
 	canonical := []byte(`{"name":"方案A","total_cost":"570000.00"}`)
@@ -80,7 +80,7 @@ func newFixture(t *testing.T, s *store.Store, households int) *fixture {
 		req.Links = append(req.Links, engine.SigningLink{HouseholdID: h.ID, TokenHash: hash})
 	}
 	var err error
-	if f.ballot, err = s.Publish(ctx, req); err != nil {
+	if f.ballot, err = storetest.Publish(ctx, s, req); err != nil {
 		t.Fatal(err)
 	}
 	f.sc.SHA256 = req.SHA256
@@ -172,7 +172,7 @@ func TestRoundTrip(t *testing.T) {
 				{Room: "101", Floor: 1, Area: 6850, OwnerName: "张三", OwnerID: "id-1", Phone: "13800001111", Exempt: true},
 				{Room: "702", Floor: 7, Area: 1000000, OwnerName: "O'Brien \"王\"", OwnerID: "", Phone: "", Hardship: true, MustConsent: true},
 			}}
-		if err := s.CreateProject(ctx, p); err != nil {
+		if err := storetest.CreateProject(ctx, s, p); err != nil {
 			t.Fatal(err)
 		}
 		gp, err := s.Project(ctx, p.ID)
@@ -190,7 +190,7 @@ func TestRoundTrip(t *testing.T) {
 
 		sc := &engine.Scenario{ProjectID: p.ID, Name: "方案A（系数）", Input: json.RawMessage(`{"costs":[{"amount":"1000000000.00"}],"name":"中文"}`),
 			Result: json.RawMessage(`{"total_cost":"1000000000.00","x":"0.10"}`)}
-		if err := s.CreateScenario(ctx, sc, engine.WorkerActor(1)); err != nil {
+		if err := storetest.SaveScenario(ctx, s, sc); err != nil {
 			t.Fatal(err)
 		}
 		gs, err := s.Scenario(ctx, p.ID, sc.ID)
@@ -198,7 +198,7 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatalf("scenario = %+v, %v", gs, err)
 		}
 		sc.Name, sc.Result = "方案A′", json.RawMessage(`{"total_cost":"0.01"}`)
-		if err := s.UpdateScenario(ctx, sc, engine.WorkerActor(1)); err != nil {
+		if err := storetest.SaveScenario(ctx, s, sc); err != nil {
 			t.Fatal(err)
 		}
 		if gs, _ = s.Scenario(ctx, p.ID, sc.ID); gs.Name != "方案A′" || string(gs.Result) != `{"total_cost":"0.01"}` {
@@ -210,7 +210,7 @@ func TestRoundTrip(t *testing.T) {
 		canonical := []byte(`{"name":"方案A′"}`)
 		deadline := time.Date(2027, 3, 1, 16, 0, 0, 123456789, time.UTC)
 		token2, hash2 := engine.NewToken()
-		b, err := s.Publish(ctx, &engine.PublishRequest{ProjectID: p.ID, ScenarioID: sc.ID, Canonical: canonical, SHA256: engine.ScenarioSum(canonical),
+		b, err := storetest.Publish(ctx, s, &engine.PublishRequest{ProjectID: p.ID, ScenarioID: sc.ID, Canonical: canonical, SHA256: engine.ScenarioSum(canonical),
 			Rule: json.RawMessage(`{"participation_area":"2/3"}`), Deadline: deadline, Actor: "worker:1",
 			Links: []engine.SigningLink{{HouseholdID: p.Households[1].ID, TokenHash: hash2}}})
 		if err != nil {
@@ -263,7 +263,7 @@ func TestPublishedScenarioIsFrozen(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s, 4)
 		f.sc.Name = "偷偷改名"
-		wantCode(t, s.UpdateScenario(ctx, f.sc, engine.WorkerActor(1)), engine.ECodeConflict)
+		wantCode(t, storetest.SaveScenario(ctx, s, f.sc), engine.ECodeConflict)
 		db := s.DB()
 		for _, stmt := range []string{
 			`UPDATE scenarios SET canonical = ? WHERE id = ?`,
@@ -278,7 +278,7 @@ func TestPublishedScenarioIsFrozen(t *testing.T) {
 				t.Errorf("%s: the database allowed it", stmt)
 			}
 		}
-		err := s.ReplaceHouseholds(ctx, f.project.ID, nil, engine.WorkerActor(1))
+		err := storetest.ReplaceHouseholds(ctx, s, f.project.ID, nil)
 		wantCode(t, err, engine.ECodeConflict)
 		if !strings.Contains(err.Error(), "已发布") {
 			t.Errorf("message %q should say the scenario is published", err)
@@ -292,7 +292,7 @@ func TestPublishedScenarioIsFrozen(t *testing.T) {
 		}
 		// a draft can still change, and households of another project too
 		other := newProject(t, s, f.worker, 2)
-		if err := s.ReplaceHouseholds(ctx, other.ID, []engine.Household{{Room: "301", Floor: 3, Area: 7000}}, engine.WorkerActor(1)); err != nil {
+		if err := storetest.ReplaceHouseholds(ctx, s, other.ID, []engine.Household{{Room: "301", Floor: 3, Area: 7000}}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -313,7 +313,7 @@ func TestSigningLinks(t *testing.T) {
 		}
 		// reissuing revokes the old link
 		token, hash := engine.NewToken()
-		if err := s.ReissueLinks(ctx, []*engine.SigningLink{{BallotID: f.ballot.ID, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: f.ballot.Deadline}}, "worker:1"); err != nil {
+		if err := storetest.ReissueLinks(ctx, s, []*engine.SigningLink{{BallotID: f.ballot.ID, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: f.ballot.Deadline}}); err != nil {
 			t.Fatal(err)
 		}
 		_, err = s.LinkByTokenHash(ctx, engine.HashToken(old))

@@ -42,15 +42,15 @@ func TestMigrateAndAuditVerify(t *testing.T) {
 			t.Fatal(err)
 		}
 		p := &engine.Project{OwnerID: w.ID, Name: "测试", Floors: 6, Households: []engine.Household{{Room: "301", Floor: 3, Area: 7000}}}
-		if err := s.CreateProject(ctx, p); err != nil {
+		if err := storetest.CreateProject(ctx, s, p); err != nil {
 			t.Fatal(err)
 		}
 		sc := &engine.Scenario{ProjectID: p.ID, Name: "A", Input: json.RawMessage(`{}`), Result: json.RawMessage(`{}`)}
-		if err := s.CreateScenario(ctx, sc, engine.WorkerActor(1)); err != nil {
+		if err := storetest.SaveScenario(ctx, s, sc); err != nil {
 			t.Fatal(err)
 		}
 		canonical := []byte(`{"a":1}`)
-		b, err := s.Publish(ctx, &engine.PublishRequest{ProjectID: p.ID, ScenarioID: sc.ID, Canonical: canonical, SHA256: engine.ScenarioSum(canonical),
+		b, err := storetest.Publish(ctx, s, &engine.PublishRequest{ProjectID: p.ID, ScenarioID: sc.ID, Canonical: canonical, SHA256: engine.ScenarioSum(canonical),
 			Rule: json.RawMessage(`"civil_code_major"`), Deadline: storetest.Epoch.Add(time.Hour), Actor: "worker:1"})
 		if err != nil {
 			t.Fatal(err)

@@ -1,0 +1,151 @@
+package http_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/renovote/renovote/engine"
+	apphttp "github.com/renovote/renovote/http"
+	"github.com/renovote/renovote/store"
+	"github.com/renovote/renovote/store/storetest"
+)
+
+// wantNamed asks the audit endpoint of a fresh server and wants the
+// first difference it names to be table #id (and column, when given).
+func wantNamed(t *testing.T, e *env, pid int, table string, id int64, column string) {
+	t.Helper()
+	a := e.do("GET", fmt.Sprintf("/api/v1/projects/%d/audit", pid), "a", nil).want(200).json()
+	reason, _ := a["reason"].(string)
+	want := fmt.Sprintf("（%s） #%d ", table, id)
+	if column != "" {
+		want += "的 " + column + " "
+	}
+	if a["ok"] != false || !strings.Contains(reason, want) {
+		t.Fatalf("audit should name %q: %v", want, a)
+	}
+}
+
+func (e *env) ballotID(pid int) int64 {
+	e.t.Helper()
+	var id int64
+	if err := e.store.DB().Get(&id, e.store.DB().Rebind(`SELECT MAX(id) FROM ballots WHERE project_id = ?`), pid); err != nil {
+		e.t.Fatal(err)
+	}
+	return id
+}
+
+// TestLinkWithoutEventIsRefused: a signing_links row inserted by SQL with
+// a token the intruder knows opens nothing and records nothing (404, like
+// an unknown link), and audit verify names the row.
+func TestLinkWithoutEventIsRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		pid, links := e.published()
+		e.do("GET", "/api/v1/sign/"+links["301"], "", nil).want(200) // a link issued by the server opens
+		bid := e.ballotID(pid)
+		hid := e.householdID(pid, "302")
+		// the DBA revokes 302's link and puts one of their own in its place
+		s.DB().MustExec(s.DB().Rebind(`UPDATE signing_links SET revoked_at = ? WHERE ballot_id = ? AND household_id = ?`), e.clock.Now(), bid, hid)
+		token, hash := engine.NewToken()
+		var forged int64
+		if err := s.DB().Get(&forged, s.DB().Rebind(`INSERT INTO signing_links (ballot_id, household_id, token_hash, expires_at, created_at)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`), bid, hid, hash, e.clock.Now().Add(48*time.Hour), e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		before := counts(t, s)
+		e2 := newEnv(t, s, apphttp.Config{}) // a fresh server: nothing cached
+		e2.tokens["a"] = e.tokens["a"]
+		e2.do("GET", "/api/v1/sign/"+token, "", nil).want(404)
+		e2.do("GET", "/s/"+token, "", nil, "Accept", "text/html").want(404)
+		e2.do("POST", "/api/v1/sign/"+token, "", map[string]any{"decision": "agree", "signer_name": "业主",
+			"signature_png": signature(t, 300, 120, true), "idempotency_key": "forged-link-1"}).want(404)
+		if after := counts(t, s); after != before {
+			t.Errorf("a forged link recorded something:\n%s\n%s", before, after)
+		}
+		// the forged row is the first difference: 302's revoked link is
+		// named only after it (ids in order), so look at the forged one
+		a := e2.do("GET", fmt.Sprintf("/api/v1/projects/%d/audit", pid), "a", nil).want(200).json()
+		if a["ok"] != false || !strings.Contains(fmt.Sprint(a["reason"]), "（signing_links）") {
+			t.Fatalf("audit of a forged link: %v", a)
+		}
+		// the links the server issued still work, and stay proven
+		e2.do("GET", "/api/v1/sign/"+links["301"], "", nil).want(200)
+	})
+}
+
+// TestLinkInsertedIsNamed: only an inserted link (nothing else touched;
+// the household is another project's, so no live link is in the way):
+// audit verify names signing_links and its id, the whole row.
+func TestLinkInsertedIsNamed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		pid, _ := e.published()
+		other, _ := e.published()
+		bid := e.ballotID(pid)
+		_, hash := engine.NewToken()
+		var forged int64
+		if err := s.DB().Get(&forged, s.DB().Rebind(`INSERT INTO signing_links (ballot_id, household_id, token_hash, expires_at, created_at)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`), bid, e.householdID(other, "302"), hash, e.clock.Now().Add(48*time.Hour), e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		wantNamed(t, e, pid, engine.TableSigningLinks, forged, "")
+	})
+}
+
+// TestClosureInsertedIsNamed: a ballot_closures row inserted by SQL would
+// close the vote early; audit verify names it.
+func TestClosureInsertedIsNamed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		pid, _ := e.published()
+		bid := e.ballotID(pid)
+		s.DB().MustExec(s.DB().Rebind(`INSERT INTO ballot_closures (ballot_id, closed_at, reason) VALUES (?, ?, 'closed')`), bid, e.clock.Now())
+		wantNamed(t, e, pid, engine.TableBallotClosures, bid, "")
+	})
+}
+
+// TestBallotDeadlineEditedIsNamed: a ballot's deadline moved by a DBA
+// (triggers dropped) is named with its column.
+func TestBallotDeadlineEditedIsNamed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		pid, _ := e.published()
+		bid := e.ballotID(pid)
+		asDBA(t, s, "ballots")
+		s.DB().MustExec(s.DB().Rebind(`UPDATE ballots SET deadline = ? WHERE id = ?`), e.clock.Now().Add(-time.Hour), bid)
+		wantNamed(t, e, pid, engine.TableBallots, bid, "deadline")
+	})
+}
+
+// TestSurveyAnswerEditedIsNamed: a questionnaire answer rewritten by a DBA
+// is named with its column.
+func TestSurveyAnswerEditedIsNamed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		pid, _ := e.published()
+		base := fmt.Sprintf("/api/v1/projects/%d", pid)
+		created := e.do("POST", base+"/questionnaires", "a", map[string]any{"title": "满意度回访", "deadline": e.clock.Now().Add(48 * time.Hour).Format(time.RFC3339),
+			"questions": []any{map[string]any{"id": "q1", "kind": "rating"}}}).want(201).json()
+		url := created["links"].([]any)[0].(map[string]any)["url"].(string)
+		token := url[strings.LastIndex(url, "/")+1:]
+		r := e.do("POST", "/api/v1/q/"+token, "", map[string]any{"answers": map[string]any{"q1": 1}, "idempotency_key": "answer-edit-1"}).want(201).json()
+		if a := e.do("GET", base+"/audit", "a", nil).want(200).json(); a["ok"] != true {
+			t.Fatalf("audit before the edit: %v", a)
+		}
+		var rid int64
+		if err := s.DB().Get(&rid, `SELECT MAX(id) FROM survey_responses`); err != nil {
+			t.Fatal(err)
+		}
+		asDBA(t, s, "survey_responses")
+		s.DB().MustExec(s.DB().Rebind(`UPDATE survey_responses SET answers = ? WHERE id = ?`), `{"q1":5}`, rid)
+		wantNamed(t, e, pid, engine.TableSurveyAnswers, rid, "answers")
+		_ = r
+	})
+}
