@@ -83,6 +83,7 @@ type App struct {
 	witness    engine.Witness
 	logger     *slog.Logger
 	broken     brokenChains
+	sessions   sessionCache // sessions proved against their login events
 }
 
 // New builds the workflows over a store and a printer.
