@@ -85,6 +85,7 @@ type App struct {
 	broken     brokenChains
 	decisions  decisionBatches // group commit of decisions, per project
 	links      provenLinks     // signing links proven by their signed event
+	sessions   sessionCache    // sessions proved against their login events
 }
 
 // New builds the workflows over a store and a printer.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -49,33 +50,137 @@ func (a *App) Login(ctx context.Context, username, password string) (token strin
 		return "", nil, engine.Errorf(engine.ECodeUnauthorized, "用户名或密码不正确")
 	}
 	a.logins.succeeded(username)
-	token, tokenHash := engine.NewToken()
-	now := a.now()
-	s = &engine.Session{TokenHash: tokenHash, WorkerID: w.ID, CreatedAt: now, ExpiresAt: now.Add(SessionMaxAge)}
-	if err := a.store.CreateSession(ctx, s); err != nil {
+	if err := a.trustedWorker(ctx, w); err != nil {
 		return "", nil, err
 	}
-	if err := a.store.AppendAudit(ctx, &engine.AuditEvent{Kind: engine.AuditWorkerLogin, Actor: engine.WorkerActor(w.ID), At: now,
-		Data: engine.AuditData(map[string]int64{"worker_id": w.ID})}); err != nil {
+	token, tokenHash := engine.NewToken()
+	now := a.now().UTC().Truncate(time.Microsecond)
+	s = &engine.Session{TokenHash: tokenHash, WorkerID: w.ID, CreatedAt: now, ExpiresAt: now.Add(SessionMaxAge)}
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.CreateSession(ctx, s); err != nil {
+			return err
+		}
+		login := engine.WorkerLogin(*s, *w, now)
+		if err := a.extend(ctx, engine.SystemChain, login); err != nil {
+			return err
+		}
+		s.IssuedSeq = login.Seq
+		return a.store.SetSessionIssued(ctx, s.ID, login.Seq)
+	})
+	if err != nil {
 		return "", nil, err
 	}
 	return token, s, nil
 }
 
-// Logout ends the session of token.
+// Logout ends the session of token, with its event on the system chain.
 func (a *App) Logout(ctx context.Context, token string) error {
-	return a.store.DeleteSession(ctx, engine.HashToken(token))
+	if token == "" || len(token) > 100 {
+		return nil
+	}
+	now := a.now().UTC().Truncate(time.Microsecond)
+	return a.inTx(ctx, func(ctx context.Context) error {
+		s, err := a.store.EndSession(ctx, engine.HashToken(token), now)
+		if err != nil || s == nil { // logging out an unknown or ended session is not an error
+			return err
+		}
+		return a.extend(ctx, engine.SystemChain, engine.WorkerLogout(*s, now))
+	})
 }
 
-// Authenticate returns the worker of a live session token.
+// Authenticate returns the worker of a live session token. The session
+// acts only if its login event lies on the signed system chain and
+// carries its hash (engine.CheckSessionEvent); a session without one — a
+// row written into the database by hand — is refused as not logged in,
+// and logged (without the token or the person).
 func (a *App) Authenticate(ctx context.Context, token string) (*engine.Worker, error) {
 	if token == "" || len(token) > 100 {
 		return nil, engine.Errorf(engine.ECodeUnauthorized, "请先登录")
 	}
-	return a.store.SessionWorker(ctx, engine.HashToken(token), a.now())
+	s, w, err := a.store.LiveSession(ctx, engine.HashToken(token), a.now())
+	if err != nil {
+		return nil, err
+	}
+	if err := a.proveSession(ctx, s, w); err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
-// AddWorker creates a worker with a password (renovote user add).
+// proveSession checks a session against its login event, once per
+// session and worker image: later requests find it in the cache.
+func (a *App) proveSession(ctx context.Context, s *engine.Session, w *engine.Worker) error {
+	key := sessionKey{tokenHash: s.TokenHash, seq: s.IssuedSeq, expires: s.ExpiresAt.UnixMicro(), worker: engine.WorkerDigest(*w)}
+	if a.sessions.known(key) {
+		return nil
+	}
+	var events []*engine.AuditEvent
+	var cp *engine.Checkpoint
+	if s.IssuedSeq > 0 {
+		var err error
+		if events, cp, err = a.store.ChainProof(ctx, engine.SystemChain, s.IssuedSeq); err != nil {
+			return err
+		}
+	}
+	if err := engine.CheckSessionEvent(*s, *w, events, cp, a.publicKey); err != nil {
+		a.logger.Warn("session refused: no valid login event", "session", s.ID, "issued_seq", s.IssuedSeq, "reason", err.Error())
+		return engine.Errorf(engine.ECodeUnauthorized, "请先登录")
+	}
+	a.sessions.add(key)
+	return nil
+}
+
+// sessionKey is what a proof vouches for: the session's hash, event and
+// expiry, and the worker's image at login.
+type sessionKey struct {
+	tokenHash string
+	seq       int64
+	expires   int64
+	worker    string
+}
+
+// sessionCache remembers the sessions proved against their login events,
+// bounded: when full it is emptied, and the next request of each session
+// proves it again (one read).
+type sessionCache struct {
+	mu    sync.Mutex
+	items map[sessionKey]bool
+}
+
+const sessionCacheMax = 10_000
+
+func (c *sessionCache) known(k sessionKey) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.items[k]
+}
+
+func (c *sessionCache) add(k sessionKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.items == nil || len(c.items) >= sessionCacheMax {
+		c.items = map[sessionKey]bool{}
+	}
+	c.items[k] = true
+}
+
+// trustedWorker refuses a worker whose row is not what the system chain
+// last said of it (engine.CheckWorkerImage): an admin flag or a password
+// hash set in the database by hand is not honoured.
+func (a *App) trustedWorker(ctx context.Context, w *engine.Worker) error {
+	events, err := a.store.ChainEventsOfKind(ctx, engine.SystemChain, engine.WorkerImageKinds...)
+	if err != nil {
+		return err
+	}
+	if err := engine.CheckWorkerImage(*w, events); err != nil {
+		a.logger.Warn("worker refused: row differs from the system chain", "worker", w.ID, "reason", err.Error())
+		return err
+	}
+	return nil
+}
+
+// AddWorker creates a worker with a password (renovote user add, the first
+// admin), with its event on the system chain.
 func (a *App) AddWorker(ctx context.Context, w *engine.Worker, password string) error {
 	if err := CheckPassword(w.Username, password); err != nil {
 		return err
@@ -84,8 +189,36 @@ func (a *App) AddWorker(ctx context.Context, w *engine.Worker, password string) 
 	if err != nil {
 		return err
 	}
-	w.PasswordHash = hash
-	return a.store.CreateWorker(ctx, w)
+	now := a.now().UTC().Truncate(time.Microsecond)
+	w.PasswordHash, w.CreatedAt = hash, now
+	return a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.CreateWorker(ctx, w); err != nil {
+			return err
+		}
+		return a.extend(ctx, engine.SystemChain, engine.WorkerAdded(*w, engine.ActorOperator, now))
+	})
+}
+
+// BaselineWorkers vouches, on the system chain, for the workers of a
+// database upgraded from before their rows had images (the upgrade ended
+// every session): run with the key, once — a chain that carries workers'
+// images is never baselined again. It reports whether it wrote.
+func (a *App) BaselineWorkers(ctx context.Context) (bool, error) {
+	now := a.now().UTC().Truncate(time.Microsecond)
+	wrote := false
+	err := a.inTx(ctx, func(ctx context.Context) error {
+		ws, err := a.store.Workers(ctx)
+		if err != nil {
+			return err
+		}
+		events, err := a.store.ChainEventsOfKind(ctx, engine.SystemChain, engine.WorkerImageKinds...)
+		if err != nil || !engine.NeedsWorkersBaseline(len(ws), events) {
+			return err
+		}
+		wrote = true
+		return a.extend(ctx, engine.SystemChain, engine.WorkersBaseline(ws, now))
+	})
+	return wrote, err
 }
 
 // EnsureAdmin creates the worker admin on an empty database with password
@@ -123,6 +256,9 @@ func (a *App) ChangePassword(ctx context.Context, by *engine.Worker, username, c
 			return engine.Invalidf("current", "当前密码不正确")
 		}
 	}
+	if err := a.trustedWorker(ctx, w); err != nil {
+		return err
+	}
 	if err := CheckPassword(w.Username, password); err != nil {
 		return err
 	}
@@ -133,6 +269,17 @@ func (a *App) ChangePassword(ctx context.Context, by *engine.Worker, username, c
 	if err != nil {
 		return err
 	}
-	return a.store.SetPassword(ctx, w.ID, hash, &engine.AuditEvent{Kind: engine.AuditPasswordChanged, Actor: actor(by), At: a.now(),
-		Data: engine.AuditData(map[string]int64{"worker_id": w.ID})})
+	now := a.now().UTC().Truncate(time.Microsecond)
+	return a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.SetPasswordHash(ctx, w.ID, hash); err != nil {
+			return err
+		}
+		ended, err := a.store.EndWorkerSessions(ctx, w.ID, now)
+		if err != nil {
+			return err
+		}
+		changed := *w
+		changed.PasswordHash = hash
+		return a.extend(ctx, engine.SystemChain, engine.PasswordChanged(changed, ended, actor(by), now))
+	})
 }

@@ -23,26 +23,45 @@ type Worker struct {
 }
 
 // Session is a login: a bearer token or session cookie. Only the hash of
-// the token is kept.
+// the token is kept. IssuedSeq is the seq of its worker_login event on the
+// system chain; EndedAt is set by a logout or a password change.
 type Session struct {
+	ID        int64
 	TokenHash string
 	WorkerID  int64
 	CreatedAt time.Time
 	ExpiresAt time.Time
+	EndedAt   *time.Time
+	IssuedSeq int64
 }
 
-// WorkerStore keeps workers and their sessions.
+// WorkerStore keeps workers and their sessions. Its methods run SQL in
+// the caller's unit of work, with the time passed in; what they mean is
+// decided in engine and app.
 type WorkerStore interface {
+	// CreateWorker inserts a worker (CreatedAt as given) and fills its ID;
+	// a taken username is a conflict.
 	CreateWorker(ctx context.Context, w *Worker) error
 	WorkerByUsername(ctx context.Context, username string) (*Worker, error)
 	Workers(ctx context.Context) ([]*Worker, error)
+	// CreateSession inserts a session and fills its ID.
 	CreateSession(ctx context.Context, s *Session) error
-	// SessionWorker returns the worker of an unexpired session.
-	SessionWorker(ctx context.Context, tokenHash string, now time.Time) (*Worker, error)
-	DeleteSession(ctx context.Context, tokenHash string) error
-	// SetPassword stores a new password hash with its audit event, and ends
-	// the worker's other sessions.
-	SetPassword(ctx context.Context, workerID int64, hash string, event *AuditEvent) error
+	// SetSessionIssued points a session to its worker_login event.
+	SetSessionIssued(ctx context.Context, sessionID, seq int64) error
+	// LiveSession returns the session of a token hash that has neither
+	// ended nor expired at now, with its worker (unauthorized otherwise).
+	LiveSession(ctx context.Context, tokenHash string, now time.Time) (*Session, *Worker, error)
+	// EndSession ends the live session of a token hash at at; nil when
+	// there is none.
+	EndSession(ctx context.Context, tokenHash string, at time.Time) (*Session, error)
+	// EndWorkerSessions ends every live session of a worker at at.
+	EndWorkerSessions(ctx context.Context, workerID int64, at time.Time) ([]Session, error)
+	SetPasswordHash(ctx context.Context, workerID int64, hash string) error
+	// ChainProof is a chain's events from seq up to the first checkpoint
+	// at or after it, and that checkpoint (nil when there is none).
+	ChainProof(ctx context.Context, projectID, seq int64) ([]*AuditEvent, *Checkpoint, error)
+	// ChainEventsOfKind lists a chain's events of the given kinds.
+	ChainEventsOfKind(ctx context.Context, projectID int64, kinds ...string) ([]*AuditEvent, error)
 }
 
 // NewToken returns a fresh secret token of 256 random bits, URL-safe, and

@@ -39,7 +39,8 @@ type fixture struct {
 
 func newWorker(t *testing.T, s *store.Store, name string, admin bool) *engine.Worker {
 	t.Helper()
-	w := &engine.Worker{Username: name, DisplayName: "社区工作者" + name, PasswordHash: "$2a$10$hash-of-" + name, Admin: admin}
+	w := &engine.Worker{Username: name, DisplayName: "社区工作者" + name, PasswordHash: "$2a$10$hash-of-" + name, Admin: admin,
+		CreatedAt: storetest.Epoch}
 	if err := s.CreateWorker(ctx, w); err != nil {
 		t.Fatal(err)
 	}
@@ -156,15 +157,18 @@ func TestRoundTrip(t *testing.T) {
 		if err := s.CreateSession(ctx, &engine.Session{TokenHash: hash, WorkerID: w.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
-		if sw, err := s.SessionWorker(ctx, engine.HashToken(token), now); err != nil || sw.ID != w.ID {
-			t.Fatalf("session worker = %v, %v", sw, err)
+		if sess, sw, err := s.LiveSession(ctx, engine.HashToken(token), now); err != nil || sw.ID != w.ID || sess.TokenHash != hash || sess.EndedAt != nil {
+			t.Fatalf("session worker = %v, %v, %v", sess, sw, err)
 		}
-		_, err = s.SessionWorker(ctx, hash, now.Add(2*time.Hour))
+		_, _, err = s.LiveSession(ctx, hash, now.Add(2*time.Hour))
 		wantCode(t, err, engine.ECodeUnauthorized)
-		if err := s.DeleteSession(ctx, hash); err != nil {
-			t.Fatal(err)
+		if ended, err := s.EndSession(ctx, hash, now); err != nil || ended == nil || ended.EndedAt == nil || !ended.EndedAt.Equal(now) {
+			t.Fatalf("ended = %+v, %v", ended, err)
 		}
-		_, err = s.SessionWorker(ctx, hash, now)
+		if ended, err := s.EndSession(ctx, hash, now); err != nil || ended != nil {
+			t.Fatalf("ended again = %+v, %v", ended, err)
+		}
+		_, _, err = s.LiveSession(ctx, hash, now)
 		wantCode(t, err, engine.ECodeUnauthorized)
 
 		p := &engine.Project{OwnerID: w.ID, Name: "老旧小区改造·幸福里「3号楼」", Address: "上海市徐汇区 𠮷 路", Floors: 7,

@@ -31,11 +31,15 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
-	s, _, err := openSigned(ctx, *db, *keyFile, slog.New(slog.NewTextHandler(stderr, nil)), stdout)
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	s, key, err := openSigned(ctx, *db, *keyFile, logger, stdout)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if err := baselineWorkers(ctx, app.New(app.Config{Store: s, SigningKey: key, Logger: logger}), logger); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "数据库（%s）结构已是最新：版本 %d\n", s.Dialect(), store.SchemaVersion())
 	return nil
 }

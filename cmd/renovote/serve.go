@@ -84,6 +84,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	witnesses.Start(ctx)
 	defer witnesses.Close()
 	a := app.New(app.Config{Store: s, Printer: printer, BaseURL: *baseURL, SigningKey: key, Witness: witnesses, Logger: logger})
+	if err := baselineWorkers(ctx, a, logger); err != nil {
+		return err
+	}
 	if err := ensureAdmin(ctx, a, getenv("RENOVOTE_ADMIN_PASSWORD"), stdout); err != nil {
 		return err
 	}
@@ -138,6 +141,16 @@ func ensureAdmin(ctx context.Context, a *app.App, password string, stdout io.Wri
 	return nil
 }
 
+// baselineWorkers has the system chain vouch, once, for the workers of a
+// database upgraded from before they had images (app.BaselineWorkers).
+func baselineWorkers(ctx context.Context, a *app.App, logger *slog.Logger) error {
+	wrote, err := a.BaselineWorkers(ctx)
+	if wrote {
+		logger.Warn("the system chain now vouches for the workers written before they had images (projection_baseline); sessions opened before the upgrade have ended")
+	}
+	return err
+}
+
 // runUser adds a worker (renovote user add NAME) or sets a worker's
 // password (renovote user passwd NAME); the password is read from stdin.
 func runUser(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -169,26 +182,27 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if err := app.CheckPassword(name, password); err != nil { // before opening the database
 		return err
 	}
+	// adding a worker and changing a password are events of the system
+	// chain: they need the checkpoint key
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	s, key, err := openSigned(ctx, *db, *keyFile, logger, stdout)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	a := app.New(app.Config{Store: s, SigningKey: key, Logger: logger})
+	if err := baselineWorkers(ctx, a, logger); err != nil {
+		return err
+	}
 	if verb == "add" {
-		s, err := store.Open(ctx, *db)
-		if err != nil {
-			return err
-		}
-		defer s.Close()
 		w := &engine.Worker{Username: name, DisplayName: *display, Admin: *admin}
-		if err := app.New(app.Config{Store: s}).AddWorker(ctx, w, password); err != nil {
+		if err := a.AddWorker(ctx, w, password); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "已创建工作人员账号 %s（编号 %d）\n", name, w.ID)
 		return nil
 	}
-	// a password change is an audit event: it needs the checkpoint key
-	s, _, err := openSigned(ctx, *db, *keyFile, slog.New(slog.NewTextHandler(stderr, nil)), stdout)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	if err := app.New(app.Config{Store: s}).ChangePassword(ctx, app.Operator, name, "", password); err != nil {
+	if err := a.ChangePassword(ctx, app.Operator, name, "", password); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "已修改 %s 的密码；该账号已登录的会话全部退出\n", name)

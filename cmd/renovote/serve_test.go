@@ -226,26 +226,27 @@ wait:
 
 func TestUserAdd(t *testing.T) {
 	dsn := storetest.DSN(t, store.SQLite)
+	// adding a worker is an event of the system chain: it needs the key
+	env := map[string]string{"DATABASE_URL": dsn, "RENOVOTE_SIGNING_KEY": filepath.Join(t.TempDir(), "k")}
 	stdin = strings.NewReader("a-long-password\n")
 	defer func() { stdin = os.Stdin }()
-	res := cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "user", "add", "liu", "--display-name", "刘芳")
+	res := cliEnv(t, env, "user", "add", "liu", "--display-name", "刘芳")
 	if res.status != 0 || !strings.Contains(res.stdout, "liu") {
 		t.Fatalf("user add: %+v", res)
 	}
 	stdin = strings.NewReader("short\n")
-	if res := cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "user", "add", "wang"); res.status != 2 || !strings.Contains(res.stderr, "10个字符") {
+	if res := cliEnv(t, env, "user", "add", "wang"); res.status != 2 || !strings.Contains(res.stderr, "10个字符") {
 		t.Fatalf("a short password: %+v", res)
 	}
 	stdin = strings.NewReader("another-password\n")
-	if res := cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "user", "add", "liu"); res.status != 1 || !strings.Contains(res.stderr, "已存在") {
+	if res := cliEnv(t, env, "user", "add", "liu"); res.status != 1 || !strings.Contains(res.stderr, "已存在") {
 		t.Fatalf("a taken name: %+v", res)
 	}
 	stdin = strings.NewReader("liu2-password-2027\n")
-	if res := cliEnv(t, map[string]string{"DATABASE_URL": dsn}, "user", "add", "liu2"); res.status != 2 || !strings.Contains(res.stderr, "用户名") {
+	if res := cliEnv(t, env, "user", "add", "liu2"); res.status != 2 || !strings.Contains(res.stderr, "用户名") {
 		t.Fatalf("a password with the username: %+v", res)
 	}
 	// a new password from the command line
-	env := map[string]string{"DATABASE_URL": dsn, "RENOVOTE_SIGNING_KEY": filepath.Join(t.TempDir(), "k")}
 	stdin = strings.NewReader("qwertyuiop\n")
 	if res := cliEnv(t, env, "user", "passwd", "liu"); res.status != 2 || !strings.Contains(res.stderr, "常见") {
 		t.Fatalf("a common password: %+v", res)
@@ -262,6 +263,20 @@ func TestUserAdd(t *testing.T) {
 	w, err := s.WorkerByUsername(context.Background(), "liu")
 	if err != nil || w.DisplayName != "刘芳" || bcrypt.CompareHashAndPassword([]byte(w.PasswordHash), []byte("Xin-de-mi-ma-2027")) != nil {
 		t.Fatalf("stored worker: %+v, %v", w, err)
+	}
+	// renovote audit verify 0: the system chain and its workers and sessions
+	if res := cliEnv(t, env, "audit", "verify", "0"); res.status != 0 || !strings.Contains(res.stdout, "完整") {
+		t.Fatalf("audit verify 0: %+v", res)
+	}
+	_, hash := engine.NewToken()
+	s.DB().MustExec(`INSERT INTO sessions (token_hash, worker_id, created_at, expires_at) VALUES (?, ?, ?, ?)`, hash, w.ID, storetest.Epoch, storetest.Epoch.Add(time.Hour))
+	if res := cliEnv(t, env, "audit", "verify", "0"); res.status != 1 || !strings.Contains(res.stderr, "（sessions） #1 没有对应的审计事件") {
+		t.Fatalf("audit verify 0 with a session inserted: %+v", res)
+	}
+	s.DB().MustExec(`DELETE FROM sessions`)
+	s.DB().MustExec(`UPDATE workers SET admin = 1 WHERE id = ?`, w.ID)
+	if res := cliEnv(t, env, "audit", "verify", "0"); res.status != 1 || !strings.Contains(res.stderr, "的 admin 与第") {
+		t.Fatalf("audit verify 0 with a worker made admin: %+v", res)
 	}
 }
 
