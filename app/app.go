@@ -31,6 +31,12 @@ type Store interface {
 	engine.WorksStore
 	engine.UnitOfWork
 	engine.ChainStore
+	// ProjectionRows reads a project's projected tables as images.
+	ProjectionRows(ctx context.Context, projectID int64) (map[string][]engine.Row, error)
+	// ChainStarts lists each project chain's first event.
+	ChainStarts(ctx context.Context) ([]engine.ChainStart, error)
+	// SetUnissuedLinks points links without an issuing event at seq.
+	SetUnissuedLinks(ctx context.Context, projectID, seq int64) error
 	Ping(ctx context.Context) error
 }
 

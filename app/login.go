@@ -104,6 +104,7 @@ func (a *App) Authenticate(ctx context.Context, token string) (*engine.Worker, e
 	if err := a.proveSession(ctx, s, w); err != nil {
 		return nil, err
 	}
+	w.SessionHash = s.TokenHash // the session acting, named in what it records
 	return w, nil
 }
 

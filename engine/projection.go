@@ -216,3 +216,34 @@ func short(s string) string {
 	}
 	return s
 }
+
+// ChainStart is what deciding a chain's baseline needs: its first event
+// and whether it already holds a baseline.
+type ChainStart struct {
+	ProjectID int64
+	First     *AuditEvent
+	Baselined bool
+}
+
+// NeedsBaseline says whether a project chain was started before rows had
+// images (its first event carries none) and has no baseline yet.
+func NeedsBaseline(st ChainStart) bool {
+	if st.ProjectID == 0 || st.Baselined || st.First == nil {
+		return false
+	}
+	var data RowsData
+	return json.Unmarshal(st.First.Data, &data) == nil && len(data.Rows) == 0
+}
+
+// ProjectBaseline is the baseline event of a project chain: the images of
+// every projected row of the project, table by table.
+func ProjectBaseline(projectID int64, rows map[string][]Row, at time.Time) *AuditEvent {
+	var data BaselineData
+	for _, t := range ProjectedTables {
+		data.Tables = append(data.Tables, t.Name)
+		rs := slices.Clone(rows[t.Name])
+		slices.SortFunc(rs, func(a, b Row) int { return cmp.Compare(a.ID, b.ID) })
+		data.Rows = append(data.Rows, rs...)
+	}
+	return &AuditEvent{ProjectID: projectID, Kind: AuditBaseline, Actor: ActorOperator, At: at, Data: AuditData(data)}
+}

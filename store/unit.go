@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -157,4 +158,42 @@ func (s *Store) projectionRows(ctx context.Context, q querier, projectID int64) 
 		}
 	}
 	return out, nil
+}
+
+// ProjectionRows reads every projected table of a project as images
+// (inside the unit of work when there is one).
+func (s *Store) ProjectionRows(ctx context.Context, projectID int64) (map[string][]engine.Row, error) {
+	rows, err := s.projectionRows(ctx, s.conn(ctx), projectID)
+	return rows, s.mapError(err)
+}
+
+// ChainStarts lists each project chain's first event and whether it
+// holds a baseline.
+func (s *Store) ChainStarts(ctx context.Context) ([]engine.ChainStart, error) {
+	var rows []struct {
+		auditRow
+		Baselined bool
+	}
+	err := s.conn(ctx).SelectContext(ctx, &rows, s.q(`SELECT e.id, e.project_id, e.seq, e.kind, e.actor, e.data, e.at, e.prev_hash, e.hash,
+		EXISTS (SELECT 1 FROM audit_events b WHERE b.project_id = e.project_id AND b.kind = ?) AS baselined
+		FROM audit_events e WHERE e.seq = 1 AND e.project_id > 0 ORDER BY e.project_id`), engine.AuditBaseline)
+	if err != nil {
+		return nil, s.mapError(err)
+	}
+	out := make([]engine.ChainStart, len(rows))
+	for i := range rows {
+		e := rows[i].AuditEvent
+		e.Data = json.RawMessage(rows[i].Data)
+		out[i] = engine.ChainStart{ProjectID: e.ProjectID, First: &e, Baselined: rows[i].Baselined}
+	}
+	return out, nil
+}
+
+// SetUnissuedLinks points the project's links that have no issuing event
+// of their own (issued before links carried their hash) at the event
+// that vouches for them.
+func (s *Store) SetUnissuedLinks(ctx context.Context, projectID, seq int64) error {
+	_, err := s.conn(ctx).ExecContext(ctx, s.q(`UPDATE signing_links SET issued_seq = ? WHERE (issued_seq IS NULL OR issued_seq = 0)
+		AND ballot_id IN (SELECT id FROM ballots WHERE project_id = ?)`), seq, projectID)
+	return s.mapError(err)
 }

@@ -141,12 +141,21 @@ func ensureAdmin(ctx context.Context, a *app.App, password string, stdout io.Wri
 	return nil
 }
 
-// baselineWorkers has the system chain vouch, once, for the workers of a
-// database upgraded from before they had images (app.BaselineWorkers).
+// baselineWorkers has the chains vouch, once, for the rows of a database
+// upgraded from before rows had images: the system chain for the workers
+// (app.BaselineWorkers), each project chain for its rows
+// (app.BaselineProjects).
 func baselineWorkers(ctx context.Context, a *app.App, logger *slog.Logger) error {
 	wrote, err := a.BaselineWorkers(ctx)
 	if wrote {
 		logger.Warn("the system chain now vouches for the workers written before they had images (projection_baseline); sessions opened before the upgrade have ended")
+	}
+	if err != nil {
+		return err
+	}
+	n, err := a.BaselineProjects(ctx)
+	if n > 0 {
+		logger.Warn("project chains now vouch for the rows written before rows had images (projection_baseline)", "chains", n)
 	}
 	return err
 }
