@@ -114,6 +114,15 @@ func (a *App) lock(ctx context.Context, projectID int64) (engine.ChainHead, erro
 	return head, nil
 }
 
+// lockChain locks a project's chain first in a unit of work that decides
+// from what it reads (an idempotency key, a receipt count, a cap, whether
+// a message is closed, how many events a link added today): it reads
+// after the lock, so two requests at once cannot both pass.
+func (a *App) lockChain(ctx context.Context, projectID int64) error {
+	_, err := a.lock(ctx, projectID)
+	return err
+}
+
 // brokenChains remembers the chains this server refused to extend, for
 // the console, until the server restarts: nothing is repaired by itself.
 type brokenChains struct {

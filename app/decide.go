@@ -177,12 +177,22 @@ func (a *App) writeDecisions(ctx context.Context, batch []*pendingDecision, sess
 	if err != nil {
 		return err
 	}
+	used, err := a.linkEventsToday(ctx, projectID, batch)
+	if err != nil {
+		return err
+	}
 	var fresh []*engine.Decision
 	for _, p := range batch {
 		d := p.r.Decision
-		if p.err = ballots[d.BallotID].Accepts(d, inProject[d.HouseholdID]); p.err == nil {
-			fresh = append(fresh, d)
+		if p.err = ballots[d.BallotID].Accepts(d, inProject[d.HouseholdID]); p.err != nil {
+			continue
 		}
+		if d.Method == engine.DecisionOnline {
+			if p.err = a.linkUsed(ctx, used, d); p.err != nil {
+				continue
+			}
+		}
+		fresh = append(fresh, d)
 	}
 	taken, err := a.store.InsertDecisions(ctx, fresh)
 	if err != nil {
@@ -227,6 +237,50 @@ func (a *App) writeDecisions(ctx context.Context, batch []*pendingDecision, sess
 		}
 	}
 	return nil
+}
+
+// linkUsed counts an online decision against its link's daily quota
+// (engine.LinkEventsPerDay): a retried request the quota would refuse
+// still replays if its key was used (nothing new is written).
+func (a *App) linkUsed(ctx context.Context, used map[int64]int, d *engine.Decision) error {
+	n := used[d.HouseholdID]
+	if err := engine.CheckLinkQuota(n); err != nil {
+		if first, ferr := a.store.DecisionByKey(ctx, d.BallotID, d.IdempotencyKey); ferr == nil && first.Replay(d) == nil {
+			used[d.HouseholdID] = n
+			return nil // InsertDecisions finds the key taken and replays
+		}
+		return err
+	}
+	used[d.HouseholdID] = n + 1
+	return nil
+}
+
+// linkEventsToday counts, in one read, what the links of a batch's
+// households added to the chain since the start of the Beijing day.
+func (a *App) linkEventsToday(ctx context.Context, projectID int64, batch []*pendingDecision) (map[int64]int, error) {
+	var actors []string
+	byActor := map[string]int64{}
+	for _, p := range batch {
+		if d := p.r.Decision; d.Method == engine.DecisionOnline {
+			actor := engine.HouseholdActor(d.HouseholdID)
+			if _, ok := byActor[actor]; !ok {
+				actors = append(actors, actor)
+				byActor[actor] = d.HouseholdID
+			}
+		}
+	}
+	used := map[int64]int{}
+	if len(actors) == 0 {
+		return used, nil
+	}
+	counts, err := a.store.ActorsEventsSince(ctx, projectID, actors, engine.BeijingDayStart(batch[0].r.Decision.CreatedAt))
+	if err != nil {
+		return nil, err
+	}
+	for actor, n := range counts {
+		used[byActor[actor]] = n
+	}
+	return used, nil
 }
 
 // decisionAnchor is where a replayed decision stands in the chain: the

@@ -81,14 +81,6 @@ func (a *App) moneyProject(ctx context.Context, w *engine.Worker, projectID, hou
 // keeps it (UTC, microseconds): the record's image is made from it.
 func (a *App) moneyTime() time.Time { return a.now().UTC().Truncate(time.Microsecond) }
 
-// lockMoney takes the project's chain lock first in the unit of work:
-// the idempotency key, the receipt count and the caps are read under it,
-// so two clients never number, replay or refund past each other.
-func (a *App) lockMoney(ctx context.Context, projectID int64) error {
-	_, _, err := a.store.LockChain(ctx, projectID)
-	return err
-}
-
 // recordPayment writes a household record in the unit of work: a reused
 // key replays the first record (or is refused when the content differs),
 // check applies the kind's rule to the household's records, the engine
@@ -97,7 +89,7 @@ func (a *App) lockMoney(ctx context.Context, projectID int64) error {
 func (a *App) recordPayment(ctx context.Context, w *engine.Worker, pay *engine.Payment, check func(records []*engine.Payment) error) (bool, error) {
 	replay := false
 	err := a.inTx(ctx, func(ctx context.Context) error {
-		if err := a.lockMoney(ctx, pay.ProjectID); err != nil {
+		if err := a.lockChain(ctx, pay.ProjectID); err != nil {
 			return err
 		}
 		first, err := a.store.PaymentByKey(ctx, pay.ProjectID, pay.IdempotencyKey)
@@ -218,7 +210,7 @@ func (a *App) ReversePayment(ctx context.Context, w *engine.Worker, projectID, p
 func (a *App) recordFund(ctx context.Context, w *engine.Worker, f *engine.Fund) (bool, error) {
 	replay := false
 	err := a.inTx(ctx, func(ctx context.Context) error {
-		if err := a.lockMoney(ctx, f.ProjectID); err != nil {
+		if err := a.lockChain(ctx, f.ProjectID); err != nil {
 			return err
 		}
 		first, err := a.store.FundByKey(ctx, f.ProjectID, f.IdempotencyKey)

@@ -87,11 +87,23 @@ func (a *App) render(ctx context.Context, projectID int64, by, what, name string
 	if err := draw(&buf); err != nil {
 		return nil, err
 	}
-	if err := a.store.AppendAudit(ctx, &engine.AuditEvent{ProjectID: projectID, Kind: engine.AuditPDFPrinted, Actor: by, At: a.now(),
-		Data: engine.AuditData(map[string]string{"document": what})}); err != nil {
+	if err := a.printedBy(ctx, projectID, by, what); err != nil {
 		return nil, err
 	}
 	return &Document{Name: name, Data: buf.Bytes()}, nil
+}
+
+// printedBy records who printed what: a worker's print is an event of
+// the chain; a household's own copy through its link is not (like opening
+// the page, a link holder must not grow the chain by downloading).
+func (a *App) printedBy(ctx context.Context, projectID int64, by, what string) error {
+	if engine.IsHouseholdActor(by) {
+		return nil
+	}
+	now := a.now()
+	return a.inTx(ctx, func(ctx context.Context) error {
+		return a.extend(ctx, projectID, engine.PDFPrinted(projectID, by, what, now))
+	})
 }
 
 // AgreementPDF is one household's agreement, for its worker.

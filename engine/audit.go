@@ -52,6 +52,14 @@ func WorkerActor(id int64) string { return actorWorker + strconv.FormatInt(id, 1
 // HouseholdActor names a household (through its link) in the audit log.
 func HouseholdActor(id int64) string { return actorHousehold + strconv.FormatInt(id, 10) }
 
+// IsHouseholdActor says whether an actor is a household through its link.
+func IsHouseholdActor(actor string) bool { return strings.HasPrefix(actor, actorHousehold) }
+
+// PDFPrinted is the event of a document printed by a worker.
+func PDFPrinted(projectID int64, actor, what string, at time.Time) *AuditEvent {
+	return &AuditEvent{ProjectID: projectID, Kind: AuditPDFPrinted, Actor: actor, At: at, Data: AuditData(map[string]string{"document": what})}
+}
+
 // GenesisHash is the prev_hash of a chain's first event.
 var GenesisHash = strings.Repeat("0", 64)
 
@@ -136,7 +144,8 @@ type AuditCheck struct {
 
 // AuditStore keeps the audit log.
 type AuditStore interface {
-	// AppendAudit appends e to its project's chain, filling Seq, PrevHash,
+	// AppendAudit (tests and tools only: workflows extend chains in their
+	// unit of work, app.extend) appends e to its project's chain, filling Seq, PrevHash,
 	// Hash and ID. Concurrent appends never fork the chain.
 	AppendAudit(ctx context.Context, e *AuditEvent) error
 	AuditEvents(ctx context.Context, projectID int64) ([]*AuditEvent, error)

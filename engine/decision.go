@@ -52,6 +52,9 @@ type DecisionStore interface {
 	InsertDecisions(ctx context.Context, ds []*Decision) (taken []*Decision, err error)
 	// DecisionByKey is the decision of a ballot with an idempotency key.
 	DecisionByKey(ctx context.Context, ballotID int64, key string) (*Decision, error)
+	// ActorsEventsSince counts each actor's events of a project's chain
+	// at or after since (the links' daily quota).
+	ActorsEventsSince(ctx context.Context, projectID int64, actors []string, since time.Time) (map[string]int, error)
 	// HouseholdsIn says which of ids are households of the project.
 	HouseholdsIn(ctx context.Context, projectID int64, ids []int64) (map[int64]bool, error)
 	// LatestDecisions is the latest decision of each household, by household.

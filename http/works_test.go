@@ -386,3 +386,28 @@ func TestLinkQuota(t *testing.T) {
 		send("301").want(201)
 	})
 }
+
+// TestLinkQuotaDecisions: a link's changes of mind share the daily quota;
+// a retry of a decision already made still replays once it is reached.
+func TestLinkQuotaDecisions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		_, links := e.published()
+		body := func(i int) map[string]any {
+			return map[string]any{"decision": []string{"agree", "disagree"}[i%2], "signer_name": "业主",
+				"signature_png": signature(e.t, 300, 120, true), "idempotency_key": fmt.Sprintf("quota-key-%02d", i)}
+		}
+		var last map[string]any
+		for i := range engine.LinkEventsPerDay {
+			last = body(i)
+			e.do("POST", "/api/v1/sign/"+links["401"], "", last).want(201)
+		}
+		res := e.do("POST", "/api/v1/sign/"+links["401"], "", body(99)).want(429).json()
+		if !strings.Contains(res["message"].(string), "明天") {
+			t.Errorf("the refusal says %v", res)
+		}
+		e.do("POST", "/api/v1/sign/"+links["401"], "", last).want(200) // the retry of the last one replays
+		e.do("POST", "/api/v1/sign/"+links["402"], "", body(50)).want(201) // another household's link has its own
+	})
+}

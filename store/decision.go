@@ -1,6 +1,8 @@
 package store
 
 import (
+	"time"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -147,4 +149,29 @@ func (s *Store) DecisionByCode(ctx context.Context, code string) (*engine.Decisi
 		return nil, s.notFound(err, "没有这个核验码的记录")
 	}
 	return &d, nil
+}
+
+// ActorsEventsSince counts, for each of actors, the events of a project's
+// chain at or after since: one query for a batch of decisions.
+func (s *Store) ActorsEventsSince(ctx context.Context, projectID int64, actors []string, since time.Time) (map[string]int, error) {
+	out := make(map[string]int, len(actors))
+	if len(actors) == 0 {
+		return out, nil
+	}
+	query, args, err := sqlx.In(`SELECT actor, COUNT(*) AS n FROM audit_events WHERE project_id = ? AND at >= ? AND actor IN (?) GROUP BY actor`,
+		projectID, since.UTC(), actors)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		Actor string
+		N     int
+	}
+	if err := s.conn(ctx).SelectContext(ctx, &rows, s.q(query), args...); err != nil {
+		return nil, s.mapError(err)
+	}
+	for _, r := range rows {
+		out[r.Actor] = r.N
+	}
+	return out, nil
 }
