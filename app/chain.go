@@ -157,3 +157,41 @@ func (a *App) BrokenChain(projectID int64) (BrokenChain, bool) {
 	b, ok := a.broken.items[projectID]
 	return b, ok
 }
+
+// ChainStatus is what the console shows of a project's chain besides the
+// full check: whether this server refused to extend it, how far each
+// independent witness is behind, and the latest head a witness holds.
+type ChainStatus struct {
+	Broken    *BrokenChain        `json:"broken,omitempty"`
+	Witnessed *engine.Anchor      `json:"witnessed,omitempty"`
+	Witnesses []engine.WitnessLag `json:"witnesses"`
+}
+
+// ChainStatus reads a project's chain status for its worker.
+func (a *App) ChainStatus(ctx context.Context, w *engine.Worker, projectID int64) (*ChainStatus, error) {
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return nil, err
+	}
+	st := &ChainStatus{Witnessed: a.witnessedHead(p.ID), Witnesses: []engine.WitnessLag{}}
+	if b, ok := a.BrokenChain(p.ID); ok {
+		st.Broken = &b
+	}
+	if lags, ok := a.witness.(engine.WitnessLags); ok {
+		st.Witnesses = lags.Lag()
+	}
+	return st, nil
+}
+
+// witnessedHead is the latest head a witness holds for a project, as
+// paper prints an anchor; nil without a witness or before the first.
+func (a *App) witnessedHead(projectID int64) *engine.Anchor {
+	if a.witness == nil {
+		return nil
+	}
+	cp, ok := a.witness.Head(projectID)
+	if !ok {
+		return nil
+	}
+	return &engine.Anchor{Seq: cp.Seq, Hash: cp.Head}
+}

@@ -318,6 +318,8 @@ type Summary struct {
 	Progress *engine.Progress  // stages, inspections, feedback figures; no texts
 	Slug     string            // for the anonymous feedback form
 	Contact  engine.Contact    // whom to ask: today's
+	// Witnessed is the latest head a witness outside the database holds.
+	Witnessed *engine.Anchor
 }
 
 // PublicURL is the address of a project's public pages.
@@ -350,5 +352,5 @@ func (a *App) PublicSummary(ctx context.Context, slug string) (*Summary, error) 
 		return nil, err
 	}
 	return &Summary{Project: pr.pub.Project, Scenario: pr.pub.Scenario, Ballot: pr.ballot, Result: &pr.pub.Result, Tally: t, RuleText: pr.rule.Describe(),
-		Money: money, Progress: progress, Slug: p.PublicSlug, Contact: p.Contact}, nil
+		Money: money, Progress: progress, Slug: p.PublicSlug, Contact: p.Contact, Witnessed: a.witnessedHead(p.ID)}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Witness keeps signed checkpoints outside the database (DESIGN §15).
@@ -14,6 +15,21 @@ type Witness interface {
 	Witness(ctx context.Context, cps []*Checkpoint) error
 	// Head is the latest checkpoint witnessed for a project.
 	Head(projectID int64) (*Checkpoint, bool)
+}
+
+// WitnessLag is how far an independent witness is behind: what it has
+// not yet acknowledged, and when it last did.
+type WitnessLag struct {
+	URL       string    `json:"url"`
+	Pending   int       `json:"pending"` // checkpoints not yet acknowledged
+	LastOK    time.Time `json:"last_ok"` // zero: never
+	LastError string    `json:"last_error,omitempty"`
+}
+
+// WitnessLags is a Witness that also posts to independent witnesses and
+// can say how far each is behind (the console shows it).
+type WitnessLags interface {
+	Lag() []WitnessLag
 }
 
 // CheckWitnessed checks a chain against the checkpoints a witness holds

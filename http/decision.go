@@ -139,6 +139,9 @@ type auditJSON struct {
 	Checkpoints int           `json:"checkpoints"`
 	BrokenAt    *brokenAtJSON `json:"broken_at"`
 	Reason      string        `json:"reason"`
+	// Diff names the first row that differs from the chain: table, id,
+	// column.
+	Diff *engine.RowDiff `json:"diff,omitempty"`
 }
 
 type brokenAtJSON struct {
@@ -158,7 +161,7 @@ func (s *Server) auditCheck(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := auditJSON{OK: check.OK, Events: check.Events, Checkpoints: check.Checkpoints, Reason: check.Reason}
+	out := auditJSON{OK: check.OK, Events: check.Events, Checkpoints: check.Checkpoints, Reason: check.Reason, Diff: check.Diff}
 	if e := check.BrokenAt; e != nil {
 		out.BrokenAt = &brokenAtJSON{Seq: e.Seq, Kind: e.Kind, At: e.At, Hash: e.Hash}
 	}
@@ -190,4 +193,18 @@ func (s *Server) reissueLink(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, l)
+}
+
+// chainStatus says whether the server refused to extend the project's
+// chain and how far each witness is behind (the console's banner).
+func (s *Server) chainStatus(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	st, err := s.app.ChainStatus(c.Request().Context(), workerOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, st)
 }

@@ -76,10 +76,16 @@ func newEnv(t testing.TB, s *store.Store, cfg apphttp.Config) *env {
 // newEnvAt is newEnv with the base URL that links and QR codes carry.
 func newEnvAt(t testing.TB, s *store.Store, cfg apphttp.Config, baseURL string) *env {
 	t.Helper()
+	return newEnvWith(t, s, cfg, baseURL, nil)
+}
+
+// newEnvWith is newEnvAt with the workflows' witness.
+func newEnvWith(t testing.TB, s *store.Store, cfg apphttp.Config, baseURL string, w engine.Witness) *env {
+	t.Helper()
 	e := &env{t: t, store: s, clock: storetest.NewClock(), logs: &syncBuffer{}, tokens: map[string]string{}}
 	s.SetClock(e.clock.Now) // one clock for the workflows and the rows they stamp
 	cfg.App = app.New(app.Config{Store: s, Printer: printer(t), BaseURL: baseURL, Now: e.clock.Now, SigningKey: storetest.Key,
-		Pause: e.pause})
+		Pause: e.pause, Witness: w})
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, nil))
 	if cfg.LoginRate == 0 {
 		cfg.LoginRate = 1000

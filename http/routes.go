@@ -49,6 +49,7 @@ func (s *Server) routes() {
 	api.GET("/projects/:id/undecided", s.undecidedList, auth)
 	api.GET("/projects/:id/undecided.xlsx", s.undecidedXLSX, auth)
 	api.GET("/projects/:id/audit", s.auditCheck, auth)
+	api.GET("/projects/:id/chain", s.chainStatus, auth)
 	api.POST("/projects/:id/households/:hid/decisions", s.paperDecision, auth)
 	api.POST("/projects/:id/households/:hid/link", s.reissueLink, auth)
 	api.POST("/projects/:id/links", s.reissueAllLinks, auth)

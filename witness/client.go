@@ -111,12 +111,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 func (c *Client) URL() string { return c.url }
 
 // Lag is how far a remote witness is behind, for the console.
-type Lag struct {
-	URL       string    `json:"url"`
-	Pending   int       `json:"pending"` // checkpoints not yet acknowledged
-	LastOK    time.Time `json:"last_ok"` // zero: never
-	LastError string    `json:"last_error,omitempty"`
-}
+type Lag = engine.WitnessLag
 
 // Lag is this witness's lag.
 func (c *Client) Lag() Lag {

@@ -501,6 +501,23 @@
       $('pr-audit-result').textContent = a.ok ? '审计日志完整：' + a.events + ' 条事件，全部相符。' : '校验未通过：' + a.reason;
     }, rv.error);
   });
+  // the chain: a refusal to write stays in view until someone acts; each
+  // independent witness says how far behind it is
+  function showChain() {
+    rv.api('GET', base + '/chain').then(function (st) {
+      var alarm = $('chain-alarm');
+      alarm.hidden = !st.broken;
+      if (st.broken) alarm.textContent = '⚠ ' + time(st.broken.at) + ' 起本项目停止写入：' + st.broken.message;
+      var parts = st.witnesses.map(function (w) {
+        return w.url + '：' + (w.pending ? '尚有 ' + w.pending + ' 条未确认' : '已全部确认') +
+          (w.last_ok && w.last_ok.indexOf('0001-') !== 0 ? '，上次确认 ' + time(w.last_ok) : '，从未确认') + (w.last_error ? '（' + w.last_error + '）' : '');
+      });
+      $('chain-witnesses').textContent = (st.witnessed ? '见证记录到第 ' + st.witnessed.seq + ' 条。' : '') +
+        (parts.length ? '独立见证方：' + parts.join('；') : '未设独立见证方（serve --witness）。');
+    }, function () {});
+  }
+  showChain();
+  setInterval(showChain, 60000);
 
   // ---- questionnaires
   rv.api('GET', '/api/v1/survey/presets').then(function (ps) {
