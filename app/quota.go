@@ -23,4 +23,3 @@ func (a *App) linkQuota(ctx context.Context, projectID, householdID int64, now t
 	}
 	return engine.CheckLinkQuota(used)
 }
-

@@ -407,7 +407,7 @@ func TestLinkQuotaDecisions(t *testing.T) {
 		if !strings.Contains(res["message"].(string), "明天") {
 			t.Errorf("the refusal says %v", res)
 		}
-		e.do("POST", "/api/v1/sign/"+links["401"], "", last).want(200) // the retry of the last one replays
+		e.do("POST", "/api/v1/sign/"+links["401"], "", last).want(200)     // the retry of the last one replays
 		e.do("POST", "/api/v1/sign/"+links["402"], "", body(50)).want(201) // another household's link has its own
 	})
 }
