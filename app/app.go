@@ -1,10 +1,29 @@
 // Package app holds renovote's workflows: one file per thing a person
-// does — publish a plan, decide, re-issue a link, count the vote, compare
-// plans, send a questionnaire, print, check the audit log. Each method
-// takes the acting worker (or a resident's link) from its caller, checks
-// who may act, loads through the store interfaces that engine declares,
-// computes with engine, and writes in one transaction. The http handlers
-// and the command line call these methods and nothing else orchestrates.
+// does — publish a plan, decide, re-issue a link, record a payment, answer
+// a complaint, count the vote, print, check the audit log. Each method
+// takes the acting worker (or a resident's link) from its caller and:
+//
+//   - checks who may act;
+//   - reads the clock once (a.now) — every row and event of the workflow
+//     carries that one time;
+//   - opens the unit of work (a.inTx): one transaction, carried in the
+//     context, that every store method it calls joins;
+//   - locks the project's chain (a.lock, a.lockChain) before it reads what
+//     it decides from, and refuses to go on unless the head is the one the
+//     server's key last signed and no witness remembers a later one
+//     (engine.CheckHead: chain_broken, 503, logged, shown in the console);
+//   - decides with engine (receipt numbers, caps, which records count,
+//     replays, quotas, what each event says, the row images it carries);
+//   - writes rows through the store, which runs SQL and decides nothing;
+//   - appends the events (a.extend): engine links them, the store inserts
+//     them, the key signs the new head in the same transaction;
+//   - once committed, hands the checkpoints to the witnesses before it
+//     returns — before the request is answered.
+//
+// So every row the count, the money, the paper or a credential relies on
+// is written in the transaction of the event that describes it, and audit
+// verify can rebuild it from the chain. The http handlers and the command
+// line call these methods and nothing else orchestrates.
 package app
 
 import (
@@ -63,6 +82,10 @@ type Config struct {
 	SigningKey *engine.SigningKey
 	// Witness keeps the signed checkpoints outside the database; nil: none.
 	Witness engine.Witness
+	// LinkQuota is how many events a household's link may add to the chain
+	// a day (decisions, feedback, ratings); default engine.LinkEventsPerDay.
+	// Stress tests that send dozens of decisions per household raise it.
+	LinkQuota int
 	// Logger receives what a person must act on (a broken chain, a witness
 	// that refused); default slog.Default().
 	Logger *slog.Logger
@@ -92,6 +115,8 @@ type App struct {
 	decisions  decisionBatches // group commit of decisions, per project
 	links      provenLinks     // signing links proven by their signed event
 	sessions   sessionCache    // sessions proved against their login events
+	// linkQuotaPerDay bounds what a link adds to the chain a day.
+	linkQuotaPerDay int
 }
 
 // New builds the workflows over a store and a printer.
@@ -100,6 +125,10 @@ func New(cfg Config) *App {
 		key: cfg.SigningKey, witness: cfg.Witness, logger: cfg.Logger}
 	if a.publicKey == nil && a.key != nil {
 		a.publicKey = a.key.Public()
+	}
+	a.linkQuotaPerDay = cfg.LinkQuota
+	if a.linkQuotaPerDay <= 0 {
+		a.linkQuotaPerDay = engine.LinkEventsPerDay
 	}
 	a.trust = engine.Trust{Public: a.publicKey, AcceptBreaks: cfg.AcceptBreaks}
 	if a.logger == nil {

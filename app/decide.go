@@ -244,7 +244,7 @@ func (a *App) writeDecisions(ctx context.Context, batch []*pendingDecision, sess
 // still replays if its key was used (nothing new is written).
 func (a *App) linkUsed(ctx context.Context, used map[int64]int, d *engine.Decision) error {
 	n := used[d.HouseholdID]
-	if err := engine.CheckLinkQuota(n); err != nil {
+	if err := engine.CheckLinkQuota(n, a.linkQuotaPerDay); err != nil {
 		if first, ferr := a.store.DecisionByKey(ctx, d.BallotID, d.IdempotencyKey); ferr == nil && first.Replay(d) == nil {
 			used[d.HouseholdID] = n
 			return nil // InsertDecisions finds the key taken and replays

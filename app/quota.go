@@ -21,5 +21,5 @@ func (a *App) linkQuota(ctx context.Context, projectID, householdID int64, now t
 	if err != nil {
 		return err
 	}
-	return engine.CheckLinkQuota(used)
+	return engine.CheckLinkQuota(used, a.linkQuotaPerDay)
 }

@@ -30,9 +30,9 @@ func BeijingDayStart(t time.Time) time.Time {
 
 // CheckLinkQuota refuses the next event of a link that has added used
 // events today (rate_limited, 429).
-func CheckLinkQuota(used int) error {
-	if used < LinkEventsPerDay {
+func CheckLinkQuota(used, limit int) error {
+	if used < limit {
 		return nil
 	}
-	return Errorf(ECodeRateLimited, "您家的链接今天已提交 %d 次（每天最多 %d 次），请明天再试；如有急事请直接联系社区工作人员", used, LinkEventsPerDay)
+	return Errorf(ECodeRateLimited, "您家的链接今天已提交 %d 次（每天最多 %d 次），请明天再试；如有急事请直接联系社区工作人员", used, limit)
 }

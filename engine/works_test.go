@@ -68,7 +68,7 @@ func TestFixIssueOnce(t *testing.T) {
 
 func TestLinkQuota(t *testing.T) {
 	for used, want := range map[int]string{0: "", LinkEventsPerDay - 1: "", LinkEventsPerDay: ECodeRateLimited, LinkEventsPerDay + 5: ECodeRateLimited} {
-		if got := ErrorCode(CheckLinkQuota(used)); CheckLinkQuota(used) != nil && got != want || CheckLinkQuota(used) == nil && want != "" {
+		if got := ErrorCode(CheckLinkQuota(used, LinkEventsPerDay)); CheckLinkQuota(used, LinkEventsPerDay) != nil && got != want || CheckLinkQuota(used, LinkEventsPerDay) == nil && want != "" {
 			t.Errorf("used %d: %q, want %q", used, got, want)
 		}
 	}

@@ -220,6 +220,25 @@ func TestRewrittenChainFails(t *testing.T) {
 		if a := e3.do("GET", base+"/audit", "a", nil).want(200).json(); a["ok"] != false || !strings.Contains(a["reason"].(string), "没有签名存证") {
 			t.Fatalf("audit without checkpoints: %v", a)
 		}
+		// nor does it get the forged head signed: the next event from
+		// anyone — an anonymous feedback from the public page — is refused
+		// and nothing is written
+		var before int
+		s.DB().Get(&before, s.DB().Rebind(`SELECT COUNT(*) FROM audit_events WHERE project_id = ?`), pid)
+		public := e3.do("GET", base, "a", nil).want(200).json()["public_url"].(string)
+		slug := public[strings.Index(public, "/p/")+3:]
+		res := e3.do("POST", "/api/v1/public/"+slug+"/feedback", "", map[string]any{"category": "安全", "text": "楼道灯不亮"}).want(503).json()
+		if res["code"] != engine.ECodeChainBroken || !strings.Contains(res["message"].(string), "项目 "+itoa(pid)) {
+			t.Errorf("the write on a forged head: %v", res)
+		}
+		var after int
+		s.DB().Get(&after, s.DB().Rebind(`SELECT COUNT(*) FROM audit_events WHERE project_id = ?`), pid)
+		if after != before {
+			t.Errorf("%d events after the refusal, %d before", after, before)
+		}
+		if strings.Count(e3.logs.String(), "chain broken") == 0 {
+			t.Errorf("the refusal was not logged")
+		}
 	})
 }
 

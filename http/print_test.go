@@ -166,13 +166,18 @@ func TestPrintouts(t *testing.T) {
 		// public pages cannot be listed by counting ids
 		e.do("GET", fmt.Sprintf("/p/%d", pid), "", nil, "Accept", "text/html").want(404)
 		e.do("GET", "/p/"+strings.Repeat("0", 24), "", nil, "Accept", "text/html").want(404)
-		// printing is recorded in the audit log, and the chain still holds
+		// a worker's printing is recorded in the audit log (a household's
+		// own copy through its link is not: a link must not grow the chain),
+		// and the chain still holds
 		if audit := e.do("GET", base+"/audit", "a", nil).want(200).json(); audit["ok"] != true {
 			t.Fatalf("audit: %v", audit)
 		}
-		var printed int
-		if err := s.DB().Get(&printed, `SELECT COUNT(*) FROM audit_events WHERE kind = 'pdf_printed'`); err != nil || printed != 8 {
-			t.Errorf("%d pdf_printed events, want 8 (%v)", printed, err)
+		var printed, byHousehold int
+		if err := s.DB().Get(&printed, `SELECT COUNT(*) FROM audit_events WHERE kind = 'pdf_printed'`); err != nil || printed != 7 {
+			t.Errorf("%d pdf_printed events, want 7 (%v)", printed, err)
+		}
+		if err := s.DB().Get(&byHousehold, `SELECT COUNT(*) FROM audit_events WHERE kind = 'pdf_printed' AND actor LIKE 'household:%'`); err != nil || byHousehold != 0 {
+			t.Errorf("%d pdf_printed events by a household's link, want 0 (%v)", byHousehold, err)
 		}
 	})
 }

@@ -13,7 +13,7 @@ import (
 // work (app), as a server would; replay says whether its key answered an
 // earlier decision.
 func recordDecision(s *store.Store, d *engine.Decision) (bool, error) {
-	a := app.New(app.Config{Store: s, SigningKey: storetest.Key, Now: func() time.Time { return storetest.Epoch }})
+	a := app.New(app.Config{Store: s, SigningKey: storetest.Key, LinkQuota: 1 << 30, Now: func() time.Time { return storetest.Epoch }})
 	r, err := a.Record(ctx, d)
 	if err != nil {
 		return false, err
