@@ -157,7 +157,7 @@ func CheckOverpay(totalDue Fen, records []*Payment, amount Fen, overpay bool) er
 	if amount <= owed || overpay {
 		return nil
 	}
-	return &Error{Code: ECodeConflict, Field: "amount", Message: fmt.Sprintf("该户按方案应缴 %s 元，尚欠 %s 元；本次缴款 %s 元多出 %s 元。请核对金额；如确为多缴，请勾选“确认多缴”（overpay: true）后再提交",
+	return &Error{Code: ECodeConflict, Field: "amount", Message: fmt.Sprintf("该户按方案应缴 %s 元，尚欠 %s 元；本次缴款 %s 元多出 %s 元。请核对金额；如确为多缴，确认后再提交（overpay: true）",
 		totalDue.Grouped(), owed.Grouped(), amount.Grouped(), (amount - owed).Grouped())}
 }
 

@@ -666,9 +666,15 @@
   $('mo-pay').addEventListener('submit', function (e) {
     e.preventDefault();
     var msg = $('mo-msg');
+    var body = null;
     readPhoto($('mo-photo')).then(function (photo) {
-      return rv.api('POST', base + '/households/' + $('mo-household').value + '/payments', { amount: val('mo-amount'), method: $('mo-method').value,
-        date: $('mo-date').value, photo: photo, idempotency_key: rv.key() });
+      body = { amount: val('mo-amount'), method: $('mo-method').value, date: $('mo-date').value, photo: photo, idempotency_key: rv.key() };
+      return rv.api('POST', base + '/households/' + $('mo-household').value + '/payments', body);
+    }).catch(function (err) {
+      // more than the household still owes: taken only when the worker says it is meant
+      if (!body || err.field !== 'amount' || String(err.message).indexOf('overpay') < 0 || !window.confirm(err.message + '\n\n确实是多缴吗？')) throw err;
+      body.overpay = true;
+      return rv.api('POST', base + '/households/' + $('mo-household').value + '/payments', body);
     }).then(function (p) {
       msg.className = 'ok'; msg.textContent = '已登记，收据号 ' + p.receipt_no + '，核验码 ' + p.code + '。';
       msg.appendChild(el('a', { href: base + '/payments/' + p.id + '/receipt.pdf', target: '_blank', text: ' 打印收据' }));
