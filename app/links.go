@@ -203,7 +203,7 @@ func (a *App) reissue(ctx context.Context, w *engine.Worker, projectID int64, pi
 // like an unknown one (not_found) and is logged; one that passed stays
 // proven (links are append-only: a revoked link is not found at all).
 func (a *App) linkIssued(ctx context.Context, projectID int64, l *engine.SigningLink) error {
-	if a.links.proven(l.TokenHash) {
+	if a.links.proven(l) {
 		return nil
 	}
 	refused, err := a.proveLink(ctx, projectID, l)
@@ -214,7 +214,7 @@ func (a *App) linkIssued(ctx context.Context, projectID int64, l *engine.Signing
 		a.logger.Error("signing link refused: no signed event issued it", "project", projectID, "link", l.ID, "err", refused.Error())
 		return engine.Errorf(engine.ECodeNotFound, "签署链接无效")
 	}
-	a.links.remember(l.TokenHash)
+	a.links.remember(engine.LinkKey(l))
 	return nil
 }
 
@@ -243,28 +243,39 @@ func (a *App) proveLink(ctx context.Context, projectID int64, l *engine.SigningL
 	if err := engine.CheckLinkIssued(events[0], projectID, l); err != nil {
 		return err, nil
 	}
-	return engine.ProveEvent(events, cp, a.publicKey), nil
-}
-
-// provenLinks remembers the token hashes of links proven by their event.
-type provenLinks struct {
-	mu     sync.Mutex
-	hashes map[string]bool
-}
-
-func (pl *provenLinks) proven(hash string) bool {
-	pl.mu.Lock()
-	defer pl.mu.Unlock()
-	return pl.hashes[hash]
-}
-
-func (pl *provenLinks) remember(hash string) {
-	pl.mu.Lock()
-	defer pl.mu.Unlock()
-	if pl.hashes == nil {
-		pl.hashes = map[string]bool{}
+	if err := engine.ProveEvent(events, cp, a.publicKey); err != nil {
+		return err, nil
 	}
-	pl.hashes[hash] = true
+	// every link the proven events issued is proven with it: publishing
+	// issues all of a ballot's links under one checkpoint, so the first
+	// link opened proves the others
+	for _, k := range engine.LinksIssuedIn(events) {
+		a.links.remember(k)
+	}
+	return nil, nil
+}
+
+// provenLinks remembers the links proven by their event: each token hash
+// with the link it was issued as (id, ballot, household).
+type provenLinks struct {
+	mu    sync.Mutex
+	links map[string]engine.LinkProof
+}
+
+func (pl *provenLinks) proven(l *engine.SigningLink) bool {
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	k := engine.LinkKey(l)
+	return pl.links[k.TokenHash] == k
+}
+
+func (pl *provenLinks) remember(k engine.LinkProof) {
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	if pl.links == nil {
+		pl.links = map[string]engine.LinkProof{}
+	}
+	pl.links[k.TokenHash] = k
 }
 
 // PublishedBallot is what a ballot froze, read from its snapshot alone

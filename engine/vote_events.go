@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -143,6 +144,41 @@ func CheckLinkIssued(e *AuditEvent, projectID int64, l *SigningLink) error {
 		return nil // legacy: issued before events carried the hash
 	}
 	return fmt.Errorf("第%d条事件没有登记签署链接 #%d", e.Seq, l.ID)
+}
+
+// LinkProof is what a link was issued as: its token's hash, id, ballot
+// and household.
+type LinkProof struct {
+	TokenHash             string
+	ID, Ballot, Household int64
+}
+
+// LinkKey is a stored link as its proof must read.
+func LinkKey(l *SigningLink) LinkProof {
+	return LinkProof{TokenHash: l.TokenHash, ID: l.ID, Ballot: l.BallotID, Household: l.HouseholdID}
+}
+
+// LinksIssuedIn lists the links whose images the events carry (events the
+// caller has proven on the signed chain).
+func LinksIssuedIn(events []*AuditEvent) []LinkProof {
+	var out []LinkProof
+	for _, e := range events {
+		var d RowsData
+		if json.Unmarshal(e.Data, &d) != nil {
+			continue
+		}
+		for _, r := range d.Rows {
+			if r.Table != TableSigningLinks {
+				continue
+			}
+			ballot, err1 := strconv.ParseInt(r.Cols["ballot_id"], 10, 64)
+			household, err2 := strconv.ParseInt(r.Cols["household_id"], 10, 64)
+			if err1 == nil && err2 == nil && r.Cols["token_hash"] != "" {
+				out = append(out, LinkProof{TokenHash: r.Cols["token_hash"], ID: r.ID, Ballot: ballot, Household: household})
+			}
+		}
+	}
+	return out
 }
 
 // LegacyLinkEvent picks, among a project's link_issued events, the one
