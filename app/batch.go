@@ -31,7 +31,7 @@ type decisionQueue struct {
 // maxBatch bounds one transaction.
 const maxBatch = 64
 
-func (b *decisionBatches) run(project int64, p *pendingDecision, commit func([]*pendingDecision)) {
+func (b *decisionBatches) run(project int64, p *pendingDecision, commit func([]*pendingDecision) func()) {
 	b.mu.Lock()
 	if b.projects == nil {
 		b.projects = map[int64]*decisionQueue{}
@@ -49,10 +49,13 @@ func (b *decisionBatches) run(project int64, p *pendingDecision, commit func([]*
 	b.lead(project, q, commit, p)
 }
 
-// lead commits batches of q. A caller leads until its own decision is
-// committed; if others are still waiting, a new goroutine takes over, so
-// no caller waits longer than for its own batch.
-func (b *decisionBatches) lead(project int64, q *decisionQueue, commit func([]*pendingDecision), own *pendingDecision) {
+// lead commits batches of q. commit returns once the batch is in the
+// database and gives what waits for the witnesses: the callers of a batch
+// are answered after that wait, while the next batch is already being
+// written. A caller leads until its own decision is committed; if others
+// are still waiting, a new goroutine takes over, so no caller waits longer
+// than for its own batch.
+func (b *decisionBatches) lead(project int64, q *decisionQueue, commit func([]*pendingDecision) func(), own *pendingDecision) {
 	for {
 		b.mu.Lock()
 		batch := q.waiting[:min(len(q.waiting), maxBatch)]
@@ -63,15 +66,22 @@ func (b *decisionBatches) lead(project int64, q *decisionQueue, commit func([]*p
 			return
 		}
 		b.mu.Unlock()
-		commit(batch)
+		witnessed := commit(batch)
+		answer := func() {
+			witnessed()
+			for _, x := range batch {
+				close(x.done)
+			}
+		}
 		mine := false
 		for _, x := range batch {
 			mine = mine || x == own
-			close(x.done)
 		}
 		if mine {
 			go b.lead(project, q, commit, nil)
+			answer()
 			return
 		}
+		go answer()
 	}
 }

@@ -25,30 +25,50 @@ type unit struct {
 
 // inTx runs fn as one unit of work. A unit opened inside another joins it.
 func (a *App) inTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	wait, err := a.inTxQueued(ctx, fn)
+	if err != nil {
+		return err
+	}
+	return wait()
+}
+
+// inTxQueued runs fn as one unit of work and, once it committed, hands
+// its checkpoints to the witnesses in commit order; it returns what waits
+// until they hold them. The caller answers only after wait; meanwhile it
+// may start its next unit (the group commit of decisions does).
+func (a *App) inTxQueued(ctx context.Context, fn func(ctx context.Context) error) (wait func() error, err error) {
 	if _, ok := ctx.Value(unitKey{}).(*unit); ok {
-		return fn(ctx)
+		return func() error { return nil }, fn(ctx)
 	}
 	u := &unit{heads: map[int64]engine.ChainHead{}, checkpoints: map[int64]*engine.Checkpoint{}}
 	if err := a.store.InTx(context.WithValue(ctx, unitKey{}, u), fn); err != nil {
-		return err
+		return nil, err
 	}
-	return a.witnessed(ctx, u)
+	return a.witnessed(ctx, u), nil
 }
 
-// witnessed hands a committed unit's checkpoints to the witnesses.
-func (a *App) witnessed(ctx context.Context, u *unit) error {
+// witnessed hands a committed unit's checkpoints to the witnesses and
+// returns what waits until they hold them.
+func (a *App) witnessed(ctx context.Context, u *unit) func() error {
 	if a.witness == nil || len(u.checkpoints) == 0 {
-		return nil
+		return func() error { return nil }
 	}
 	cps := make([]*engine.Checkpoint, 0, len(u.checkpoints))
 	for _, cp := range u.checkpoints {
 		cps = append(cps, cp)
 	}
-	if err := a.witness.Witness(context.WithoutCancel(ctx), cps); err != nil {
-		a.logger.Error("witness refused or failed", "err", err.Error())
+	ctx = context.WithoutCancel(ctx)
+	check := func(err error) error {
+		if err != nil {
+			a.logger.Error("witness refused or failed", "err", err.Error())
+		}
 		return err
 	}
-	return nil
+	if q, ok := a.witness.(engine.WitnessQueue); ok {
+		wait := q.Enqueue(cps)
+		return func() error { return check(wait(ctx)) }
+	}
+	return func() error { return check(a.witness.Witness(ctx, cps)) }
 }
 
 // extend appends events to a project's chain inside the unit of work: the

@@ -112,30 +112,37 @@ func (a *App) Record(ctx context.Context, d *engine.Decision) (*Recorded, error)
 func (a *App) record(ctx context.Context, d *engine.Decision, session string) (*Recorded, error) {
 	d.Stamp(a.now())
 	p := &pendingDecision{r: &Recorded{Decision: d, Key: a.KeyFingerprint()}, done: make(chan struct{})}
-	a.decisions.run(d.ProjectID, p, func(batch []*pendingDecision) { a.commitDecisions(ctx, batch, session) })
+	a.decisions.run(d.ProjectID, p, func(batch []*pendingDecision) func() { return a.commitDecisions(ctx, batch, session) })
 	if p.err != nil {
 		return nil, p.err
 	}
 	return p.r, nil
 }
 
-// commitDecisions writes a batch in one unit of work. If it fails, each
-// decision is retried in a unit of its own, so that one bad decision
-// cannot fail the others.
-func (a *App) commitDecisions(ctx context.Context, batch []*pendingDecision, session string) {
+// commitDecisions writes a batch in one unit of work and returns what
+// waits until the witnesses hold its checkpoint (the batch's callers are
+// answered after it; the next batch need not wait for it). If the unit
+// fails, each decision is retried in a unit of its own, so that one bad
+// decision cannot fail the others.
+func (a *App) commitDecisions(ctx context.Context, batch []*pendingDecision, session string) func() {
 	ctx = context.WithoutCancel(ctx) // others wait on this commit
 	saved := make([]engine.Decision, len(batch))
 	for i, p := range batch {
 		saved[i] = *p.r.Decision
 	}
-	err := a.inTx(ctx, func(ctx context.Context) error { return a.writeDecisions(ctx, batch, session) })
-	if err == nil || len(batch) == 1 {
-		for _, p := range batch {
-			if err != nil {
-				p.err = err
+	wait, err := a.inTxQueued(ctx, func(ctx context.Context) error { return a.writeDecisions(ctx, batch, session) })
+	if err == nil {
+		return func() {
+			if err := wait(); err != nil {
+				for _, p := range batch {
+					p.err = err
+				}
 			}
 		}
-		return
+	}
+	if len(batch) == 1 {
+		batch[0].err = err
+		return func() {}
 	}
 	for i, p := range batch {
 		*p.r.Decision, p.r.Replay, p.err = saved[i], false, nil
@@ -144,6 +151,7 @@ func (a *App) commitDecisions(ctx context.Context, batch []*pendingDecision, ses
 			p.err = err
 		}
 	}
+	return func() {}
 }
 
 // writeDecisions writes decisions and their events inside the unit of
@@ -173,7 +181,7 @@ func (a *App) writeDecisions(ctx context.Context, batch []*pendingDecision, sess
 		}
 		ballots[d.BallotID] = b
 	}
-	inProject, err := a.store.HouseholdsIn(ctx, projectID, ids)
+	inProject, err := a.householdsIn(ctx, projectID, ballots, ids)
 	if err != nil {
 		return err
 	}
@@ -253,6 +261,26 @@ func (a *App) linkUsed(ctx context.Context, used map[int64]int, d *engine.Decisi
 	}
 	used[d.HouseholdID] = n + 1
 	return nil
+}
+
+// householdsIn says which households are in the project: from the
+// ballots' published snapshots when this server holds them (households
+// are frozen once published; no round trip under the chain's lock), else
+// from the database.
+func (a *App) householdsIn(ctx context.Context, projectID int64, ballots map[int64]*engine.Ballot, ids []int64) (map[int64]bool, error) {
+	in := map[int64]bool{}
+	for _, b := range ballots {
+		pub, ok := a.published.peek(b)
+		if !ok {
+			return a.store.HouseholdsIn(ctx, projectID, ids)
+		}
+		for _, id := range ids {
+			if _, _, found := pub.Row(id); found {
+				in[id] = true
+			}
+		}
+	}
+	return in, nil
 }
 
 // linkEventsToday counts, in one read, what the links of a batch's

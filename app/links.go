@@ -314,6 +314,17 @@ type publishedCache struct {
 
 const publishedCacheSize = 32
 
+// peek is a ballot's snapshot if the cache holds it.
+func (pc *publishedCache) peek(b *engine.Ballot) (*PublishedBallot, bool) {
+	if b == nil {
+		return nil, false
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	pub, ok := pc.items[b.ID]
+	return pub, ok
+}
+
 func (pc *publishedCache) get(ctx context.Context, st Store, b *engine.Ballot) (*PublishedBallot, error) {
 	pc.mu.Lock()
 	pub, ok := pc.items[b.ID]

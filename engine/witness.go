@@ -17,6 +17,13 @@ type Witness interface {
 	Head(projectID int64) (*Checkpoint, bool)
 }
 
+// WitnessQueue is a Witness that takes checkpoints in order at once and
+// can be waited on later: a workflow answers only after the wait, but the
+// next transaction need not wait for the witness's fsync.
+type WitnessQueue interface {
+	Enqueue(cps []*Checkpoint) func(ctx context.Context) error
+}
+
 // WitnessLag is how far an independent witness is behind: what it has
 // not yet acknowledged, and when it last did.
 type WitnessLag struct {

@@ -138,7 +138,7 @@ func (s *Store) SetSigningKey(k *engine.SigningKey) { s.key = k }
 // ChainHead is a project's chain head (seq 0 when it has none).
 func (s *Store) ChainHead(ctx context.Context, projectID int64) (engine.ChainHead, error) {
 	var h chainHead
-	err := s.db.GetContext(ctx, &h, s.q(`SELECT seq, hash FROM audit_heads WHERE project_id = ?`), projectID)
+	err := s.conn(ctx).GetContext(ctx, &h, s.q(`SELECT seq, hash FROM audit_heads WHERE project_id = ?`), projectID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return engine.ChainHead{Hash: engine.GenesisHash}, nil
 	}

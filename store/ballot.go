@@ -82,7 +82,7 @@ func (s *Store) CurrentBallot(ctx context.Context, projectID int64) (*engine.Bal
 // LinkByTokenHash finds a live link by its token's hash.
 func (s *Store) LinkByTokenHash(ctx context.Context, tokenHash string) (*engine.SigningLink, error) {
 	var l engine.SigningLink
-	if err := s.db.GetContext(ctx, &l, s.q(`SELECT `+linkColumns+` FROM signing_links WHERE token_hash = ? AND revoked_at IS NULL`), tokenHash); err != nil {
+	if err := s.conn(ctx).GetContext(ctx, &l, s.q(`SELECT `+linkColumns+` FROM signing_links WHERE token_hash = ? AND revoked_at IS NULL`), tokenHash); err != nil {
 		return nil, s.notFound(err, "签署链接不存在或已失效")
 	}
 	return &l, nil
@@ -162,7 +162,7 @@ func (s *Store) EventProof(ctx context.Context, projectID, seq int64) ([]*engine
 // links issued before links carried the seq of their event).
 func (s *Store) LinkIssuedEvents(ctx context.Context, projectID int64) ([]*engine.AuditEvent, error) {
 	var rows []auditRow
-	if err := s.db.SelectContext(ctx, &rows, s.q(`SELECT id, project_id, seq, kind, actor, data, at, prev_hash, hash
+	if err := s.conn(ctx).SelectContext(ctx, &rows, s.q(`SELECT id, project_id, seq, kind, actor, data, at, prev_hash, hash
 		FROM audit_events WHERE project_id = ? AND kind = ? ORDER BY seq`), projectID, engine.AuditLinkIssued); err != nil {
 		return nil, s.mapError(err)
 	}
@@ -250,7 +250,7 @@ func (s *Store) LinkViews(ctx context.Context, ballotID int64) ([]engine.LinkVie
 		Views  int64
 		LastAt time.Time `db:"last_at"`
 	}
-	if err := s.db.SelectContext(ctx, &days, s.q(`SELECT v.link_id, v.views, v.last_at FROM page_views v
+	if err := s.conn(ctx).SelectContext(ctx, &days, s.q(`SELECT v.link_id, v.views, v.last_at FROM page_views v
 		JOIN signing_links l ON l.id = v.link_id WHERE l.ballot_id = ? AND l.revoked_at IS NULL`), ballotID); err != nil {
 		return nil, s.mapError(err)
 	}

@@ -114,7 +114,7 @@ func (s *Store) decisionRows(ctx context.Context, q querier, projectID int64) (m
 // one query.
 func (s *Store) LatestDecisions(ctx context.Context, ballotID int64) ([]*engine.Decision, error) {
 	var ds []*engine.Decision
-	err := s.db.SelectContext(ctx, &ds, s.q(`SELECT `+decisionColumns+` FROM decisions d
+	err := s.conn(ctx).SelectContext(ctx, &ds, s.q(`SELECT `+decisionColumns+` FROM decisions d
 		WHERE ballot_id = ? AND id = (SELECT MAX(id) FROM decisions d2 WHERE d2.ballot_id = d.ballot_id AND d2.household_id = d.household_id)
 		ORDER BY household_id`), ballotID)
 	return ds, s.mapError(err)
@@ -124,7 +124,7 @@ func (s *Store) LatestDecisions(ctx context.Context, ballotID int64) ([]*engine.
 // nil when it has none.
 func (s *Store) HouseholdDecision(ctx context.Context, ballotID, householdID int64) (*engine.Decision, error) {
 	var d engine.Decision
-	err := s.db.GetContext(ctx, &d, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE ballot_id = ? AND household_id = ? ORDER BY id DESC LIMIT 1`),
+	err := s.conn(ctx).GetContext(ctx, &d, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE ballot_id = ? AND household_id = ? ORDER BY id DESC LIMIT 1`),
 		ballotID, householdID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -138,14 +138,14 @@ func (s *Store) HouseholdDecision(ctx context.Context, ballotID, householdID int
 // Decisions lists every decision of a ballot, oldest first.
 func (s *Store) Decisions(ctx context.Context, ballotID int64) ([]*engine.Decision, error) {
 	var ds []*engine.Decision
-	err := s.db.SelectContext(ctx, &ds, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE ballot_id = ? ORDER BY id`), ballotID)
+	err := s.conn(ctx).SelectContext(ctx, &ds, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE ballot_id = ? ORDER BY id`), ballotID)
 	return ds, s.mapError(err)
 }
 
 // DecisionByCode finds a decision by its verification code.
 func (s *Store) DecisionByCode(ctx context.Context, code string) (*engine.Decision, error) {
 	var d engine.Decision
-	if err := s.db.GetContext(ctx, &d, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE code = ?`), code); err != nil {
+	if err := s.conn(ctx).GetContext(ctx, &d, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE code = ?`), code); err != nil {
 		return nil, s.notFound(err, "没有这个核验码的记录")
 	}
 	return &d, nil

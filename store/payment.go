@@ -76,7 +76,7 @@ func (s *Store) PaymentByID(ctx context.Context, projectID, id int64) (*engine.P
 // PaymentByCode finds a record by its verification code.
 func (s *Store) PaymentByCode(ctx context.Context, code string) (*engine.Payment, error) {
 	var p engine.Payment
-	if err := s.db.GetContext(ctx, &p, s.q(`SELECT `+paymentColumns+`, photo FROM payments WHERE code = ?`), code); err != nil {
+	if err := s.conn(ctx).GetContext(ctx, &p, s.q(`SELECT `+paymentColumns+`, photo FROM payments WHERE code = ?`), code); err != nil {
 		return nil, s.notFound(err, "没有这个核验码的收款记录")
 	}
 	return &p, nil

@@ -47,10 +47,10 @@ func (s *Store) insertHouseholds(ctx context.Context, tx querier, projectID int6
 // Project returns a project with its households.
 func (s *Store) Project(ctx context.Context, id int64) (*engine.Project, error) {
 	var p engine.Project
-	if err := s.db.GetContext(ctx, &p, s.q(`SELECT `+projectColumns+` FROM projects WHERE id = ?`), id); err != nil {
+	if err := s.conn(ctx).GetContext(ctx, &p, s.q(`SELECT `+projectColumns+` FROM projects WHERE id = ?`), id); err != nil {
 		return nil, s.notFound(err, "项目 %d 不存在", id)
 	}
-	if err := s.db.SelectContext(ctx, &p.Households, s.q(`SELECT `+householdColumns+` FROM households WHERE project_id = ? ORDER BY id`), id); err != nil {
+	if err := s.conn(ctx).SelectContext(ctx, &p.Households, s.q(`SELECT `+householdColumns+` FROM households WHERE project_id = ? ORDER BY id`), id); err != nil {
 		return nil, s.mapError(err)
 	}
 	return &p, nil
@@ -59,7 +59,7 @@ func (s *Store) Project(ctx context.Context, id int64) (*engine.Project, error) 
 // ProjectBySlug returns the project whose public pages are /p/{slug}.
 func (s *Store) ProjectBySlug(ctx context.Context, slug string) (*engine.Project, error) {
 	var id int64
-	if err := s.db.GetContext(ctx, &id, s.q(`SELECT id FROM projects WHERE public_slug = ?`), slug); err != nil {
+	if err := s.conn(ctx).GetContext(ctx, &id, s.q(`SELECT id FROM projects WHERE public_slug = ?`), slug); err != nil {
 		return nil, s.notFound(err, "没有这个公示页面")
 	}
 	return s.Project(ctx, id)
@@ -71,9 +71,9 @@ func (s *Store) Projects(ctx context.Context, ownerID int64) ([]*engine.Project,
 	var ps []*engine.Project
 	var err error
 	if ownerID == 0 {
-		err = s.db.SelectContext(ctx, &ps, `SELECT `+projectColumns+` FROM projects ORDER BY id DESC`)
+		err = s.conn(ctx).SelectContext(ctx, &ps, `SELECT `+projectColumns+` FROM projects ORDER BY id DESC`)
 	} else {
-		err = s.db.SelectContext(ctx, &ps, s.q(`SELECT `+projectColumns+` FROM projects WHERE owner_id = ? ORDER BY id DESC`), ownerID)
+		err = s.conn(ctx).SelectContext(ctx, &ps, s.q(`SELECT `+projectColumns+` FROM projects WHERE owner_id = ? ORDER BY id DESC`), ownerID)
 	}
 	return ps, s.mapError(err)
 }
@@ -105,7 +105,7 @@ func (s *Store) HouseholdsUsed(ctx context.Context, projectID int64) (published,
 // Contact is who residents of a project ask.
 func (s *Store) Contact(ctx context.Context, projectID int64) (engine.Contact, error) {
 	var c engine.Contact
-	err := s.db.GetContext(ctx, &c, s.q(`SELECT contact_name AS name, contact_phone AS phone, contact_office AS office FROM projects WHERE id = ?`), projectID)
+	err := s.conn(ctx).GetContext(ctx, &c, s.q(`SELECT contact_name AS name, contact_phone AS phone, contact_office AS office FROM projects WHERE id = ?`), projectID)
 	if err != nil {
 		return c, s.notFound(err, "项目 %d 不存在", projectID)
 	}

@@ -63,7 +63,7 @@ func (s *Store) Questionnaire(ctx context.Context, projectID, id int64) (*engine
 // Questionnaires lists a project's questionnaires by id.
 func (s *Store) Questionnaires(ctx context.Context, projectID int64) ([]*engine.Questionnaire, error) {
 	var rows []questionnaireRow
-	if err := s.db.SelectContext(ctx, &rows, s.q(`SELECT `+questionnaireColumns+` FROM questionnaires WHERE project_id = ? ORDER BY id`), projectID); err != nil {
+	if err := s.conn(ctx).SelectContext(ctx, &rows, s.q(`SELECT `+questionnaireColumns+` FROM questionnaires WHERE project_id = ? ORDER BY id`), projectID); err != nil {
 		return nil, s.mapError(err)
 	}
 	out := make([]*engine.Questionnaire, len(rows))
@@ -90,7 +90,7 @@ func (s *Store) CloseQuestionnaire(ctx context.Context, q *engine.Questionnaire)
 // SurveyLinkByTokenHash finds a questionnaire link by its token's hash.
 func (s *Store) SurveyLinkByTokenHash(ctx context.Context, tokenHash string) (*engine.SurveyLink, error) {
 	var l engine.SurveyLink
-	if err := s.db.GetContext(ctx, &l, s.q(`SELECT l.id, q.project_id, l.questionnaire_id, l.household_id, l.token_hash, l.expires_at, l.created_at
+	if err := s.conn(ctx).GetContext(ctx, &l, s.q(`SELECT l.id, q.project_id, l.questionnaire_id, l.household_id, l.token_hash, l.expires_at, l.created_at
 		FROM survey_links l JOIN questionnaires q ON q.id = l.questionnaire_id WHERE l.token_hash = ?`), tokenHash); err != nil {
 		return nil, s.notFound(err, "问卷链接不存在或已失效")
 	}
@@ -136,7 +136,7 @@ func (r *responseRow) response() *engine.SurveyResponse {
 // LatestResponses is each household's latest response, in one query.
 func (s *Store) LatestResponses(ctx context.Context, questionnaireID int64) ([]*engine.SurveyResponse, error) {
 	var rows []responseRow
-	if err := s.db.SelectContext(ctx, &rows, s.q(`SELECT `+responseColumns+` FROM survey_responses r
+	if err := s.conn(ctx).SelectContext(ctx, &rows, s.q(`SELECT `+responseColumns+` FROM survey_responses r
 		WHERE questionnaire_id = ? AND id = (SELECT MAX(id) FROM survey_responses r2 WHERE r2.questionnaire_id = r.questionnaire_id AND r2.household_id = r.household_id)
 		ORDER BY household_id`), questionnaireID); err != nil {
 		return nil, s.mapError(err)
@@ -151,7 +151,7 @@ func (s *Store) LatestResponses(ctx context.Context, questionnaireID int64) ([]*
 // QuestionnaireGroup lists the questionnaires of one 小区 survey by id.
 func (s *Store) QuestionnaireGroup(ctx context.Context, groupKey string) ([]*engine.Questionnaire, error) {
 	var rows []questionnaireRow
-	if err := s.db.SelectContext(ctx, &rows, s.q(`SELECT `+questionnaireColumns+` FROM questionnaires WHERE group_key = ? AND group_key <> '' ORDER BY id`), groupKey); err != nil {
+	if err := s.conn(ctx).SelectContext(ctx, &rows, s.q(`SELECT `+questionnaireColumns+` FROM questionnaires WHERE group_key = ? AND group_key <> '' ORDER BY id`), groupKey); err != nil {
 		return nil, s.mapError(err)
 	}
 	out := make([]*engine.Questionnaire, len(rows))

@@ -197,10 +197,19 @@ func (w *File) Head(projectID int64) (*engine.Checkpoint, bool) {
 // (chain_broken, naming the chain); the checkpoints before it are still
 // witnessed. One already witnessed is a no-op.
 func (w *File) Witness(ctx context.Context, cps []*engine.Checkpoint) error {
+	return w.Enqueue(cps)(ctx)
+}
+
+// Enqueue takes cps in order now (judged and queued under the file's
+// lock, as Witness would) and returns what waits until they are on disk:
+// a caller may start its next transaction while the fsync runs, and
+// checkpoints are still written in the order they were enqueued.
+func (w *File) Enqueue(cps []*engine.Checkpoint) func(ctx context.Context) error {
 	w.mu.Lock()
 	if w.err != nil {
+		err := w.err
 		w.mu.Unlock()
-		return w.err
+		return func(context.Context) error { return err }
 	}
 	var refused error
 	n := int64(0)
@@ -242,20 +251,26 @@ func (w *File) Witness(ctx context.Context, cps []*engine.Checkpoint) error {
 	}
 	if fl != nil && !w.writing {
 		w.writing = true
-		w.lead()
+		go func() {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			w.lead()
+		}()
 	}
 	w.mu.Unlock()
-	if fl != nil {
-		select {
-		case <-fl.done:
-			if fl.err != nil {
-				return fl.err
+	return func(ctx context.Context) error {
+		if fl != nil {
+			select {
+			case <-fl.done:
+				if fl.err != nil {
+					return fl.err
+				}
+			case <-ctx.Done():
+				return ctx.Err()
 			}
-		case <-ctx.Done():
-			return ctx.Err()
 		}
+		return refused
 	}
-	return refused
 }
 
 // lead writes and syncs what is pending until nothing is, with w.mu held

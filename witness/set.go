@@ -27,6 +27,12 @@ func (s *Set) Witness(ctx context.Context, cps []*engine.Checkpoint) error {
 	return s.file.Witness(ctx, cps)
 }
 
+// Enqueue takes checkpoints in order now and returns what waits until the
+// witness file holds them (engine.WitnessQueue).
+func (s *Set) Enqueue(cps []*engine.Checkpoint) func(ctx context.Context) error {
+	return s.file.Enqueue(cps)
+}
+
 // Head is the latest checkpoint the file holds for a project.
 func (s *Set) Head(projectID int64) (*engine.Checkpoint, bool) { return s.file.Head(projectID) }
 
