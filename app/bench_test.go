@@ -46,7 +46,7 @@ func verifyFixture(b *testing.B, s *store.Store, a *app.App, households, each in
 	b.Helper()
 	ctx := b.Context()
 	w := &engine.Worker{Username: "bench", Admin: true}
-	if err := a.AddWorker(ctx, w, "bench-password"); err != nil {
+	if err := a.AddWorker(ctx, w, "Fu4-sheng-lou-jia-ti"); err != nil {
 		b.Fatal(err)
 	}
 	var hs []string
