@@ -1,6 +1,9 @@
 package engine
 
-import "time"
+import (
+	"bytes"
+	"time"
+)
 
 // What the chain says of questionnaires: each questionnaire as sent and
 // closed, its links (the token's hash), and every answer recorded.
@@ -96,6 +99,10 @@ func (q *Questionnaire) Close(at time.Time) error {
 func ReplayAnswer(earlier, r *SurveyResponse) (*SurveyResponse, error) {
 	if earlier.HouseholdID != r.HouseholdID {
 		return nil, Errorf(ECodeConflict, "该提交编号已被其他住户使用，请重新提交")
+	}
+	if !bytes.Equal(earlier.Answers, r.Answers) { // both canonical: the same answers are the same bytes
+		return nil, Errorf(ECodeConflict, "提交编号（idempotency_key）已用于 %s 提交的另一份答卷（第 %d 份）：内容不同，请刷新页面后重新提交",
+			BeijingMinute(earlier.CreatedAt), earlier.ID)
 	}
 	return earlier, nil
 }

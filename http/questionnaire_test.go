@@ -54,6 +54,9 @@ func TestQuestionnaireFlow(t *testing.T) {
 		}
 		answer("101", "ans-101-1", map[string]any{"q1": []string{"楼体修缮"}, "q3": 2}).want(201)
 		answer("101", "ans-101-1", map[string]any{"q1": []string{"楼体修缮"}, "q3": 2}).want(200)           // replay
+		if r := answer("101", "ans-101-1", map[string]any{"q1": []string{"楼体修缮"}, "q3": 5}).want(409).json(); !strings.Contains(r["message"].(string), "另一份答卷") {
+			t.Errorf("a key reused with other answers: %v", r) // names the first answer, changes nothing
+		}
 		answer("101", "ans-101-2", map[string]any{"q1": []string{"楼体修缮", "规范物业管理"}, "q3": 3}).want(201) // changed, kept
 		answer("601", "ans-601-1", map[string]any{"q1": []string{"增设电梯"}, "q2": []string{"加装电梯", "外墙保温"}, "q3": 5, "q4": "希望尽快施工"}).want(201)
 		answer("602", "ans-602-1", map[string]any{"q1": []string{"增设电梯", "补建停车位和充电设施"}, "q3": 4}).want(201)
