@@ -53,7 +53,7 @@ func TestQuestionnaireFlow(t *testing.T) {
 			return e.do("POST", "/api/v1/q/"+links[room], "", map[string]any{"answers": answers, "idempotency_key": key})
 		}
 		answer("101", "ans-101-1", map[string]any{"q1": []string{"楼体修缮"}, "q3": 2}).want(201)
-		answer("101", "ans-101-1", map[string]any{"q1": []string{"楼体修缮"}, "q3": 2}).want(200)           // replay
+		answer("101", "ans-101-1", map[string]any{"q1": []string{"楼体修缮"}, "q3": 2}).want(200) // replay
 		if r := answer("101", "ans-101-1", map[string]any{"q1": []string{"楼体修缮"}, "q3": 5}).want(409).json(); !strings.Contains(r["message"].(string), "另一份答卷") {
 			t.Errorf("a key reused with other answers: %v", r) // names the first answer, changes nothing
 		}
