@@ -269,6 +269,13 @@ func (pl *provenLinks) proven(l *engine.SigningLink) bool {
 	return pl.links[k.TokenHash] == k
 }
 
+// provenKey says whether exactly this proof is remembered.
+func (pl *provenLinks) provenKey(k engine.LinkProof) bool {
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	return pl.links[k.TokenHash] == k
+}
+
 func (pl *provenLinks) remember(k engine.LinkProof) {
 	pl.mu.Lock()
 	defer pl.mu.Unlock()

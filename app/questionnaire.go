@@ -297,6 +297,12 @@ func (a *App) OpenAnswering(ctx context.Context, token string) (*Answering, erro
 		}
 		return nil, err
 	}
+	if err := a.surveyLinkIssued(ctx, l); err != nil {
+		if engine.ErrorCode(err) == engine.ECodeNotFound {
+			return nil, notFound
+		}
+		return nil, err
+	}
 	an := &Answering{Link: l}
 	if an.Project, err = a.store.Project(ctx, l.ProjectID); err != nil {
 		return nil, err
@@ -371,4 +377,39 @@ func (a *App) Answer(ctx context.Context, token string, answers json.RawMessage,
 		return nil, false, err
 	}
 	return r, replay, nil
+}
+
+// surveyLinkIssued refuses a questionnaire link that no signed event
+// issued (DESIGN §15), like a signing link: the questionnaire_opened event
+// that carries its token's hash must lie on the chain the server's key
+// signed. A proven link stays proven (links are append-only).
+func (a *App) surveyLinkIssued(ctx context.Context, l *engine.SurveyLink) error {
+	key := engine.LinkProof{TokenHash: l.TokenHash, ID: l.ID, Ballot: -l.QuestionnaireID, Household: l.HouseholdID}
+	if a.links.provenKey(key) {
+		return nil
+	}
+	events, err := a.store.QuestionnaireSentEvents(ctx, l.ProjectID)
+	if err != nil {
+		return err
+	}
+	refuse := func(why string) error {
+		a.logger.Error("questionnaire link refused: no signed event issued it", "project", l.ProjectID, "link", l.ID, "err", why)
+		return engine.Errorf(engine.ECodeNotFound, "问卷链接无效")
+	}
+	e := engine.SurveyLinkEvent(events, l)
+	if e == nil {
+		return refuse("没有登记这条问卷链接的事件")
+	}
+	proof, cp, err := a.store.EventProof(ctx, l.ProjectID, e.Seq)
+	if err != nil {
+		return err
+	}
+	if len(proof) == 0 || proof[0].Seq != e.Seq || proof[0].Hash != e.Hash {
+		return refuse("登记事件不在签名存证覆盖的日志上")
+	}
+	if err := engine.ProveEvent(proof, cp, a.publicKey); err != nil {
+		return refuse(err.Error())
+	}
+	a.links.remember(key)
+	return nil
 }

@@ -74,6 +74,9 @@ type QuestionnaireStore interface {
 	// conflict.
 	CloseQuestionnaire(ctx context.Context, q *Questionnaire) error
 	SurveyLinkByTokenHash(ctx context.Context, tokenHash string) (*SurveyLink, error)
+	// QuestionnaireSentEvents lists a project's questionnaire_opened
+	// events (they carry the images of the links they issued).
+	QuestionnaireSentEvents(ctx context.Context, projectID int64) ([]*AuditEvent, error)
 	// ResponseByKey is the response with an idempotency key, or nil.
 	ResponseByKey(ctx context.Context, questionnaireID int64, key string) (*SurveyResponse, error)
 	InsertResponse(ctx context.Context, r *SurveyResponse) error

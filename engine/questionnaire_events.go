@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"encoding/json"
 	"time"
 )
 
@@ -112,6 +113,24 @@ func ReplayAnswer(earlier, r *SurveyResponse) (*SurveyResponse, error) {
 func (q *Questionnaire) AcceptsAnswer(at time.Time) error {
 	if !q.Open(at) {
 		return Errorf(ECodeConflict, "问卷已结束，不能再提交")
+	}
+	return nil
+}
+
+// SurveyLinkEvent picks, among a project's questionnaire_opened events,
+// the one that issued link l (its image with l's token hash), or nil.
+func SurveyLinkEvent(events []*AuditEvent, l *SurveyLink) *AuditEvent {
+	for _, e := range events {
+		var d RowsData
+		if e.Kind != AuditQuestionnaireSent || json.Unmarshal(e.Data, &d) != nil {
+			continue
+		}
+		for _, r := range d.Rows {
+			if r.Table == TableSurveyLinks && r.ID == l.ID && r.Cols["token_hash"] == l.TokenHash &&
+				r.Cols["questionnaire_id"] == ColInt(l.QuestionnaireID) && r.Cols["household_id"] == ColInt(l.HouseholdID) {
+				return e
+			}
+		}
 	}
 	return nil
 }

@@ -149,3 +149,35 @@ func TestSurveyAnswerEditedIsNamed(t *testing.T) {
 		_ = r
 	})
 }
+
+// TestSurveyLinkWithoutEventIsRefused: a questionnaire link given a known
+// token by SQL (its hash swapped) answers like an unknown link and records
+// nothing; the other links keep working; audit verify names the row and
+// the column.
+func TestSurveyLinkWithoutEventIsRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		pid, _ := e.published()
+		base := fmt.Sprintf("/api/v1/projects/%d", pid)
+		created := e.do("POST", base+"/questionnaires", "a", map[string]any{"title": "满意度", "deadline": e.clock.Now().Add(48 * time.Hour).Format(time.RFC3339),
+			"questions": []any{map[string]any{"id": "q1", "kind": "rating"}}}).want(201).json()
+		qid := int64(created["questionnaire"].(map[string]any)["id"].(float64))
+		real := strings.TrimPrefix(created["links"].([]any)[0].(map[string]any)["url"].(string), "http://renovote.test/q/")
+		token, hash := engine.NewToken()
+		var forged int64
+		if err := s.DB().Get(&forged, s.DB().Rebind(`SELECT id FROM survey_links WHERE questionnaire_id = ? AND household_id = ?`), qid, e.householdID(pid, "302")); err != nil {
+			t.Fatal(err)
+		}
+		asDBA(t, s, "survey_links")
+		s.DB().MustExec(s.DB().Rebind(`UPDATE survey_links SET token_hash = ? WHERE id = ?`), hash, forged)
+		e.do("GET", "/q/"+token, "", nil, "Accept", "text/html").want(404)
+		e.do("POST", "/api/v1/q/"+token, "", map[string]any{"answers": map[string]any{"q1": 5}, "idempotency_key": "forged-answer-1"}).want(404)
+		var n int
+		if err := s.DB().Get(&n, `SELECT COUNT(*) FROM survey_responses`); err != nil || n != 0 {
+			t.Errorf("%d answers after the forged link (%v)", n, err)
+		}
+		e.do("POST", "/api/v1/q/"+real, "", map[string]any{"answers": map[string]any{"q1": 4}, "idempotency_key": "real-answer-1"}).want(201)
+		wantNamed(t, e, pid, engine.TableSurveyLinks, forged, "token_hash")
+	})
+}

@@ -192,3 +192,14 @@ func (s *Store) questionnaireRows(ctx context.Context, c querier, projectID int6
 	}
 	return out, nil
 }
+
+// QuestionnaireSentEvents lists a project's questionnaire_opened events:
+// each carries the images of the links it issued.
+func (s *Store) QuestionnaireSentEvents(ctx context.Context, projectID int64) ([]*engine.AuditEvent, error) {
+	var rows []auditRow
+	if err := s.conn(ctx).SelectContext(ctx, &rows, s.q(`SELECT id, project_id, seq, kind, actor, data, at, prev_hash, hash
+		FROM audit_events WHERE project_id = ? AND kind = ? ORDER BY seq`), projectID, engine.AuditQuestionnaireSent); err != nil {
+		return nil, s.mapError(err)
+	}
+	return auditEventsOf(rows), nil
+}
