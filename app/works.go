@@ -36,12 +36,13 @@ func (a *App) saveWorks(ctx context.Context, w *engine.Worker, projectID int64, 
 		if works, err = a.store.Works(ctx, p.ID); err != nil {
 			return err
 		}
+		before := works.Row() // the event vouches only for what this change writes
 		change(works)
 		works.UpdatedAt = now
 		if err := a.store.SaveWorks(ctx, works); err != nil {
 			return err
 		}
-		return a.extend(ctx, p.ID, engine.WorksSaved(works, actor(w)))
+		return a.extend(ctx, p.ID, engine.WorksSaved(before, works, actor(w)))
 	})
 	if err != nil {
 		return nil, err

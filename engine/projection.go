@@ -115,7 +115,7 @@ func foldRows(events []*AuditEvent) (map[string]map[int64]projected, map[string]
 			if out[r.Table] == nil {
 				out[r.Table] = map[int64]projected{}
 			}
-			out[r.Table][r.ID] = projected{row: r, seq: e.Seq}
+			out[r.Table][r.ID] = projected{row: merge(out[r.Table][r.ID].row, r), seq: e.Seq}
 		}
 	}
 	checked := map[string]bool{}
@@ -170,6 +170,51 @@ func CheckProjection(events []*AuditEvent, stored map[string][]Row) (*RowDiff, e
 	return nil, nil
 }
 
+// merge lays an image over the row's image so far: an update's image
+// carries only the columns it changed, so that a column someone changed
+// in the database before a legitimate update is not vouched for by it.
+func merge(prev, r Row) Row {
+	if prev.Cols == nil {
+		return r
+	}
+	cols := make(map[string]string, len(prev.Cols)+len(r.Cols))
+	for c, v := range prev.Cols {
+		cols[c] = v
+	}
+	for c, v := range r.Cols {
+		cols[c] = v
+	}
+	return Row{Table: r.Table, ID: r.ID, Cols: cols}
+}
+
+// Only is the image of some columns of a row: what an update changed.
+func (r Row) Only(cols ...string) Row {
+	out := Row{Table: r.Table, ID: r.ID, Cols: make(map[string]string, len(cols))}
+	for _, c := range cols {
+		out.Cols[c] = r.Cols[c]
+	}
+	return out
+}
+
+// Changed is the image of the columns that differ between a row as read
+// and as written (a column gone is written as "").
+func Changed(before, after Row) Row {
+	out := Row{Table: after.Table, ID: after.ID, Cols: map[string]string{}}
+	for c, v := range after.Cols {
+		if old, ok := before.Cols[c]; !ok || old != v {
+			out.Cols[c] = v
+		}
+	}
+	for c, v := range before.Cols {
+		if _, ok := after.Cols[c]; !ok && v != "" {
+			out.Cols[c] = ""
+		}
+	}
+	return out
+}
+
+// compareRow compares a row's image with the row as stored; a column that
+// one side lacks reads as "".
 func compareRow(p projected, r Row) *RowDiff {
 	cols := make([]string, 0, len(p.row.Cols)+len(r.Cols))
 	for c := range p.row.Cols {
@@ -182,9 +227,8 @@ func compareRow(p projected, r Row) *RowDiff {
 	}
 	slices.Sort(cols)
 	for _, c := range cols {
-		want, wok := p.row.Cols[c]
-		got, gok := r.Cols[c]
-		if wok != gok || want != got {
+		want, got := p.row.Cols[c], r.Cols[c]
+		if want != got {
 			return &RowDiff{Table: r.Table, ID: r.ID, Column: c, Want: want, Got: got, Seq: p.seq}
 		}
 	}

@@ -71,7 +71,7 @@ func QuestionnaireEnded(q *Questionnaire, actor string, at time.Time) *AuditEven
 		Data: AuditData(struct {
 			QuestionnaireID int64 `json:"questionnaire_id"`
 			RowsData
-		}{q.ID, RowsData{Rows: []Row{q.Row()}}})}
+		}{q.ID, RowsData{Rows: []Row{q.Row().Only("status", "closed_at")}}})}
 }
 
 // QuestionnaireAnswered is the event of a household's answers recorded.

@@ -101,15 +101,15 @@ func WorkerLogout(s Session, at time.Time) *AuditEvent {
 		Data: AuditData(struct {
 			WorkerID int64 `json:"worker_id"`
 			RowsData
-		}{s.WorkerID, RowsData{Rows: []Row{s.Row()}}})}
+		}{s.WorkerID, RowsData{Rows: []Row{s.Row().Only("ended_at")}}})}
 }
 
 // PasswordChanged is the event of a new password: the worker's image and
 // the images of the sessions it ended.
 func PasswordChanged(w Worker, ended []Session, actor string, at time.Time) *AuditEvent {
-	rows := []Row{w.Row()}
+	rows := []Row{w.Row().Only("password_hash")} // only what changed: nothing else of the row is vouched for anew
 	for _, s := range ended {
-		rows = append(rows, s.Row())
+		rows = append(rows, s.Row().Only("ended_at"))
 	}
 	return &AuditEvent{ProjectID: SystemChain, Kind: AuditPasswordChanged, Actor: actor, At: at,
 		Data: AuditData(struct {
@@ -210,7 +210,11 @@ func CheckWorkerImage(w Worker, events []*AuditEvent) error {
 			}
 			imaged = true
 			if r.ID == w.ID {
-				last = &data.Rows[i]
+				merged := data.Rows[i]
+				if last != nil {
+					merged = merge(*last, merged)
+				}
+				last = &merged
 			}
 		}
 	}

@@ -113,7 +113,7 @@ func LinkIssued(projectID int64, l *SigningLink, revoked *SigningLink, actor str
 	d := LinkIssuedData{BallotID: l.BallotID, HouseholdID: l.HouseholdID, LinkID: l.ID}
 	if revoked != nil {
 		d.Replaces = revoked.ID
-		d.Rows = append(d.Rows, revoked.Row())
+		d.Rows = append(d.Rows, revoked.Row().Only("revoked_at"))
 	}
 	d.Rows = append(d.Rows, l.Row())
 	return &AuditEvent{ProjectID: projectID, Kind: AuditLinkIssued, Actor: actor, At: at, Data: AuditData(d)}

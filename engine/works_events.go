@@ -92,15 +92,16 @@ func (f *Feedback) Row() Row {
 		"closed_at": ColTimePtr(f.ClosedAt), "rating": f.Rating, "rated_at": ColTimePtr(f.RatedAt)}}
 }
 
-// WorksSaved is the event of new stages, group or goal.
-func WorksSaved(w *Works, actor string) *AuditEvent {
+// WorksSaved is the event of new stages, group or goal: the image of the
+// columns that changed from before (the row as read).
+func WorksSaved(before Row, w *Works, actor string) *AuditEvent {
 	return &AuditEvent{ProjectID: w.ProjectID, Kind: AuditWorks, Actor: actor, At: w.UpdatedAt,
 		Data: AuditData(struct {
 			Stages           []Stage `json:"stages"`
 			Supervisors      int     `json:"supervisors"`
 			SatisfactionGoal string  `json:"satisfaction_goal"`
 			RowsData
-		}{w.Stages, len(w.Supervisors), w.SatisfactionGoal.String(), RowsData{Rows: []Row{w.Row()}}})}
+		}{w.Stages, len(w.Supervisors), w.SatisfactionGoal.String(), RowsData{Rows: []Row{Changed(before, w.Row())}}})}
 }
 
 // InspectionRecorded is the event of an inspection, with the images of
@@ -130,7 +131,7 @@ func IssueFixed(is *InspectionIssue, actor string) *AuditEvent {
 			IssueID int64  `json:"issue_id"`
 			Day     string `json:"day"`
 			RowsData
-		}{is.ID, is.FixedDay, RowsData{Rows: []Row{is.Row()}}})}
+		}{is.ID, is.FixedDay, RowsData{Rows: []Row{is.Row().Only("fixed_day", "fixed_note", "fixed_photo", "fixed_at")}}})}
 }
 
 // Steps of a message's handling, as its events name them.
@@ -141,9 +142,21 @@ const (
 	FeedbackRated    = "rated"
 )
 
+// feedbackStepCols are the columns each step writes: the message whole
+// when received, then only what the step changes.
+var feedbackStepCols = map[string][]string{
+	FeedbackAnswered: {"answer", "answered_at", "answered_by"},
+	FeedbackClosed:   {"closed_at"},
+	FeedbackRated:    {"rating", "rated_at"},
+}
+
 // FeedbackStep is the event of a step of a message's handling at at, with
-// the message's whole image.
+// the image of what the step wrote.
 func FeedbackStep(f *Feedback, step, actor string, at time.Time) *AuditEvent {
+	img := f.Row()
+	if cols, ok := feedbackStepCols[step]; ok {
+		img = img.Only(cols...)
+	}
 	return &AuditEvent{ProjectID: f.ProjectID, Kind: AuditFeedback, Actor: actor, At: at,
 		Data: AuditData(struct {
 			FeedbackID int64  `json:"feedback_id"`
@@ -151,5 +164,5 @@ func FeedbackStep(f *Feedback, step, actor string, at time.Time) *AuditEvent {
 			Category   string `json:"category,omitempty"`
 			Rating     string `json:"rating,omitempty"`
 			RowsData
-		}{f.ID, step, f.Category, f.Rating, RowsData{Rows: []Row{f.Row()}}})}
+		}{f.ID, step, f.Category, f.Rating, RowsData{Rows: []Row{img}}})}
 }

@@ -92,7 +92,7 @@ func TestWorksProjection(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.ID = 4
-	events := []*AuditEvent{WorksSaved(w, "worker:1"), FeedbackStep(f, FeedbackReceived, HouseholdActor(3), worksAt)}
+	events := []*AuditEvent{WorksSaved(Row{}, w, "worker:1"), FeedbackStep(f, FeedbackReceived, HouseholdActor(3), worksAt)}
 	if err := CloseFeedback(f, worksAt); err != nil {
 		t.Fatal(err)
 	}

@@ -39,9 +39,14 @@ func TestQuestionnaires(t *testing.T) {
 		if replay, err := storetest.RecordResponse(ctx, s, p.ID, r1); err != nil || replay {
 			t.Fatal(replay, err)
 		}
-		again := &engine.SurveyResponse{QuestionnaireID: q.ID, HouseholdID: h.ID, Answers: json.RawMessage(`{"q1":5}`), IdempotencyKey: "resp-1"}
+		again := &engine.SurveyResponse{QuestionnaireID: q.ID, HouseholdID: h.ID, Answers: json.RawMessage(`{"q1":2}`), IdempotencyKey: "resp-1"}
 		if replay, err := storetest.RecordResponse(ctx, s, p.ID, again); err != nil || !replay || again.ID != r1.ID || string(again.Answers) != `{"q1":2}` {
 			t.Fatalf("replay %v %v %+v", replay, err, again)
+		}
+		// the same key with other answers is a conflict, not a replay
+		other := &engine.SurveyResponse{QuestionnaireID: q.ID, HouseholdID: h.ID, Answers: json.RawMessage(`{"q1":5}`), IdempotencyKey: "resp-1"}
+		if _, err := storetest.RecordResponse(ctx, s, p.ID, other); engine.ErrorCode(err) != engine.ECodeConflict {
+			t.Fatalf("a key reused with other answers: %v", err)
 		}
 		r2 := &engine.SurveyResponse{QuestionnaireID: q.ID, HouseholdID: h.ID, Answers: json.RawMessage(`{"q1":4}`), IdempotencyKey: "resp-2"}
 		if _, err := storetest.RecordResponse(ctx, s, p.ID, r2); err != nil {

@@ -28,6 +28,7 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	fs := newFlagSet("migrate", stderr)
 	db := dbFlag(fs, getenv)
 	keyFile := keyFlag(fs, getenv)
+	witnessFile, _ := witnessFlags(fs, getenv)
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
@@ -37,7 +38,12 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	defer s.Close()
-	if err := baselineWorkers(ctx, app.New(app.Config{Store: s, SigningKey: key, Logger: logger}), logger); err != nil {
+	wf, err := openCommandWitness(witnessPath(*witnessFile, *keyFile), key)
+	if err != nil {
+		return err
+	}
+	defer wf.Close()
+	if err := baselineWorkers(ctx, app.New(app.Config{Store: s, SigningKey: key, Logger: logger, Witness: wf}), logger); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "数据库（%s）结构已是最新：版本 %d\n", s.Dialect(), store.SchemaVersion())

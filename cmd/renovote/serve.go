@@ -174,6 +174,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	fs := newFlagSet("user", stderr)
 	db := dbFlag(fs, getenv)
 	keyFile := keyFlag(fs, getenv)
+	witnessFile, _ := witnessFlags(fs, getenv)
 	admin := fs.Bool("admin", false, "may see every project (add)")
 	display := fs.String("display-name", "", "name shown in the console (add)")
 	name, err := parseArgs(fs, args[1:], stdout)
@@ -199,7 +200,13 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer s.Close()
-	a := app.New(app.Config{Store: s, SigningKey: key, Logger: logger})
+	// what it signs goes to the witness file too, like the server's
+	wf, err := openCommandWitness(witnessPath(*witnessFile, *keyFile), key)
+	if err != nil {
+		return err
+	}
+	defer wf.Close()
+	a := app.New(app.Config{Store: s, SigningKey: key, Logger: logger, Witness: wf})
 	if err := baselineWorkers(ctx, a, logger); err != nil {
 		return err
 	}

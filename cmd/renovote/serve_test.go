@@ -23,6 +23,7 @@ import (
 	apphttp "github.com/renovote/renovote/http"
 	"github.com/renovote/renovote/store"
 	"github.com/renovote/renovote/store/storetest"
+	"github.com/renovote/renovote/witness"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -264,9 +265,25 @@ func TestUserAdd(t *testing.T) {
 	if err != nil || w.DisplayName != "刘芳" || bcrypt.CompareHashAndPassword([]byte(w.PasswordHash), []byte("Xin-de-mi-ma-2027")) != nil {
 		t.Fatalf("stored worker: %+v, %v", w, err)
 	}
-	// renovote audit verify 0: the system chain and its workers and sessions
-	if res := cliEnv(t, env, "audit", "verify", "0"); res.status != 0 || !strings.Contains(res.stdout, "完整") {
+	// renovote audit verify 0: the system chain and its workers and
+	// sessions, against the witness file the commands wrote to (what they
+	// signed can no more be rolled back unseen than the server's)
+	if res := cliEnv(t, env, "audit", "verify", "0"); res.status != 0 || !strings.Contains(res.stdout, "完整") || !strings.Contains(res.stdout, "见证记录相符") {
 		t.Fatalf("audit verify 0: %+v", res)
+	}
+	held, err := witness.ReadFile(filepath.Join(filepath.Dir(env["RENOVOTE_SIGNING_KEY"]), witness.DefaultFileName))
+	if cps := held[0]; err != nil || len(cps) < 2 || cps[len(cps)-1].Seq < 2 {
+		t.Fatalf("the witness file after user add and passwd: %v, %v", cps, err)
+	}
+	// while something holds the witness file (a running server), the
+	// command refuses rather than sign what no witness saw
+	busy, err := witness.Open(filepath.Join(filepath.Dir(env["RENOVOTE_SIGNING_KEY"]), witness.DefaultFileName), storetest.Key.Public())
+	if err == nil {
+		stdin = strings.NewReader("Xin-de-mi-ma-2028\n")
+		if res := cliEnv(t, env, "user", "passwd", "liu"); res.status == 0 || !strings.Contains(res.stderr, "控制台") {
+			t.Errorf("user passwd while the witness file is held: %+v", res)
+		}
+		busy.Close()
 	}
 	_, hash := engine.NewToken()
 	s.DB().MustExec(`INSERT INTO sessions (token_hash, worker_id, created_at, expires_at) VALUES (?, ?, ?, ?)`, hash, w.ID, storetest.Epoch, storetest.Epoch.Add(time.Hour))

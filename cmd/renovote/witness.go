@@ -160,3 +160,15 @@ func runWitness(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	return nil
 }
+
+// openCommandWitness opens the witness file for a command that signs
+// (user, migrate): what it signs is witnessed like the server's. While a
+// server holds the file the command cannot: it says to use the console
+// or stop the server, rather than sign something no witness saw.
+func openCommandWitness(path string, key *engine.SigningKey) (*witness.File, error) {
+	f, err := witness.Open(path, key.Public())
+	if err != nil {
+		return nil, engine.Errorf(engine.ECodeUnavailable, "无法写入见证记录文件（%v）：账号和数据库的变动要记入见证记录。服务运行时请在控制台中操作，或先停止服务再运行本命令", err)
+	}
+	return f, nil
+}
