@@ -27,7 +27,7 @@ func TestBaselineAfterUpgrade(t *testing.T) {
 		}
 		pid := legacyProject(t, s)
 		check, err := a.CheckAudit(ctx, app.Operator, pid)
-		if err != nil || check.OK || check.Diff == nil || check.Diff.Table != engine.TableContact {
+		if err != nil || check.OK || check.Diff == nil || check.Diff.Table != engine.TableProjects {
 			t.Fatalf("a legacy chain before its baseline: %+v, %v", check, err)
 		}
 		if n, err := a.BaselineProjects(ctx); err != nil || n != 1 {

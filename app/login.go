@@ -169,15 +169,23 @@ func (c *sessionCache) add(k sessionKey) {
 // last said of it (engine.CheckWorkerImage): an admin flag or a password
 // hash set in the database by hand is not honoured.
 func (a *App) trustedWorker(ctx context.Context, w *engine.Worker) error {
+	_, err := a.workerImaged(ctx, w)
+	return err
+}
+
+// workerImaged is trustedWorker that also says whether the chain holds an
+// image of the worker at all (a worker written before images, not yet
+// baselined, has none).
+func (a *App) workerImaged(ctx context.Context, w *engine.Worker) (bool, error) {
 	events, err := a.store.ChainEventsOfKind(ctx, engine.SystemChain, engine.WorkerImageKinds...)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := engine.CheckWorkerImage(*w, events); err != nil {
 		a.logger.Warn("worker refused: row differs from the system chain", "worker", w.ID, "reason", err.Error())
-		return err
+		return false, err
 	}
-	return nil
+	return engine.HasWorkerImage(w.ID, events), nil
 }
 
 // AddWorker creates a worker with a password (renovote user add, the first
@@ -257,7 +265,8 @@ func (a *App) ChangePassword(ctx context.Context, by *engine.Worker, username, c
 			return engine.Invalidf("current", "当前密码不正确")
 		}
 	}
-	if err := a.trustedWorker(ctx, w); err != nil {
+	imaged, err := a.workerImaged(ctx, w)
+	if err != nil {
 		return err
 	}
 	if err := CheckPassword(w.Username, password); err != nil {
@@ -281,6 +290,6 @@ func (a *App) ChangePassword(ctx context.Context, by *engine.Worker, username, c
 		}
 		changed := *w
 		changed.PasswordHash = hash
-		return a.extend(ctx, engine.SystemChain, engine.PasswordChanged(changed, ended, actor(by), now))
+		return a.extend(ctx, engine.SystemChain, engine.PasswordChanged(changed, ended, imaged, actor(by), now))
 	})
 }

@@ -37,6 +37,9 @@ func (a *App) saveWorks(ctx context.Context, w *engine.Worker, projectID int64, 
 			return err
 		}
 		before := works.Row() // the event vouches only for what this change writes
+		if works.UpdatedAt.IsZero() {
+			before = engine.Row{} // never saved: the first save images the whole row
+		}
 		change(works)
 		works.UpdatedAt = now
 		if err := a.store.SaveWorks(ctx, works); err != nil {

@@ -8,14 +8,24 @@ import "time"
 
 // Projected parts of the projects table.
 const (
-	TableContact = "project_contact"
-	TableTerms   = "project_terms"
+	TableProjects = "projects"
+	TableContact  = "project_contact"
+	TableTerms    = "project_terms"
 )
 
 func init() {
 	ProjectedTables = append(ProjectedTables,
+		ProjectedTable{Name: TableProjects, Label: "项目（负责的工作人员、名称、地址）"},
 		ProjectedTable{Name: TableContact, Label: "项目联系人"},
 		ProjectedTable{Name: TableTerms, Label: "协议要素（甲方与收款账户）"})
+}
+
+// Row is the image of a project's own columns: whose it is (the worker
+// who may act on it), what and where.
+func (p *Project) Row() Row {
+	return Row{Table: TableProjects, ID: p.ID, Cols: map[string]string{
+		"owner_id": ColInt(p.OwnerID), "name": p.Name, "address": p.Address, "floors": ColInt(int64(p.Floors)),
+		"public_slug": p.PublicSlug, "created_at": ColTime(p.CreatedAt)}}
 }
 
 // Row is the image of a project's contact columns.

@@ -28,7 +28,7 @@ func ProjectCreated(p *Project, at time.Time) *AuditEvent {
 			Name       string `json:"name"`
 			Households int    `json:"households"`
 			RowsData
-		}{p.Name, len(p.Households), RowsData{Rows: []Row{p.Contact.Row(p.ID), p.Terms.Row(p.ID)}}})}
+		}{p.Name, len(p.Households), RowsData{Rows: []Row{p.Row(), p.Contact.Row(p.ID), p.Terms.Row(p.ID)}}})}
 }
 
 // HouseholdsReplaced is the event of a new household list.

@@ -106,8 +106,12 @@ func WorkerLogout(s Session, at time.Time) *AuditEvent {
 
 // PasswordChanged is the event of a new password: the worker's image and
 // the images of the sessions it ended.
-func PasswordChanged(w Worker, ended []Session, actor string, at time.Time) *AuditEvent {
-	rows := []Row{w.Row().Only("password_hash")} // only what changed: nothing else of the row is vouched for anew
+func PasswordChanged(w Worker, ended []Session, imaged bool, actor string, at time.Time) *AuditEvent {
+	img := w.Row()
+	if imaged {
+		img = img.Only("password_hash") // only what changed: nothing else of the row is vouched for anew
+	}
+	rows := []Row{img}
 	for _, s := range ended {
 		rows = append(rows, s.Row().Only("ended_at"))
 	}
@@ -188,6 +192,22 @@ func CheckSessionEvent(s Session, w Worker, events []*AuditEvent, cp *Checkpoint
 // WorkerImageKinds are the system chain's events that carry workers'
 // images.
 var WorkerImageKinds = []string{AuditWorkerAdded, AuditPasswordChanged, AuditBaseline}
+
+// HasWorkerImage says whether events carry an image of worker id.
+func HasWorkerImage(id int64, events []*AuditEvent) bool {
+	for _, e := range events {
+		var data RowsData
+		if json.Unmarshal(e.Data, &data) != nil {
+			continue
+		}
+		for _, r := range data.Rows {
+			if r.Table == TableWorkers && r.ID == id {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // CheckWorkerImage decides whether a worker's row may be trusted for a
 // login or a change: it must equal the last image the system chain gives

@@ -56,7 +56,7 @@ func TestCheckWorkerImage(t *testing.T) {
 	added := WorkerAdded(w, ActorOperator, at)
 	changed := w
 	changed.PasswordHash = "$2a$10$y"
-	pw := PasswordChanged(changed, nil, ActorOperator, at)
+	pw := PasswordChanged(changed, nil, true, ActorOperator, at)
 	admin := changed
 	admin.Admin = true
 	stranger := Worker{ID: 2, Username: "x", CreatedAt: at}

@@ -57,9 +57,24 @@ func TestPasswordChangeDoesNotLaunderAdmin(t *testing.T) {
 		e.do("POST", "/api/v1/password", "a", map[string]string{"current": "幸福里3号楼加梯-xxx", "password": "幸福里3号楼加梯-yyy"}).want(401)
 		wantDiff(t, systemCheck(t, a), engine.TableWorkers, w.ID, "admin")
 		// and an engine-level change of password alone images only the hash
-		changed := engine.PasswordChanged(*w, nil, "worker:1", e.clock.Now())
+		changed := engine.PasswordChanged(*w, nil, true, "worker:1", e.clock.Now())
 		if strings.Contains(string(changed.Data), `"admin"`) {
 			t.Errorf("a password change vouches for the admin flag: %s", changed.Data)
 		}
+	})
+}
+
+// TestProjectOwnerIsProjected: a project handed to another worker by SQL
+// (owner_id) is named by audit verify.
+func TestProjectOwnerIsProjected(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		other := e.addWorker("b", false)
+		pid, _ := e.published()
+		s.DB().MustExec(s.DB().Rebind(`UPDATE projects SET owner_id = ? WHERE id = ?`), other.ID, pid)
+		e.do("GET", fmt.Sprintf("/api/v1/projects/%d/audit", pid), "a", nil).want(404) // no longer a's
+		e.tokens["a"] = e.tokens["b"]
+		wantNamed(t, e, pid, engine.TableProjects, int64(pid), "owner_id")
 	})
 }

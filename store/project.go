@@ -129,19 +129,18 @@ func (s *Store) SetTerms(ctx context.Context, projectID int64, t engine.Terms, a
 
 func init() { readProjection((*Store).projectPartRows) }
 
-// projectPartRows reads the images of a project's contact and terms.
+// projectPartRows reads the images of a project's own columns, its
+// contact and its terms.
 func (s *Store) projectPartRows(ctx context.Context, q querier, projectID int64) (map[string][]engine.Row, error) {
-	var r struct {
-		engine.Contact
-		engine.Terms
-	}
-	err := q.GetContext(ctx, &r, s.q(`SELECT contact_name AS name, contact_phone AS phone, contact_office AS office, party_a, party_a_rep,
-		account_name, account_bank, account_number, compensation_by FROM projects WHERE id = ?`), projectID)
+	var p engine.Project
+	err := q.GetContext(ctx, &p, s.q(`SELECT `+projectColumns+` FROM projects WHERE id = ?`), projectID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return map[string][]engine.Row{engine.TableContact: {r.Contact.Row(projectID)}, engine.TableTerms: {r.Terms.Row(projectID)}}, nil
+	p.CreatedAt = p.CreatedAt.UTC()
+	return map[string][]engine.Row{engine.TableProjects: {p.Row()}, engine.TableContact: {p.Contact.Row(projectID)},
+		engine.TableTerms: {p.Terms.Row(projectID)}}, nil
 }

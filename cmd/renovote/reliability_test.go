@@ -106,6 +106,20 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// witnessDirs keeps each test server's witness directory by test and
+// address.
+var witnessDirs sync.Map
+
+func witnessDir(t *testing.T, addr string) string {
+	key := t.Name() + " " + addr
+	if d, ok := witnessDirs.Load(key); ok {
+		return d.(string)
+	}
+	d := t.TempDir()
+	witnessDirs.Store(key, d)
+	return d
+}
+
 // startServer runs renovote serve on dsn at addr ("" picks one) and waits
 // until it listens.
 func startServer(t *testing.T, dsn, addr string, logs *lockedBuffer, extra ...string) *server {
@@ -118,9 +132,15 @@ func startServer(t *testing.T, dsn, addr string, logs *lockedBuffer, extra ...st
 	}
 	dir := t.TempDir()
 	// the key is shared, the witness file is each server's own (one
-	// process holds it; the tests' databases are different chains)
+	// process holds it) and stays the server's across restarts (a crash
+	// and a restart at the same address find it again); a server's first
+	// start over a database with checkpoints says it starts a new one
+	wfile := filepath.Join(witnessDir(t, addr), "renovote.witness")
 	args := append([]string{"serve", "--addr", addr, "--base-url", "http://" + addr, "--db", dsn, "--signing-key", sharedKey(t),
-		"--witness-file", filepath.Join(dir, "renovote.witness")}, extra...)
+		"--witness-file", wfile}, extra...)
+	if _, err := os.Stat(wfile); err != nil {
+		args = append(args, "--new-witness-file")
+	}
 	cmd := exec.Command(binary(t), args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "RENOVOTE_ADMIN_PASSWORD="+adminPassword, "RENOVOTE_RATE_SIGN=100000",

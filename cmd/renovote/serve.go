@@ -53,6 +53,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	clausesFile := fs.String("clauses", getenv("RENOVOTE_CLAUSES"), "agreement clauses template (default: the built-in one)")
 	keyFile := keyFlag(fs, getenv)
 	witnessFile, witnessURLs := witnessFlags(fs, getenv)
+	newWitness := fs.Bool("new-witness-file", false, "start a new witness file over a database that already holds checkpoints (the old one is lost: a rollback before now can no longer be found)")
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
@@ -77,6 +78,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer s.Close()
+	if err := checkWitnessFile(ctx, s, witnessPath(*witnessFile, *keyFile), *newWitness, logger); err != nil {
+		return err
+	}
 	witnesses, err := openWitness(witnessPath(*witnessFile, *keyFile), *witnessURLs, key.Public(), logger)
 	if err != nil {
 		return err

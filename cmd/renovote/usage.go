@@ -156,6 +156,8 @@ once (or uses RENOVOTE_ADMIN_PASSWORD). --demo loads the demo project and prints
                        已有签名存证而文件缺失或不是签署它们的密钥时拒绝启动，退出码 3）
   --witness-file       见证记录文件，每条签名存证在答复请求之前追加并落盘（RENOVOTE_WITNESS_FILE，
                        默认为签名密钥文件所在目录下的 renovote.witness；多台服务器共用数据库时各用各的）
+  --new-witness-file   数据库已有签名存证而见证记录文件不存在时，确认启动新的见证记录（文件确实丢失或刚升级；
+                       否则拒绝启动，退出码 3）
   --witness            独立见证方的网址，可重复（RENOVOTE_WITNESS，逗号分隔）；存证从见证记录文件
                        发出，见证方停机时保留，恢复后补发；控制台显示各见证方的滞后
   --trusted-proxies    反向代理的网段，信任其 X-Forwarded-For（RENOVOTE_TRUSTED_PROXIES，默认无）

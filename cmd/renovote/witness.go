@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/renovote/renovote/store"
 	"io"
 	"log/slog"
 	"net"
@@ -171,4 +172,26 @@ func openCommandWitness(path string, key *engine.SigningKey) (*witness.File, err
 		return nil, engine.Errorf(engine.ECodeUnavailable, "无法写入见证记录文件（%v）：账号和数据库的变动要记入见证记录。服务运行时请在控制台中操作，或先停止服务再运行本命令", err)
 	}
 	return f, nil
+}
+
+// checkWitnessFile refuses to start over a database that holds signed
+// checkpoints when the witness file is missing, as it refuses a missing
+// key: a new empty file would let a rollback pass unseen. (An existing
+// file may be empty or behind the database after a crash between a
+// commit and its fsync: that request was never answered.) With
+// --new-witness-file (the file is really lost, or the first start after
+// upgrading from a version without one) it starts a new one, loudly.
+func checkWitnessFile(ctx context.Context, s *store.Store, path string, startNew bool, logger *slog.Logger) error {
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	cps, err := s.LatestCheckpoints(ctx)
+	if err != nil || len(cps) == 0 {
+		return err
+	}
+	if startNew {
+		logger.Warn("starting a new witness file over a database that holds checkpoints: a rollback before now can no longer be found", "file", path)
+		return nil
+	}
+	return engine.Errorf(engine.ECodeUnavailable, "见证记录文件“%s”不存在，而数据库中已有签名存证：请从备份恢复该文件后再启动；如确实丢失（或刚从没有见证记录的版本升级），用 --new-witness-file 启动新的见证记录（此前的回滚将无法再被发现）", path)
 }

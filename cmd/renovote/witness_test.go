@@ -277,3 +277,26 @@ func TestWitnessCommandUsage(t *testing.T) {
 		t.Errorf("help lacks witness serve: %+v", res)
 	}
 }
+
+// TestServeRefusesMissingWitnessFile: over a database that holds signed
+// checkpoints, serve does not quietly start a new, empty witness file
+// (which would let a rollback before it pass unseen): it refuses, exit 3,
+// naming the file, until --new-witness-file says the old one is lost.
+func TestServeRefusesMissingWitnessFile(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		k := newKeyed(t, dsn)
+		res := serveUntilStarted(t, dsn, k.keyFile)
+		if res.status != 3 || !strings.Contains(res.stderr, "renovote.witness") || !strings.Contains(res.stderr, "--new-witness-file") {
+			t.Fatalf("serve without its witness file: %+v", res)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		stdout := &startWatch{started: cancel}
+		var stderr strings.Builder
+		err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn, "--signing-key", k.keyFile, "--new-witness-file"},
+			func(k string) string { return map[string]string{"RENOVOTE_ADMIN_PASSWORD": "a-long-test-password"}[k] }, stdout, &stderr)
+		if report(err, &stderr) != 0 || !strings.Contains(stdout.String(), "已启动") || !strings.Contains(stderr.String(), "new witness file") {
+			t.Fatalf("serve --new-witness-file: %v %s %s", err, stdout.String(), stderr.String())
+		}
+	})
+}
