@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -58,6 +59,23 @@ type chainState struct {
 	check    *engine.AuditCheck
 	digests  map[int64]string // decision id → the digest its event recorded
 	payments map[int64]string // payment id → the digest its event recorded
+	// own is the event that recorded a thing, by ownKey: the 存证 line a
+	// receipt or agreement prints, the same on every copy.
+	own map[string]engine.Anchor
+}
+
+// ownKey names a record whose own event paper prints: a payment, a
+// decision, or a ballot (its publishing).
+func ownKey(kind string, id int64) string { return kind + ":" + strconv.FormatInt(id, 10) }
+
+// ownAnchors are the events that recorded each payment, decision and
+// publishing of a project's chain, by ownKey.
+func (a *App) ownAnchors(ctx context.Context, projectID int64) (map[string]engine.Anchor, error) {
+	st, err := a.chainCheck(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	return st.own, nil
 }
 
 // chainCheck is the check of a project's chain at its current head: from
@@ -80,12 +98,15 @@ func (a *App) chainCheck(ctx context.Context, projectID int64) (*chainState, err
 			return nil, err
 		}
 		next = &chainState{check: engine.CheckTail(st.head, events, cps, a.publicKey), digests: make(map[int64]string, len(st.digests)+len(events)),
-			payments: make(map[int64]string, len(st.payments))}
+			payments: make(map[int64]string, len(st.payments)), own: make(map[string]engine.Anchor, len(st.own)+len(events))}
 		for id, d := range st.digests {
 			next.digests[id] = d
 		}
 		for id, d := range st.payments {
 			next.payments[id] = d
+		}
+		for k, an := range st.own {
+			next.own[k] = an
 		}
 		next.head = st.head
 		if n := len(events); n > 0 {
@@ -97,7 +118,7 @@ func (a *App) chainCheck(ctx context.Context, projectID int64) (*chainState, err
 		if err != nil {
 			return nil, err
 		}
-		next = &chainState{check: engine.CheckAuditTrust(records, a.trust), digests: map[int64]string{}, payments: map[int64]string{}}
+		next = &chainState{check: engine.CheckAuditTrust(records, a.trust), digests: map[int64]string{}, payments: map[int64]string{}, own: map[string]engine.Anchor{}}
 		if n := len(records.Events); n > 0 {
 			next.head = engine.ChainHead{Seq: records.Events[n-1].Seq, Hash: records.Events[n-1].Hash}
 		} else {
@@ -118,11 +139,13 @@ func (a *App) chainCheck(ctx context.Context, projectID int64) (*chainState, err
 
 func addDigests(st *chainState, events []*engine.AuditEvent) {
 	for _, e := range events {
+		anchor := engine.Anchor{Seq: e.Seq, Hash: e.Hash}
 		switch e.Kind {
 		case engine.AuditDecision:
 			var data engine.DecisionEventData
 			if json.Unmarshal(e.Data, &data) == nil { // the chain check names unreadable events
 				st.digests[data.DecisionID] = data.Digest
+				st.own[ownKey("decision", data.DecisionID)] = anchor
 			}
 		case engine.AuditPayment:
 			var data struct {
@@ -131,6 +154,14 @@ func addDigests(st *chainState, events []*engine.AuditEvent) {
 			}
 			if json.Unmarshal(e.Data, &data) == nil {
 				st.payments[data.PaymentID] = data.Digest
+				st.own[ownKey("payment", data.PaymentID)] = anchor
+			}
+		case engine.AuditPublished:
+			var data struct {
+				BallotID int64 `json:"ballot_id"`
+			}
+			if json.Unmarshal(e.Data, &data) == nil {
+				st.own[ownKey("ballot", data.BallotID)] = anchor
 			}
 		}
 	}

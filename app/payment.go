@@ -467,37 +467,71 @@ func (a *App) receiptPDF(ctx context.Context, p *engine.Project, paymentID int64
 	if err != nil {
 		return nil, err
 	}
-	anchor, err := a.anchor(ctx, p.ID)
+	own, err := a.ownAnchors(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	rc := &engine.Receipt{Project: p, Household: h, Payment: pay, VerifyURL: a.baseURL + "/verify/" + pay.Code, Anchor: anchor,
-		KeyFingerprint: a.KeyFingerprint(), Printed: pay.CreatedAt, Recorder: a.workerName(ctx, pay.RecordedBy)}
+	rc := &engine.Receipt{Project: p, Household: h, Payment: pay, VerifyURL: a.baseURL + "/verify/" + pay.Code, Anchor: own[ownKey("payment", pay.ID)],
+		KeyFingerprint: a.KeyFingerprint(), Printed: pay.CreatedAt, Recorder: a.workerName(ctx, pay.RecordedBy),
+		Payee: orElse(p.Terms.AccountName, p.Terms.PartyA)}
 	if pay.Reverses != 0 {
 		if rc.Reversed, err = a.store.PaymentByID(ctx, p.ID, pay.Reverses); err != nil {
 			return nil, err
 		}
+	}
+	if err := a.receiptStanding(ctx, rc); err != nil {
+		return nil, err
 	}
 	return a.render(ctx, p.ID, by, "receipt:"+pay.ReceiptNo, "receipt-"+pay.ReceiptNo+".pdf", func(buf *bytes.Buffer) error {
 		return a.printer.Receipt(buf, rc)
 	})
 }
 
-// workerName is how a receipt names who received the money.
+// receiptStanding fills in what the receipt's payment pays of the
+// household's schedule (the plan put to the vote) and what is owed after
+// it, from the household's records up to the receipt's own.
+func (a *App) receiptStanding(ctx context.Context, rc *engine.Receipt) error {
+	b, err := a.store.CurrentBallot(ctx, rc.Project.ID)
+	if err != nil {
+		if engine.ErrorCode(err) == engine.ECodeNotFound {
+			return nil
+		}
+		return err
+	}
+	pub, err := a.published.get(ctx, a.store, b)
+	if err != nil {
+		return err
+	}
+	records, err := a.store.HouseholdPayments(ctx, rc.Project.ID, rc.Household.ID)
+	if err != nil {
+		return err
+	}
+	_, row, _ := pub.Row(rc.Household.ID)
+	rc.Dues = engine.DuesOf(row, pub.Input.Installments, engine.DateOf(pub.Deadline.In(engine.Beijing)))
+	rc.Covers, rc.Owed = engine.ReceiptStanding(rc.Dues, records, rc.Payment)
+	return nil
+}
+
+func orElse(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
+}
+
+// workerName is how a receipt names who received the money: the
+// worker's real name, or "" (a line to sign by hand).
 func (a *App) workerName(ctx context.Context, id int64) string {
 	ws, err := a.store.Workers(ctx)
 	if err != nil {
-		return "社区工作人员"
+		return ""
 	}
 	for _, w := range ws {
 		if w.ID == id {
-			if w.DisplayName != "" {
-				return w.DisplayName
-			}
-			return w.Username
+			return w.RealName()
 		}
 	}
-	return "社区工作人员"
+	return ""
 }
 
 // StatementPDF prints the 收支公示 for the notice board.

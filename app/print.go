@@ -21,6 +21,7 @@ type printing struct {
 	pub    *PublishedBallot
 	rule   engine.Rule
 	anchor engine.Anchor              // the chain's head when printed
+	own    map[string]engine.Anchor   // each record's own event (ownKey)
 	key    string                     // fingerprint of the checkpoint key
 	latest map[int64]*engine.Decision // by household
 	public string                     // the project's public page
@@ -46,19 +47,27 @@ func (a *App) loadPrinting(ctx context.Context, p *engine.Project) (*printing, e
 	if err != nil {
 		return nil, err
 	}
-	pr := &printing{ballot: b, pub: pub, rule: pub.Rule, anchor: anchor, key: a.KeyFingerprint(), public: a.PublicURL(p), latest: make(map[int64]*engine.Decision, len(ds))}
+	own, err := a.ownAnchors(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	pr := &printing{ballot: b, pub: pub, rule: pub.Rule, anchor: anchor, own: own, key: a.KeyFingerprint(), public: a.PublicURL(p), latest: make(map[int64]*engine.Decision, len(ds))}
 	for _, d := range ds {
 		pr.latest[d.HouseholdID] = d
 	}
 	return pr, nil
 }
 
+// agreementOf is household h's agreement. Its 存证 line is its own event,
+// the same on every copy: the decision's when signed, else the plan's
+// publishing.
 func (a *App) agreementOf(pr *printing, h engine.Household) *engine.Agreement {
 	ag := &engine.Agreement{Project: pr.pub.Project, Household: h, Scenario: pr.pub.Scenario, Input: pr.pub.Input, Result: &pr.pub.Result,
-		RuleText: pr.rule.Describe(), Deadline: pr.pub.Deadline, Decision: pr.latest[h.ID], Anchor: pr.anchor, KeyFingerprint: pr.key,
-		SummaryURL: pr.public}
+		RuleText: pr.rule.Describe(), Deadline: pr.pub.Deadline, Decision: pr.latest[h.ID], Anchor: pr.own[ownKey("ballot", pr.ballot.ID)],
+		KeyFingerprint: pr.key, SummaryURL: pr.public}
 	if ag.Decision != nil {
 		ag.VerifyURL = a.baseURL + "/verify/" + ag.Decision.Code
+		ag.Anchor = pr.own[ownKey("decision", ag.Decision.ID)]
 	}
 	return ag
 }
@@ -117,8 +126,10 @@ func (a *App) AgreementPDF(ctx context.Context, w *engine.Worker, projectID, hou
 		return nil, engine.Errorf(engine.ECodeNotFound, "住户 %d 不在这个项目中", householdID)
 	}
 	h := pr.pub.Project.Households[i]
+	ag := a.agreementOf(pr, h)
+	ag.Contract = true // the worker's copy, to sign on paper
 	return a.render(ctx, p.ID, actor(w), "agreement:"+h.Room, "agreement-"+h.Room+".pdf", func(buf *bytes.Buffer) error {
-		return a.printer.Agreement(buf, a.agreementOf(pr, h))
+		return a.printer.Agreement(buf, ag)
 	})
 }
 

@@ -22,10 +22,23 @@ type Agreement struct {
 	// SummaryURL is the project's public page, where an unsigned copy's
 	// plan fingerprint can be checked.
 	SummaryURL string
-	// Anchor is the chain's head when printed, KeyFingerprint the key
-	// that signs the chain: 存证 第 N 条 · 3f9a… (docs/lifecycle.md).
+	// Anchor is the agreement's own event — the decision's when signed,
+	// else the plan's publishing — so every copy prints the same 存证
+	// line; KeyFingerprint is the key that signs the chain: 存证 第 N 条 ·
+	// 3f9a… (docs/lifecycle.md).
 	Anchor         Anchor
 	KeyFingerprint string
+	// Contract is the worker's copy to sign on paper: the owner's phone in
+	// full and blanks for 身份证号 and 不动产权证号. The household's own
+	// download (and the booklet) masks the phone and has no blanks.
+	Contract bool
+}
+
+// OccupancyOnly says a household pays nothing and its part of the
+// building is occupied by the lift (it must consent): it signs a 占用与
+// 补偿协议, without the refund and overrun clauses of those who pay.
+func (a *Agreement) OccupancyOnly(row HouseholdShare) bool {
+	return a.Household.MustConsent && row.Due == 0
 }
 
 // SignInSheet is the 签到表 of a residents' meeting: one row per household
@@ -114,12 +127,23 @@ type SurveyReport struct {
 
 // Receipt is a 收据 for one money record.
 type Receipt struct {
-	Project        *Project
-	Household      Household
-	Payment        *Payment
-	Reversed       *Payment // the record a reversal cancels
-	Recorder       string   // who received the money
-	VerifyURL      string
+	Project   *Project
+	Household Household
+	Payment   *Payment
+	Reversed  *Payment // the record a reversal cancels
+	// Recorder is the real name of the worker who received the money
+	// (Worker.RealName): "" leaves a line to sign by hand.
+	Recorder string
+	// Payee is the 收款单位: the project's account name, else 甲方.
+	Payee string
+	// Dues is the household's schedule, Covers what the payment pays of
+	// it and Owed what is still owed after it (ReceiptStanding).
+	Dues      []Due
+	Covers    []DueCover
+	Owed      Fen
+	VerifyURL string
+	// Anchor is the record's own event in the chain: every print of the
+	// receipt prints the same 存证 line.
 	Anchor         Anchor
 	KeyFingerprint string
 	Printed        time.Time

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"strings"
 	"time"
 )
 
@@ -89,4 +90,19 @@ func NewSlug() string {
 func HashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
+}
+
+// roleNames are display names that name a role, not a person: the
+// account the service creates at first start is "管理员".
+var roleNames = map[string]bool{"管理员": true, "系统管理员": true, "admin": true, "administrator": true, "工作人员": true}
+
+// RealName is the name paper prints for the worker who handled something
+// (the 收款人 of a receipt): the display name, or "" — a line to sign by
+// hand — when it names a role rather than a person.
+func (w *Worker) RealName() string {
+	name := strings.TrimSpace(w.DisplayName)
+	if roleNames[strings.ToLower(name)] {
+		return ""
+	}
+	return name
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -206,6 +207,19 @@ func TestRefundsAndReversals(t *testing.T) {
 		}
 		if strings.Contains(st, "业主601") {
 			t.Errorf("the statement names a resident")
+		}
+		// the receipt's 存证 line is its payment's own event: printed again
+		// after the chain grew (funds, prints), it is the same line
+		anchor := pay["anchor"].(map[string]any)
+		own := fmt.Sprintf("存证第%v条·%s", anchor["seq"], anchor["hash"].(string)[:12])
+		again2 := pdfText(t, e.do("GET", fmt.Sprintf("%s/payments/%v/receipt.pdf", base, pay["id"]), "a", nil).want(200).body)
+		if got, want := anchorLines(again2), anchorLines(text); len(got) != 2 || !slices.Equal(got, want) || !strings.HasPrefix(got[0], own) {
+			t.Errorf("the receipt's 存证 lines %q, first print %q, want the payment's own event %s", got, want, own)
+		}
+		for _, want := range []string{"第一联存根", "第二联收据（交款人收执）", "收款人：a", "复核：", "交款人：", "2027年1月2日", "所缴期次", "本次后尚欠"} {
+			if !strings.Contains(again2, want) {
+				t.Errorf("the receipt lacks %q:\n%s", want, again2)
+			}
 		}
 		// the arrears list opens in Excel and names who is late
 		res := e.do("GET", base+"/arrears.xlsx?as_of=2027-04-15", "a", nil).want(200)
@@ -714,4 +728,15 @@ func TestRewrittenMoneyChainRefused(t *testing.T) {
 			t.Fatalf("a refused write changed the database:\nbefore %s\nafter  %s", before, after)
 		}
 	})
+}
+
+// anchorLines are the 存证 lines of a PDF's text (spaces removed).
+func anchorLines(text string) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if i := strings.Index(l, "存证第"); i >= 0 {
+			out = append(out, l[i:])
+		}
+	}
+	return out
 }

@@ -83,8 +83,41 @@ func TestPrintouts(t *testing.T) {
 				t.Errorf("the resident's agreement lacks %q", want)
 			}
 		}
-		// a worker prints any household's, signed or not
+		// its 存证 line is the decision's own event; the worker's copy to
+		// sign on paper has the same line, the phone in full and blanks for
+		// 身份证号 and 不动产权证号; the household's own copy masks the phone
+		anchor := d["anchor"].(map[string]any)
+		own := fmt.Sprintf("存证第%v条·%s", anchor["seq"], anchor["hash"].(string)[:12])
 		hs := e.do("GET", base, "a", nil).want(200).json()["households"].([]any)
+		var h401 int
+		for _, h := range hs {
+			if m := h.(map[string]any); m["room"] == "401" {
+				h401 = int(m["id"].(float64))
+			}
+		}
+		contract := pdfText(t, e.do("GET", fmt.Sprintf("%s/agreements/%d.pdf", base, h401), "a", nil).want(200).body)
+		again := pdfText(t, e.do("GET", "/s/"+links["401"]+"/agreement.pdf", "", nil).want(200).body)
+		for _, c := range []struct {
+			name, text string
+			want       []string
+			unwanted   []string
+		}{
+			{"the resident's copy", text, []string{own, "138****1401"}, []string{"13812341401", "身份证号"}},
+			{"the resident's copy printed again", again, []string{own}, nil},
+			{"the worker's copy", contract, []string{own, "13812341401", "身份证号___", "不动产权证号___", "（以下无正文）"}, nil},
+		} {
+			for _, w := range c.want {
+				if !strings.Contains(c.text, w) {
+					t.Errorf("%s lacks %q", c.name, w)
+				}
+			}
+			for _, w := range c.unwanted {
+				if strings.Contains(c.text, w) {
+					t.Errorf("%s has %q", c.name, w)
+				}
+			}
+		}
+		// a worker prints any household's, signed or not
 		hid := int(hs[0].(map[string]any)["id"].(float64))
 		text = pdfText(t, e.do("GET", fmt.Sprintf("%s/agreements/%d.pdf", base, hid), "a", nil).want(200).body)
 		if !strings.Contains(text, "尚未签署") || !strings.Contains(text, "乙方（业主）签名：") {
@@ -173,8 +206,8 @@ func TestPrintouts(t *testing.T) {
 			t.Fatalf("audit: %v", audit)
 		}
 		var printed, byHousehold int
-		if err := s.DB().Get(&printed, `SELECT COUNT(*) FROM audit_events WHERE kind = 'pdf_printed'`); err != nil || printed != 7 {
-			t.Errorf("%d pdf_printed events, want 7 (%v)", printed, err)
+		if err := s.DB().Get(&printed, `SELECT COUNT(*) FROM audit_events WHERE kind = 'pdf_printed'`); err != nil || printed != 8 {
+			t.Errorf("%d pdf_printed events, want 8 (%v)", printed, err)
 		}
 		if err := s.DB().Get(&byHousehold, `SELECT COUNT(*) FROM audit_events WHERE kind = 'pdf_printed' AND actor LIKE 'household:%'`); err != nil || byHousehold != 0 {
 			t.Errorf("%d pdf_printed events by a household's link, want 0 (%v)", byHousehold, err)

@@ -29,9 +29,22 @@ func AgreementTitle(p *engine.Project) string {
 	return p.Name + "加装电梯出资分摊协议书"
 }
 
+// OccupancyTitle is the title of the agreement of a household that pays
+// nothing and whose part the lift occupies (engine.Agreement.OccupancyOnly).
+func OccupancyTitle(p *engine.Project) string {
+	return p.Name + "加装电梯占用与补偿协议书"
+}
+
+func agreementTitle(a *Agreement, row engine.HouseholdShare) string {
+	if a.OccupancyOnly(row) {
+		return OccupancyTitle(a.Project)
+	}
+	return AgreementTitle(a.Project)
+}
+
 // Agreement writes one household's agreement.
 func (r *Renderer) Agreement(w io.Writer, a *Agreement) error {
-	d := r.newDoc(AgreementTitle(a.Project), createdAt(a), agreementTexts(a)...)
+	d := r.newDoc(agreementTitle(a, agreementRow(a)), createdAt(a), agreementTexts(a)...)
 	if err := d.agreement(a); err != nil {
 		return err
 	}
@@ -53,9 +66,10 @@ func (d *doc) agreement(a *Agreement) error {
 	row := agreementRow(a)
 	h := a.Household
 	t := a.Project.Terms
+	occupancy := a.OccupancyOnly(row)
 	d.f.AddPage() // draws the previous page's footer with the previous text
 	d.foot = "方案指纹 " + short(a.Scenario.SHA256) + "　房号 " + h.Room
-	d.title(AgreementTitle(a.Project))
+	d.title(agreementTitle(a, row))
 	d.kv([][2]string{
 		{"项目", a.Project.Name},
 		{"地址", a.Project.Address},
@@ -67,18 +81,33 @@ func (d *doc) agreement(a *Agreement) error {
 	section := sections()
 	d.heading(section("协议双方"))
 	owner := h.OwnerName
-	if h.Phone != "" {
+	switch {
+	case h.Phone != "" && a.Contract: // the copy the worker has signed on paper
+		owner += "（电话 " + h.Phone + "）"
+	case h.Phone != "":
 		owner += "（电话 " + engine.MaskPhone(h.Phone) + "）"
 	}
 	parties := [][2]string{{"甲方", orBlank(t.PartyA, 40) + "（实施主体或业主代表）"}}
 	if t.PartyARep != "" {
 		parties = append(parties, [2]string{"甲方代表人", t.PartyARep})
 	}
-	d.kv(append(parties,
+	parties = append(parties,
 		[2]string{"乙方", "本单元 " + h.Room + " 室业主 " + owner + " 及其共有人"},
-		[2]string{"房屋", h.Room + " 室　　楼层 " + strconv.Itoa(h.Floor) + " 层　　专有面积 " + h.Area.String() + " 平方米"},
-	), 24)
+		[2]string{"房屋", h.Room + " 室　　楼层 " + strconv.Itoa(h.Floor) + " 层　　专有面积 " + h.Area.String() + " 平方米"})
+	if a.Contract {
+		parties = append(parties, [2]string{"身份证号", strings.Repeat("_", 36)}, [2]string{"不动产权证号", strings.Repeat("_", 36)})
+	}
+	d.kv(parties, 24)
 
+	if !occupancy {
+		d.costs(a, row, section)
+	}
+	return d.terms(a, row, section)
+}
+
+// costs prints what the building costs and how it is shared, and the
+// household's part with its schedule.
+func (d *doc) costs(a *Agreement, row engine.HouseholdShare, section func(string) string) {
 	d.heading(section("费用与分摊"))
 	res := a.Result
 	var rows [][]string
@@ -123,7 +152,12 @@ func (d *doc) agreement(a *Agreement) error {
 		}
 		d.table([]string{"期", "日期", "本金", "利息", "金额"}, []float64{16, 40, 40, 34, bodyW - 130}, "CCRRR", rows)
 	}
+}
 
+// terms prints how money moves, the clauses, and the signatures on the
+// page of the last clause.
+func (d *doc) terms(a *Agreement, row engine.HouseholdShare, section func(string) string) error {
+	t := a.Project.Terms
 	if row.Due > 0 || row.Compensation > 0 {
 		d.heading(section(map[bool]string{true: "付款方式", false: "补偿款支付"}[row.Due > 0]))
 		var pairs [][2]string
@@ -147,25 +181,35 @@ func (d *doc) agreement(a *Agreement) error {
 	if err := d.r.clauses.Execute(&clauses, clauseData(a, row)); err != nil {
 		return fmt.Errorf("协议条款模板：%w", err)
 	}
-	n := 0
+	var lines []string
 	for _, c := range strings.Split(strings.TrimSpace(clauses.String()), "\n") {
-		c = strings.TrimSpace(c)
-		if c == "" {
-			continue
+		if c = strings.TrimSpace(c); c != "" {
+			lines = append(lines, c)
 		}
-		n++
+	}
+	for i, c := range lines {
 		if !numbered(c) {
-			c = "第" + chineseNumber(n) + "条　" + c
+			c = "第" + chineseNumber(i+1) + "条　" + c
+		}
+		if i == len(lines)-1 {
+			// the last clause goes with the signatures: a signature page
+			// never stands alone
+			d.ensure(float64(len(wrap(c, bodyW, d.measure(10.5))))*lineH + 0.8 + lineH + signBlockH)
 		}
 		d.para(c)
 		d.f.Ln(0.8)
 	}
+	d.para("（以下无正文）")
 
-	d.ensure(128) // the heading with the boxes and lines below it
+	d.ensure(signBlockH) // the heading with the boxes and lines below it
 	d.heading(section("表决与签署"))
 	d.decision(a)
 	return nil
 }
+
+// signBlockH is the height the heading 表决与签署 and the block below it
+// take (the unsigned copy's lines to sign are the taller).
+const signBlockH = 128.0
 
 // sections numbers an agreement's headings 一、二、… in the order they
 // print (a section without content is left out, not skipped).
@@ -229,7 +273,7 @@ func clauseData(a *Agreement, row engine.HouseholdShare) map[string]any {
 		"Deadline": beijingTime(a.Deadline) + "（北京时间）", "SHA": a.Scenario.SHA256,
 		"HasPlan": row.Plan != nil && len(row.Plan.Installments) > 0, "Start": "",
 		"PaysNothing": row.Due == 0, "WhyNothing": whyNothing(row),
-		"PartyA": t.PartyA, "Account": account,
+		"PartyA": t.PartyA, "Account": account, "Occupancy": a.OccupancyOnly(row),
 		"HasCompensation": row.Compensation > 0, "Compensation": money(row.Compensation),
 		"CompensationWords": engine.Words(row.Compensation), "CompensationBy": compensationDate(t),
 	}
@@ -365,7 +409,7 @@ func (d *doc) checkBlock(url, code, how string) {
 func allocationText(al engine.Allocation) string {
 	switch al.Method {
 	case engine.AllocCoefficientArea:
-		return "按楼层系数 × 专有面积分摊（单户分摊 = 分摊总额 × 系数 × 面积 ÷ Σ系数 × 面积），尾差按最大余数法分配，合计精确到分。"
+		return "按楼层系数 × 专有面积分摊（单户分摊 = 分摊总额 × 系数 × 面积 ÷ Σ(系数×面积)），尾差按最大余数法分配，合计精确到分。"
 	case engine.AllocCoefficient:
 		return "按楼层系数分摊，尾差按最大余数法分配。"
 	case engine.AllocArea:
@@ -419,7 +463,7 @@ func short(hash string) string {
 func agreementTexts(a *Agreement) []string {
 	t := a.Project.Terms
 	out := []string{a.Project.Name, a.Project.Address, a.Scenario.Name, a.Household.Room, a.Household.OwnerName,
-		a.RuleText, a.VerifyURL, a.SummaryURL, allocationText(a.Input.Allocation), t.PartyA, t.PartyARep, t.AccountName, t.AccountBank, t.AccountNumber}
+		a.RuleText, a.VerifyURL, a.SummaryURL, a.Household.Phone, allocationText(a.Input.Allocation), t.PartyA, t.PartyARep, t.AccountName, t.AccountBank, t.AccountNumber}
 	for _, c := range a.Input.Costs {
 		out = append(out, c.Name)
 	}

@@ -3,6 +3,8 @@ package pdf
 import (
 	"fmt"
 	"io"
+	"strings"
+	"time"
 
 	"github.com/renovote/renovote/engine"
 )
@@ -15,47 +17,161 @@ type Statement = engine.Statement
 
 var paymentKindNames = map[string]string{engine.PaymentIn: "收据", engine.PaymentRefund: "退款凭证", engine.PaymentReversal: "冲正凭证"}
 
-// Receipt writes one 收据 (or refund or reversal slip): payer, room,
-// amount in figures and 大写, what for, method, day, number, who received
-// it, the verification code and its QR, the chain anchor.
+// Receipt writes one 收据 (or refund or reversal slip) as a careful
+// office issues it: two parts on one A4 — the 存根 the office keeps and
+// the part the household takes — with a line to cut between. Each part
+// holds the number, the day (年月日), the payer, the 收款单位, the amount
+// in figures and 大写, what for and which installment, the method, what
+// is still owed after it, the verification code, the 存证 line of the
+// record's own event (the same on every print), space for the 财务专用章
+// and the 收款人 / 复核 / 交款人 lines.
 func (r *Renderer) Receipt(w io.Writer, rc *Receipt) error {
 	p := rc.Payment
 	kind := paymentKindNames[p.Kind]
-	texts := []string{rc.Project.Name, rc.Project.Address, rc.Household.Room, rc.Household.OwnerName, p.Note, p.Method, rc.Recorder, rc.VerifyURL, kind}
+	texts := []string{rc.Project.Name, rc.Project.Address, rc.Household.Room, rc.Household.OwnerName, p.Note, p.Method, rc.Recorder, rc.VerifyURL,
+		kind, rc.Payee}
 	d := r.newDoc(rc.Project.Name+" "+kind+" "+p.ReceiptNo, rc.Printed, texts...)
-	d.foot = kind + " " + p.ReceiptNo
+	d.f.SetAutoPageBreak(false, 0)
+	d.f.SetFooterFunc(func() {}) // each part carries its number; one page
 	d.f.AddPage()
-	d.title(rc.Project.Name + " 加装电梯 " + kind)
-	rows := [][2]string{
-		{"编号", p.ReceiptNo},
+	const half = 297.0 / 2
+	d.receiptPart(rc, "第一联　存根（收款单位留存）", 10)
+	d.f.SetDashPattern([]float64{2, 1.5}, 0)
+	d.f.SetDrawColor(150, 150, 150)
+	d.f.Line(8, half, pageW-8, half)
+	d.f.SetDashPattern(nil, 0)
+	d.f.SetFontSize(7.5)
+	d.f.SetTextColor(90, 90, 90)
+	d.f.SetXY(margin, half-4)
+	d.f.CellFormat(bodyW, 4, "沿虚线剪开", "", 0, "C", false, 0, "")
+	d.f.SetTextColor(0, 0, 0)
+	d.receiptPart(rc, "第二联　"+map[string]string{engine.PaymentIn: "收据（交款人收执）", engine.PaymentRefund: "凭证（领款人收执）",
+		engine.PaymentReversal: "凭证（住户收执）"}[p.Kind], half+6)
+	return d.output(w)
+}
+
+// receiptPart lays out one part of a receipt from y = top, in less than
+// half a page.
+func (d *doc) receiptPart(rc *Receipt, part string, top float64) {
+	p := rc.Payment
+	kind := paymentKindNames[p.Kind]
+	d.f.SetY(top)
+	d.text(margin, bodyW, rc.Project.Name+" 加装电梯 "+kind, 15, 8, "C")
+	d.f.SetFontSize(9.5)
+	y := d.f.GetY()
+	d.f.SetXY(margin, y)
+	d.f.CellFormat(bodyW/3, 5, "编号："+p.ReceiptNo, "", 0, "L", false, 0, "")
+	d.f.CellFormat(bodyW/3, 5, chineseDay(p.Day), "", 0, "C", false, 0, "")
+	d.f.CellFormat(bodyW/3, 5, part, "", 0, "R", false, 0, "")
+	d.f.SetY(y + 6.5)
+
+	payer, unit, signer := "交款人", "收款单位", "交款人"
+	if p.Kind == engine.PaymentRefund {
+		payer, unit, signer = "领款人", "付款单位", "领款人"
+	}
+	rows := [][]string{
+		{payer, rc.Household.OwnerName + "（" + rc.Household.Room + " 室）", unit, orBlank(rc.Payee, 24)},
 		{"项目", rc.Project.Name + "（" + rc.Project.Address + "）"},
-		{"房号", rc.Household.Room},
-		{"交款人", rc.Household.OwnerName},
-		{"金额", money(p.Amount)},
-		{"大写", engine.Words(p.Amount)},
-		{"日期", p.Day},
+		{"金额（小写）", "￥" + p.Amount.Grouped(), "金额（大写）", engine.Words(p.Amount)},
 	}
 	switch p.Kind {
 	case engine.PaymentIn:
-		rows = append(rows, [2]string{"事由", orDefault(p.Note, "加装电梯出资")}, [2]string{"方式", p.Method})
+		rows = append(rows, []string{"事由", orDefault(p.Note, "加装电梯出资"), "所缴期次", orDash(engine.CoversText(rc.Covers, len(rc.Dues)))},
+			[]string{"缴款方式", p.Method, "本次后尚欠", owedText(rc)})
 	case engine.PaymentRefund:
-		rows[3][0] = "收款人"
-		rows = append(rows, [2]string{"退款原因", p.Note})
+		rows = append(rows, []string{"退款原因", p.Note}, []string{"退款后尚欠", owedText(rc)})
 	case engine.PaymentReversal:
-		rows = append(rows, [2]string{"冲正原因", p.Note})
+		rows = append(rows, []string{"冲正原因", p.Note})
 		if rc.Reversed != nil {
-			rows = append(rows, [2]string{"冲正的记录", rc.Reversed.ReceiptNo + "（" + money(rc.Reversed.Amount) + "，" + rc.Reversed.Day + "）作废"})
+			rows = append(rows, []string{"冲正的记录", rc.Reversed.ReceiptNo + "（" + money(rc.Reversed.Amount) + "，" + chineseDay(rc.Reversed.Day) + "）作废"})
 		}
+		rows = append(rows, []string{"冲正后尚欠", owedText(rc)})
 	}
-	rows = append(rows, [2]string{"经办人", rc.Recorder}, [2]string{"核验码", p.Code}, [2]string{"存证", anchorText(rc.Anchor, rc.KeyFingerprint)})
-	d.kv(rows, 24)
-	d.f.Ln(4)
-	d.ensure(36)
-	y := d.f.GetY()
-	d.qr(rc.VerifyURL, margin, y, 30)
-	d.text(margin+36, bodyW-36, "扫描左侧二维码或访问 "+rc.VerifyURL+" 核验本凭证与系统记录是否一致。", 9.5, 5, "L")
-	d.f.SetY(max(d.f.GetY(), y+32))
-	return d.output(w)
+	rows = append(rows, []string{"核验码", p.Code}, []string{"存证", anchorText(rc.Anchor, rc.KeyFingerprint)})
+	d.grid(rows, 24)
+
+	// the seal's space on the right, the QR code left of it, the
+	// signatures below them
+	const seal, qrSize = 38.0, 24.0
+	y = d.f.GetY() + 2
+	d.f.SetDrawColor(150, 150, 150)
+	d.f.SetDashPattern([]float64{1, 1}, 0)
+	d.f.Rect(margin+bodyW-seal, y, seal, seal-6, "D")
+	d.f.SetDashPattern(nil, 0)
+	d.f.SetFontSize(8.5)
+	d.f.SetTextColor(60, 60, 60)
+	d.f.SetXY(margin+bodyW-seal, y+seal-6-5)
+	d.f.CellFormat(seal, 4, unit+"（财务专用章）", "", 0, "C", false, 0, "")
+	d.f.SetTextColor(0, 0, 0)
+	d.qr(rc.VerifyURL, margin, y, qrSize)
+	d.f.SetY(y)
+	d.text(margin+qrSize+4, bodyW-qrSize-seal-8, "扫描左侧二维码或访问 "+rc.VerifyURL+" 核验本"+kind+"与系统记录是否一致。", 8.5, 4.5, "L")
+	d.f.SetY(y + seal - 6 + 1)
+	lines := [][2]string{{"收款人", rc.Recorder}, {"复核", ""}, {signer, ""}}
+	if p.Kind != engine.PaymentIn {
+		lines[0][0] = "经办人"
+	}
+	if p.Kind == engine.PaymentReversal {
+		lines = lines[:2]
+	}
+	d.signLines(lines)
+}
+
+// grid prints rows of label/value pairs in ruled cells: a row of one
+// pair spans the width, a row of two splits it in halves.
+func (d *doc) grid(rows [][]string, labelW float64) {
+	const size, lh = 9.5, 5.0
+	m := d.measure(size)
+	d.f.SetDrawColor(120, 120, 120)
+	d.f.SetLineWidth(0.2)
+	for _, row := range rows {
+		pairs := len(row) / 2
+		colW := bodyW / float64(pairs)
+		var cells [][]string
+		n := 1
+		for i := 0; i < pairs; i++ {
+			cells = append(cells, wrap(row[2*i+1], colW-labelW-2, m))
+			n = max(n, len(cells[i]))
+		}
+		h := float64(n)*lh + 1.6
+		y := d.f.GetY()
+		d.f.SetFontSize(size)
+		for i := 0; i < pairs; i++ {
+			x := margin + float64(i)*colW
+			d.f.SetFillColor(245, 245, 245)
+			d.f.Rect(x, y, labelW, h, "FD")
+			d.f.Rect(x+labelW, y, colW-labelW, h, "D")
+			d.f.SetXY(x+1, y+0.8)
+			d.f.CellFormat(labelW-2, lh, row[2*i], "", 0, "L", false, 0, "")
+			for k, line := range cells[i] {
+				d.f.SetXY(x+labelW+1, y+0.8+float64(k)*lh)
+				d.f.CellFormat(colW-labelW-2, lh, strings.TrimRight(line, " "), "", 0, "L", false, 0, "")
+			}
+		}
+		d.f.SetXY(margin, y+h)
+	}
+	d.f.SetFontSize(10.5)
+}
+
+// owedText is what the household still owes after the record, or that
+// it has paid in full.
+func owedText(rc *Receipt) string {
+	if len(rc.Dues) == 0 {
+		return "—"
+	}
+	if rc.Owed == 0 {
+		return "0.00 元（已全部缴清）"
+	}
+	return money(rc.Owed)
+}
+
+// chineseDay is a day YYYY-MM-DD as paper writes it: 2027年1月1日.
+func chineseDay(day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return t.Format("2006年1月2日")
 }
 
 func orDefault(s, def string) string {

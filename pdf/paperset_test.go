@@ -293,10 +293,7 @@ func TestMoneyPaper(t *testing.T) {
 	p, _, _, _ := demo(t)
 	printed := time.Date(2027, 3, 1, 2, 0, 0, 0, time.UTC)
 	public := "https://renovote.example/p/q7Xv2KdM9sLw"
-	h := p.Households[8] // 501
-	rc := &Receipt{Project: p, Household: h, Recorder: "王专干", VerifyURL: "https://renovote.example/verify/R7K2M-9XD4H", Anchor: testAnchor,
-		KeyFingerprint: testKey, Printed: printed, Payment: &engine.Payment{ID: 5, ProjectID: p.ID, HouseholdID: h.ID, Kind: engine.PaymentIn,
-			Amount: 619448, Day: "2027-01-01", Method: "转账", Note: "首付", ReceiptNo: "SK-2027-0001", Code: "R7K2M-9XD4H"}}
+	rc := demoReceipt(t)
 	st := &Statement{Project: p, Budget: 60000000, In: 26194448, Out: 12000000, Balance: 14194448, Printed: printed, PublicURL: public,
 		Anchor: testAnchor, KeyFingerprint: testKey, BySource: map[string]engine.Fen{"居民出资": 6194448, "政府补贴": 20000000},
 		Incomes: []engine.StatementLine{{Day: "2027-01-01", Source: "居民出资", What: "首付（12户）", Amount: 6194448},
@@ -322,8 +319,10 @@ func TestMoneyPaper(t *testing.T) {
 		qr     string
 	}{
 		{"receipt", func(b *bytes.Buffer) error { return r.Receipt(b, rc) },
-			[]string{"收据", "SK-2027-0001", "6,194.48元", "人民币陆仟壹佰玖拾肆元肆角捌分", "首付", "转账", "王专干", "R7K2M-9XD4H"},
-			[]string{"SK-2027-0001", "人民币陆仟壹佰玖拾肆元肆角捌分"}, rc.VerifyURL},
+			[]string{"收据", "SK-2027-0001", "￥6,494.48", "人民币陆仟肆佰玖拾肆元肆角捌分", "所缴期次首付款（付清）、第1期（部分）", "转账", "王专干",
+				"R7K2M-9XD4H", "第一联存根", "第二联收据（交款人收执）", "沿虚线剪开", "收款单位幸福里社区居民委员会", "收款单位（财务专用章）",
+				"收款人：王专干", "复核：", "交款人：", "2027年1月1日", "本次后尚欠14,153.79元", "存证第12条·7c01d2e3f4a5"},
+			[]string{"编号：SK-2027-0001", "人民币陆仟肆佰玖拾肆元肆角捌分", "第一联", "第二联", "收款单位（财务专用章）", "收款人："}, rc.VerifyURL},
 		{"statement", func(b *bytes.Buffer) error { return r.Statement(b, st) },
 			[]string{"资金收支公示", "居民出资", "61,944.48", "政府补贴", "200,000.00", "某电梯工程有限公司", "结余141,944.48元"},
 			[]string{"资金收支公示", "某电梯工程有限公司"}, public},
@@ -352,4 +351,26 @@ func TestMoneyPaper(t *testing.T) {
 			golden(t, d.name+".txt", text)
 		})
 	}
+}
+
+// demoReceipt is 501's first payment: the down payment and part of the
+// first installment, recorded by 王专干 (event 12 of the chain).
+func demoReceipt(t testing.TB) *Receipt {
+	p, _, in, res := demo(t)
+	h := p.Households[8] // 501
+	p.Terms = engine.Terms{PartyA: "幸福里社区3号楼2单元加装电梯业主代表小组", AccountName: "幸福里社区居民委员会"}
+	var row engine.HouseholdShare
+	for _, r := range res.Households {
+		if r.Room == h.Room {
+			row = r
+		}
+	}
+	pay := &engine.Payment{ID: 5, ProjectID: p.ID, HouseholdID: h.ID, Kind: engine.PaymentIn, Amount: 619448 + 30000, Day: "2027-01-01",
+		Method: "转账", Note: "首付", ReceiptNo: "SK-2027-0001", Code: "R7K2M-9XD4H", CreatedAt: time.Date(2027, 1, 1, 2, 0, 0, 0, time.UTC)}
+	rc := &Receipt{Project: p, Household: h, Recorder: "王专干", Payee: p.Terms.AccountName, VerifyURL: "https://renovote.example/verify/R7K2M-9XD4H",
+		Anchor: engine.Anchor{Seq: 12, Hash: "7c01d2e3f4a5b6c7d8e9f00112233445566778899aabbccddeeff00112233445"}, KeyFingerprint: testKey,
+		Printed: pay.CreatedAt, Payment: pay}
+	rc.Dues = engine.DuesOf(row, in.Installments, engine.DateOf(time.Date(2026, 12, 31, 0, 0, 0, 0, engine.Beijing)))
+	rc.Covers, rc.Owed = engine.ReceiptStanding(rc.Dues, []*engine.Payment{pay}, pay)
+	return rc
 }

@@ -89,30 +89,33 @@ func TestAgreementText(t *testing.T) {
 		"b9cbd83d37daeed28f908b78d4160cd94108596efadfa67d1c37b653c213ae64", "第1页共4页", "第4页共4页", "四分之三",
 		"甲方幸福里社区3号楼2单元加装电梯业主代表小组", "甲方代表人李建国", "乙方本单元501室业主周淑兰", "收款户名幸福里社区居民委员会",
 		"开户银行中国工商银行杭州幸福路支行", "账号120202100900", "不交给任何个人", "全额退还", "重新表决同意后", "未按期付款", "催告",
-		"使用管理人", "街道调解", "人民法院", "共有人签名", "甲方（盖章）", "第十条",
+		"使用管理单位", "使用登记", "维保合同", "街道调解", "人民法院", "共有人签名", "甲方（盖章）", "第十条",
+		"Σ(系数×面积)", "出资户按出资比例共有", "补交", "不得阻挠施工", "随房屋一并转移", "一式三份", "（以下无正文）",
+		"存证第57条·3f9a1c2b7d4e",
 	} {
 		if !strings.Contains(strings.ReplaceAll(text, " ", ""), strings.ReplaceAll(want, " ", "")) {
 			t.Errorf("the agreement lacks %q", want)
 		}
 	}
-	if strings.Contains(text, "13800130008") {
-		t.Error("the full phone number is printed")
+	if strings.Contains(text, "13800130008") || strings.Contains(text, "身份证号") {
+		t.Error("the household's own copy prints the full phone number or the blanks of the contract copy")
 	}
 	golden(t, "agreement-501.txt", text)
+	signatureWithLastClause(t, path)
 	if got := tickedVotes(t, path); !slices.Equal(got, []string{"同意"}) {
 		t.Errorf("ticked boxes = %v, want [同意]", got)
 	}
 	blank := demoAgreement(t, "101", false)
 	path = writePDF(t, "b.pdf", func(b *bytes.Buffer) error { return r.Agreement(b, blank) })
 	text = run(t, "pdftotext", "-layout", path, "-")
-	for _, want := range []string{"乙方（业主）签名：", "共有人签名：", "甲方（盖章）：", "见证人（工作人员）：", "尚未签署",
-		"方案核验码：b9cbd83d37da", "补偿款支付", "甲方于______年____月____日前向本户支付5,000.00元", "本户无需出资",
-		"甲方________"} {
+	for _, want := range []string{"幸福里小区3号楼2单元加装电梯占用与补偿协议书", "乙方（业主）签名：", "共有人签名：", "甲方（盖章）：",
+		"见证人（工作人员）：", "尚未签署", "方案核验码：b9cbd83d37da", "补偿款支付", "甲方于______年____月____日前向本户支付5,000.00元",
+		"本户无需出资", "甲方________", "加装电梯须经本户同意", "不得阻挠施工", "一式三份", "（以下无正文）"} {
 		if !strings.Contains(strings.ReplaceAll(text, " ", ""), want) {
 			t.Errorf("the unsigned agreement lacks %q", want)
 		}
 	}
-	for _, unwanted := range []string{"收款户名", "未按期付款", "应于电梯开工前一次付清"} {
+	for _, unwanted := range []string{"收款户名", "未按期付款", "应于电梯开工前一次付清", "全额退还", "竣工结算", "出资分摊协议书", "每年约"} {
 		if strings.Contains(text, unwanted) {
 			t.Errorf("the agreement of a household that pays nothing says %q", unwanted)
 		}
@@ -121,10 +124,49 @@ func TestAgreementText(t *testing.T) {
 		t.Errorf("the unsigned copy has ticks in %v", got)
 	}
 	golden(t, "agreement-101-unsigned.txt", text)
+	signatureWithLastClause(t, path)
 	fonts := run(t, "pdffonts", path)
 	if !strings.Contains(fonts, "CID TrueType") || !strings.Contains(fonts, "yes yes") && !strings.Contains(fonts, " yes ") {
 		t.Errorf("the font is not embedded:\n%s", fonts)
 	}
+}
+
+// TestAgreementContractCopy: the worker's copy to sign on paper prints
+// the owner's phone in full and blanks for 身份证号 and 不动产权证号.
+func TestAgreementContractCopy(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	a := demoAgreement(t, "501", false)
+	a.Contract = true
+	path := writePDF(t, "contract.pdf", func(b *bytes.Buffer) error { return r.Agreement(b, a) })
+	text := run(t, "pdftotext", "-layout", path, "-")
+	flat := strings.Join(strings.Fields(text), "")
+	for _, want := range []string{"周淑兰（电话13800130008）", "身份证号____", "不动产权证号____", "出资分摊协议书", "全额退还", "存证第57条"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the contract copy lacks %q", want)
+		}
+	}
+	golden(t, "agreement-501-contract.txt", text)
+	signatureWithLastClause(t, path)
+	inkAt(t, path, "13800130008）", "身份证号", "不动产权证号")
+}
+
+// signatureWithLastClause: the page with the signatures also holds the
+// last clause and "（以下无正文）" — a signature page never stands alone.
+func signatureWithLastClause(t *testing.T, path string) {
+	t.Helper()
+	for p := 1; p <= pageCount(t, path); p++ {
+		page := strconv.Itoa(p)
+		text := strings.Join(strings.Fields(run(t, "pdftotext", "-f", page, "-l", page, path, "-")), "")
+		if !strings.Contains(text, "表决与签署") {
+			continue
+		}
+		if !strings.Contains(text, "一式三份") || !strings.Contains(text, "（以下无正文）") {
+			t.Errorf("page %d has the signatures without the last clause:\n%s", p, text)
+		}
+		return
+	}
+	t.Error("no page has the signatures")
 }
 
 func TestSameRecordSameBytes(t *testing.T) {
