@@ -323,14 +323,16 @@ func TestBookletAndNoticeText(t *testing.T) {
 		SummaryURL: "https://renovote.example/p/7", Contact: engine.Contact{Name: "王专干", Phone: "0571-87654321", Office: "幸福里社区居委会二楼"},
 		Anchor: testAnchor, KeyFingerprint: testKey}
 	path = writePDF(t, "notice.pdf", func(b *bytes.Buffer) error { return r.Notice(b, n) })
-	if pages := strings.Join(strings.Fields(run(t, "pdfinfo", path)), " "); !strings.Contains(pages, "Pages: 2 ") {
-		t.Errorf("the notice should be two pages (plan, then each household):\n%s", pages)
+	if pages := strings.Join(strings.Fields(run(t, "pdfinfo", path)), " "); !strings.Contains(pages, "Pages: 1 ") {
+		t.Errorf("the notice of 12 households should fit one page:\n%s", pages)
 	}
 	text = run(t, "pdftotext", "-layout", path, "-")
 	flatNotice := strings.Join(strings.Fields(text), "")
-	// 17:00 UTC on 29 November is 30 November in Beijing: ten whole days to 9 December
-	for _, want := range []string{"公示", "人民币陆拾万元整", "118,507.07", "公示期自2026年11月30日起至2026年12月9日止，共10日", "各户出资",
-		"周*兰", "向王专干（电话0571-87654321）", "异议", "发布单位：", "（盖章）", "发布日期：2026年11月30日", "https://renovote.example/p/7"} {
+	// 17:00 UTC on 29 November is 30 November in Beijing, the day it is
+	// posted: the ten whole days run from 1 December (民法典 第二百零一条)
+	for _, want := range []string{"公示", "人民币陆拾万元整", "66,903.18", "于2026年11月30日张贴，公示期自2026年12月1日起至2026年12月10日止，共10日", "各户出资",
+		"周*兰", "向王专干（电话0571-87654321）", "（2026年12月10日17:00前）", "逾期未提出异议的，视为无异议", "5个工作日内书面答复", "街道办事处",
+		"发布单位：______________________（盖章）", "发布日期：2026年11月30日", "https://renovote.example/p/7"} {
 		if !strings.Contains(flatNotice, strings.ReplaceAll(want, " ", "")) {
 			t.Errorf("the notice lacks %q", want)
 		}

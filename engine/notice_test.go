@@ -1,0 +1,25 @@
+package engine
+
+import (
+	"testing"
+	"time"
+)
+
+// TestNoticePeriod: the 公示期 starts the day after posting in Beijing
+// (民法典 第二百零一条), late at night and across a month end.
+func TestNoticePeriod(t *testing.T) {
+	for _, c := range []struct {
+		posted   time.Time
+		days     int
+		from, to string
+	}{
+		{time.Date(2026, 11, 29, 17, 0, 0, 0, time.UTC), 10, "2026-12-01", "2026-12-10"}, // 01:00 on 30 Nov in Beijing
+		{time.Date(2026, 11, 30, 15, 59, 0, 0, time.UTC), 7, "2026-12-01", "2026-12-07"},
+		{time.Date(2026, 12, 31, 2, 0, 0, 0, time.UTC), 1, "2027-01-01", "2027-01-01"},
+	} {
+		from, to := NoticePeriod(c.posted, c.days)
+		if got := from.Format(time.DateOnly) + " " + to.Format(time.DateOnly); got != c.from+" "+c.to {
+			t.Errorf("NoticePeriod(%v, %d) = %s, want %s %s", c.posted, c.days, got, c.from, c.to)
+		}
+	}
+}
