@@ -34,10 +34,10 @@ func (r *Renderer) Booklet(w io.Writer, b *Booklet) error {
 			texts = append(texts, e.Kind, e.Hash)
 		}
 	}
-	d := r.newDoc(first.Project.Name+" 业主大会会议材料", b.Printed, texts...)
+	d := r.newDoc(first.Project.Name+" 本单元业主会议材料", b.Printed, texts...)
 	d.foot = "方案指纹 " + short(first.Scenario.SHA256)
 	d.f.AddPage()
-	d.title(first.Project.Name + " 加装电梯 业主大会会议材料")
+	d.title(first.Project.Name + " 加装电梯 本单元业主会议材料")
 	d.kv([][2]string{
 		{"项目", first.Project.Name + "（" + first.Project.Address + "）"},
 		{"方案", first.Scenario.Name},
@@ -61,20 +61,32 @@ func (r *Renderer) Booklet(w io.Writer, b *Booklet) error {
 }
 
 // households is the list the meeting reads before the agreements: each
-// household's floor, area, amount due and decision so far.
+// household's floor, area, amount due and decision so far, and who signed
+// — flagged when it is not the owner on record (the 委托书 is to be checked).
 func (d *doc) households(as []*Agreement) {
 	d.heading("各户出资与表决一览")
 	methods := map[string]string{"online": "手机", "paper": "纸质"}
 	rows := make([][]string, 0, len(as))
 	for _, a := range as {
 		h, row := a.Household, agreementRow(a)
-		vote, method := "未表决", ""
+		vote, method, signer := "未表决", "", ""
 		if dec := a.Decision; dec != nil {
-			vote, method = engine.VoteName(dec.Vote), methods[dec.Method]
+			vote, method, signer = engine.VoteName(dec.Vote), methods[dec.Method], signerText(h, dec)
 		}
-		rows = append(rows, []string{h.Room, strconv.Itoa(h.Floor), h.Area.String(), engine.MaskName(h.OwnerName), row.Due.Grouped(), vote, method})
+		rows = append(rows, []string{h.Room, strconv.Itoa(h.Floor), h.Area.String(), engine.MaskName(h.OwnerName), row.Due.Grouped(), vote, method, signer})
 	}
-	d.table([]string{"房号", "楼层", "面积（㎡）", "业主", "应出资（元）", "表决", "方式"}, []float64{22, 14, 24, 28, 36, 24, bodyW - 148}, "LRRLRCC", rows)
+	d.table([]string{"房号", "楼层", "面积（㎡）", "业主", "应出资（元）", "表决", "方式", "签署人"}, []float64{16, 12, 20, 20, 28, 16, 14, bodyW - 126}, "LRRLRCCL", rows)
+	d.para("签署人与登记业主不同的（标“▲”），请核对授权委托书或共有人证明。")
+}
+
+// signerText is who signed a decision: 本人, or the signer's masked name
+// flagged with ▲ when it is not the owner on record.
+func signerText(h engine.Household, dec *engine.Decision) string {
+	name := strings.TrimSpace(dec.SignerName)
+	if name == "" || name == strings.TrimSpace(h.OwnerName) {
+		return "本人"
+	}
+	return "▲ " + engine.MaskName(name) + "（非登记业主）"
 }
 
 // roomLess orders rooms as people do: 101 < 102 < 201 < 1001.
@@ -176,6 +188,9 @@ func (d *doc) tally(t *engine.TallyResult, rule engine.Rule, p *engine.Project) 
 	if len(t.MustConsentMissing) > 0 {
 		d.para("必须本人同意而尚未同意的住户（施工占用其专有部分）：" + strings.Join(t.MustConsentMissing, "、"))
 	}
+	d.ensure(lineH + 14) // the sentence and the lines on one page
+	d.para("以上统计经计票人、监票人核对无误。")
+	d.signLines([][2]string{{"计票人", ""}, {"监票人", ""}, {"日期", "____年__月__日"}})
 }
 
 func (d *doc) auditPage(b *Booklet) {

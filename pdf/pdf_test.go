@@ -304,13 +304,18 @@ func TestBookletAndNoticeText(t *testing.T) {
 	poppler(t)
 	r := renderer(t)
 	bk := bigBooklet(t, 12)
+	bk.Agreements[2].Decision.SignerName = "林晓东" // someone other than the owner signed 301's
 	path := writePDF(t, "booklet.pdf", func(b *bytes.Buffer) error { return r.Booklet(b, bk) })
 	text := run(t, "pdftotext", "-layout", path, "-")
-	for _, want := range []string{"业主大会会议材料", "各楼层出资", "表决情况", "参与表决的专有面积", "未达到", "达到", "审计日志校验通过",
-		"手机签署", "ABCDE-00000", "幸福里小区（大楼）加装电梯出资分摊协议书"} {
+	for _, want := range []string{"本单元业主会议材料", "各楼层出资", "表决情况", "参与表决的专有面积", "未达到", "达到", "审计日志校验通过",
+		"手机签署", "ABCDE-00000", "幸福里小区（大楼）加装电梯出资分摊协议书", "签署人", "计票人：", "监票人："} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the booklet lacks %q", want)
 		}
+	}
+	flatBooklet := strings.Join(strings.Fields(text), "")
+	if strings.Contains(text, "业主大会会议") || !strings.Contains(flatBooklet, "▲林*东（非登记业主）") || strings.Count(flatBooklet, "▲") != 2 {
+		t.Errorf("the booklet should flag 301's signer (and only it) and never say 业主大会")
 	}
 	if strings.Index(text, "房号 101") > strings.Index(text, "房号 201") {
 		t.Error("agreements are not in room order")
@@ -394,13 +399,17 @@ func TestSignInSheet(t *testing.T) {
 	})
 	text := run(t, "pdftotext", "-layout", path, "-")
 	flat := strings.ReplaceAll(text, " ", "")
-	for _, want := range []string{"幸福里小区3号楼2单元加装电梯业主大会签到表", "签名", "签到时间", "周*兰", "共12户"} {
+	for _, want := range []string{"幸福里小区3号楼2单元加装电梯本单元业主会议签到表", "业主签名", "委托代理人签名", "面积（㎡）", "68.50", "签到时间", "周*兰", "共12户",
+		"计票人：", "监票人："} {
 		if !strings.Contains(flat, strings.ReplaceAll(want, " ", "")) {
 			t.Errorf("the sign-in sheet lacks %q", want)
 		}
 	}
 	if strings.Index(flat, "101") > strings.Index(flat, "602") {
 		t.Errorf("rooms out of order")
+	}
+	if strings.Contains(text, "业主大会") {
+		t.Errorf("one unit's meeting is not a 业主大会")
 	}
 	for _, h := range p.Households {
 		if h.OwnerName != "" && strings.Contains(text, h.OwnerName) || h.Phone != "" && strings.Contains(text, h.Phone) {
