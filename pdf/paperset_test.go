@@ -130,7 +130,8 @@ func demoBallots(t testing.TB) *engine.PaperBallots {
 }
 
 // TestBallots: one 表决票 per household, two to a page in room order,
-// owners masked, the plan's whole fingerprint, three empty boxes of 10 mm
+// owners masked, the plan's short code (no hash), a must-consent
+// household told why and what it receives, three empty boxes of 10 mm
 // on each, and QR codes that open each household's paper-decision form.
 func TestBallots(t *testing.T) {
 	poppler(t)
@@ -145,8 +146,18 @@ func TestBallots(t *testing.T) {
 	if n := strings.Count(flat, "幸福里小区3号楼2单元加装电梯表决票"); n != 12 {
 		t.Errorf("%d ballots, want 12", n)
 	}
-	if n := strings.Count(flat, b.Scenario.SHA256); n != 12 {
-		t.Errorf("the whole fingerprint is on %d ballots, want 12", n)
+	if strings.Contains(flat, b.Scenario.SHA256) || strings.Contains(flat, "SHA") || strings.Contains(flat, "指纹") || strings.Contains(flat, "最大余数法") {
+		t.Errorf("resident paper prints a hash, a fingerprint or the rounding method")
+	}
+	if n := strings.Count(flat, "方案核验码"+b.Scenario.SHA256[:12]); n < 12 {
+		t.Errorf("the short code is on %d ballots, want 12", n)
+	}
+	// 101 and 102 (floor 1) must consent: each is told why and what it receives
+	if n := strings.Count(flat, "本户须本人同意：加装电梯施工需占用本户专有部分"); n != 2 {
+		t.Errorf("%d ballots explain a must-consent household, want 2", n)
+	}
+	if !strings.Contains(flat, "本户获得补偿5,000.00元（人民币伍仟元整），按协议支付，本户不需出资。") {
+		t.Errorf("a must-consent ballot does not say what the household receives")
 	}
 	for _, want := range []string{"房号501室5层专有面积68.50㎡业主周*兰", "本户应出资20,648.27元", "业主（或代理人）签名：", "沿虚线剪开",
 		"工作人员扫码录入", "三分之二以上", "截止2026年12月31日18:00（北京时间）"} {

@@ -613,7 +613,8 @@
 
   // ---- start
   var soon = new Date(Date.now() + 14 * 86400000);
-  var local = new Date(soon.getTime() + 8 * 3600000).toISOString().slice(0, 16);
+  // a round time residents read without doubt: 17:00 Beijing, two weeks on
+  var local = new Date(soon.getTime() + 8 * 3600000).toISOString().slice(0, 10) + 'T17:00';
   $('p-deadline').value = local; $('s-deadline').value = local;
   // ---- money: payments against each household's plan, the ledger, funds
   var statusNames = { settled: '已缴清', overdue: '逾期', current: '按期' };
