@@ -353,6 +353,14 @@ func (a *App) ledger(ctx context.Context, projectID int64, asOf engine.Date) (*P
 	return out, nil
 }
 
+func ledgerHouseholds(l *ProjectLedger) []engine.HouseholdLedger {
+	out := make([]engine.HouseholdLedger, len(l.Rows))
+	for i, r := range l.Rows {
+		out[i] = r.HouseholdLedger
+	}
+	return out
+}
+
 // LedgerInputOf builds the payments contract's input: each household of
 // the published plan with its dues, and its payments and refunds (reversed
 // records and reversals left out).
@@ -515,6 +523,13 @@ func (a *App) StatementPDF(ctx context.Context, w *engine.Worker, projectID int6
 		return nil, err
 	}
 	st.KeyFingerprint = a.KeyFingerprint()
+	// what households owe and paid, today; none before a plan is published
+	switch l, err := a.ledger(ctx, p.ID, engine.DateOf(st.Printed.In(engine.Beijing))); {
+	case err == nil:
+		st.Collection = engine.CollectionOf(&engine.LedgerResult{AsOf: l.AsOf, Households: ledgerHouseholds(l), Totals: l.Totals})
+	case engine.ErrorCode(err) != engine.ECodeNotFound:
+		return nil, err
+	}
 	return a.render(ctx, p.ID, actor(w), "statement", "statement.pdf", func(buf *bytes.Buffer) error { return a.printer.Statement(buf, st) })
 }
 

@@ -73,6 +73,15 @@ func (r *Renderer) Notice(w io.Writer, n *Notice) error {
 	return d.output(w)
 }
 
+// issuedBy prints the foot of a notice: the issuer with room for its
+// seal, the date, and the lines the 经办 and 审核 sign.
+func (d *doc) issuedBy(issuer string, printed time.Time) {
+	d.ensure(24)
+	d.signLines([][2]string{{"经办", ""}, {"审核", ""}})
+	d.text(margin+bodyW/2-30, bodyW/2+30, "发布单位："+issuer+"（盖章）", 10.5, 7, "L")
+	d.text(margin+bodyW/2-30, bodyW/2+30, "发布日期："+chineseDate(printed), 10.5, 7, "L")
+}
+
 // noticeCells are one household's cells of the notice's table: what it
 // bears before relief (the table must not show who is relieved) and the
 // compensation it receives.

@@ -729,7 +729,8 @@
     rv.api('GET', base + '/progress').then(function (p) {
       var f = p.feedback;
       $('wk-figures').textContent = '检查 ' + p.inspections.count + ' 次（最近 ' + (p.inspections.last || '无') + '），未整改问题 ' + p.inspections.open_issues +
-        ' 个；意见 ' + f.received + ' 条，3天内答复 ' + f.answered_within_3_days + ' 条，已办结 ' + f.closed + ' 条，满意率 ' + f.satisfaction + '（目标 ' + f.satisfaction_goal + '%）';
+        ' 个；意见 ' + f.received + ' 条，3天内答复 ' + f.answered_within_3_days + ' 条，已办结 ' + f.closed + ' 条，回访满意率 ' + f.satisfaction + '（目标 ' + f.satisfaction_goal + '%）' +
+        (f.survey && f.survey.answers ? '；问卷评分 ' + f.survey.answers + ' 份，4 分及以上 ' + f.survey.satisfaction + '（单独统计）' : '');
       $('wk-warning').hidden = !p.inspections.overdue;
       $('wk-warning').textContent = '已超过7天没有现场检查，请安排监督小组检查。';
     }, rv.error);
