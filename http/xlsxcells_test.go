@@ -32,4 +32,3 @@ func numberCell(t *testing.T, f *excelize.File, sheet, cell, want string) {
 		t.Errorf("%s!%s shows %q, want %q", sheet, cell, got, want)
 	}
 }
-
