@@ -350,7 +350,18 @@ func TestBookletAndNoticeText(t *testing.T) {
 			t.Errorf("the notice names %s", h.OwnerName)
 		}
 	}
+	// 501 is relieved: the table shows what it bears before relief, as for
+	// every household, and the relief only as a total
+	if strings.Contains(flatNotice, "周*兰20,648.27") || !strings.Contains(flatNotice, "周*兰41,296.54") || !strings.Contains(flatNotice, "困难户减免合计20,648.27元") {
+		t.Errorf("the notice singles out the relieved household or hides the relief total")
+	}
 	golden(t, "notice.txt", text)
+	// with the plan's 甲方 set, it is the issuer
+	n.Project.Terms.PartyA = "幸福里社区居民委员会"
+	path = writePDF(t, "notice-issuer.pdf", func(b *bytes.Buffer) error { return r.Notice(b, n) })
+	if flat := strings.Join(strings.Fields(run(t, "pdftotext", path, "-")), ""); !strings.Contains(flat, "发布单位：幸福里社区居民委员会（盖章）") {
+		t.Errorf("the notice does not name its issuer:\n%s", flat)
+	}
 }
 
 func TestBooklet500(t *testing.T) {
