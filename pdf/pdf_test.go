@@ -364,6 +364,40 @@ func TestBookletAndNoticeText(t *testing.T) {
 	}
 }
 
+// TestLongNoticeKeepsSentences: a notice too long for one page breaks
+// between paragraphs, never inside one (each sentence reads whole on one
+// page), and the issuer's lines stay together.
+func TestLongNoticeKeepsSentences(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	bk := bigBooklet(t, 72)
+	a := bk.Agreements[0]
+	n := &Notice{Project: a.Project, Scenario: a.Scenario, Input: a.Input, Result: a.Result, Rule: bk.Rule, RuleText: a.RuleText,
+		Deadline: a.Deadline, Printed: time.Date(2026, 11, 29, 17, 0, 0, 0, time.UTC), Days: 10, SummaryURL: "https://renovote.example/p/7"}
+	path := writePDF(t, "notice-72.pdf", func(b *bytes.Buffer) error { return r.Notice(b, n) })
+	pages := pageCount(t, path)
+	if pages < 2 {
+		t.Fatalf("72 households on %d page", pages)
+	}
+	var texts []string
+	for i := 1; i <= pages; i++ {
+		p := strconv.Itoa(i)
+		texts = append(texts, strings.Join(strings.Fields(run(t, "pdftotext", "-f", p, "-l", p, path, "-")), ""))
+	}
+	for _, whole := range []string{"通过条件：按《民法典》第二百七十八条", "对方案有异议的，请于公示期内", "社区居民委员会自收到异议之日起5个工作日内书面答复异议人，并将处理结果（不含个人信息）在本公示栏公布。对答复仍有异议的，可向所在街道办事处反映。",
+		"公示期满，逾期未提出异议的，视为无异议。", "发布单位：______________________（盖章）发布日期：2026年11月30日"} {
+		on := 0
+		for _, text := range texts {
+			if strings.Contains(text, whole) {
+				on++
+			}
+		}
+		if on != 1 {
+			t.Errorf("%q reads whole on %d pages, want 1", whole, on)
+		}
+	}
+}
+
 func TestBooklet500(t *testing.T) {
 	if testing.Short() {
 		t.Skip("renders 500 agreements")
