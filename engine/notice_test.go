@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
@@ -25,43 +24,22 @@ func TestNoticePeriod(t *testing.T) {
 	}
 }
 
-// TestParseDeadlineDateAlone: a date alone is 17:00 of that day in
-// Beijing, a round time on paper; a time given is kept.
-func TestParseDeadlineDateAlone(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{"2027-03-01", "2027年3月1日 17:00"},
-		{" 2027-03-01 ", "2027年3月1日 17:00"},
-		{"2027-03-01 18:30", "2027年3月1日 18:30"},
-		{"2027-03-01T09:00:00Z", "2027年3月1日 17:00"},
-	} {
-		d, err := ParseDeadline(c.in, "deadline")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := BeijingMinute(d); got != c.want {
-			t.Errorf("ParseDeadline(%q) = %s, want %s", c.in, got, c.want)
-		}
+// TestOpenIssuesAndCollection: open issues oldest first, each due
+// IssueFixDays after its inspection, fixed ones left out; the collection
+// counts households that owe and those paid in full.
+func TestOpenIssuesAndCollection(t *testing.T) {
+	ins := []*Inspection{
+		{Day: "2027-02-25", Issues: []*InspectionIssue{{Text: "噪音"}, {Text: "围挡", FixedDay: "2027-02-26"}}},
+		{Day: "2027-02-18", Issues: []*InspectionIssue{{Text: "防护网"}}},
 	}
-}
-
-// TestHouseholdTableUnderATitle: the service's own export has a title and
-// an as-of row above the header; the import finds the header and numbers
-// rows as the sheet does.
-func TestHouseholdTableUnderATitle(t *testing.T) {
-	rows := [][]string{{"幸福里 住户名单"}, {"截至 2027年4月15日 17:00（北京时间）"}, {"房号", "楼层", "面积", "业主"}, {"101", "1", "68.50", "张三"}, {"201", "2", "-1", "李四"}}
-	tab := HouseholdTableOf("住户", rows)
-	if tab.Above != 2 || tab.Rows[0][0] != "房号" {
-		t.Fatalf("header found at %d: %v", tab.Above, tab.Rows[0])
+	got := OpenIssuesOf(ins)
+	want := []OpenIssue{{Raised: "2027-02-18", Text: "防护网", Due: "2027-02-25"}, {Raised: "2027-02-25", Text: "噪音", Due: "2027-03-04"}}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("OpenIssuesOf = %v, want %v", got, want)
 	}
-	_, err := ParseHouseholdTable(tab, 6)
-	if err == nil || !strings.Contains(err.Error(), "第5行") {
-		t.Errorf("the bad area is on the sheet's row 5: %v", err)
-	}
-	tab.Rows[len(tab.Rows)-1][2] = "86.20"
-	if hs, err := ParseHouseholdTable(tab, 6); err != nil || len(hs) != 2 {
-		t.Errorf("imported %v, %v", hs, err)
-	}
-	if plain := HouseholdTableOf("住户", rows[2:]); plain.Above != 0 {
-		t.Errorf("a sheet with its header first: above = %d", plain.Above)
+	c := CollectionOf(&LedgerResult{Households: []HouseholdLedger{{TotalDue: 0}, {TotalDue: 100, Paid: 100}, {TotalDue: 200, Paid: 50, Outstanding: 150}},
+		Totals: LedgerTotals{TotalDue: 300, Paid: 150, Outstanding: 150}})
+	if c.Households != 2 || c.HouseholdsPaid != 1 || c.Due != 300 || c.Outstanding != 150 {
+		t.Errorf("CollectionOf = %+v", c)
 	}
 }
