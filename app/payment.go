@@ -353,6 +353,19 @@ func (a *App) ledger(ctx context.Context, projectID int64, asOf engine.Date) (*P
 	return out, nil
 }
 
+// collection is what households owe and have paid at now, for the
+// notices; nil before a plan is published.
+func (a *App) collection(ctx context.Context, projectID int64, now time.Time) (*engine.Collection, error) {
+	l, err := a.ledger(ctx, projectID, engine.DateOf(now.In(engine.Beijing)))
+	switch {
+	case engine.ErrorCode(err) == engine.ECodeNotFound:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return engine.CollectionOf(&engine.LedgerResult{AsOf: l.AsOf, Households: ledgerHouseholds(l), Totals: l.Totals}), nil
+}
+
 func ledgerHouseholds(l *ProjectLedger) []engine.HouseholdLedger {
 	out := make([]engine.HouseholdLedger, len(l.Rows))
 	for i, r := range l.Rows {
@@ -523,11 +536,7 @@ func (a *App) StatementPDF(ctx context.Context, w *engine.Worker, projectID int6
 		return nil, err
 	}
 	st.KeyFingerprint = a.KeyFingerprint()
-	// what households owe and paid, today; none before a plan is published
-	switch l, err := a.ledger(ctx, p.ID, engine.DateOf(st.Printed.In(engine.Beijing))); {
-	case err == nil:
-		st.Collection = engine.CollectionOf(&engine.LedgerResult{AsOf: l.AsOf, Households: ledgerHouseholds(l), Totals: l.Totals})
-	case engine.ErrorCode(err) != engine.ECodeNotFound:
+	if st.Collection, err = a.collection(ctx, p.ID, st.Printed); err != nil {
 		return nil, err
 	}
 	return a.render(ctx, p.ID, actor(w), "statement", "statement.pdf", func(buf *bytes.Buffer) error { return a.printer.Statement(buf, st) })

@@ -451,6 +451,9 @@ func (a *App) ProgressPDF(ctx context.Context, w *engine.Worker, projectID int64
 	if r.Anchor, err = a.anchor(ctx, p.ID); err != nil {
 		return nil, err
 	}
+	if r.Collection, err = a.collection(ctx, p.ID, r.Printed); err != nil {
+		return nil, err
+	}
 	return a.render(ctx, p.ID, actor(w), "progress", "progress.pdf", func(buf *bytes.Buffer) error { return a.printer.ProgressReport(buf, r) })
 }
 

@@ -157,6 +157,7 @@ type ProgressReport struct {
 	Progress       *Progress
 	Supervisors    []Supervisor // the supervision group: names and roles (phones are not printed)
 	OpenIssues     []OpenIssue
+	Collection     *Collection // what households owe and paid; nil before a plan is published
 	Printed        time.Time
 	PublicURL      string
 	Anchor         Anchor

@@ -209,6 +209,10 @@ func (r *Renderer) ProgressReport(w io.Writer, pr *ProgressReport) error {
 	}
 	d.heading("四、资金")
 	d.keep(fmt.Sprintf("预算 %s；已收 %s；已支出 %s。", money(p.Money.Budget), money(p.Money.Received), money(p.Money.Spent)), 10.5, lineH)
+	if c := pr.Collection; c != nil {
+		d.keep(fmt.Sprintf("居民应出资 %s，已缴 %s，未缴 %s；应出资 %d 户，已缴清 %d 户，逾期 %d 户。", money(c.Due), money(c.Paid), money(c.Outstanding),
+			c.Households, c.HouseholdsPaid, c.HouseholdsOverdue), 10.5, lineH)
+	}
 	d.ensure(34 + 26)
 	y := d.f.GetY() + 2
 	if pr.PublicURL != "" {

@@ -325,6 +325,7 @@ func TestMoneyPaper(t *testing.T) {
 	p.Terms.PartyA = "幸福里社区居民委员会"
 	pg := &ProgressReport{Project: p, Printed: printed, PublicURL: public, Anchor: testAnchor, KeyFingerprint: testKey,
 		Supervisors: []engine.Supervisor{{Name: "陈建国", Role: "居民代表", Phone: "13900001111"}, {Name: "王专干", Role: "社区"}},
+		Collection:  st.Collection,
 		OpenIssues:  []engine.OpenIssue{{Raised: "2027-02-18", Text: "井道脚手架未设防护网", Due: "2027-02-25"}, {Raised: "2027-02-25", Text: "夜间施工噪音", Due: "2027-03-04"}},
 		Progress: &engine.Progress{Stages: stages, Inspections: engine.InspectionFigures{Count: 3, Last: "2027-02-25", OpenIssues: 2},
 			Feedback: engine.FeedbackFigures{Received: 5, AnsweredWithin3Days: 4, Closed: 4, Ratings: 1, Rated: 1, SatisfactionRate: 10000, Satisfaction: "100.00%", SatisfactionGoal: 9000,
@@ -346,7 +347,7 @@ func TestMoneyPaper(t *testing.T) {
 			[]string{"资金收支公示", "某电梯工程有限公司"}, public},
 		{"progress", func(b *bytes.Buffer) error { return r.ProgressReport(b, pg) },
 			[]string{"工程进展公示", "主体完工", "检查3次", "监督小组：陈*国（居民代表）、王*干（社区）", "井道脚手架未设防护网", "2027-02-25已逾期", "2027-03-04整改中",
-				"回访评价1份，满意率100.00%（目标90.00%）", "满意度问卷评分4份，其中4分及以上2份（50.00%），单独统计，不计入上述回访满意率", "经办：", "审核：", "发布单位：幸福里社区居民委员会（盖章）"},
+				"回访评价1份，满意率100.00%（目标90.00%）", "应出资8户，已缴清1户，逾期1户", "满意度问卷评分4份，其中4分及以上2份（50.00%），单独统计，不计入上述回访满意率", "经办：", "审核：", "发布单位：幸福里社区居民委员会（盖章）"},
 			[]string{"工程进展公示", "主体完工"}, public},
 	} {
 		t.Run(d.name, func(t *testing.T) {
