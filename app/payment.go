@@ -353,6 +353,27 @@ func (a *App) ledger(ctx context.Context, projectID int64, asOf engine.Date) (*P
 	return out, nil
 }
 
+// collection is what households owe and have paid at now, for the
+// notices; nil before a plan is published.
+func (a *App) collection(ctx context.Context, projectID int64, now time.Time) (*engine.Collection, error) {
+	l, err := a.ledger(ctx, projectID, engine.DateOf(now.In(engine.Beijing)))
+	switch {
+	case engine.ErrorCode(err) == engine.ECodeNotFound:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return engine.CollectionOf(&engine.LedgerResult{AsOf: l.AsOf, Households: ledgerHouseholds(l), Totals: l.Totals}), nil
+}
+
+func ledgerHouseholds(l *ProjectLedger) []engine.HouseholdLedger {
+	out := make([]engine.HouseholdLedger, len(l.Rows))
+	for i, r := range l.Rows {
+		out[i] = r.HouseholdLedger
+	}
+	return out
+}
+
 // LedgerInputOf builds the payments contract's input: each household of
 // the published plan with its dues, and its payments and refunds (reversed
 // records and reversals left out).
@@ -549,6 +570,9 @@ func (a *App) StatementPDF(ctx context.Context, w *engine.Worker, projectID int6
 		return nil, err
 	}
 	st.KeyFingerprint = a.KeyFingerprint()
+	if st.Collection, err = a.collection(ctx, p.ID, st.Printed); err != nil {
+		return nil, err
+	}
 	return a.render(ctx, p.ID, actor(w), "statement", "statement.pdf", func(buf *bytes.Buffer) error { return a.printer.Statement(buf, st) })
 }
 

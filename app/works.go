@@ -442,8 +442,20 @@ func (a *App) ProgressPDF(ctx context.Context, w *engine.Worker, projectID int64
 	if err != nil {
 		return nil, err
 	}
-	r := &engine.ProgressReport{Project: p, Progress: pg, Printed: a.now(), PublicURL: a.PublicURL(p), KeyFingerprint: a.KeyFingerprint()}
+	works, err := a.store.Works(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	inspections, err := a.store.Inspections(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	r := &engine.ProgressReport{Project: p, Progress: pg, Supervisors: works.Supervisors, OpenIssues: engine.OpenIssuesOf(inspections),
+		Printed: a.now(), PublicURL: a.PublicURL(p), KeyFingerprint: a.KeyFingerprint()}
 	if r.Anchor, err = a.anchor(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	if r.Collection, err = a.collection(ctx, p.ID, r.Printed); err != nil {
 		return nil, err
 	}
 	return a.render(ctx, p.ID, actor(w), "progress", "progress.pdf", func(buf *bytes.Buffer) error { return a.printer.ProgressReport(buf, r) })

@@ -194,6 +194,26 @@ var columnLabels = map[string]string{"room": "房号", "floor": "楼层", "area"
 type HouseholdTable struct {
 	Sheet string
 	Rows  [][]string
+	// Above counts the rows above the header (a title and an as-of row,
+	// as the service's own export has): messages number rows as the file
+	// does.
+	Above int
+}
+
+// HouseholdTableOf is a sheet's rows with the header found among the first
+// few: the first row with a 房号 column (else the first row).
+func HouseholdTableOf(sheet string, rows [][]string) *HouseholdTable {
+	for i := 0; i < len(rows) && i < 5; i++ {
+		for _, cell := range rows[i] {
+			name := strings.ToLower(strings.TrimSpace(cell))
+			for _, a := range HouseholdColumns["room"] {
+				if name == strings.ToLower(a) {
+					return &HouseholdTable{Sheet: sheet, Rows: rows[i:], Above: i}
+				}
+			}
+		}
+	}
+	return &HouseholdTable{Sheet: sheet, Rows: rows}
 }
 
 // where names a cell for messages: 第3行第C列 (sheet 住户).
@@ -269,10 +289,10 @@ func ParseHouseholdTable(t *HouseholdTable, floors int) ([]Household, error) {
 		}
 		if key == "" {
 			return nil, Invalidf(field, "%s的表头“%s”无法识别：可用的列有 房号、楼层、面积、业主、业主编号、电话、困难户、免缴、必须同意（或 %s）",
-				t.where(1, i), name, strings.Join(CSVHeader, ","))
+				t.where(t.Above+1, i), name, strings.Join(CSVHeader, ","))
 		}
 		if prev, dup := cols[key]; dup {
-			return nil, Invalidf(field, "%s与%s都是“%s”列", t.where(1, i), t.where(1, prev), columnLabels[key])
+			return nil, Invalidf(field, "%s与%s都是“%s”列", t.where(t.Above+1, i), t.where(t.Above+1, prev), columnLabels[key])
 		}
 		cols[key] = i
 	}
@@ -285,7 +305,7 @@ func ParseHouseholdTable(t *HouseholdTable, floors int) ([]Household, error) {
 	var problems []string
 	seen := map[string]int{}
 	for n, rec := range t.Rows[1:] {
-		row := n + 2
+		row := n + 2 + t.Above
 		if blankRow(rec) {
 			continue
 		}

@@ -159,6 +159,7 @@ type Statement struct {
 	In, Out        Fen
 	Balance        Fen
 	BySource       map[string]Fen
+	Collection     *Collection // what households owe and paid; nil before a plan is published
 	Printed        time.Time
 	PublicURL      string
 	Anchor         Anchor
@@ -178,6 +179,9 @@ type StatementLine struct {
 type ProgressReport struct {
 	Project        *Project
 	Progress       *Progress
+	Supervisors    []Supervisor // the supervision group: names and roles (phones are not printed)
+	OpenIssues     []OpenIssue
+	Collection     *Collection // what households owe and paid; nil before a plan is published
 	Printed        time.Time
 	PublicURL      string
 	Anchor         Anchor

@@ -29,10 +29,15 @@ func BeijingSecond(t time.Time) string { return t.In(Beijing).Format("2006年1�
 // BeijingDate is the calendar date of an instant in Beijing: 2027年3月1日.
 func BeijingDate(t time.Time) string { return t.In(Beijing).Format("2006年1月2日") }
 
+// DeadlineHour is the hour a deadline given as a date alone falls at, in
+// Beijing: a round time at the end of an office day, which residents read
+// on paper without doubt (never 23:59:59).
+const DeadlineHour = 17
+
 // ParseDeadline reads a deadline as people and programs write it: RFC
 // 3339, or a Beijing date and time ("2027-03-01 18:00"), or a date alone
-// (the last second of that day in Beijing). field names the input in the
-// error.
+// (17:00 of that day in Beijing, DeadlineHour). field names the input in
+// the error.
 func ParseDeadline(s, field string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
@@ -44,7 +49,7 @@ func ParseDeadline(s, field string) (time.Time, error) {
 		}
 	}
 	if t, err := time.ParseInLocation("2006-01-02", s, Beijing); err == nil {
-		return t.Add(24*time.Hour - time.Second).UTC(), nil
+		return t.Add(DeadlineHour * time.Hour).UTC(), nil
 	}
 	shown := []rune(s)
 	if len(shown) > 40 {

@@ -160,13 +160,27 @@ type FeedbackFigures struct {
 	AnsweredWithin3Days int `json:"answered_within_3_days"`
 	Closed              int `json:"closed"`
 	Ratings             int `json:"ratings"`
-	// Rated counts every rating the rate is of (feedback and
-	// questionnaires); with none the rate means nothing (Satisfaction).
+	// Rated counts the ratings the rate is of: the 回访 ratings of closed
+	// feedback (as Ratings); with none the rate means nothing
+	// (Satisfaction).
 	Rated            int     `json:"rated"`
 	SatisfactionRate Percent `json:"satisfaction_rate"`
 	// Satisfaction is the rate as pages print it: "75.00%" or 暂无评价.
 	Satisfaction     string  `json:"satisfaction"`
 	SatisfactionGoal Percent `json:"satisfaction_goal"`
+	// Survey is the questionnaires' rating answers, shown apart and never
+	// mixed into the 回访 rate: a survey answer is not a 回访 of handled
+	// feedback.
+	Survey SurveyRatings `json:"survey"`
+}
+
+// SurveyRatings are the answers to the rating questions of a project's
+// questionnaires: 4 and 5 are satisfied.
+type SurveyRatings struct {
+	Answers      int     `json:"answers"`
+	Satisfied    int     `json:"satisfied"`
+	Rate         Percent `json:"rate"`
+	Satisfaction string  `json:"satisfaction"` // "75.00%" or 暂无评价
 }
 
 // MoneyFigures are the budget and the money that moved.
@@ -180,8 +194,9 @@ type MoneyFigures struct {
 const InspectionEvery = 7 * 24 * time.Hour
 
 // ProgressOf sums the works up at now. Satisfaction counts 满意 and 基本满意
-// among the feedback ratings, plus questionnaire ratings of 4 or 5 among
-// those answers (satisfiedRatings of ratingAnswers).
+// among the 回访 ratings of closed feedback only; the questionnaires'
+// rating answers (satisfiedRatings of ratingAnswers) are summed apart
+// (FeedbackFigures.Survey), so that one 满意 is 100%, not mixed into 60%.
 func ProgressOf(w *Works, inspections []*Inspection, feedback []*Feedback, satisfiedRatings, ratingAnswers int, money MoneyFigures, now time.Time) *Progress {
 	p := &Progress{Stages: w.Stages, Money: money}
 	if p.Stages == nil {
@@ -201,7 +216,7 @@ func ProgressOf(w *Works, inspections []*Inspection, feedback []*Feedback, satis
 	p.Inspections.Overdue = worksRunning(w.Stages) && (p.Inspections.Last == "" || daysSince(p.Inspections.Last, now) > InspectionEvery)
 	f := &p.Feedback
 	f.SatisfactionGoal = w.SatisfactionGoal
-	satisfied, rated := satisfiedRatings, ratingAnswers
+	satisfied, rated := 0, 0
 	for _, fb := range feedback {
 		f.Received++
 		if fb.AnsweredAt != nil && fb.AnsweredAt.Sub(fb.CreatedAt) <= 3*24*time.Hour {
@@ -210,7 +225,7 @@ func ProgressOf(w *Works, inspections []*Inspection, feedback []*Feedback, satis
 		if fb.ClosedAt != nil {
 			f.Closed++
 		}
-		if fb.Rating != "" {
+		if fb.Rating != "" && fb.ClosedAt != nil {
 			f.Ratings++
 			rated++
 			if fb.Rating != "不满意" {
@@ -220,6 +235,8 @@ func ProgressOf(w *Works, inspections []*Inspection, feedback []*Feedback, satis
 	}
 	f.SatisfactionRate, f.Rated = ratioHundredths(int64(satisfied), int64(rated)), rated
 	f.Satisfaction = satisfactionText(f.SatisfactionRate, rated)
+	f.Survey = SurveyRatings{Answers: ratingAnswers, Satisfied: satisfiedRatings, Rate: ratioHundredths(int64(satisfiedRatings), int64(ratingAnswers))}
+	f.Survey.Satisfaction = satisfactionText(f.Survey.Rate, ratingAnswers)
 	return p
 }
 

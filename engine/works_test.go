@@ -131,3 +131,28 @@ func TestWorksProjection(t *testing.T) {
 		}
 	}
 }
+
+// TestSatisfactionFromClosedFeedbackOnly: the rate is of the 回访 ratings
+// of closed feedback; questionnaire answers are summed apart. One 满意 and
+// four survey answers of which two are satisfied print 100.00% and 50.00%,
+// never a mixed 60.00%.
+func TestSatisfactionFromClosedFeedbackOnly(t *testing.T) {
+	closed := worksAt.Add(time.Hour)
+	feedback := []*Feedback{
+		{ID: 1, CreatedAt: worksAt, AnsweredAt: &closed, ClosedAt: &closed, Rating: "满意"},
+		{ID: 2, CreatedAt: worksAt, Rating: "不满意"}, // not closed: no 回访 yet, not counted
+		{ID: 3, CreatedAt: worksAt},
+	}
+	p := ProgressOf(&Works{SatisfactionGoal: 9000}, nil, feedback, 2, 4, MoneyFigures{}, worksAt)
+	f := p.Feedback
+	if got, want := [3]any{f.Ratings, f.Rated, f.Satisfaction}, [3]any{1, 1, "100.00%"}; got != want {
+		t.Errorf("回访 ratings, rated, rate = %v, want %v", got, want)
+	}
+	if got, want := f.Survey, (SurveyRatings{Answers: 4, Satisfied: 2, Rate: 5000, Satisfaction: "50.00%"}); got != want {
+		t.Errorf("survey = %+v, want %+v", got, want)
+	}
+	none := ProgressOf(&Works{}, nil, nil, 0, 0, MoneyFigures{}, worksAt).Feedback
+	if none.Satisfaction != "暂无评价" || none.Survey.Satisfaction != "暂无评价" {
+		t.Errorf("with no ratings: %q and %q", none.Satisfaction, none.Survey.Satisfaction)
+	}
+}

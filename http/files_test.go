@@ -40,6 +40,16 @@ func TestFilesWorkersHave(t *testing.T) {
 		if ct := book.header.Get("Content-Type"); ct != xlsx {
 			t.Fatalf("Content-Type %q", ct)
 		}
+		// under a title and an as-of row, floors and areas as numbers
+		if f, err := excelize.OpenReader(bytes.NewReader(book.body)); err != nil {
+			t.Fatal(err)
+		} else {
+			if rows, _ := f.GetRows("住户"); len(rows) != 5 || !strings.Contains(rows[0][0], "住户名单") || rows[2][0] != "房号" {
+				t.Fatalf("the workbook's rows: %v", rows)
+			}
+			numberCell(t, f, "住户", "C5", "86.20")
+			numberCell(t, f, "住户", "B5", "3")
+		}
 		e.do("PUT", path, "a", string(book.body), "Content-Type", xlsx).want(200)
 		again := e.do("GET", fmt.Sprintf("/api/v1/projects/%v", p["id"]), "a", nil).want(200).json()["households"].([]any)
 		if len(again) != 2 || again[1].(map[string]any)["area"] != "86.20" || again[0].(map[string]any)["phone"] != "13800001111" {

@@ -3,6 +3,7 @@ package http_test
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -162,14 +163,22 @@ func TestUndecidedList(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(sheet) != 11 || sheet[0][0] != "房号" || sheet[0][4] != "电话" {
+		// a title, an as-of row, the header, ten households
+		if len(sheet) != 13 || !strings.Contains(sheet[0][0], "未表决住户名单") || !strings.HasPrefix(sheet[1][0], "截至 ") ||
+			sheet[2][0] != "房号" || sheet[2][4] != "电话" || sheet[2][5] != "必须同意" {
 			t.Fatalf("workbook %v", sheet)
 		}
-		for _, r := range sheet[1:] {
-			if r[0] == "401" && (r[6] != "2" || r[7] == "从未打开" || r[4] != "13812341401") {
+		for i, r := range sheet[3:] {
+			if r[0] == "401" && (r[7] != "2" || r[8] == "从未打开" || r[4] != "13812341401" || r[5] != "否") {
 				t.Errorf("401 in the workbook: %v", r)
 			}
-			if r[0] == "601" && r[7] != "从未打开" {
+			if r[0] == "401" {
+				row := strconv.Itoa(i + 4)
+				numberCell(t, f, "未表决", "H"+row, "2")  // views
+				numberCell(t, f, "未表决", "B"+row, "4")  // floor
+				numberCell(t, f, "未表决", "C"+row, r[2]) // area, 0.00
+			}
+			if r[0] == "601" && r[8] != "从未打开" {
 				t.Errorf("601 in the workbook: %v", r)
 			}
 		}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -84,50 +83,29 @@ func xlsxTable(data []byte) (*engine.HouseholdTable, error) {
 	if err != nil {
 		return nil, engine.Invalidf("xlsx", "无法读取工作表“%s”", sheets[0])
 	}
-	return &engine.HouseholdTable{Sheet: sheets[0], Rows: rows}, nil
+	return engine.HouseholdTableOf(sheets[0], rows), nil
 }
 
 // householdsXLSX exports the households as an Excel workbook: the same
-// columns as the CSV (Chinese headers), formulas defused, importable back.
+// columns as the CSV (Chinese headers) under a title and an as-of row,
+// floors and areas as numbers, formulas defused; importable back (the
+// import finds the header under the title).
 func (s *Server) householdsXLSX(c echo.Context) error {
 	p, err := s.project(c)
 	if err != nil {
 		return err
 	}
-	header := []any{"房号", "楼层", "面积", "业主", "业主编号", "电话", "困难户", "免缴", "必须同意"}
 	yes := map[bool]string{true: "是", false: "否"}
-	rows := [][]any{header}
+	sh := &sheet{Name: "住户", Title: p.Name + " 住户名单", AsOf: s.app.Now(), Columns: []column{
+		{"房号", 10}, {"楼层", 8}, {"面积", 12}, {"业主", 14}, {"业主编号", 14}, {"电话", 16}, {"困难户", 9}, {"免缴", 8}, {"必须同意", 10}}}
 	for _, h := range p.Households {
-		rows = append(rows, []any{engine.CSVCell(h.Room), strconv.Itoa(h.Floor), h.Area.String(), engine.CSVCell(h.OwnerName), engine.CSVCell(h.OwnerID),
+		sh.Rows = append(sh.Rows, []any{engine.CSVCell(h.Room), h.Floor, h.Area, engine.CSVCell(h.OwnerName), engine.CSVCell(h.OwnerID),
 			engine.CSVCell(h.Phone), yes[h.Hardship], yes[h.Exempt], yes[h.MustConsent]})
 	}
-	data, err := workbook("住户", rows)
+	data, err := sh.workbook()
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "households-" + itoa(p.ID) + ".xlsx"}))
 	return c.Blob(http.StatusOK, xlsxType, data)
-}
-
-// workbook writes rows into a one-sheet workbook.
-func workbook(sheet string, rows [][]any) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, err
-	}
-	for i, row := range rows {
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
-		if err != nil {
-			return nil, err
-		}
-		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
-			return nil, err
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }

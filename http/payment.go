@@ -260,7 +260,8 @@ func (s *Server) ledger(c echo.Context) error {
 }
 
 // arrearsXLSX is the list to chase: households with money overdue (room,
-// owner, phone, overdue, since, days), as an Excel workbook.
+// owner, phone, overdue, since, days), as an Excel workbook with amounts
+// and days as numbers.
 func (s *Server) arrearsXLSX(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -274,7 +275,12 @@ func (s *Server) arrearsXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows := [][]any{{"房号", "业主", "电话", "逾期金额（元）", "逾期起始日", "逾期天数", "未缴合计（元）", "下一笔应缴日"}}
+	p, err := s.app.Project(c.Request().Context(), workerOf(c), id)
+	if err != nil {
+		return err
+	}
+	sh := &sheet{Name: "欠缴名单", Title: p.Name + " 欠缴名单", AsOfDay: l.AsOf.String(), Columns: []column{
+		{"房号", 10}, {"业主", 14}, {"电话", 16}, {"逾期金额（元）", 16}, {"逾期起始日", 14}, {"逾期天数", 10}, {"未缴合计（元）", 16}, {"下一笔应缴日", 14}}}
 	for _, r := range l.Rows {
 		if r.Status != engine.LedgerOverdue {
 			continue
@@ -287,12 +293,12 @@ func (s *Server) arrearsXLSX(c echo.Context) error {
 		if r.OverdueSince != nil {
 			since = r.OverdueSince.String()
 		}
-		// amounts as exact text with two decimals: money is never a float,
-		// not even in a spreadsheet cell
-		rows = append(rows, []any{engine.CSVCell(r.Room), engine.CSVCell(r.Owner), engine.CSVCell(r.Phone), r.Overdue.String(),
-			since, r.DaysOverdue, r.Outstanding.String(), next})
+		// amounts are numbers written from their exact decimal text: never
+		// through a float
+		sh.Rows = append(sh.Rows, []any{engine.CSVCell(r.Room), engine.CSVCell(r.Owner), engine.CSVCell(r.Phone), r.Overdue,
+			since, r.DaysOverdue, r.Outstanding, next})
 	}
-	data, err := workbook("欠缴名单", rows)
+	data, err := sh.workbook()
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -228,12 +229,21 @@ func TestRefundsAndReversals(t *testing.T) {
 			t.Fatal(err)
 		}
 		rows, err := f.GetRows("欠缴名单")
-		if err != nil || len(rows) < 2 || rows[0][0] != "房号" {
+		if err != nil || len(rows) < 4 || !strings.Contains(rows[0][0], "欠缴名单") || rows[1][0] != "核算日期 2027-04-15" || rows[2][0] != "房号" {
 			t.Fatalf("arrears rows %v, %v", rows, err)
 		}
 		found := false
-		for _, r := range rows[1:] {
-			found = found || r[0] == "601"
+		for i, r := range rows[3:] {
+			if r[0] == "601" {
+				found = true
+				row := strconv.Itoa(i + 4)
+				numberCell(t, f, "欠缴名单", "D"+row, r[3]) // overdue, a number Excel sums
+				numberCell(t, f, "欠缴名单", "F"+row, r[5]) // days
+				numberCell(t, f, "欠缴名单", "G"+row, r[6]) // outstanding
+				if !strings.Contains(r[3], ".") {
+					t.Errorf("601's overdue amount shows %q, want two decimals", r[3])
+				}
+			}
 		}
 		if !found {
 			t.Errorf("601 paid only its down payment in part and should be late: %v", rows)

@@ -128,7 +128,7 @@ func TestPrintouts(t *testing.T) {
 		e.do("GET", base+"/agreements/12.txt", "a", nil).want(404)
 
 		booklet := pdfText(t, e.do("GET", base+"/booklet.pdf", "a", nil).want(200).body)
-		for _, want := range []string{"业主大会会议材料", "表决情况", "审计日志校验通过", "赵敏", "101", "602"} {
+		for _, want := range []string{"本单元业主会议材料", "表决情况", "审计日志校验通过", "赵敏", "101", "602"} {
 			if !strings.Contains(booklet, want) {
 				t.Errorf("the booklet lacks %q", want)
 			}

@@ -3,7 +3,6 @@ package http
 import (
 	"mime"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -63,26 +62,29 @@ func (s *Server) undecidedList(c echo.Context) error {
 	return c.JSON(http.StatusOK, toUndecidedJSON(l))
 }
 
-// undecidedXLSX is the same list as a workbook to call down: room, owner,
-// phone, whether the link was opened and when last.
+// undecidedXLSX is the same list as a workbook to call down: room, area,
+// owner, phone, whether the household must consent, whether the link was
+// opened and when last; area and views as numbers.
 func (s *Server) undecidedXLSX(c echo.Context) error {
 	l, err := s.undecided(c)
 	if err != nil {
 		return err
 	}
-	rows := [][]any{{"房号", "楼层", "面积", "业主", "电话", "签署链接", "打开次数", "最近打开（北京时间）", "跟进记录"}}
+	yes := map[bool]string{true: "是", false: "否"}
+	sh := &sheet{Name: "未表决", Title: l.Project.Name + " 未表决住户名单", AsOf: s.app.Now(), Columns: []column{
+		{"房号", 10}, {"楼层", 8}, {"面积", 12}, {"业主", 14}, {"电话", 16}, {"必须同意", 10}, {"签署链接", 26}, {"打开次数", 10}, {"最近打开（北京时间）", 22}, {"跟进记录", 30}}}
 	for _, u := range l.Households {
 		h := u.Household
-		link, views, last := "没有有效链接，请补发", "0", "从未打开"
+		link, views, last := "没有有效链接，请补发", int64(0), "从未打开"
 		if v := u.Link; v != nil {
-			link, views = "已发放 "+engine.BeijingMinute(v.IssuedAt), strconv.FormatInt(v.Views, 10)
+			link, views = "已发放 "+engine.BeijingMinute(v.IssuedAt), v.Views
 			if v.LastAt != nil {
 				last = engine.BeijingMinute(*v.LastAt)
 			}
 		}
-		rows = append(rows, []any{engine.CSVCell(h.Room), h.Floor, h.Area.String(), engine.CSVCell(h.OwnerName), engine.CSVCell(h.Phone), link, views, last, ""})
+		sh.Rows = append(sh.Rows, []any{engine.CSVCell(h.Room), h.Floor, h.Area, engine.CSVCell(h.OwnerName), engine.CSVCell(h.Phone), yes[h.MustConsent], link, views, last, ""})
 	}
-	data, err := workbook("未表决", rows)
+	data, err := sh.workbook()
 	if err != nil {
 		return err
 	}

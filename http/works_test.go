@@ -106,7 +106,7 @@ func TestWorksAndFeedback(t *testing.T) {
 		// two weeks without an inspection while the works run: the warning
 		e.clock.Add(10 * 24 * time.Hour)
 		relogin()
-		// the handover survey's rating question counts too: one household rates 4 (satisfied)
+		// the handover survey's rating question: one household rates 4 (satisfied), counted apart
 		sent := e.do("POST", base+"/questionnaires", "a", map[string]any{"title": "交付满意度", "deadline": e.clock.Now().Add(48 * time.Hour).Format(time.RFC3339),
 			"questions": []any{map[string]any{"id": "q1", "kind": "rating", "text": "您对加装电梯工程是否满意"}}}).want(201).json()
 		qurl := sent["links"].([]any)[0].(map[string]any)["url"].(string)
@@ -118,15 +118,19 @@ func TestWorksAndFeedback(t *testing.T) {
 			t.Errorf("inspection figures: %v", insp)
 		}
 		if fb["received"] != float64(3) || fb["answered_within_3_days"] != float64(1) || fb["closed"] != float64(2) ||
-			fb["ratings"] != float64(2) || fb["rated"] != float64(3) || fb["satisfaction_rate"] != "66.67" || fb["satisfaction_goal"] != "85.00" {
+			fb["ratings"] != float64(2) || fb["rated"] != float64(2) || fb["satisfaction_rate"] != "50.00" || fb["satisfaction_goal"] != "85.00" {
 			t.Errorf("feedback figures: %v", fb)
+		}
+		// the survey's answer is shown apart, never mixed into the 回访 rate
+		if sv := fb["survey"].(map[string]any); sv["answers"] != float64(1) || sv["satisfied"] != float64(1) || sv["satisfaction"] != "100.00%" {
+			t.Errorf("survey ratings: %v", sv)
 		}
 		if money := p["money"].(map[string]any); money["budget"] != "570000.00" {
 			t.Errorf("money figures: %v", money)
 		}
 		// the public page and the progress 公示: figures, no names or texts
 		page := string(e.do("GET", "/p/"+slug, "", nil, "Accept", "text/html").want(200).body)
-		for _, want := range []string{"工程进展", "主体完工", "满意率 <b>66.67%</b>", "匿名提意见"} {
+		for _, want := range []string{"工程进展", "主体完工", "满意率 <b>50.00%</b>", "匿名提意见"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the public page lacks %q", want)
 			}
@@ -137,7 +141,7 @@ func TestWorksAndFeedback(t *testing.T) {
 			}
 		}
 		text := pdfText(t, e.do("GET", base+"/progress.pdf", "a", nil).want(200).body)
-		for _, want := range []string{"工程进展公示", "开工", "检查1次", "满意率66.67%", "目标85.00%", "存证"} {
+		for _, want := range []string{"工程进展公示", "开工", "检查1次", "回访评价2份，满意率50.00%", "目标85.00%", "满意度问卷评分1份", "不计入上述回访满意率", "张*姨（居民代表）", "存证"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the progress 公示 lacks %q:\n%s", want, text)
 			}

@@ -10,19 +10,22 @@ import (
 
 // Ballots writes the 表决票 of a published plan: two to an A4 page, cut
 // apart along the dashed line, one per household in room order. Each
-// names the household (owner masked), the plan by its fingerprint and the
-// household's amount, has boxes large enough to tick by hand, lines for
-// the signature and date, and a QR code that opens the console's form to
-// record this household's paper decision.
+// names the household (owner masked), the plan by its short code and the
+// household's amount, says why a must-consent household's consent is
+// needed and what it receives, has boxes large enough to tick by hand,
+// lines for the signature and date, and a QR code that opens the
+// console's form to record this household's paper decision. Resident
+// paper carries no hashes or key fingerprints: the short code and the QR
+// are the proof.
 func (r *Renderer) Ballots(w io.Writer, b *engine.PaperBallots) error {
 	p := b.Project
 	hs, err := byRoom(p, "表决票")
 	if err != nil {
 		return err
 	}
-	due := make(map[string]engine.Fen, len(b.Result.Households))
+	shares := make(map[string]engine.HouseholdShare, len(b.Result.Households))
 	for _, row := range b.Result.Households {
-		due[row.Room] = row.Due
+		shares[row.Room] = row
 	}
 	texts := []string{p.Name, p.Address, b.Scenario.Name, b.RuleText}
 	for _, h := range hs {
@@ -34,7 +37,7 @@ func (r *Renderer) Ballots(w io.Writer, b *engine.PaperBallots) error {
 		urls[i] = b.FormURL(h.ID)
 	}
 	d.precode(urls)
-	d.foot = p.Name + " 表决票　方案指纹 " + short(b.Scenario.SHA256)
+	d.foot = p.Name + " 表决票　方案核验码 " + short(b.Scenario.SHA256)
 	const half = 297.0 / 2
 	for i, h := range hs {
 		top := margin - 4
@@ -50,13 +53,14 @@ func (r *Renderer) Ballots(w io.Writer, b *engine.PaperBallots) error {
 			d.f.SetXY(margin, half-4)
 			d.f.CellFormat(bodyW, 4, "沿虚线剪开", "", 0, "C", false, 0, "")
 		}
-		d.ballot(b, h, due[h.Room], top)
+		d.ballot(b, h, shares[h.Room], top)
 	}
 	return d.output(w)
 }
 
 // ballot lays out one 表决票 from y = top (it fits in half a page).
-func (d *doc) ballot(b *engine.PaperBallots, h engine.Household, due engine.Fen, top float64) {
+func (d *doc) ballot(b *engine.PaperBallots, h engine.Household, share engine.HouseholdShare, top float64) {
+	due := share.Due
 	const qrSize = 30.0
 	textW := bodyW - qrSize - 6
 	d.f.SetY(top)
@@ -68,12 +72,30 @@ func (d *doc) ballot(b *engine.PaperBallots, h engine.Household, due engine.Fen,
 	d.f.SetXY(margin+bodyW-qrSize-4, top+qrSize+1.5)
 	d.f.CellFormat(qrSize+4, 4, "工作人员扫码录入", "", 0, "C", false, 0, "")
 	d.f.SetY(max(d.f.GetY(), top+qrSize+6))
-	d.text(margin, bodyW, "方案指纹（SHA-256）："+b.Scenario.SHA256, 8, 4.5, "L")
-	d.text(margin, bodyW, "表决事项：是否同意按上述方案加装电梯，并按方案分摊费用。表决"+strings.TrimSuffix(b.RuleText, "。")+"。截止 "+beijingTime(b.Deadline)+"（北京时间）。", 9.5, 5, "L")
+	if h.MustConsent {
+		d.text(margin, bodyW, mustConsentText(share), 9.5, 5, "L")
+	}
+	d.text(margin, bodyW, "表决事项：是否同意按上述方案加装电梯，并按方案分摊费用。表决"+strings.TrimSuffix(b.RuleText, "。")+"。截止 "+beijingTime(b.Deadline)+"（北京时间）。方案核验码 "+short(b.Scenario.SHA256)+"，可扫码或在项目公示页核对。", 9.5, 5, "L")
 	d.f.Ln(3)
 	d.voteBoxes(margin+6, d.f.GetY(), "", 10, 18)
 	d.f.SetY(d.f.GetY() + 16)
 	d.text(margin, bodyW, "请在选定的方框内打“√”，只选一项；选两项以上或涂改的，由工作人员与业主当面核实。", 9.5, 5, "L")
 	d.f.Ln(2)
 	d.signLines([][2]string{{"业主（或代理人）签名", ""}, {"日期", "______年____月____日"}})
+}
+
+// mustConsentText tells a household whose exclusive part the works occupy
+// why its own consent is needed (民法典 第二百七十二条: an owner's rights
+// over the exclusive part) and what it receives.
+func mustConsentText(s engine.HouseholdShare) string {
+	text := "本户须本人同意：加装电梯施工需占用本户专有部分，依《民法典》第二百七十二条，须经本户同意方可实施，其他业主的表决不能代替。"
+	if s.Compensation > 0 {
+		text += "本户获得补偿 " + money(s.Compensation) + "（" + engine.Words(s.Compensation) + "），按协议支付"
+	} else {
+		text += "本方案未给本户补偿"
+	}
+	if s.Due == 0 {
+		text += "，本户不需出资"
+	}
+	return text + "。"
 }

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/renovote/renovote/engine"
 )
@@ -35,10 +34,10 @@ func (r *Renderer) Booklet(w io.Writer, b *Booklet) error {
 			texts = append(texts, e.Kind, e.Hash)
 		}
 	}
-	d := r.newDoc(first.Project.Name+" 业主大会会议材料", b.Printed, texts...)
+	d := r.newDoc(first.Project.Name+" 本单元业主会议材料", b.Printed, texts...)
 	d.foot = "方案指纹 " + short(first.Scenario.SHA256)
 	d.f.AddPage()
-	d.title(first.Project.Name + " 加装电梯 业主大会会议材料")
+	d.title(first.Project.Name + " 加装电梯 本单元业主会议材料")
 	d.kv([][2]string{
 		{"项目", first.Project.Name + "（" + first.Project.Address + "）"},
 		{"方案", first.Scenario.Name},
@@ -62,20 +61,32 @@ func (r *Renderer) Booklet(w io.Writer, b *Booklet) error {
 }
 
 // households is the list the meeting reads before the agreements: each
-// household's floor, area, amount due and decision so far.
+// household's floor, area, amount due and decision so far, and who signed
+// — flagged when it is not the owner on record (the 委托书 is to be checked).
 func (d *doc) households(as []*Agreement) {
 	d.heading("各户出资与表决一览")
 	methods := map[string]string{"online": "手机", "paper": "纸质"}
 	rows := make([][]string, 0, len(as))
 	for _, a := range as {
 		h, row := a.Household, agreementRow(a)
-		vote, method := "未表决", ""
+		vote, method, signer := "未表决", "", ""
 		if dec := a.Decision; dec != nil {
-			vote, method = engine.VoteName(dec.Vote), methods[dec.Method]
+			vote, method, signer = engine.VoteName(dec.Vote), methods[dec.Method], signerText(h, dec)
 		}
-		rows = append(rows, []string{h.Room, strconv.Itoa(h.Floor), h.Area.String(), engine.MaskName(h.OwnerName), row.Due.Grouped(), vote, method})
+		rows = append(rows, []string{h.Room, strconv.Itoa(h.Floor), h.Area.String(), engine.MaskName(h.OwnerName), row.Due.Grouped(), vote, method, signer})
 	}
-	d.table([]string{"房号", "楼层", "面积（㎡）", "业主", "应出资（元）", "表决", "方式"}, []float64{22, 14, 24, 28, 36, 24, bodyW - 148}, "LRRLRCC", rows)
+	d.table([]string{"房号", "楼层", "面积（㎡）", "业主", "应出资（元）", "表决", "方式", "签署人"}, []float64{16, 12, 20, 20, 28, 16, 14, bodyW - 126}, "LRRLRCCL", rows)
+	d.para("签署人与登记业主不同的（标“▲”），请核对授权委托书或共有人证明。")
+}
+
+// signerText is who signed a decision: 本人, or the signer's masked name
+// flagged with ▲ when it is not the owner on record.
+func signerText(h engine.Household, dec *engine.Decision) string {
+	name := strings.TrimSpace(dec.SignerName)
+	if name == "" || name == strings.TrimSpace(h.OwnerName) {
+		return "本人"
+	}
+	return "▲ " + engine.MaskName(name) + "（非登记业主）"
 }
 
 // roomLess orders rooms as people do: 101 < 102 < 201 < 1001.
@@ -177,6 +188,9 @@ func (d *doc) tally(t *engine.TallyResult, rule engine.Rule, p *engine.Project) 
 	if len(t.MustConsentMissing) > 0 {
 		d.para("必须本人同意而尚未同意的住户（施工占用其专有部分）：" + strings.Join(t.MustConsentMissing, "、"))
 	}
+	d.ensure(lineH + 14) // the sentence and the lines on one page
+	d.para("以上统计经计票人、监票人核对无误。")
+	d.signLines([][2]string{{"计票人", ""}, {"监票人", ""}, {"日期", "____年__月__日"}})
 }
 
 func (d *doc) auditPage(b *Booklet) {
@@ -202,73 +216,4 @@ func (d *doc) auditPage(b *Booklet) {
 	}
 	d.table([]string{"方式", "同意", "不同意", "弃权"}, []float64{50, 30, 30, 30}, "LRRR", rows)
 	d.para(fmt.Sprintf("共 %d 户住户，已表决 %d 户。每份协议上的核验码可在线核验。", len(b.Agreements), len(b.Decisions)))
-}
-
-// Notice writes the 公示 for the bulletin board: the 公示期 in whole
-// dates, the plan and what each household pays (owners masked), where to
-// object, and the issuer with room for a seal. No live count: a notice
-// stays on the board for days.
-func (r *Renderer) Notice(w io.Writer, n *Notice) error {
-	objection := objectionText(n.Contact)
-	texts := []string{n.Project.Name, n.Project.Address, n.Scenario.Name, n.RuleText, n.SummaryURL, objection, allocationText(n.Input.Allocation)}
-	for _, h := range n.Result.Households {
-		texts = append(texts, h.Room, engine.MaskName(h.Owner))
-	}
-	d := r.newDoc(n.Project.Name+" 加装电梯方案公示", n.Printed, texts...)
-	d.foot = "方案指纹 " + short(n.Scenario.SHA256)
-	d.f.AddPage()
-	d.title(n.Project.Name + " 加装电梯出资方案公示")
-	from := n.Printed.In(engine.Beijing)
-	to := from.AddDate(0, 0, n.Days-1)
-	d.para(fmt.Sprintf("根据《中华人民共和国民法典》第二百七十八条，现将本单元（%s）加装电梯出资分摊方案“%s”公示如下。公示期自 %s 起至 %s 止，共 %d 日。业主表决截止时间为 %s（北京时间）。",
-		n.Project.Address, n.Scenario.Name, chineseDate(from), chineseDate(to), n.Days, beijingTime(n.Deadline)))
-	res := n.Result
-	d.heading("一、费用与分摊")
-	d.para(fmt.Sprintf("总造价 %s（%s）；财政补贴 %s；低楼层补偿 %s；由各出资户分摊 %s（%s）。",
-		money(res.TotalCost), engine.Words(res.TotalCost), money(res.TotalSubsidy), money(res.TotalCompensation), money(res.Pool), engine.Words(res.Pool)))
-	d.para("分摊规则：" + allocationText(n.Input.Allocation))
-	d.floorTable(res)
-	d.heading("二、各户出资")
-	rows := make([][]string, 0, len(res.Households))
-	hs := append([]engine.HouseholdShare(nil), res.Households...)
-	sort.SliceStable(hs, func(i, j int) bool { return roomLess(hs[i].Room, hs[j].Room) })
-	for _, h := range hs {
-		first := "—"
-		if h.Plan != nil && len(h.Plan.Installments) > 0 {
-			first = h.Plan.DownPayment.Grouped()
-		}
-		rows = append(rows, []string{h.Room, strconv.Itoa(h.Floor), h.Area.String(), engine.MaskName(h.Owner), h.Due.Grouped(), first, h.Compensation.Grouped()})
-	}
-	d.table([]string{"房号", "楼层", "面积（㎡）", "业主", "应出资（元）", "首付（元）", "获得补偿（元）"}, []float64{20, 14, 24, 24, 34, 30, bodyW - 146}, "LRRLRRR", rows)
-	d.para("通过条件：" + n.RuleText + "。")
-	d.heading("三、异议")
-	d.para(fmt.Sprintf("对方案有异议的，请于公示期内（%s 前）%s 也可扫描右下二维码查看方案详情。本公示中业主姓名已隐去部分，不含电话等个人信息。", chineseDate(to), objection))
-	d.ensure(48)
-	y := d.f.GetY() + 2
-	d.qr(n.SummaryURL, pageW-margin-32, y, 32)
-	d.f.SetXY(margin, y)
-	d.text(margin, bodyW-40, "方案指纹（SHA-256）："+n.Scenario.SHA256, 9, 5, "L")
-	d.text(margin, bodyW-40, "存证："+anchorText(n.Anchor, n.KeyFingerprint), 9, 5, "L")
-	d.text(margin, bodyW-40, "方案详情："+n.SummaryURL, 9, 5, "L")
-	d.f.SetY(max(d.f.GetY(), y+34))
-	d.text(margin+bodyW/2, bodyW/2, "发布单位：____________________（盖章）", 10.5, 8, "L")
-	d.text(margin+bodyW/2, bodyW/2, "发布日期："+chineseDate(from), 10.5, 8, "L")
-	return d.output(w)
-}
-
-// objectionText says whom to tell of an objection, and how.
-func objectionText(c engine.Contact) string {
-	r := c.Reach()
-	switch {
-	case r == "":
-		return "向社区居民委员会书面提出。"
-	case c.Office != "":
-		return "向 " + r + "，书面或当面提出。"
-	}
-	return "向 " + r + "书面或当面提出。"
-}
-
-// chineseDate is a date in Beijing as 2026年12月9日.
-func chineseDate(t time.Time) string {
-	return t.In(engine.Beijing).Format("2006年1月2日")
 }

@@ -27,7 +27,7 @@ func (r *Renderer) Card(w io.Writer, c *engine.Card) error {
 	d.title(p.Name + " 加装电梯明白卡")
 	status := "讨论稿，尚未发布表决"
 	if c.Published {
-		status = "已发布表决，" + chineseDate(c.Deadline) + "截止"
+		status = "已发布表决，" + beijingTime(c.Deadline) + " 截止"
 	}
 	d.text(margin, bodyW, p.Address+"　"+strconv.Itoa(p.Floors)+" 层　"+strconv.Itoa(len(res.Households))+" 户　方案："+c.Scenario.Name+"（"+status+"）", 9.5, 5, "C")
 

@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -182,9 +183,12 @@ func orDefault(s, def string) string {
 }
 
 // Statement writes the 收支公示 for the notice board: income by source,
-// spending by item, the balance, each a dated line; no personal data.
+// spending by item, the balance, each a dated line; what households owe
+// and how many have paid; the issuer with a seal space and the 经办 and
+// 审核 lines. No personal data; every table inside the margins.
 func (r *Renderer) Statement(w io.Writer, st *Statement) error {
-	texts := []string{st.Project.Name, st.Project.Address, st.PublicURL}
+	issuer := issuerText(st.Project)
+	texts := []string{st.Project.Name, st.Project.Address, st.PublicURL, issuer}
 	for _, l := range append(append([]engine.StatementLine(nil), st.Incomes...), st.Expenses...) {
 		texts = append(texts, l.Source, l.What)
 	}
@@ -192,8 +196,8 @@ func (r *Renderer) Statement(w io.Writer, st *Statement) error {
 	d.foot = st.Project.Name + " 资金收支公示"
 	d.f.AddPage()
 	d.title(st.Project.Name + " 加装电梯 资金收支公示")
-	d.para(fmt.Sprintf("截至 %s（北京时间），本项目资金收支如下。预算（方案总造价）%s；收入合计 %s；支出合计 %s；结余 %s（%s）。",
-		beijingTime(st.Printed), money(st.Budget), money(st.In), money(st.Out), money(st.Balance), engine.Words(max(st.Balance, 0))))
+	d.keep(fmt.Sprintf("截至 %s（北京时间），本项目资金收支如下。预算（方案总造价）%s；收入合计 %s；支出合计 %s；结余 %s（%s）。",
+		beijingTime(st.Printed), money(st.Budget), money(st.In), money(st.Out), money(st.Balance), engine.Words(max(st.Balance, 0))), 10.5, lineH)
 	d.heading("一、收入（按来源）")
 	var rows [][]string
 	for _, src := range []string{"居民出资", "政府补贴", "社会筹集", "其他"} {
@@ -204,17 +208,23 @@ func (r *Renderer) Statement(w io.Writer, st *Statement) error {
 	rows = append(rows, []string{"合计", st.In.Grouped()})
 	d.table([]string{"来源", "金额（元）"}, []float64{60, 50}, "LR", rows)
 	d.heading("二、收入明细")
-	d.table([]string{"日期", "来源", "事由", "金额（元）"}, []float64{28, 30, 82, 40}, "LLLR", statementRows(st.Incomes))
+	d.table([]string{"日期", "来源", "事由", "金额（元）"}, []float64{26, 28, bodyW - 90, 36}, "LLLR", statementRows(st.Incomes))
 	d.heading("三、支出明细")
 	if len(st.Expenses) == 0 {
 		d.para("尚无支出。")
 	} else {
-		d.table([]string{"日期", "收款单位", "用途", "金额（元）"}, []float64{28, 50, 62, 40}, "LLLR", statementRows(st.Expenses))
+		d.table([]string{"日期", "收款单位", "用途", "金额（元）"}, []float64{26, 48, bodyW - 110, 36}, "LLLR", statementRows(st.Expenses))
 	}
-	d.heading("四、结余")
-	d.para(fmt.Sprintf("收入 %s，减去支出 %s，结余 %s。居民对账目有疑问的，可向社区工作人员查阅凭证。本公示不含任何个人信息。",
-		money(st.In), money(st.Out), money(st.Balance)))
-	d.ensure(36)
+	if c := st.Collection; c != nil {
+		d.heading("四、居民出资收缴情况")
+		d.table([]string{"应出资户数", "已缴清户数", "逾期户数", "应出资（元）", "已缴（元）", "未缴（元）"}, []float64{26, 26, 22, 34, 34, bodyW - 142}, "RRRRRR",
+			[][]string{{strconv.Itoa(c.Households), strconv.Itoa(c.HouseholdsPaid), strconv.Itoa(c.HouseholdsOverdue), c.Due.Grouped(), c.Paid.Grouped(), c.Outstanding.Grouped()}})
+		d.keep(fmt.Sprintf("截至 %s，已到期未缴 %s。各户明细不在此公示，住户可凭本户链接查看本户缴款记录。", chineseDate(st.Printed), money(c.Overdue)), 10.5, lineH)
+	}
+	d.heading(sectionNo(st.Collection != nil, "四", "五") + "、结余")
+	d.keep(fmt.Sprintf("收入 %s，减去支出 %s，结余 %s。居民对账目有疑问的，可向社区工作人员查阅凭证。本公示不含任何个人信息。",
+		money(st.In), money(st.Out), money(st.Balance)), 10.5, lineH)
+	d.ensure(34 + 26)
 	y := d.f.GetY() + 2
 	if st.PublicURL != "" {
 		d.qr(st.PublicURL, pageW-margin-30, y, 30)
@@ -222,7 +232,18 @@ func (r *Renderer) Statement(w io.Writer, st *Statement) error {
 	d.f.SetXY(margin, y)
 	d.text(margin, bodyW-40, "存证："+anchorText(st.Anchor, st.KeyFingerprint), 9, 5, "L")
 	d.text(margin, bodyW-40, "项目公示页："+st.PublicURL, 9, 5, "L")
+	d.f.SetY(max(d.f.GetY(), y+32))
+	d.issuedBy(issuer, st.Printed)
 	return d.output(w)
+}
+
+// sectionNo picks a heading's number by whether an optional section
+// before it is printed.
+func sectionNo(before bool, without, with string) string {
+	if before {
+		return with
+	}
+	return without
 }
 
 func statementRows(lines []engine.StatementLine) [][]string {
@@ -237,13 +258,23 @@ func statementRows(lines []engine.StatementLine) [][]string {
 type ProgressReport = engine.ProgressReport
 
 // ProgressReport writes the progress 公示: stages planned and done, the
-// supervision, how feedback was handled and the satisfaction against its
-// goal, and the money; no names, phones or feedback texts.
+// supervision group (names masked) and the open issues with the day each is due, how
+// feedback was handled and the 回访 satisfaction against its goal (the
+// questionnaires' answers apart, never mixed in), and the money; the
+// issuer with a seal space and the 经办 and 审核 lines. No phones or
+// feedback texts.
 func (r *Renderer) ProgressReport(w io.Writer, pr *ProgressReport) error {
 	p := pr.Progress
-	texts := []string{pr.Project.Name, pr.Project.Address, pr.PublicURL}
+	issuer := issuerText(pr.Project)
+	texts := []string{pr.Project.Name, pr.Project.Address, pr.PublicURL, issuer}
 	for _, s := range p.Stages {
 		texts = append(texts, s.Name, s.Note)
+	}
+	for _, s := range pr.Supervisors {
+		texts = append(texts, engine.MaskName(s.Name), s.Role)
+	}
+	for _, is := range pr.OpenIssues {
+		texts = append(texts, is.Text)
 	}
 	d := r.newDoc(pr.Project.Name+" 工程进展公示", pr.Printed, texts...)
 	d.foot = pr.Project.Name + " 工程进展公示"
@@ -259,16 +290,45 @@ func (r *Renderer) ProgressReport(w io.Writer, pr *ProgressReport) error {
 		}
 		rows[i] = []string{s.Name, orDefault(s.Planned, "—"), orDefault(s.Actual, "—"), state, s.Note}
 	}
-	d.table([]string{"阶段", "计划日期", "实际日期", "状态", "备注"}, []float64{30, 28, 28, 22, 72}, "LLLLL", rows)
+	d.table([]string{"阶段", "计划日期", "实际日期", "状态", "备注"}, []float64{28, 26, 26, 20, bodyW - 100}, "LLLLL", rows)
 	d.heading("二、施工监督")
-	d.para(fmt.Sprintf("监督小组共检查 %d 次，最近一次 %s；尚未整改的问题 %d 个。", p.Inspections.Count, orDefault(p.Inspections.Last, "（尚无）"), p.Inspections.OpenIssues))
+	if len(pr.Supervisors) > 0 {
+		var names []string
+		for _, s := range pr.Supervisors {
+			names = append(names, engine.MaskName(s.Name)+"（"+s.Role+"）") // masked like every name on the board
+		}
+		d.keep("监督小组："+strings.Join(names, "、")+"。", 10.5, lineH)
+	} else {
+		d.keep("监督小组：尚未组成。", 10.5, lineH)
+	}
+	d.keep(fmt.Sprintf("监督小组共检查 %d 次，最近一次 %s；尚未整改的问题 %d 个。", p.Inspections.Count, orDefault(p.Inspections.Last, "（尚无）"), p.Inspections.OpenIssues), 10.5, lineH)
+	if len(pr.OpenIssues) > 0 {
+		today := pr.Printed.In(engine.Beijing).Format("2006-01-02")
+		rows := make([][]string, len(pr.OpenIssues))
+		for i, is := range pr.OpenIssues {
+			state := "整改中"
+			if is.Due != "" && is.Due < today {
+				state = "已逾期"
+			}
+			rows[i] = []string{is.Raised, is.Text, orDefault(is.Due, "—"), state}
+		}
+		d.table([]string{"提出日期", "问题", "整改期限", "状态"}, []float64{26, bodyW - 72, 26, 20}, "LLLC", rows)
+		d.keep(fmt.Sprintf("整改期限为检查之日起 %d 日。", engine.IssueFixDays), 9.5, 5)
+	}
 	d.heading("三、意见处理")
 	f := p.Feedback
-	d.para(fmt.Sprintf("收到居民意见 %d 条，3 天内答复 %d 条，已办结 %d 条；评价 %d 份，满意率 %s（目标 %s%%）。",
-		f.Received, f.AnsweredWithin3Days, f.Closed, f.Rated, f.Satisfaction, f.SatisfactionGoal))
+	d.keep(fmt.Sprintf("收到居民意见 %d 条，3 天内答复 %d 条，已办结 %d 条。", f.Received, f.AnsweredWithin3Days, f.Closed), 10.5, lineH)
+	d.keep(fmt.Sprintf("已办结意见的回访评价 %d 份，满意率 %s（目标 %s%%）。", f.Rated, f.Satisfaction, f.SatisfactionGoal), 10.5, lineH)
+	if f.Survey.Answers > 0 {
+		d.keep(fmt.Sprintf("另：满意度问卷评分 %d 份，其中 4 分及以上 %d 份（%s），单独统计，不计入上述回访满意率。", f.Survey.Answers, f.Survey.Satisfied, f.Survey.Satisfaction), 10.5, lineH)
+	}
 	d.heading("四、资金")
-	d.para(fmt.Sprintf("预算 %s；已收 %s；已支出 %s。", money(p.Money.Budget), money(p.Money.Received), money(p.Money.Spent)))
-	d.ensure(36)
+	d.keep(fmt.Sprintf("预算 %s；已收 %s；已支出 %s。", money(p.Money.Budget), money(p.Money.Received), money(p.Money.Spent)), 10.5, lineH)
+	if c := pr.Collection; c != nil {
+		d.keep(fmt.Sprintf("居民应出资 %s，已缴 %s，未缴 %s；应出资 %d 户，已缴清 %d 户，逾期 %d 户。", money(c.Due), money(c.Paid), money(c.Outstanding),
+			c.Households, c.HouseholdsPaid, c.HouseholdsOverdue), 10.5, lineH)
+	}
+	d.ensure(34 + 26)
 	y := d.f.GetY() + 2
 	if pr.PublicURL != "" {
 		d.qr(pr.PublicURL, pageW-margin-30, y, 30)
@@ -276,5 +336,7 @@ func (r *Renderer) ProgressReport(w io.Writer, pr *ProgressReport) error {
 	d.f.SetXY(margin, y)
 	d.text(margin, bodyW-40, "存证："+anchorText(pr.Anchor, pr.KeyFingerprint), 9, 5, "L")
 	d.text(margin, bodyW-40, "项目公示页（可匿名提意见）："+pr.PublicURL, 9, 5, "L")
+	d.f.SetY(max(d.f.GetY(), y+32))
+	d.issuedBy(issuer, pr.Printed)
 	return d.output(w)
 }

@@ -130,7 +130,8 @@ func demoBallots(t testing.TB) *engine.PaperBallots {
 }
 
 // TestBallots: one 表决票 per household, two to a page in room order,
-// owners masked, the plan's whole fingerprint, three empty boxes of 10 mm
+// owners masked, the plan's short code (no hash), a must-consent
+// household told why and what it receives, three empty boxes of 10 mm
 // on each, and QR codes that open each household's paper-decision form.
 func TestBallots(t *testing.T) {
 	poppler(t)
@@ -145,8 +146,18 @@ func TestBallots(t *testing.T) {
 	if n := strings.Count(flat, "幸福里小区3号楼2单元加装电梯表决票"); n != 12 {
 		t.Errorf("%d ballots, want 12", n)
 	}
-	if n := strings.Count(flat, b.Scenario.SHA256); n != 12 {
-		t.Errorf("the whole fingerprint is on %d ballots, want 12", n)
+	if strings.Contains(flat, b.Scenario.SHA256) || strings.Contains(flat, "SHA") || strings.Contains(flat, "指纹") || strings.Contains(flat, "最大余数法") {
+		t.Errorf("resident paper prints a hash, a fingerprint or the rounding method")
+	}
+	if n := strings.Count(flat, "方案核验码"+b.Scenario.SHA256[:12]); n < 12 {
+		t.Errorf("the short code is on %d ballots, want 12", n)
+	}
+	// 101 and 102 (floor 1) must consent: each is told why and what it receives
+	if n := strings.Count(flat, "本户须本人同意：加装电梯施工需占用本户专有部分"); n != 2 {
+		t.Errorf("%d ballots explain a must-consent household, want 2", n)
+	}
+	if !strings.Contains(flat, "本户获得补偿5,000.00元（人民币伍仟元整），按协议支付，本户不需出资。") {
+		t.Errorf("a must-consent ballot does not say what the household receives")
 	}
 	for _, want := range []string{"房号501室5层专有面积68.50㎡业主周*兰", "本户应出资20,648.27元", "业主（或代理人）签名：", "沿虚线剪开",
 		"工作人员扫码录入", "三分之二以上", "截止2026年12月31日18:00（北京时间）"} {
@@ -298,7 +309,8 @@ func TestMoneyPaper(t *testing.T) {
 		Anchor: testAnchor, KeyFingerprint: testKey, BySource: map[string]engine.Fen{"居民出资": 6194448, "政府补贴": 20000000},
 		Incomes: []engine.StatementLine{{Day: "2027-01-01", Source: "居民出资", What: "首付（12户）", Amount: 6194448},
 			{Day: "2027-02-10", Source: "政府补贴", What: "市级财政补贴", Amount: 20000000}},
-		Expenses: []engine.StatementLine{{Day: "2027-02-20", Source: "某电梯工程有限公司", What: "设备预付款", Amount: 12000000}}}
+		Expenses:   []engine.StatementLine{{Day: "2027-02-20", Source: "某电梯工程有限公司", What: "设备预付款", Amount: 12000000}},
+		Collection: &engine.Collection{Due: 36000000, Paid: 6194448, Outstanding: 29805552, Overdue: 1548117, Households: 8, HouseholdsPaid: 1, HouseholdsOverdue: 1}}
 	var stages []engine.Stage
 	for i, name := range engine.DefaultStages {
 		s := engine.Stage{Name: name, Planned: time.Date(2027, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)}
@@ -307,10 +319,15 @@ func TestMoneyPaper(t *testing.T) {
 		}
 		stages = append(stages, s)
 	}
+	p.Terms.PartyA = "幸福里社区居民委员会"
 	pg := &ProgressReport{Project: p, Printed: printed, PublicURL: public, Anchor: testAnchor, KeyFingerprint: testKey,
-		Progress: &engine.Progress{Stages: stages, Inspections: engine.InspectionFigures{Count: 3, Last: "2027-02-25", OpenIssues: 1},
-			Feedback: engine.FeedbackFigures{Received: 5, AnsweredWithin3Days: 4, Closed: 4, Ratings: 3, Rated: 4, SatisfactionRate: 7500, Satisfaction: "75.00%", SatisfactionGoal: 9000},
-			Money:    engine.MoneyFigures{Budget: 60000000, Received: 26194448, Spent: 12000000}}}
+		Supervisors: []engine.Supervisor{{Name: "陈建国", Role: "居民代表", Phone: "13900001111"}, {Name: "王专干", Role: "社区"}},
+		Collection:  st.Collection,
+		OpenIssues:  []engine.OpenIssue{{Raised: "2027-02-18", Text: "井道脚手架未设防护网", Due: "2027-02-25"}, {Raised: "2027-02-25", Text: "夜间施工噪音", Due: "2027-03-04"}},
+		Progress: &engine.Progress{Stages: stages, Inspections: engine.InspectionFigures{Count: 3, Last: "2027-02-25", OpenIssues: 2},
+			Feedback: engine.FeedbackFigures{Received: 5, AnsweredWithin3Days: 4, Closed: 4, Ratings: 1, Rated: 1, SatisfactionRate: 10000, Satisfaction: "100.00%", SatisfactionGoal: 9000,
+				Survey: engine.SurveyRatings{Answers: 4, Satisfied: 2, Rate: 5000, Satisfaction: "50.00%"}},
+			Money: engine.MoneyFigures{Budget: 60000000, Received: 26194448, Spent: 12000000}}}
 	for _, d := range []struct {
 		name   string
 		render func(*bytes.Buffer) error
@@ -324,10 +341,12 @@ func TestMoneyPaper(t *testing.T) {
 				"收款人：王专干", "复核：", "交款人：", "2027年1月1日", "本次后尚欠14,153.79元", "存证第12条·7c01d2e3f4a5"},
 			[]string{"编号：SK-2027-0001", "人民币陆仟肆佰玖拾肆元肆角捌分", "第一联", "第二联", "收款单位（财务专用章）", "收款人："}, rc.VerifyURL},
 		{"statement", func(b *bytes.Buffer) error { return r.Statement(b, st) },
-			[]string{"资金收支公示", "居民出资", "61,944.48", "政府补贴", "200,000.00", "某电梯工程有限公司", "结余141,944.48元"},
+			[]string{"资金收支公示", "居民出资", "61,944.48", "政府补贴", "200,000.00", "某电梯工程有限公司", "结余141,944.48元",
+				"四、居民出资收缴情况", "已缴清户数", "298,055.52", "已到期未缴15,481.17元", "五、结余", "经办：", "审核：", "发布单位：幸福里社区居民委员会（盖章）"},
 			[]string{"资金收支公示", "某电梯工程有限公司"}, public},
 		{"progress", func(b *bytes.Buffer) error { return r.ProgressReport(b, pg) },
-			[]string{"工程进展公示", "主体完工", "检查3次", "满意率75.00%", "目标90.00%"},
+			[]string{"工程进展公示", "主体完工", "检查3次", "监督小组：陈*国（居民代表）、王*干（社区）", "井道脚手架未设防护网", "2027-02-25已逾期", "2027-03-04整改中",
+				"回访评价1份，满意率100.00%（目标90.00%）", "应出资8户，已缴清1户，逾期1户", "满意度问卷评分4份，其中4分及以上2份（50.00%），单独统计，不计入上述回访满意率", "经办：", "审核：", "发布单位：幸福里社区居民委员会（盖章）"},
 			[]string{"工程进展公示", "主体完工"}, public},
 	} {
 		t.Run(d.name, func(t *testing.T) {
@@ -344,7 +363,11 @@ func TestMoneyPaper(t *testing.T) {
 					t.Errorf("the %s names %s's owner or phone", d.name, h.Room)
 				}
 			}
+			if d.name == "progress" && (strings.Contains(flat, "13900001111") || strings.Contains(flat, "陈建国") || strings.Contains(flat, "60.00%")) {
+				t.Errorf("the progress 公示 prints a supervisor's phone or full name, or a mixed satisfaction rate")
+			}
 			inkAt(t, path, d.words...)
+			inMargins(t, path)
 			if got := qrCodes(t, path, pageCount(t, path)); !slices.Contains(got, d.qr) {
 				t.Errorf("the %s's QR codes read %v, want %s", d.name, got, d.qr)
 			}
@@ -373,4 +396,21 @@ func demoReceipt(t testing.TB) *Receipt {
 	rc.Dues = engine.DuesOf(row, in.Installments, engine.DateOf(time.Date(2026, 12, 31, 0, 0, 0, 0, engine.Beijing)))
 	rc.Covers, rc.Owed = engine.ReceiptStanding(rc.Dues, []*engine.Payment{pay}, pay)
 	return rc
+}
+
+// inMargins: nothing on any page of the PDF at path is drawn past the
+// side margins (tables included), read from pdftotext's word boxes.
+func inMargins(t *testing.T, path string) {
+	t.Helper()
+	box := run(t, "pdftotext", "-bbox", path, "-")
+	re := regexp.MustCompile(`xMin="([0-9.]+)" yMin="[0-9.]+" xMax="([0-9.]+)"`)
+	const mmToPt = 72 / 25.4
+	for _, m := range re.FindAllStringSubmatch(box, -1) {
+		lo, _ := strconv.ParseFloat(m[1], 64)
+		hi, _ := strconv.ParseFloat(m[2], 64)
+		if lo < (margin-0.5)*mmToPt || hi > (pageW-margin+0.5)*mmToPt {
+			t.Errorf("text at x %.1f–%.1f pt is outside the margins (%.1f–%.1f pt)", lo, hi, margin*mmToPt, (pageW-margin)*mmToPt)
+			return
+		}
+	}
 }

@@ -346,13 +346,18 @@ func TestBookletAndNoticeText(t *testing.T) {
 	poppler(t)
 	r := renderer(t)
 	bk := bigBooklet(t, 12)
+	bk.Agreements[2].Decision.SignerName = "林晓东" // someone other than the owner signed 301's
 	path := writePDF(t, "booklet.pdf", func(b *bytes.Buffer) error { return r.Booklet(b, bk) })
 	text := run(t, "pdftotext", "-layout", path, "-")
-	for _, want := range []string{"业主大会会议材料", "各楼层出资", "表决情况", "参与表决的专有面积", "未达到", "达到", "审计日志校验通过",
-		"手机签署", "ABCDE-00000", "幸福里小区（大楼）加装电梯出资分摊协议书"} {
+	for _, want := range []string{"本单元业主会议材料", "各楼层出资", "表决情况", "参与表决的专有面积", "未达到", "达到", "审计日志校验通过",
+		"手机签署", "ABCDE-00000", "幸福里小区（大楼）加装电梯出资分摊协议书", "签署人", "计票人：", "监票人："} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the booklet lacks %q", want)
 		}
+	}
+	flatBooklet := strings.Join(strings.Fields(text), "")
+	if strings.Contains(text, "业主大会会议") || !strings.Contains(flatBooklet, "▲林*东（非登记业主）") || strings.Count(flatBooklet, "▲") != 2 {
+		t.Errorf("the booklet should flag 301's signer (and only it) and never say 业主大会")
 	}
 	if strings.Index(text, "房号 101") > strings.Index(text, "房号 201") {
 		t.Error("agreements are not in room order")
@@ -365,14 +370,16 @@ func TestBookletAndNoticeText(t *testing.T) {
 		SummaryURL: "https://renovote.example/p/7", Contact: engine.Contact{Name: "王专干", Phone: "0571-87654321", Office: "幸福里社区居委会二楼"},
 		Anchor: testAnchor, KeyFingerprint: testKey}
 	path = writePDF(t, "notice.pdf", func(b *bytes.Buffer) error { return r.Notice(b, n) })
-	if pages := strings.Join(strings.Fields(run(t, "pdfinfo", path)), " "); !strings.Contains(pages, "Pages: 2 ") {
-		t.Errorf("the notice should be two pages (plan, then each household):\n%s", pages)
+	if pages := strings.Join(strings.Fields(run(t, "pdfinfo", path)), " "); !strings.Contains(pages, "Pages: 1 ") {
+		t.Errorf("the notice of 12 households should fit one page:\n%s", pages)
 	}
 	text = run(t, "pdftotext", "-layout", path, "-")
 	flatNotice := strings.Join(strings.Fields(text), "")
-	// 17:00 UTC on 29 November is 30 November in Beijing: ten whole days to 9 December
-	for _, want := range []string{"公示", "人民币陆拾万元整", "118,507.07", "公示期自2026年11月30日起至2026年12月9日止，共10日", "各户出资",
-		"周*兰", "向王专干（电话0571-87654321）", "异议", "发布单位：", "（盖章）", "发布日期：2026年11月30日", "https://renovote.example/p/7"} {
+	// 17:00 UTC on 29 November is 30 November in Beijing, the day it is
+	// posted: the ten whole days run from 1 December (民法典 第二百零一条)
+	for _, want := range []string{"公示", "人民币陆拾万元整", "66,903.18", "于2026年11月30日张贴，公示期自2026年12月1日起至2026年12月10日止，共10日", "各户出资",
+		"周*兰", "向王专干（电话0571-87654321）", "（2026年12月10日17:00前）", "逾期未提出异议的，视为无异议", "5个工作日内书面答复", "街道办事处",
+		"发布单位：______________________（盖章）", "发布日期：2026年11月30日", "https://renovote.example/p/7"} {
 		if !strings.Contains(flatNotice, strings.ReplaceAll(want, " ", "")) {
 			t.Errorf("the notice lacks %q", want)
 		}
@@ -385,7 +392,52 @@ func TestBookletAndNoticeText(t *testing.T) {
 			t.Errorf("the notice names %s", h.OwnerName)
 		}
 	}
+	// 501 is relieved: the table shows what it bears before relief, as for
+	// every household, and the relief only as a total
+	if strings.Contains(flatNotice, "周*兰20,648.27") || !strings.Contains(flatNotice, "周*兰41,296.54") || !strings.Contains(flatNotice, "困难户减免合计20,648.27元") {
+		t.Errorf("the notice singles out the relieved household or hides the relief total")
+	}
 	golden(t, "notice.txt", text)
+	// with the plan's 甲方 set, it is the issuer
+	n.Project.Terms.PartyA = "幸福里社区居民委员会"
+	path = writePDF(t, "notice-issuer.pdf", func(b *bytes.Buffer) error { return r.Notice(b, n) })
+	if flat := strings.Join(strings.Fields(run(t, "pdftotext", path, "-")), ""); !strings.Contains(flat, "发布单位：幸福里社区居民委员会（盖章）") {
+		t.Errorf("the notice does not name its issuer:\n%s", flat)
+	}
+}
+
+// TestLongNoticeKeepsSentences: a notice too long for one page breaks
+// between paragraphs, never inside one (each sentence reads whole on one
+// page), and the issuer's lines stay together.
+func TestLongNoticeKeepsSentences(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	bk := bigBooklet(t, 72)
+	a := bk.Agreements[0]
+	n := &Notice{Project: a.Project, Scenario: a.Scenario, Input: a.Input, Result: a.Result, Rule: bk.Rule, RuleText: a.RuleText,
+		Deadline: a.Deadline, Printed: time.Date(2026, 11, 29, 17, 0, 0, 0, time.UTC), Days: 10, SummaryURL: "https://renovote.example/p/7"}
+	path := writePDF(t, "notice-72.pdf", func(b *bytes.Buffer) error { return r.Notice(b, n) })
+	pages := pageCount(t, path)
+	if pages < 2 {
+		t.Fatalf("72 households on %d page", pages)
+	}
+	var texts []string
+	for i := 1; i <= pages; i++ {
+		p := strconv.Itoa(i)
+		texts = append(texts, strings.Join(strings.Fields(run(t, "pdftotext", "-f", p, "-l", p, path, "-")), ""))
+	}
+	for _, whole := range []string{"通过条件：按《民法典》第二百七十八条", "对方案有异议的，请于公示期内", "社区居民委员会自收到异议之日起5个工作日内书面答复异议人，并将处理结果（不含个人信息）在本公示栏公布。对答复仍有异议的，可向所在街道办事处反映。",
+		"公示期满，逾期未提出异议的，视为无异议。", "发布单位：______________________（盖章）发布日期：2026年11月30日"} {
+		on := 0
+		for _, text := range texts {
+			if strings.Contains(text, whole) {
+				on++
+			}
+		}
+		if on != 1 {
+			t.Errorf("%q reads whole on %d pages, want 1", whole, on)
+		}
+	}
 }
 
 func TestBooklet500(t *testing.T) {
@@ -434,13 +486,17 @@ func TestSignInSheet(t *testing.T) {
 	})
 	text := run(t, "pdftotext", "-layout", path, "-")
 	flat := strings.ReplaceAll(text, " ", "")
-	for _, want := range []string{"幸福里小区3号楼2单元加装电梯业主大会签到表", "签名", "签到时间", "周*兰", "共12户"} {
+	for _, want := range []string{"幸福里小区3号楼2单元加装电梯本单元业主会议签到表", "业主签名", "委托代理人签名", "面积（㎡）", "68.50", "签到时间", "周*兰", "共12户",
+		"计票人：", "监票人："} {
 		if !strings.Contains(flat, strings.ReplaceAll(want, " ", "")) {
 			t.Errorf("the sign-in sheet lacks %q", want)
 		}
 	}
 	if strings.Index(flat, "101") > strings.Index(flat, "602") {
 		t.Errorf("rooms out of order")
+	}
+	if strings.Contains(text, "业主大会") {
+		t.Errorf("one unit's meeting is not a 业主大会")
 	}
 	for _, h := range p.Households {
 		if h.OwnerName != "" && strings.Contains(text, h.OwnerName) || h.Phone != "" && strings.Contains(text, h.Phone) {

@@ -613,7 +613,8 @@
 
   // ---- start
   var soon = new Date(Date.now() + 14 * 86400000);
-  var local = new Date(soon.getTime() + 8 * 3600000).toISOString().slice(0, 16);
+  // a round time residents read without doubt: 17:00 Beijing, two weeks on
+  var local = new Date(soon.getTime() + 8 * 3600000).toISOString().slice(0, 10) + 'T17:00';
   $('p-deadline').value = local; $('s-deadline').value = local;
   // ---- money: payments against each household's plan, the ledger, funds
   var statusNames = { settled: '已缴清', overdue: '逾期', current: '按期' };
@@ -728,7 +729,8 @@
     rv.api('GET', base + '/progress').then(function (p) {
       var f = p.feedback;
       $('wk-figures').textContent = '检查 ' + p.inspections.count + ' 次（最近 ' + (p.inspections.last || '无') + '），未整改问题 ' + p.inspections.open_issues +
-        ' 个；意见 ' + f.received + ' 条，3天内答复 ' + f.answered_within_3_days + ' 条，已办结 ' + f.closed + ' 条，满意率 ' + f.satisfaction + '（目标 ' + f.satisfaction_goal + '%）';
+        ' 个；意见 ' + f.received + ' 条，3天内答复 ' + f.answered_within_3_days + ' 条，已办结 ' + f.closed + ' 条，回访满意率 ' + f.satisfaction + '（目标 ' + f.satisfaction_goal + '%）' +
+        (f.survey && f.survey.answers ? '；问卷评分 ' + f.survey.answers + ' 份，4 分及以上 ' + f.survey.satisfaction + '（单独统计）' : '');
       $('wk-warning').hidden = !p.inspections.overdue;
       $('wk-warning').textContent = '已超过7天没有现场检查，请安排监督小组检查。';
     }, rv.error);

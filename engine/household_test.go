@@ -1,0 +1,28 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestHouseholdTableUnderATitle: the service's own export has a title and
+// an as-of row above the header; the import finds the header and numbers
+// rows as the sheet does.
+func TestHouseholdTableUnderATitle(t *testing.T) {
+	rows := [][]string{{"幸福里 住户名单"}, {"截至 2027年4月15日 17:00（北京时间）"}, {"房号", "楼层", "面积", "业主"}, {"101", "1", "68.50", "张三"}, {"201", "2", "-1", "李四"}}
+	tab := HouseholdTableOf("住户", rows)
+	if tab.Above != 2 || tab.Rows[0][0] != "房号" {
+		t.Fatalf("header found at %d: %v", tab.Above, tab.Rows[0])
+	}
+	_, err := ParseHouseholdTable(tab, 6)
+	if err == nil || !strings.Contains(err.Error(), "第5行") {
+		t.Errorf("the bad area is on the sheet's row 5: %v", err)
+	}
+	tab.Rows[len(tab.Rows)-1][2] = "86.20"
+	if hs, err := ParseHouseholdTable(tab, 6); err != nil || len(hs) != 2 {
+		t.Errorf("imported %v, %v", hs, err)
+	}
+	if plain := HouseholdTableOf("住户", rows[2:]); plain.Above != 0 {
+		t.Errorf("a sheet with its header first: above = %d", plain.Above)
+	}
+}
