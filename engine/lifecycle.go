@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -217,21 +218,21 @@ func (b *Ballot) CanCloseEarly(now time.Time, undecided []string) error {
 // the real name of who objects and, once answered, the outcome; a
 // correction names the decision it corrects and the vote to count.
 type Objection struct {
-	ID               int64      `db:"id"`
-	ProjectID        int64      `db:"project_id"`
-	BallotID         int64      `db:"ballot_id"`
-	HouseholdID      int64      `db:"household_id"`
-	Name             string     `db:"name"`
-	Reason           string     `db:"reason"`
-	Channel          string     `db:"channel"`
-	RecordedBy       int64      `db:"recorded_by"` // the worker who entered it in person
-	CreatedAt        time.Time  `db:"created_at"`
-	Outcome          string     `db:"outcome"` // "" until answered
-	Answer           string     `db:"answer"`
-	AnsweredAt       *time.Time `db:"answered_at"`
-	AnsweredBy       int64      `db:"answered_by"`
-	CorrectsDecision int64      `db:"corrects_decision"`
-	CorrectedVote    string     `db:"corrected_vote"`
+	ID               int64      `db:"id" json:"id"`
+	ProjectID        int64      `db:"project_id" json:"project_id"`
+	BallotID         int64      `db:"ballot_id" json:"ballot_id"`
+	HouseholdID      int64      `db:"household_id" json:"household_id"`
+	Name             string     `db:"name" json:"name"`
+	Reason           string     `db:"reason" json:"reason"`
+	Channel          string     `db:"channel" json:"channel"`
+	RecordedBy       int64      `db:"recorded_by" json:"recorded_by"` // the worker who entered it in person
+	CreatedAt        time.Time  `db:"created_at" json:"created_at"`
+	Outcome          string     `db:"outcome" json:"outcome"` // "" until answered
+	Answer           string     `db:"answer" json:"answer"`
+	AnsweredAt       *time.Time `db:"answered_at" json:"answered_at"`
+	AnsweredBy       int64      `db:"answered_by" json:"answered_by"`
+	CorrectsDecision int64      `db:"corrects_decision" json:"corrects_decision"`
+	CorrectedVote    string     `db:"corrected_vote" json:"corrected_vote"`
 }
 
 // Row is the image of an objection with its answer.
@@ -420,4 +421,17 @@ func ObjectionStep(o *Objection, step, actor string, at time.Time) *AuditEvent {
 		data["corrected_vote"] = o.CorrectedVote
 	}
 	return &AuditEvent{ProjectID: o.ProjectID, Kind: AuditObjection, Actor: actor, At: at, Data: AuditData(data)}
+}
+
+// LifecycleStore keeps ballots' result records and objections. It runs SQL
+// in the workflow's unit of work and decides nothing.
+type LifecycleStore interface {
+	// BallotResult is a ballot's result record, or nil.
+	BallotResult(ctx context.Context, ballotID int64) (*BallotResult, error)
+	SaveBallotResult(ctx context.Context, r *BallotResult) error
+	InsertObjection(ctx context.Context, o *Objection) error
+	// Objections are a ballot's objections, oldest first.
+	Objections(ctx context.Context, ballotID int64) ([]*Objection, error)
+	Objection(ctx context.Context, projectID, id int64) (*Objection, error)
+	SaveObjectionAnswer(ctx context.Context, o *Objection) error
 }
