@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"time"
 
@@ -313,4 +314,64 @@ func (a *App) Finalize(ctx context.Context, w *engine.Worker, projectID int64) (
 		return nil, err
 	}
 	return a.Result(ctx, w, p.ID)
+}
+
+// ResultPDF prints the 表决结果公示 (final false: once the count is posted)
+// or the 表决结果公告 (final: once announced).
+func (a *App) ResultPDF(ctx context.Context, w *engine.Worker, projectID int64, final bool) (*Document, error) {
+	c, err := a.count(ctx, w, projectID)
+	if err != nil {
+		return nil, err
+	}
+	t := c.tally
+	switch {
+	case t.State == engine.StateOpen:
+		return nil, engine.Errorf(engine.ECodeConflict, "表决尚未截止（%s 截止），还没有可以公示的统计结果", engine.BeijingMinute(c.ballot.Deadline))
+	case final && t.State != engine.StateFinal:
+		return nil, engine.Errorf(engine.ECodeConflict, "最终结果尚未确认：异议期结束、异议全部答复后，请先确认最终结果，再打印表决结果公告")
+	}
+	events, err := a.store.AuditEvents(ctx, c.project.ID)
+	if err != nil {
+		return nil, err
+	}
+	n := &engine.ResultNotice{Project: c.pub.Project, ScenarioName: c.pub.Scenario.Name, ScenarioSHA256: c.ballot.SHA256,
+		Rule: c.pub.Rule, RuleText: c.pub.Rule.Describe(), Tally: t.TallyResult, State: t.State, StateText: t.StateText,
+		Window: *t.Window, ClosedEarly: c.ballot.ClosedAt != nil && c.ballot.ClosedAt.Before(c.ballot.Deadline),
+		Contact: c.project.Contact, Issuer: c.project.Terms.PartyA, KeyFingerprint: a.KeyFingerprint(), Printed: a.now()}
+	n.Anchor = engine.ResultAnchor(events, c.ballot.ID, t.Window.Posted, n.ClosedEarly, final)
+	if !final { // the 公示 as posted: every copy words it alike
+		n.State, n.StateText = engine.StatePreliminary, engine.StateText(engine.StatePreliminary, t.TallyResult, t.Window, t.Window.Posted)
+	}
+	if final {
+		n.FinalizedAt = c.result.FinalizedAt
+	}
+	recorded := make(map[int64]*engine.Decision, len(c.latest))
+	for _, d := range c.latest {
+		recorded[d.HouseholdID] = d
+	}
+	counted := make(map[int64]*engine.Decision, len(c.counted))
+	for _, d := range c.counted {
+		counted[d.HouseholdID] = d
+	}
+	rooms := map[int64]string{}
+	for _, h := range c.pub.Project.Households {
+		rooms[h.ID] = h.Room
+		l := engine.ResultLine{Room: h.Room, Owner: engine.MaskName(h.OwnerName), How: engine.DecisionHow(recorded[h.ID])}
+		if d := counted[h.ID]; d != nil {
+			l.Vote = d.Vote
+		}
+		if d := recorded[h.ID]; d != nil && d.Vote != l.Vote {
+			l.Note = "经异议更正，原录入为" + engine.VoteName(d.Vote)
+		}
+		n.Lines = append(n.Lines, l)
+	}
+	for _, o := range c.objections {
+		n.Objections = append(n.Objections, engine.ResultObjection{Room: rooms[o.HouseholdID], Name: engine.MaskName(o.Name),
+			Reason: o.Reason, Outcome: o.Outcome, Answer: o.Answer, At: o.CreatedAt})
+	}
+	what, name := "result", "result.pdf"
+	if final {
+		what, name = "final", "final.pdf"
+	}
+	return a.render(ctx, c.project.ID, actor(w), what, name, func(buf *bytes.Buffer) error { return a.printer.Result(buf, n) })
 }

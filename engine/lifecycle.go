@@ -169,14 +169,19 @@ func StateText(state string, t *TallyResult, w *Window, now time.Time) string {
 		}
 		return "表决结果（最终）：未通过"
 	}
-	count := "初步统计结果：未达到通过条件"
-	if t.Passed {
-		count = "初步统计结果：达到通过条件"
-	}
+	count := CountText(t)
 	if now.Before(w.Ends) {
 		return count + "。异议期为" + w.Text + "，期间可实名提出异议；逾期未提出异议的，视为无异议"
 	}
 	return count + "。异议期已于" + BeijingDate(w.Ends.Add(-time.Second)) + "结束，待确认最终结果"
+}
+
+// CountText words a closed ballot's count before the final result.
+func CountText(t *TallyResult) string {
+	if t.Passed {
+		return "初步统计结果：达到通过条件"
+	}
+	return "初步统计结果：未达到通过条件"
 }
 
 // missing says what a count still lacks, without naming a household's vote.

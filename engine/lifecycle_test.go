@@ -241,3 +241,40 @@ func TestCanFinalize(t *testing.T) {
 		})
 	}
 }
+
+func TestResultAnchor(t *testing.T) {
+	deadline := bj("2027-03-10 17:00")
+	closed := bj("2027-03-05 12:00")
+	ev := func(seq int64, at time.Time, kind, data string) *AuditEvent {
+		return &AuditEvent{Seq: seq, At: at, Kind: kind, Hash: strings.Repeat(string(rune('a'+seq)), 4), Data: []byte(data)}
+	}
+	events := []*AuditEvent{
+		ev(1, bj("2027-03-01 09:00"), AuditPublished, `{}`),
+		ev(2, bj("2027-03-05 11:00"), AuditDecision, `{}`),
+		ev(3, closed, AuditBallotClosed, `{"ballot_id":1}`),
+		ev(4, closed, AuditBallotResult, `{"ballot_id":1,"step":"closed"}`),
+		ev(5, closed, AuditPDFPrinted, `{}`),
+		ev(6, bj("2027-03-08 10:00"), AuditObjection, `{}`),
+		ev(7, bj("2027-03-10 16:59"), AuditPDFPrinted, `{}`),
+		ev(8, deadline, AuditPDFPrinted, `{}`),
+		ev(9, bj("2027-03-20 10:00"), AuditBallotResult, `{"ballot_id":2,"step":"finalized"}`),
+		ev(10, bj("2027-03-20 10:00"), AuditBallotResult, `{"ballot_id":1,"step":"finalized"}`),
+		ev(11, bj("2027-03-20 10:01"), AuditPDFPrinted, `{}`),
+	}
+	for _, c := range []struct {
+		name         string
+		posted       time.Time
+		early, final bool
+		want         int64
+	}{
+		{"closed early: the closing event, not a print at the same instant", closed, true, false, 4},
+		{"the deadline: the last event before it", deadline, false, false, 7},
+		{"final: its finalize event", closed, true, true, 10},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := ResultAnchor(events, 1, c.posted, c.early, c.final); got.Seq != c.want {
+				t.Errorf("got seq %d, want %d", got.Seq, c.want)
+			}
+		})
+	}
+}

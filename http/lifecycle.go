@@ -161,3 +161,16 @@ func (s *Server) answerObjection(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, o)
 }
+
+// resultPDF is the 表决结果公示; finalPDF the 表决结果公告.
+func (s *Server) resultPDF(c echo.Context) error { return s.lifecyclePDF(c, false) }
+func (s *Server) finalPDF(c echo.Context) error  { return s.lifecyclePDF(c, true) }
+
+func (s *Server) lifecyclePDF(c echo.Context, final bool) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	doc, err := s.app.ResultPDF(c.Request().Context(), workerOf(c), id, final)
+	return sendPDF(c, doc, err)
+}

@@ -64,6 +64,7 @@ func TestLifecycle(t *testing.T) {
 		approval := func() float64 {
 			return e.do("GET", base+"/tally", "a", nil).want(200).json()["approval"].(map[string]any)["owners"].(float64)
 		}
+		e.do("GET", base+"/result.pdf", "a", nil).want(409)
 		state("open", "目前尚未达到通过条件：还需 8 户同意；必须同意的 101、102 尚未同意（截止前仍可更改")
 		e.do("POST", base+"/close", "a", map[string]any{}).want(409)
 
@@ -106,6 +107,17 @@ func TestLifecycle(t *testing.T) {
 		e.do("POST", "/api/v1/sign/"+links["302"], "", map[string]any{"decision": "disagree", "signer_name": "业主302",
 			"signature_png": sig, "idempotency_key": "late-vote-302"}).want(409)
 		state("preliminary", "初步统计结果：达到通过条件。异议期为2026年11月3日至2026年11月4日")
+		flat := func(body []byte) string { return strings.Join(strings.Fields(pdfText(t, body)), "") }
+		posted := flat(e.do("GET", base+"/result.pdf", "a", nil).want(200).body)
+		for _, want := range []string{"表决结果公示", "初步统计结果：达到通过条件", "纸质表决单", "公示期（异议期）为2026年11月3日至2026年11月4日，共2日", "逾期未提出异议的，视为无异议"} {
+			if !strings.Contains(posted, want) {
+				t.Errorf("result.pdf lacks %q:\n%s", want, posted)
+			}
+		}
+		if again := flat(e.do("GET", base+"/result.pdf", "a", nil).want(200).body); again != posted {
+			t.Errorf("two prints of the 公示 differ:\n%s\n%s", posted, again)
+		}
+		e.do("GET", base+"/final.pdf", "a", nil).want(409)
 
 		// objections: through 202's link and in person for 201, with real names
 		e.do("POST", "/api/v1/sign/"+links["202"]+"/objections", "", map[string]any{"name": " ", "reason": "统计有误"}).want(400)
@@ -183,6 +195,16 @@ func TestLifecycle(t *testing.T) {
 			t.Fatalf("final: %v", final)
 		}
 		state("final", "表决结果（最终）：通过")
+		announced := flat(e.do("GET", base+"/final.pdf", "a", nil).want(200).body)
+		for _, want := range []string{"表决结果公告", "表决结果（最终）：通过", "赵*", "维持：经核对，统计无误", "更正：纸质表决单为同意，录入有误",
+			"经异议更正，原录入为不同意", "计票人（签字）", "监票人（签字）", "存证：第"} {
+			if !strings.Contains(announced, want) {
+				t.Errorf("final.pdf lacks %q:\n%s", want, announced)
+			}
+		}
+		if again := flat(e.do("GET", base+"/final.pdf", "a", nil).want(200).body); again != announced {
+			t.Errorf("two prints of the 公告 differ")
+		}
 		e.do("POST", base+"/finalize", "a", nil).want(409)
 		e.do("POST", base+"/objections", "a", map[string]any{"household_id": hids["201"], "name": "钱七", "reason": "再议"}).want(409)
 		if got := approval(); got != 11 {

@@ -50,6 +50,8 @@ func (s *Server) routes() {
 	api.POST("/projects/:id/objections", s.objectInPerson, auth)
 	api.POST("/projects/:id/objections/:oid/answer", s.answerObjection, auth)
 	api.POST("/projects/:id/finalize", s.finalize, auth)
+	api.GET("/projects/:id/result.pdf", s.resultPDF, auth)
+	api.GET("/projects/:id/final.pdf", s.finalPDF, auth)
 	api.GET("/projects/:id/decisions", s.listDecisions, auth)
 	api.GET("/projects/:id/undecided", s.undecidedList, auth)
 	api.GET("/projects/:id/undecided.xlsx", s.undecidedXLSX, auth)

@@ -140,30 +140,7 @@ func (d *doc) floorTable(res *engine.CalcResult) {
 // tally prints the count against each threshold of the rule.
 func (d *doc) tally(t *engine.TallyResult, rule engine.Rule, p *engine.Project) {
 	d.heading("表决情况")
-	met := func(ok bool) string {
-		if ok {
-			return "达到"
-		}
-		return "未达到"
-	}
-	pct := func(a, b int64) string {
-		if b == 0 {
-			return "—"
-		}
-		return fmt.Sprintf("%.2f%%", float64(a)*100/float64(b)) // display only; the decision is exact
-	}
-	part, appr := t.Participation, t.Approval
-	cmp := "≥"
-	if rule.ApprovalStrict {
-		cmp = ">"
-	}
-	d.table([]string{"指标", "实际", "占比", "门槛", "结果"}, []float64{46, 40, 26, 38, bodyW - 150}, "LRRCC", [][]string{
-		{"参与表决的专有面积", part.Area.String() + " ㎡", pct(int64(part.Area), int64(t.Total.Area)), "≥ " + engine.FractionText(rule.ParticipationArea) + " 总面积", met(part.AreaMet)},
-		{"参与表决的业主人数", strconv.Itoa(part.Owners) + " 人", pct(int64(part.Owners), int64(t.Total.Owners)), "≥ " + engine.FractionText(rule.ParticipationOwners) + " 总人数", met(part.OwnersMet)},
-		{"同意的专有面积", appr.Area.String() + " ㎡", pct(int64(appr.Area), int64(part.Area)), cmp + " " + engine.FractionText(rule.ApprovalArea) + " 参与面积", met(appr.AreaMet)},
-		{"同意的业主人数", strconv.Itoa(appr.Owners) + " 人", pct(int64(appr.Owners), int64(part.Owners)), cmp + " " + engine.FractionText(rule.ApprovalOwners) + " 参与人数", met(appr.OwnersMet)},
-	})
-	d.para(fmt.Sprintf("总专有面积 %s ㎡，业主 %d 人（一人多套按一人计）。", t.Total.Area, t.Total.Owners))
+	d.tallyTable(t, rule)
 	switch {
 	case t.Passed:
 		d.para("结论：表决已通过。")
@@ -271,4 +248,34 @@ func objectionText(c engine.Contact) string {
 // chineseDate is a date in Beijing as 2026年12月9日.
 func chineseDate(t time.Time) string {
 	return t.In(engine.Beijing).Format("2006年1月2日")
+}
+
+// tallyTable prints the count against each threshold of the rule and the
+// totals.
+func (d *doc) tallyTable(t *engine.TallyResult, rule engine.Rule) {
+	met := func(ok bool) string {
+		if ok {
+			return "达到"
+		}
+		return "未达到"
+	}
+	pct := func(a, b int64) string {
+		if b == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%.2f%%", float64(a)*100/float64(b)) // display only; the decision is exact
+	}
+	part, appr := t.Participation, t.Approval
+	cmp := "≥"
+	if rule.ApprovalStrict {
+		cmp = ">"
+	}
+	d.table([]string{"指标", "实际", "占比", "门槛", "结果"}, []float64{46, 40, 26, 38, bodyW - 150}, "LRRCC", [][]string{
+		{"参与表决的专有面积", part.Area.String() + " ㎡", pct(int64(part.Area), int64(t.Total.Area)), "≥ " + engine.FractionText(rule.ParticipationArea) + " 总面积", met(part.AreaMet)},
+		{"参与表决的业主人数", strconv.Itoa(part.Owners) + " 人", pct(int64(part.Owners), int64(t.Total.Owners)), "≥ " + engine.FractionText(rule.ParticipationOwners) + " 总人数", met(part.OwnersMet)},
+		{"同意的专有面积", appr.Area.String() + " ㎡", pct(int64(appr.Area), int64(part.Area)), cmp + " " + engine.FractionText(rule.ApprovalArea) + " 参与面积", met(appr.AreaMet)},
+		{"同意的业主人数", strconv.Itoa(appr.Owners) + " 人", pct(int64(appr.Owners), int64(part.Owners)), cmp + " " + engine.FractionText(rule.ApprovalOwners) + " 参与人数", met(appr.OwnersMet)},
+	})
+	d.para(fmt.Sprintf("总专有面积 %s ㎡，业主 %d 人（一人多套按一人计）。", t.Total.Area, t.Total.Owners))
+
 }
