@@ -18,10 +18,11 @@ type ProjectTally struct {
 	Open     bool            `json:"open"`
 	// State is where the vote stands (DESIGN §16): open, preliminary,
 	// objections or final; StateText words it for every page.
-	State     string         `json:"state"`
-	StateText string         `json:"state_text"`
-	Window    *engine.Window `json:"window"`          // the objection window, once closed
-	Final     *FinalResult   `json:"final,omitempty"` // only when final
+	State      string         `json:"state"`
+	StateText  string         `json:"state_text"`
+	StateLabel string         `json:"state_label"`     // in a few words, for lists
+	Window     *engine.Window `json:"window"`          // the objection window, once closed
+	Final      *FinalResult   `json:"final,omitempty"` // only when final
 }
 
 // counted is a project's current ballot and the latest decisions on it,
@@ -65,6 +66,7 @@ func (a *App) count(ctx context.Context, w *engine.Worker, projectID int64) (*co
 		Open: c.ballot.ClosedAt == nil && now.Before(c.pub.Deadline)}
 	c.tally.State, c.tally.Window = engine.BallotState(c.ballot, c.result, now)
 	c.tally.StateText = engine.StateText(c.tally.State, t.TallyResult, c.tally.Window, now)
+	c.tally.StateLabel = engine.StateLabel(c.tally.State, t.Passed)
 	if c.tally.State == engine.StateFinal {
 		c.tally.Final = &FinalResult{Passed: c.result.Passed, FinalizedAt: *c.result.FinalizedAt, Text: c.tally.StateText}
 	}

@@ -176,6 +176,22 @@ func StateText(state string, t *TallyResult, w *Window, now time.Time) string {
 	return count + "。异议期已于" + BeijingDate(w.Ends.Add(-time.Second)) + "结束，待确认最终结果"
 }
 
+// StateLabel is a state in a few words, for lists and stages.
+func StateLabel(state string, passed bool) string {
+	switch state {
+	case StateOpen:
+		return "表决中"
+	case StateObjections:
+		return "结果公示（异议期）"
+	case StatePreliminary:
+		return "表决已截止（初步统计）"
+	}
+	if passed {
+		return "表决通过（最终结果）"
+	}
+	return "表决未通过（最终结果）"
+}
+
 // CountText words a closed ballot's count before the final result.
 func CountText(t *TallyResult) string {
 	if t.Passed {

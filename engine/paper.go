@@ -69,6 +69,7 @@ type PaperBallots struct {
 type Booklet struct {
 	Agreements     []*Agreement // one per household; sorted by room here
 	Tally          *TallyResult
+	StateText      string // where the vote stands (StateText): never "表决已通过" while open
 	Rule           Rule
 	Audit          *AuditCheck
 	Decisions      []*Decision // latest per household

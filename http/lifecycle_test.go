@@ -61,6 +61,20 @@ func TestLifecycle(t *testing.T) {
 			}
 			return res
 		}
+		public := p["public_url"].(string)
+		publicPage := func(want string) {
+			t.Helper()
+			page := string(e.do("GET", public[strings.Index(public, "/p/"):], "", nil, "Accept", "text/html").want(200).body)
+			if !strings.Contains(page, want) || strings.Contains(page, "表决已通过") {
+				t.Errorf("the public page does not say %q (or says 表决已通过)", want)
+			}
+		}
+		listed := func(want string) {
+			t.Helper()
+			if got := e.do("GET", base+"/tally", "a", nil).want(200).json()["state_label"]; got != want {
+				t.Errorf("state label %v, want %s", got, want)
+			}
+		}
 		approval := func() float64 {
 			return e.do("GET", base+"/tally", "a", nil).want(200).json()["approval"].(map[string]any)["owners"].(float64)
 		}
@@ -89,6 +103,8 @@ func TestLifecycle(t *testing.T) {
 			"signer_name": "业主201", "witness": "社区李娜", "photo": signature(t, 300, 400, true), "idempotency_key": "paper-201"}).want(201).json()
 		paperID := paper["id"].(float64)
 		state("open", "目前已达到通过条件（截止前仍可更改，以截止时统计为准）")
+		publicPage("目前已达到通过条件（截止前仍可更改，以截止时统计为准）")
+		listed("表决中")
 		if got := approval(); got != 10 {
 			t.Fatalf("approval %v, want 10", got)
 		}
@@ -128,6 +144,8 @@ func TestLifecycle(t *testing.T) {
 		e.login("a")
 		e.login("b")
 		state("objections", "异议期为2026年11月3日至2026年11月4日")
+		publicPage("初步统计结果：达到通过条件。异议期为2026年11月3日至2026年11月4日")
+		listed("结果公示（异议期）")
 		o1 := e.do("POST", "/api/v1/sign/"+links["202"]+"/objections", "", map[string]any{"name": "赵六", "reason": "我认为票数统计有误"}).want(201).json()
 		o2 := e.do("POST", base+"/objections", "a", map[string]any{"household_id": hids["201"], "name": "钱七",
 			"reason": "我家在纸质表决单上写的是同意，系统里是不同意"}).want(201).json()
@@ -195,6 +213,8 @@ func TestLifecycle(t *testing.T) {
 			t.Fatalf("final: %v", final)
 		}
 		state("final", "表决结果（最终）：通过")
+		publicPage("表决结果（最终）：通过")
+		listed("表决通过（最终结果）")
 		announced := flat(e.do("GET", base+"/final.pdf", "a", nil).want(200).body)
 		for _, want := range []string{"表决结果公告", "表决结果（最终）：通过", "赵*", "维持：经核对，统计无误", "更正：纸质表决单为同意，录入有误",
 			"经异议更正，原录入为不同意", "计票人（签字）", "监票人（签字）", "存证：第"} {

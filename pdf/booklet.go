@@ -29,6 +29,7 @@ func (r *Renderer) Booklet(w io.Writer, b *Booklet) error {
 		texts = append(texts, agreementTexts(a)...)
 	}
 	texts = append(texts, b.Tally.MustConsentMissing...)
+	texts = append(texts, b.StateText)
 	if b.Audit != nil {
 		texts = append(texts, b.Audit.Reason)
 		if e := b.Audit.BrokenAt; e != nil {
@@ -50,7 +51,7 @@ func (r *Renderer) Booklet(w io.Writer, b *Booklet) error {
 	}, 24)
 	d.summary(first.Input, first.Result)
 	d.floorTable(first.Result)
-	d.tally(b.Tally, b.Rule, first.Project)
+	d.tally(b.Tally, b.StateText, b.Rule, first.Project)
 	d.households(b.Agreements)
 	for _, a := range b.Agreements {
 		if err := d.agreement(a); err != nil {
@@ -138,12 +139,16 @@ func (d *doc) floorTable(res *engine.CalcResult) {
 }
 
 // tally prints the count against each threshold of the rule.
-func (d *doc) tally(t *engine.TallyResult, rule engine.Rule, p *engine.Project) {
+// The conclusion words where the vote stands (state, engine.StateText):
+// while open a count is a snapshot, never "表决已通过".
+func (d *doc) tally(t *engine.TallyResult, state string, rule engine.Rule, p *engine.Project) {
 	d.heading("表决情况")
 	d.tallyTable(t, rule)
 	switch {
+	case state != "":
+		d.para("结论：" + state + "。")
 	case t.Passed:
-		d.para("结论：表决已通过。")
+		d.para("结论：已达到通过条件。")
 	case t.Needed == nil:
 		d.para("结论：尚未通过；即使其余未表决业主全部同意也无法达到门槛。")
 	case *t.Needed == 0:

@@ -408,8 +408,8 @@
       bars.appendChild(progress('参与表决的人数', t.participation.owners, t.total.owners, th[1], t.participation.owners_met, '人'));
       bars.appendChild(progress('同意的面积（占参与）', aa, pa, th[2], t.approval.area_met, '㎡'));
       bars.appendChild(progress('同意的人数（占参与）', t.approval.owners, t.participation.owners, th[3], t.approval.owners_met, '人'));
-      bars.appendChild(el('p', { class: t.passed ? 'ok' : '', id: 'd-summary', text: t.passed ? '表决已通过。' :
-        (t.needed === null ? '即使其余未表决业主全部同意也无法通过。' : (t.needed === 0 ? '门槛已达到，但必须同意的住户尚未同意。' : '还需 ' + t.needed + ' 户同意')) }));
+      // the server words where the vote stands: while open a count is a snapshot
+      bars.appendChild(el('p', { class: t.state === 'final' && t.passed ? 'ok' : '', id: 'd-summary', text: t.state_text }));
       if (t.must_consent_missing.length) bars.appendChild(el('p', { class: 'bad', text: '须本人同意而尚未同意：' + t.must_consent_missing.join('、') }));
       $('d-updated').textContent = '更新于 ' + time(new Date().toISOString());
       return rv.api('GET', base + '/decisions');
