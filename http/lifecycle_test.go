@@ -258,3 +258,44 @@ func TestLifecycle(t *testing.T) {
 		}
 	})
 }
+
+// TestLifecycleDeadline: the deadline closes a ballot by itself (the state
+// is computed from the time; no job runs): the window starts the day
+// after the deadline, objections are heard, the worker cannot close what
+// is closed, and the final result follows the window.
+func TestLifecycleDeadline(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		pid, links := e.published() // deadline in 72 hours: 2026-11-05 10:00 Beijing time
+		base := "/api/v1/projects/" + itoa(pid)
+		for i, room := range []string{"101", "102", "301", "302", "401", "402", "501", "502", "601"} {
+			e.sign(links[room], "agree", fmt.Sprintf("deadline-%d-key", i))
+		}
+		e.sign(links["602"], "disagree", "deadline-602-key")
+		e.do("POST", "/api/v1/sign/"+links["602"]+"/objections", "", map[string]any{"name": "孙立新", "reason": "还没截止"}).want(409)
+		e.clock.Add(72 * time.Hour)
+		e.login("a")
+		res := e.do("GET", base+"/result", "a", nil).want(200).json()
+		w, _ := res["window"].(map[string]any)
+		if res["state"] != "preliminary" || w == nil || w["from"] != "2026-11-06" || w["to"] != "2026-11-12" || res["final"] != nil {
+			t.Fatalf("at the deadline: %v", res)
+		}
+		if got := res["counts"].(map[string]any)["undecided"].([]any); len(got) != 2 {
+			t.Errorf("undecided at the deadline: %v", got)
+		}
+		e.do("POST", base+"/close", "a", map[string]any{}).want(409)
+		e.do("POST", base+"/finalize", "a", nil).want(409)
+		o := e.do("POST", "/api/v1/sign/"+links["602"]+"/objections", "", map[string]any{"name": "孙立新", "reason": "我家的意见是同意"}).want(201).json()
+		e.do("POST", fmt.Sprintf("%s/objections/%v/answer", base, o["id"]), "a", map[string]any{"outcome": "维持", "reason": "签名为本户业主本人，意见为不同意"}).want(200)
+		e.clock.Add(8 * 24 * time.Hour)
+		e.login("a")
+		final := e.do("POST", base+"/finalize", "a", nil).want(200).json()
+		if final["state"] != "final" || final["final"] == nil {
+			t.Fatalf("final: %v", final)
+		}
+		if a := e.do("GET", base+"/audit", "a", nil).want(200).json(); a["ok"] != true {
+			t.Errorf("audit: %v", a)
+		}
+	})
+}
