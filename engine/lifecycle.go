@@ -192,6 +192,20 @@ func StateLabel(state string, passed bool) string {
 	return "表决未通过（最终结果）"
 }
 
+// ResidentNote is what a household's page says of the state once the
+// ballot is closed ("" while open), and whether it may object now.
+func ResidentNote(state string, w *Window, now time.Time) (string, bool) {
+	switch {
+	case state == StateOpen:
+		return "", false
+	case state == StateFinal:
+		return "表决结果已经公告，异议期已结束。", false
+	case now.Before(w.Ends):
+		return "表决已截止，初步统计结果公示中。异议期为" + w.Text + "：对统计结果有异议的，请在异议期内实名提出（写明姓名和理由），也可以当面向社区工作人员提出；逾期未提出异议的，视为无异议。", true
+	}
+	return "表决已截止，异议期（" + w.Text + "）已结束，等待公告最终结果。", false
+}
+
 // CountText words a closed ballot's count before the final result.
 func CountText(t *TallyResult) string {
 	if t.Passed {

@@ -145,6 +145,13 @@ func TestLifecycle(t *testing.T) {
 		e.login("b")
 		state("objections", "异议期为2026年11月3日至2026年11月4日")
 		publicPage("初步统计结果：达到通过条件。异议期为2026年11月3日至2026年11月4日")
+		if v := e.do("GET", "/api/v1/sign/"+links["202"], "", nil).want(200).json(); v["state"] != "objections" || v["objecting"] != true ||
+			!strings.Contains(v["state_note"].(string), "异议期为2026年11月3日至2026年11月4日") {
+			t.Errorf("the household's view in the window: %v %v %v", v["state"], v["objecting"], v["state_note"])
+		}
+		if page := string(e.do("GET", "/s/"+links["202"], "", nil, "Accept", "text/html").want(200).body); !strings.Contains(page, "提交异议") || !strings.Contains(page, "逾期未提出异议的，视为无异议") {
+			t.Errorf("the household's page offers no objection")
+		}
 		listed("结果公示（异议期）")
 		o1 := e.do("POST", "/api/v1/sign/"+links["202"]+"/objections", "", map[string]any{"name": "赵六", "reason": "我认为票数统计有误"}).want(201).json()
 		o2 := e.do("POST", base+"/objections", "a", map[string]any{"household_id": hids["201"], "name": "钱七",
@@ -214,6 +221,9 @@ func TestLifecycle(t *testing.T) {
 		}
 		state("final", "表决结果（最终）：通过")
 		publicPage("表决结果（最终）：通过")
+		if v := e.do("GET", "/api/v1/sign/"+links["202"], "", nil).want(200).json(); v["state"] != "final" || v["objecting"] != false {
+			t.Errorf("the household's view once final: %v %v", v["state"], v["objecting"])
+		}
 		listed("表决通过（最终结果）")
 		announced := flat(e.do("GET", base+"/final.pdf", "a", nil).want(200).body)
 		for _, want := range []string{"表决结果公告", "表决结果（最终）：通过", "赵*", "维持：经核对，统计无误", "更正：纸质表决单为同意，录入有误",
