@@ -102,3 +102,25 @@ func TestResultPapers(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkResult prints the demo building's 公示 and 公告 (DESIGN §8:
+// each document ≤ 20 ms).
+func BenchmarkResult(b *testing.B) {
+	r := renderer(b)
+	for _, final := range []bool{false, true} {
+		n := demoResult(b, final)
+		name := "result"
+		if final {
+			name = "final"
+		}
+		b.Run(name, func(b *testing.B) {
+			var buf bytes.Buffer
+			for b.Loop() {
+				buf.Reset()
+				if err := r.Result(&buf, n); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
