@@ -48,6 +48,7 @@ type Store interface {
 	engine.QuestionnaireStore
 	engine.PaymentStore
 	engine.WorksStore
+	engine.LifecycleStore
 	engine.UnitOfWork
 	engine.ChainStore
 	// ProjectionRows reads a project's projected tables as images.

@@ -361,6 +361,12 @@ type SigningView struct {
 	Feedback []*engine.Feedback // what the household sent, with the answers
 	Contact  engine.Contact     // whom to ask: today's, not the published one
 	Explain  engine.Explanation // why the amount is what it is
+	// where the vote stands (DESIGN §16): once closed, the objection
+	// window and whether this household may object now
+	State     string
+	Window    *engine.Window
+	Note      string
+	Objecting bool
 }
 
 // ViewSigning opens a link for reading.
@@ -377,7 +383,18 @@ func (a *App) signingView(ctx context.Context, sg *Signing) (*SigningView, error
 	if err != nil {
 		return nil, err
 	}
-	v := &SigningView{Signing: sg, Decision: d, Open: sg.Open(a.now()), RuleText: sg.Rule.Describe()}
+	now := a.now()
+	v := &SigningView{Signing: sg, Decision: d, Open: sg.Open(now), RuleText: sg.Rule.Describe()}
+	if !v.Open {
+		r, err := a.store.BallotResult(ctx, sg.Ballot.ID)
+		if err != nil {
+			return nil, err
+		}
+		v.State, v.Window = engine.BallotState(sg.Ballot, r, now)
+		v.Note, v.Objecting = engine.ResidentNote(v.State, v.Window, now)
+	} else {
+		v.State = engine.StateOpen
+	}
 	if v.Money, err = a.householdMoney(ctx, sg.Project.ID, sg.Household.ID); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/renovote/renovote/engine"
 )
@@ -23,8 +24,12 @@ type printing struct {
 	anchor engine.Anchor              // the chain's head when printed
 	own    map[string]engine.Anchor   // each record's own event (ownKey)
 	key    string                     // fingerprint of the checkpoint key
-	latest map[int64]*engine.Decision // by household
+	latest map[int64]*engine.Decision // by household, as recorded
 	public string                     // the project's public page
+	// result and objections: where the vote stands (DESIGN §16); a
+	// correction answered to an objection changes what is counted
+	result     *engine.BallotResult
+	objections []*engine.Objection
 }
 
 // loadPrinting reads what p's current ballot prints; p is the project as
@@ -52,6 +57,9 @@ func (a *App) loadPrinting(ctx context.Context, p *engine.Project) (*printing, e
 		return nil, err
 	}
 	pr := &printing{ballot: b, pub: pub, rule: pub.Rule, anchor: anchor, own: own, key: a.KeyFingerprint(), public: a.PublicURL(p), latest: make(map[int64]*engine.Decision, len(ds))}
+	if pr.result, pr.objections, err = a.ballotResult(ctx, b); err != nil {
+		return nil, err
+	}
 	for _, d := range ds {
 		pr.latest[d.HouseholdID] = d
 	}
@@ -77,7 +85,13 @@ func (pr *printing) tally() (*engine.BallotTally, error) {
 	for _, d := range pr.latest {
 		latest = append(latest, d)
 	}
-	return tallyBallot(pr.pub, latest)
+	return tallyBallot(pr.pub, engine.ApplyCorrections(latest, pr.objections))
+}
+
+// stateText words where the vote stands at now (engine.StateText).
+func (pr *printing) stateText(t *engine.BallotTally, now time.Time) (string, string) {
+	state, w := engine.BallotState(pr.ballot, pr.result, now)
+	return state, engine.StateText(state, t.TallyResult, w, now)
 }
 
 // render renders into memory (bounded by the print slots) and records the
@@ -187,7 +201,8 @@ func (a *App) BookletPDF(ctx context.Context, w *engine.Worker, projectID int64)
 	if err != nil {
 		return nil, err
 	}
-	b := &engine.Booklet{Tally: t.TallyResult, Rule: pr.rule, Audit: engine.CheckAuditTrust(records, a.trust), Printed: a.now(),
+	_, text := pr.stateText(t, a.now())
+	b := &engine.Booklet{Tally: t.TallyResult, StateText: text, Rule: pr.rule, Audit: engine.CheckAuditTrust(records, a.trust), Printed: a.now(),
 		Anchor: pr.anchor, KeyFingerprint: pr.key}
 	for _, h := range pr.pub.Project.Households {
 		b.Agreements = append(b.Agreements, a.agreementOf(pr, h))
@@ -325,10 +340,12 @@ type Summary struct {
 	Result   *engine.CalcResult
 	Tally    *engine.BallotTally
 	RuleText string
-	Money    *engine.Statement // budget, received and spent; no names
-	Progress *engine.Progress  // stages, inspections, feedback figures; no texts
-	Slug     string            // for the anonymous feedback form
-	Contact  engine.Contact    // whom to ask: today's
+	// State and StateText: where the vote stands (engine.StateText)
+	State, StateText string
+	Money            *engine.Statement // budget, received and spent; no names
+	Progress         *engine.Progress  // stages, inspections, feedback figures; no texts
+	Slug             string            // for the anonymous feedback form
+	Contact          engine.Contact    // whom to ask: today's
 	// Witnessed is the latest head a witness outside the database holds.
 	Witnessed *engine.Anchor
 }
@@ -362,6 +379,7 @@ func (a *App) PublicSummary(ctx context.Context, slug string) (*Summary, error) 
 	if err != nil {
 		return nil, err
 	}
+	state, text := pr.stateText(t, a.now())
 	return &Summary{Project: pr.pub.Project, Scenario: pr.pub.Scenario, Ballot: pr.ballot, Result: &pr.pub.Result, Tally: t, RuleText: pr.rule.Describe(),
-		Money: money, Progress: progress, Slug: p.PublicSlug, Contact: p.Contact, Witnessed: a.witnessedHead(p.ID)}, nil
+		State: state, StateText: text, Money: money, Progress: progress, Slug: p.PublicSlug, Contact: p.Contact, Witnessed: a.witnessedHead(p.ID)}, nil
 }

@@ -28,6 +28,16 @@ type Published struct {
 // issues one signing link per household, in one transaction. The result
 // is recomputed with today's households (the draft may be older).
 func (a *App) Publish(ctx context.Context, w *engine.Worker, projectID, scenarioID int64, rule json.RawMessage, deadline time.Time) (*Published, error) {
+	return a.PublishWithWindow(ctx, w, projectID, scenarioID, rule, deadline, 0)
+}
+
+// PublishWithWindow is Publish with the objection window's length in days
+// (engine.ObjectionDays; 0: the default, set at the close or left as is).
+func (a *App) PublishWithWindow(ctx context.Context, w *engine.Worker, projectID, scenarioID int64, rule json.RawMessage, deadline time.Time, objectionDays int) (*Published, error) {
+	days, err := engine.ObjectionDays(objectionDays)
+	if err != nil {
+		return nil, err
+	}
 	p, err := a.project(ctx, w, projectID)
 	if err != nil {
 		return nil, err
@@ -104,6 +114,13 @@ func (a *App) Publish(ctx context.Context, w *engine.Worker, projectID, scenario
 			events = append(events, engine.BallotClosedEvent(old, actor(w), at))
 		}
 		events = append(events, engine.Published(sc, b, actor(w), at))
+		if objectionDays != 0 {
+			r := &engine.BallotResult{BallotID: b.ID, ProjectID: p.ID, ObjectionDays: days, UpdatedAt: at}
+			if err := a.store.SaveBallotResult(ctx, r); err != nil {
+				return err
+			}
+			events = append(events, engine.BallotResultSaved(r, engine.ResultStepTerms, nil, actor(w), at))
+		}
 		return a.issueLinks(ctx, p.ID, b, links, nil, actor(w), at, events...)
 	})
 	if err != nil {
@@ -148,32 +165,4 @@ func (a *App) issueLinks(ctx context.Context, projectID int64, b *engine.Ballot,
 		l.IssuedSeq = events[first+i].Seq
 	}
 	return a.store.SetLinksIssued(ctx, links)
-}
-
-// CloseBallot ends a project's open ballot before its deadline: no
-// decision is recorded after it.
-func (a *App) CloseBallot(ctx context.Context, w *engine.Worker, projectID int64) (*engine.Ballot, error) {
-	p, err := a.project(ctx, w, projectID)
-	if err != nil {
-		return nil, err
-	}
-	now := a.now()
-	var b *engine.Ballot
-	err = a.inTx(ctx, func(ctx context.Context) error {
-		if b, err = a.store.CurrentBallot(ctx, p.ID); err != nil {
-			return err
-		}
-		if err := b.CanClose(now); err != nil {
-			return err
-		}
-		b.Close(now, engine.BallotClosed, 0)
-		if err := a.store.InsertClosure(ctx, b); err != nil {
-			return err
-		}
-		return a.extend(ctx, p.ID, engine.BallotClosedEvent(b, actor(w), now))
-	})
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
 }

@@ -16,16 +16,26 @@ type ProjectTally struct {
 	Rule     json.RawMessage `json:"rule"`
 	Deadline time.Time       `json:"deadline"`
 	Open     bool            `json:"open"`
+	// State is where the vote stands (DESIGN §16): open, preliminary,
+	// objections or final; StateText words it for every page.
+	State      string         `json:"state"`
+	StateText  string         `json:"state_text"`
+	StateLabel string         `json:"state_label"`     // in a few words, for lists
+	Window     *engine.Window `json:"window"`          // the objection window, once closed
+	Final      *FinalResult   `json:"final,omitempty"` // only when final
 }
 
 // counted is a project's current ballot and the latest decisions on it,
 // counted.
 type counted struct {
-	project *engine.Project
-	ballot  *engine.Ballot
-	pub     *PublishedBallot
-	latest  []*engine.Decision
-	tally   *ProjectTally
+	project    *engine.Project
+	ballot     *engine.Ballot
+	pub        *PublishedBallot
+	latest     []*engine.Decision // the latest decision of each household, as recorded
+	counted    []*engine.Decision // as counted: answered corrections applied
+	result     *engine.BallotResult
+	objections []*engine.Objection
+	tally      *ProjectTally
 }
 
 func (a *App) count(ctx context.Context, w *engine.Worker, projectID int64) (*counted, error) {
@@ -43,12 +53,23 @@ func (a *App) count(ctx context.Context, w *engine.Worker, projectID int64) (*co
 	if c.latest, err = a.store.LatestDecisions(ctx, c.ballot.ID); err != nil {
 		return nil, err
 	}
-	t, err := tallyBallot(c.pub, c.latest)
+	if c.result, c.objections, err = a.ballotResult(ctx, c.ballot); err != nil {
+		return nil, err
+	}
+	c.counted = engine.ApplyCorrections(c.latest, c.objections)
+	t, err := tallyBallot(c.pub, c.counted)
 	if err != nil {
 		return nil, err
 	}
+	now := a.now()
 	c.tally = &ProjectTally{BallotTally: t, Ballot: c.ballot.ID, Rule: c.pub.RuleJSON, Deadline: c.pub.Deadline,
-		Open: c.ballot.ClosedAt == nil && a.now().Before(c.pub.Deadline)}
+		Open: c.ballot.ClosedAt == nil && now.Before(c.pub.Deadline)}
+	c.tally.State, c.tally.Window = engine.BallotState(c.ballot, c.result, now)
+	c.tally.StateText = engine.StateText(c.tally.State, t.TallyResult, c.tally.Window, now)
+	c.tally.StateLabel = engine.StateLabel(c.tally.State, t.Passed)
+	if c.tally.State == engine.StateFinal {
+		c.tally.Final = &FinalResult{Passed: c.result.Passed, FinalizedAt: *c.result.FinalizedAt, Text: c.tally.StateText}
+	}
 	return c, nil
 }
 

@@ -82,6 +82,7 @@ type PaperBallots struct {
 type Booklet struct {
 	Agreements     []*Agreement // one per household; sorted by room here
 	Tally          *TallyResult
+	StateText      string // where the vote stands (StateText): never "表决已通过" while open
 	Rule           Rule
 	Audit          *AuditCheck
 	Decisions      []*Decision // latest per household
@@ -202,5 +203,7 @@ type Printer interface {
 	SignIn(w io.Writer, s *SignInSheet) error
 	Card(w io.Writer, c *Card) error
 	Ballots(w io.Writer, b *PaperBallots) error
+	// Result is the 表决结果公示 or, once final, the 表决结果公告.
+	Result(w io.Writer, n *ResultNotice) error
 	Unprintable(text string) string
 }

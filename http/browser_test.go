@@ -516,3 +516,62 @@ func TestConsoleJourney(t *testing.T) {
 	do(t, ctx, "old link", chromedp.Navigate(link))
 	waitText(t, ctx, "main", "链接无效")
 }
+
+// TestConsoleLifecycle: on the project page the worker sees the state as
+// the server words it, closes the vote once everyone decided, enters an
+// objection raised in person, answers it, and is told why the result
+// cannot be finalized inside the window.
+func TestConsoleLifecycle(t *testing.T) {
+	s := storetest.Open(t, storetest.DSN(t, store.SQLite))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseURL := "http://" + ln.Addr().String() // the server checks where requests come from
+	e := newEnvAt(t, s, apphttp.Config{}, baseURL)
+	e.srv.Close()
+	srv := httptest.NewUnstartedServer(e.srv.Config.Handler)
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	t.Cleanup(srv.Close)
+	e.srv = srv
+	e.addWorker("a", false)
+	p := e.do("POST", "/api/v1/projects", "a", demoProject("幸福里3号楼2单元")).want(201).json()
+	pid := int(p["id"].(float64))
+	sc := e.do("POST", fmt.Sprintf("/api/v1/projects/%d/scenarios", pid), "a", scenarioA).want(201).json()
+	pub := e.do("POST", fmt.Sprintf("/api/v1/projects/%d/scenarios/%v/publish", pid, sc["id"]), "a",
+		map[string]any{"rule": "civil_code_major", "deadline": e.clock.Now().Add(72 * time.Hour).Format(time.RFC3339)}).want(201).json()
+	for i, l := range pub["links"].([]any) {
+		url := l.(map[string]any)["url"].(string)
+		e.sign(url[strings.LastIndex(url, "/")+1:], "agree", fmt.Sprintf("console-lifecycle-%d", i))
+	}
+	ctx, consoleErrors := browser(t)
+	do(t, ctx, "login", chromedp.Navigate(baseURL+"/console"), chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "a"), chromedp.SendKeys(chromedp.CSS("#password"), "password-a"),
+		chromedp.Click(chromedp.CSS("#login")), chromedp.WaitVisible(chromedp.CSS("#newproject")))
+	do(t, ctx, "project page", chromedp.Navigate(fmt.Sprintf("%s/console/projects/%d", baseURL, pid)), chromedp.Evaluate[chromedp.Void](confirmYes))
+	waitText(t, ctx, "#r-state", "目前已达到通过条件（截止前仍可更改，以截止时统计为准）")
+	waitText(t, ctx, "#d-summary", "目前已达到通过条件")
+	do(t, ctx, "close", chromedp.Evaluate[chromedp.Void](`document.getElementById('r-days').value = '3'`), chromedp.Click(chromedp.CSS("#r-close-go")))
+	waitText(t, ctx, "#r-state", "初步统计结果：达到通过条件。异议期为2026年11月3日至2026年11月5日")
+	do(t, ctx, "object in person", chromedp.SendKeys(chromedp.CSS("#r-name"), "钱七"), chromedp.SendKeys(chromedp.CSS("#r-reason"), "我家的票统计错了"),
+		chromedp.Click(chromedp.CSS("#r-object-go")))
+	waitText(t, ctx, "#r-objections", "我家的票统计错了")
+	do(t, ctx, "answer", chromedp.SendKeys(chromedp.CSS("#r-objections input"), "经核对无误"), chromedp.Click(chromedp.CSS("#r-objections button")))
+	waitText(t, ctx, "#r-objections", "维持：经核对无误")
+	do(t, ctx, "finalize too early", chromedp.Click(chromedp.CSS("#r-finalize")))
+	waitText(t, ctx, "#error", "须到")
+	if href := eval[string](t, ctx, `document.getElementById('r-result-pdf').hidden ? '' : document.getElementById('r-result-pdf').getAttribute('href')`); !strings.HasSuffix(href, "/result.pdf") {
+		t.Errorf("no link to the 公示: %q", href)
+	}
+	var unexpected []string
+	for _, m := range consoleErrors() {
+		if !strings.Contains(m, "responded with a status of 409") {
+			unexpected = append(unexpected, m)
+		}
+	}
+	if len(unexpected) > 0 {
+		t.Fatalf("JavaScript console errors: %v", unexpected)
+	}
+}

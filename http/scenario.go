@@ -98,7 +98,9 @@ func (s *Server) compare(c echo.Context) error {
 type publishRequest struct {
 	Rule     json.RawMessage `json:"rule"`
 	Deadline string          `json:"deadline"`
-	deadline time.Time
+	// ObjectionDays is the objection window's length (0: the default).
+	ObjectionDays int `json:"objection_days"`
+	deadline      time.Time
 }
 
 func (r *publishRequest) Validate() error {
@@ -141,7 +143,7 @@ func (s *Server) publish(c echo.Context) error {
 	if err := bind(c, 8<<10, &req); err != nil {
 		return err
 	}
-	pub, err := s.app.Publish(c.Request().Context(), workerOf(c), id, sid, req.Rule, req.deadline)
+	pub, err := s.app.PublishWithWindow(c.Request().Context(), workerOf(c), id, sid, req.Rule, req.deadline, req.ObjectionDays)
 	if err != nil {
 		return err
 	}

@@ -55,6 +55,10 @@ type signViewJSON struct {
 	Decision    *decisionJSON         `json:"decision"`
 	Deadline    time.Time             `json:"deadline"`
 	Open        bool                  `json:"open"`
+	State       string                `json:"state"`
+	Window      *engine.Window        `json:"window"`
+	StateNote   string                `json:"state_note"`
+	Objecting   bool                  `json:"objecting"` // objections are heard now
 	Rule        string                `json:"rule_text"`
 	Money       *householdMoneyJSON   `json:"money"`
 	Feedback    []feedbackJSON        `json:"feedback"`
@@ -92,7 +96,7 @@ type receiptLinkJSON struct {
 // toSignView is what the household sees: names and phones masked.
 func toSignView(sv *app.SigningView, token string) *signViewJSON {
 	v := &signViewJSON{Result: sv.Row, FloorTotals: sv.Result.FloorTotals, Decision: toDecisionJSON(sv.Decision),
-		Deadline: sv.Ballot.Deadline, Open: sv.Open, Rule: sv.RuleText}
+		Deadline: sv.Ballot.Deadline, Open: sv.Open, Rule: sv.RuleText, State: sv.State, Window: sv.Window, StateNote: sv.Note, Objecting: sv.Objecting}
 	v.Project.Name, v.Project.Address, v.Project.Contact, v.Project.Terms = sv.Project.Name, sv.Project.Address, sv.Contact, sv.Project.Terms
 	h := sv.Household
 	v.Household.Room, v.Household.Floor, v.Household.Area = h.Room, h.Floor, h.Area

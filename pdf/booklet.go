@@ -28,6 +28,7 @@ func (r *Renderer) Booklet(w io.Writer, b *Booklet) error {
 		texts = append(texts, agreementTexts(a)...)
 	}
 	texts = append(texts, b.Tally.MustConsentMissing...)
+	texts = append(texts, b.StateText)
 	if b.Audit != nil {
 		texts = append(texts, b.Audit.Reason)
 		if e := b.Audit.BrokenAt; e != nil {
@@ -49,7 +50,7 @@ func (r *Renderer) Booklet(w io.Writer, b *Booklet) error {
 	}, 24)
 	d.summary(first.Input, first.Result)
 	d.floorTable(first.Result)
-	d.tally(b.Tally, b.Rule, first.Project)
+	d.tally(b.Tally, b.StateText, b.Rule, first.Project)
 	d.households(b.Agreements)
 	for _, a := range b.Agreements {
 		if err := d.agreement(a); err != nil {
@@ -149,35 +150,16 @@ func (d *doc) floorTable(res *engine.CalcResult) {
 }
 
 // tally prints the count against each threshold of the rule.
-func (d *doc) tally(t *engine.TallyResult, rule engine.Rule, p *engine.Project) {
+// The conclusion words where the vote stands (state, engine.StateText):
+// while open a count is a snapshot, never "表决已通过".
+func (d *doc) tally(t *engine.TallyResult, state string, rule engine.Rule, p *engine.Project) {
 	d.heading("表决情况")
-	met := func(ok bool) string {
-		if ok {
-			return "达到"
-		}
-		return "未达到"
-	}
-	pct := func(a, b int64) string {
-		if b == 0 {
-			return "—"
-		}
-		return fmt.Sprintf("%.2f%%", float64(a)*100/float64(b)) // display only; the decision is exact
-	}
-	part, appr := t.Participation, t.Approval
-	cmp := "≥"
-	if rule.ApprovalStrict {
-		cmp = ">"
-	}
-	d.table([]string{"指标", "实际", "占比", "门槛", "结果"}, []float64{46, 40, 26, 38, bodyW - 150}, "LRRCC", [][]string{
-		{"参与表决的专有面积", part.Area.String() + " ㎡", pct(int64(part.Area), int64(t.Total.Area)), "≥ " + engine.FractionText(rule.ParticipationArea) + " 总面积", met(part.AreaMet)},
-		{"参与表决的业主人数", strconv.Itoa(part.Owners) + " 人", pct(int64(part.Owners), int64(t.Total.Owners)), "≥ " + engine.FractionText(rule.ParticipationOwners) + " 总人数", met(part.OwnersMet)},
-		{"同意的专有面积", appr.Area.String() + " ㎡", pct(int64(appr.Area), int64(part.Area)), cmp + " " + engine.FractionText(rule.ApprovalArea) + " 参与面积", met(appr.AreaMet)},
-		{"同意的业主人数", strconv.Itoa(appr.Owners) + " 人", pct(int64(appr.Owners), int64(part.Owners)), cmp + " " + engine.FractionText(rule.ApprovalOwners) + " 参与人数", met(appr.OwnersMet)},
-	})
-	d.para(fmt.Sprintf("总专有面积 %s ㎡，业主 %d 人（一人多套按一人计）。", t.Total.Area, t.Total.Owners))
+	d.tallyTable(t, rule)
 	switch {
+	case state != "":
+		d.para("结论：" + state + "。")
 	case t.Passed:
-		d.para("结论：表决已通过。")
+		d.para("结论：已达到通过条件。")
 	case t.Needed == nil:
 		d.para("结论：尚未通过；即使其余未表决业主全部同意也无法达到门槛。")
 	case *t.Needed == 0:
@@ -216,4 +198,34 @@ func (d *doc) auditPage(b *Booklet) {
 	}
 	d.table([]string{"方式", "同意", "不同意", "弃权"}, []float64{50, 30, 30, 30}, "LRRR", rows)
 	d.para(fmt.Sprintf("共 %d 户住户，已表决 %d 户。每份协议上的核验码可在线核验。", len(b.Agreements), len(b.Decisions)))
+}
+
+// tallyTable prints the count against each threshold of the rule and the
+// totals.
+func (d *doc) tallyTable(t *engine.TallyResult, rule engine.Rule) {
+	met := func(ok bool) string {
+		if ok {
+			return "达到"
+		}
+		return "未达到"
+	}
+	pct := func(a, b int64) string {
+		if b == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%.2f%%", float64(a)*100/float64(b)) // display only; the decision is exact
+	}
+	part, appr := t.Participation, t.Approval
+	cmp := "≥"
+	if rule.ApprovalStrict {
+		cmp = ">"
+	}
+	d.table([]string{"指标", "实际", "占比", "门槛", "结果"}, []float64{46, 40, 26, 38, bodyW - 150}, "LRRCC", [][]string{
+		{"参与表决的专有面积", part.Area.String() + " ㎡", pct(int64(part.Area), int64(t.Total.Area)), "≥ " + engine.FractionText(rule.ParticipationArea) + " 总面积", met(part.AreaMet)},
+		{"参与表决的业主人数", strconv.Itoa(part.Owners) + " 人", pct(int64(part.Owners), int64(t.Total.Owners)), "≥ " + engine.FractionText(rule.ParticipationOwners) + " 总人数", met(part.OwnersMet)},
+		{"同意的专有面积", appr.Area.String() + " ㎡", pct(int64(appr.Area), int64(part.Area)), cmp + " " + engine.FractionText(rule.ApprovalArea) + " 参与面积", met(appr.AreaMet)},
+		{"同意的业主人数", strconv.Itoa(appr.Owners) + " 人", pct(int64(appr.Owners), int64(part.Owners)), cmp + " " + engine.FractionText(rule.ApprovalOwners) + " 参与人数", met(appr.OwnersMet)},
+	})
+	d.para(fmt.Sprintf("总专有面积 %s ㎡，业主 %d 人（一人多套按一人计）。", t.Total.Area, t.Total.Owners))
+
 }

@@ -374,7 +374,7 @@
     if (!window.confirm('发布“' + name + '”？\n发布后住户名单和方案都将冻结，不能再修改；要改只能发布新方案（旧链接随之失效）。')) return;
     var rule = $('p-rule').value;
     if (rule === 'custom') rule = { participation_area: val('p-pa'), participation_owners: val('p-po'), approval_area: val('p-aa'), approval_owners: val('p-ao'), approval_strict: $('p-strict').checked };
-    rv.api('POST', base + '/scenarios/' + $('p-scenario').value + '/publish', { rule: rule, deadline: deadlineValue('p-deadline') }).then(function (r) {
+    rv.api('POST', base + '/scenarios/' + $('p-scenario').value + '/publish', { rule: rule, deadline: deadlineValue('p-deadline'), objection_days: parseInt(val('p-objection-days'), 10) || 0 }).then(function (r) {
       var out = $('p-links'); out.textContent = '';
       out.appendChild(el('p', { class: 'ok', text: '已发布，方案指纹 ' + r.ballot.sha256 + '。请把下面的领取条打印出来发给各户（链接只显示这一次）。' }));
       var print = el('button', { type: 'button', text: '打印领取条' }); print.addEventListener('click', function () { rv.printOnly($('p-links')); });
@@ -382,7 +382,7 @@
       out.appendChild(el('div', { class: 'slips' }, r.links.map(function (l) {
         return slip(l, '请用手机扫码（或打开链接），查看本户出资金额并表决、签名', r.ballot.deadline);
       })));
-      rv.flash('已发布'); loadScenarios(); dashboard();
+      rv.flash('已发布'); loadScenarios(); dashboard(); document.dispatchEvent(new Event('rv:ballot'));
     }, rv.error);
   });
 
@@ -408,8 +408,8 @@
       bars.appendChild(progress('参与表决的人数', t.participation.owners, t.total.owners, th[1], t.participation.owners_met, '人'));
       bars.appendChild(progress('同意的面积（占参与）', aa, pa, th[2], t.approval.area_met, '㎡'));
       bars.appendChild(progress('同意的人数（占参与）', t.approval.owners, t.participation.owners, th[3], t.approval.owners_met, '人'));
-      bars.appendChild(el('p', { class: t.passed ? 'ok' : '', id: 'd-summary', text: t.passed ? '表决已通过。' :
-        (t.needed === null ? '即使其余未表决业主全部同意也无法通过。' : (t.needed === 0 ? '门槛已达到，但必须同意的住户尚未同意。' : '还需 ' + t.needed + ' 户同意')) }));
+      // the server words where the vote stands: while open a count is a snapshot
+      bars.appendChild(el('p', { class: t.state === 'final' && t.passed ? 'ok' : '', id: 'd-summary', text: t.state_text }));
       if (t.must_consent_missing.length) bars.appendChild(el('p', { class: 'bad', text: '须本人同意而尚未同意：' + t.must_consent_missing.join('、') }));
       $('d-updated').textContent = '更新于 ' + time(new Date().toISOString());
       return rv.api('GET', base + '/decisions');

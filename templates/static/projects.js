@@ -8,7 +8,7 @@
         rv.el('td', { text: p.address }), stage, progress]));
       if (!p.ballot) return;
       rv.api('GET', '/api/v1/projects/' + p.id + '/tally').then(function (t) {
-        stage.textContent = t.passed ? '表决已通过' : (t.open ? '表决中' : '表决已截止');
+        stage.textContent = t.state_label;
         progress.textContent = '参与 ' + t.participation.owners + '/' + t.total.owners + ' 人，同意 ' + t.approval.owners + ' 人';
       }, function () {});
     });

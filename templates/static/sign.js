@@ -111,3 +111,23 @@
     });
   });
 })();
+
+// 询异: once the count is posted, an objection under the resident's real
+// name through this household's link; the server says whether it is heard.
+(function () {
+  var form = document.getElementById('ob-form');
+  if (!form) return;
+  var token = document.getElementById('objection').getAttribute('data-token');
+  var msg = document.getElementById('ob-msg');
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    fetch('/api/v1/sign/' + encodeURIComponent(token) + '/objections', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: document.getElementById('ob-name').value, reason: document.getElementById('ob-reason').value }) })
+      .then(function (res) { return res.json().then(function (data) { return { ok: res.ok, data: data }; }); })
+      .then(function (r) {
+        if (!r.ok) { msg.className = 'bad'; msg.textContent = r.data.message; return; }
+        msg.className = 'ok'; msg.textContent = '已收到您的异议（编号 ' + r.data.id + '），社区工作人员会逐条答复。';
+        form.reset();
+      }, function () { msg.className = 'bad'; msg.textContent = '网络不通，请稍后再试'; });
+  });
+})();
