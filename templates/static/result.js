@@ -16,7 +16,7 @@
 
   function answerForm(o, decisions) {
     var outcome = select([['维持', '维持'], ['更正', '更正']]);
-    var reason = el('input', { placeholder: '答复理由', maxlength: '1000' });
+    var reason = el('input', { placeholder: '答复理由' }); // its length is checked by the server
     var decision = select(decisions.map(function (d) { return [String(d.id), d.room + '：' + voteName(d.decision) + '（' + (d.method === 'paper' ? '纸质' : '手机') + '）']; }));
     var vote = select(votes);
     var fix = el('span', { hidden: 'hidden' }, ['更正', decision, '为', vote]);
