@@ -118,6 +118,9 @@ func (a *App) CloseBallot(ctx context.Context, w *engine.Worker, projectID int64
 		if objectionDays != 0 || r.UpdatedAt.IsZero() {
 			r.ObjectionDays = days
 		}
+		if err := engine.CheckFirstPayment(pub.Input, b.PostedAt(), r.ObjectionDays, "objection_days"); err != nil {
+			return err
+		}
 		r.UpdatedAt = *b.ClosedAt
 		if err := a.store.SaveBallotResult(ctx, r); err != nil {
 			return err

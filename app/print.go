@@ -72,7 +72,7 @@ func (a *App) loadPrinting(ctx context.Context, p *engine.Project) (*printing, e
 func (a *App) agreementOf(pr *printing, h engine.Household) *engine.Agreement {
 	ag := &engine.Agreement{Project: pr.pub.Project, Household: h, Scenario: pr.pub.Scenario, Input: pr.pub.Input, Result: &pr.pub.Result,
 		RuleText: pr.rule.Describe(), Deadline: pr.pub.Deadline, Decision: pr.latest[h.ID], Anchor: pr.own[ownKey("ballot", pr.ballot.ID)],
-		KeyFingerprint: pr.key, SummaryURL: pr.public}
+		KeyFingerprint: pr.key, SummaryURL: pr.public, Final: pr.result}
 	if ag.Decision != nil {
 		ag.VerifyURL = a.baseURL + "/verify/" + ag.Decision.Code
 		ag.Anchor = pr.own[ownKey("decision", ag.Decision.ID)]

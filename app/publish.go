@@ -59,8 +59,11 @@ func (a *App) PublishWithWindow(ctx context.Context, w *engine.Worker, projectID
 	if deadline.After(now.AddDate(1, 0, 0)) {
 		return nil, engine.Invalidf("deadline", "截止时间不能晚于一年之后")
 	}
-	_, res, err := engine.ComputeScenario(p, sc.Input)
+	in, res, err := engine.ComputeScenario(p, sc.Input)
 	if err != nil {
+		return nil, err
+	}
+	if err := engine.CheckFirstPayment(in, deadline, days, "installments.start"); err != nil {
 		return nil, err
 	}
 	calcDoc, err := engine.ScenarioCalcInput(p, sc.Input)

@@ -470,3 +470,21 @@ type LifecycleStore interface {
 	Objection(ctx context.Context, projectID, id int64) (*Objection, error)
 	SaveObjectionAnswer(ctx context.Context, o *Objection) error
 }
+
+// CheckFirstPayment refuses a plan whose first payment falls before its
+// agreements can take effect: they take effect at the final result, which
+// cannot be announced before the objection window of a count posted at
+// posted (days long) has ended. field names what the worker changes.
+func CheckFirstPayment(in *CalcInput, posted time.Time, days int, field string) error {
+	if in == nil || in.Installments == nil {
+		return nil
+	}
+	w := ObjectionWindow(posted, days)
+	first := in.Installments.Start.Format(time.DateOnly) // a date as typed, no zone
+	if first > w.To {
+		return nil
+	}
+	earliest := w.Ends.In(Beijing)
+	return Invalidf(field, "首付日期 %s 在表决最终结果之前：表决截止后还有 %d 天异议期（%s），协议自最终结果公告之日起生效；请把首付日期定在 %s 或以后",
+		in.Installments.Start.Format("2006年1月2日"), days, w.Text, BeijingDate(earliest))
+}

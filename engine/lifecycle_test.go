@@ -278,3 +278,57 @@ func TestResultAnchor(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckFirstPayment(t *testing.T) {
+	plan := func(start string) *CalcInput {
+		d, _ := time.Parse(time.DateOnly, start)
+		return &CalcInput{Installments: &Installments{Months: 12, Start: d}}
+	}
+	posted := bj("2027-03-01 17:00") // window 2027-03-02 … 2027-03-08
+	for _, c := range []struct {
+		name  string
+		in    *CalcInput
+		days  int
+		error string
+	}{
+		{"no installment plan", &CalcInput{}, 7, ""},
+		{"the day after the window", plan("2027-03-09"), 7, ""},
+		{"the window's last day", plan("2027-03-08"), 7, "2027年3月9日 或以后"},
+		{"before the vote closes", plan("2027-02-01"), 7, "异议期（2027年3月2日至2027年3月8日）"},
+		{"a longer window overtakes it", plan("2027-03-20"), 30, "2027年4月1日 或以后"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := CheckFirstPayment(c.in, posted, c.days, "installments.start")
+			if c.error == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var e *Error
+			if !asError(err, &e) || e.Field != "installments.start" || !strings.Contains(e.Message, c.error) {
+				t.Fatalf("err = %v, want one naming installments.start with %q", err, c.error)
+			}
+		})
+	}
+}
+
+func TestAgreementEffect(t *testing.T) {
+	at := bj("2027-03-09 10:00")
+	for _, c := range []struct {
+		name string
+		r    *BallotResult
+		want string
+	}{
+		{"no result yet", nil, "自本单元表决最终结果公告之日起生效"},
+		{"window running", &BallotResult{ObjectionDays: 7}, "自本单元表决最终结果公告之日起生效"},
+		{"final, passed", &BallotResult{FinalizedAt: &at, Passed: true}, "自本单元表决最终结果公告之日（2027年3月9日）起生效"},
+		{"final, not passed", &BallotResult{FinalizedAt: &at}, "为未通过，本协议不生效"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := (&Agreement{Final: c.r}).Effect(); !strings.Contains(got, c.want) {
+				t.Errorf("Effect() = %q, want it to say %q", got, c.want)
+			}
+		})
+	}
+}

@@ -32,6 +32,22 @@ type Agreement struct {
 	// full and blanks for 身份证号 and 不动产权证号. The household's own
 	// download (and the booklet) masks the phone and has no blanks.
 	Contract bool
+	// Final is the ballot's result record: the agreement takes effect at
+	// the final result (nil or not finalized: not yet announced).
+	Final *BallotResult
+}
+
+// Effect words when the agreement takes effect: at the final result,
+// announced or still to come.
+func (a *Agreement) Effect() string {
+	r := a.Final
+	switch {
+	case r == nil || r.FinalizedAt == nil:
+		return "自本单元表决最终结果公告之日起生效"
+	case r.Passed:
+		return "自本单元表决最终结果公告之日（" + BeijingDate(*r.FinalizedAt) + "）起生效"
+	}
+	return "本单元表决最终结果（" + BeijingDate(*r.FinalizedAt) + "公告）为未通过，本协议不生效"
 }
 
 // OccupancyOnly says a household pays nothing and its part of the

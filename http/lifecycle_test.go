@@ -34,6 +34,13 @@ func TestLifecycle(t *testing.T) {
 		sc := e.do("POST", base+"/scenarios", "a", scenarioA).want(201).json()
 		publish := fmt.Sprintf("%s/scenarios/%v/publish", base, sc["id"])
 		deadline := e.clock.Now().Add(72 * time.Hour).Format(time.RFC3339)
+		// the plan's first payment (2027-01-01) must fall after the final
+		// result: a vote closing on 2026-12-30 with 5 days of objections
+		// cannot take effect by then
+		late := e.clock.Now().AddDate(0, 0, 58).Format(time.RFC3339)
+		if r := e.do("POST", publish, "a", map[string]any{"rule": "civil_code_major", "deadline": late, "objection_days": 5}).want(400).json(); r["field"] != "installments.start" || !strings.Contains(r["message"].(string), "2027年1月5日 或以后") {
+			t.Errorf("a first payment before the final result: %v", r)
+		}
 		if r := e.do("POST", publish, "a", map[string]any{"rule": "civil_code_major", "deadline": deadline, "objection_days": 31}).want(400).json(); !strings.Contains(r["message"].(string), "1 到 30 天") {
 			t.Errorf("31 days: %v", r)
 		}

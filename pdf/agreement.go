@@ -276,6 +276,7 @@ func clauseData(a *Agreement, row engine.HouseholdShare) map[string]any {
 		"PartyA": t.PartyA, "Account": account, "Occupancy": a.OccupancyOnly(row),
 		"HasCompensation": row.Compensation > 0, "Compensation": money(row.Compensation),
 		"CompensationWords": engine.Words(row.Compensation), "CompensationBy": compensationDate(t),
+		"Effect": a.Effect(),
 	}
 	if a.Input.Installments != nil {
 		data["Start"] = a.Input.Installments.Start.Format("2006年1月2日")
@@ -319,7 +320,7 @@ func (d *doc) decision(a *Agreement) {
 		d.signLines([][2]string{{"甲方（盖章）", ""}, {"代表人签名", ""}})
 		d.signLines([][2]string{{"见证人（工作人员）", ""}, {"录入日期", "______年____月____日"}})
 		d.f.Ln(1)
-		d.para("（本户尚未签署：请在业主大会上签字，由工作人员录入系统；录入后本户可凭核验码在线核对。）")
+		d.para("（本户尚未签署：请在本单元业主会议上或向社区工作人员当面签字，由工作人员录入系统；录入后本户可凭核验码在线核对。）")
 		d.f.Ln(2)
 		d.checkBlock(a.SummaryURL, "方案核验码："+short(a.Scenario.SHA256),
 			"扫描左侧二维码打开本项目公开页，核对页上的方案指纹是否以 "+short(a.Scenario.SHA256)+" 开头：一致即本协议所附方案与公示方案相同。")

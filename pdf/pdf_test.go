@@ -101,6 +101,9 @@ func TestAgreementText(t *testing.T) {
 		t.Error("the household's own copy prints the full phone number or the blanks of the contract copy")
 	}
 	golden(t, "agreement-501.txt", text)
+	if !strings.Contains(strings.Join(strings.Fields(text), ""), "自本单元表决最终结果公告之日起生效") {
+		t.Error("the agreement does not say it takes effect at the final result")
+	}
 	signatureWithLastClause(t, path)
 	if got := tickedVotes(t, path); !slices.Equal(got, []string{"同意"}) {
 		t.Errorf("ticked boxes = %v, want [同意]", got)
@@ -138,10 +141,14 @@ func TestAgreementContractCopy(t *testing.T) {
 	r := renderer(t)
 	a := demoAgreement(t, "501", false)
 	a.Contract = true
+	// printed after the final result: it says when it took effect
+	final := time.Date(2027, 3, 9, 10, 0, 0, 0, engine.Beijing)
+	a.Final = &engine.BallotResult{FinalizedAt: &final, Passed: true}
 	path := writePDF(t, "contract.pdf", func(b *bytes.Buffer) error { return r.Agreement(b, a) })
 	text := run(t, "pdftotext", "-layout", path, "-")
 	flat := strings.Join(strings.Fields(text), "")
-	for _, want := range []string{"周淑兰（电话13800130008）", "身份证号____", "不动产权证号____", "出资分摊协议书", "全额退还", "存证第57条"} {
+	for _, want := range []string{"周淑兰（电话13800130008）", "身份证号____", "不动产权证号____", "出资分摊协议书", "全额退还", "存证第57条",
+		"自本单元表决最终结果公告之日（2027年3月9日）起生效"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the contract copy lacks %q", want)
 		}

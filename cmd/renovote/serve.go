@@ -306,6 +306,23 @@ func publishDemo(ctx context.Context, a *app.App, admin *engine.Worker, p *engin
 		}
 	}
 	input["name"] = json.RawMessage(`"方案A（系数×面积，30%首付+24期）"`)
+	// the vote runs 30 days and the objection window 7 more: the first
+	// payment falls on the first of the month after them, when the
+	// agreements can have taken effect
+	deadline := a.Now().AddDate(0, 0, 30)
+	if raw, ok := input["installments"]; ok {
+		var plan map[string]any
+		if err := json.Unmarshal(raw, &plan); err != nil {
+			return nil, err
+		}
+		y, m, _ := deadline.In(engine.Beijing).AddDate(0, 0, engine.ObjectionDaysDefault+1).Date()
+		plan["start"] = time.Date(y, m+1, 1, 0, 0, 0, 0, engine.Beijing).Format(time.DateOnly)
+		start, err := json.Marshal(plan)
+		if err != nil {
+			return nil, err
+		}
+		input["installments"] = start
+	}
 	data, err := json.Marshal(input)
 	if err != nil {
 		return nil, err
@@ -314,7 +331,7 @@ func publishDemo(ctx context.Context, a *app.App, admin *engine.Worker, p *engin
 	if err != nil {
 		return nil, err
 	}
-	return a.Publish(ctx, admin, p.ID, sc.ID, json.RawMessage(`"civil_code_major"`), a.Now().AddDate(0, 0, 30))
+	return a.Publish(ctx, admin, p.ID, sc.ID, json.RawMessage(`"civil_code_major"`), deadline)
 }
 
 // parseCIDRs reads "10.0.0.0/8,192.168.1.2" (a bare address is one host).
