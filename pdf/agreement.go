@@ -45,6 +45,7 @@ func agreementTitle(a *Agreement, row engine.HouseholdShare) string {
 // Agreement writes one household's agreement.
 func (r *Renderer) Agreement(w io.Writer, a *Agreement) error {
 	d := r.newDoc(agreementTitle(a, agreementRow(a)), createdAt(a), agreementTexts(a)...)
+	d.seam = true // the pages of one contract, sealed across their edges
 	if err := d.agreement(a); err != nil {
 		return err
 	}

@@ -119,6 +119,7 @@ type doc struct {
 	r     *Renderer
 	seq   int    // image names
 	foot  string // extra footer text
+	seam  bool   // each page carries a 骑缝章 space on its right edge
 	qrErr error
 	codes map[string][][]bool // QR bitmaps made ahead (precode)
 }
@@ -148,10 +149,33 @@ func (r *Renderer) newDoc(title string, created time.Time, text ...string) *doc 
 		f.SetTextColor(90, 90, 90)
 		f.CellFormat(bodyW/2, 5, d.foot, "", 0, "L", false, 0, "")
 		f.CellFormat(bodyW/2, 5, fmt.Sprintf("第 %d 页 共 {nb} 页", f.PageNo()), "", 0, "R", false, 0, "")
+		if d.seam {
+			d.seamSpace()
+		}
 		f.SetTextColor(0, 0, 0)
 		f.SetFont(fontFamily, "", 10.5)
 	})
 	return d
+}
+
+// seamSpace draws the space for the 骑缝章 on the page's right edge: a
+// dashed half circle on the edge, labelled, where the issuer's seal
+// straddles the stacked pages so none can be swapped unseen.
+func (d *doc) seamSpace() {
+	const r, cy = 13.0, 150.0
+	f := d.f
+	f.SetDrawColor(150, 150, 150)
+	f.SetLineWidth(0.2)
+	f.SetDashPattern([]float64{1.5, 1.2}, 0)
+	f.Arc(pageW, cy, r, r, 0, 90, 270, "D")
+	f.SetDashPattern(nil, 0)
+	f.SetDrawColor(0, 0, 0)
+	f.SetFont(fontFamily, "", 7.5)
+	f.SetTextColor(130, 130, 130)
+	for i, c := range []string{"骑", "缝", "章"} {
+		f.SetXY(pageW-7.5, cy-6+float64(i)*4)
+		f.CellFormat(5, 4, c, "", 0, "C", false, 0, "")
+	}
 }
 
 // output writes the document; fpdf panics on some inputs (a rune above

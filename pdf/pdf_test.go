@@ -155,6 +155,14 @@ func TestAgreementContractCopy(t *testing.T) {
 	}
 	golden(t, "agreement-501-contract.txt", text)
 	signatureWithLastClause(t, path)
+	for p := 1; p <= pageCount(t, path); p++ {
+		page := strconv.Itoa(p)
+		// the right edge at the page's middle (points): only the seal's space is there
+		edge := run(t, "pdftotext", "-f", page, "-l", page, "-x", "560", "-y", "390", "-W", "35", "-H", "60", path, "-")
+		if strings.Join(strings.Fields(edge), "") != "骑缝章" {
+			t.Errorf("page %d of the contract has no space for the 骑缝章", p)
+		}
+	}
 	inkAt(t, path, "13800130008）", "身份证号", "不动产权证号")
 }
 
