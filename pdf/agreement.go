@@ -45,7 +45,6 @@ func agreementTitle(a *Agreement, row engine.HouseholdShare) string {
 // Agreement writes one household's agreement.
 func (r *Renderer) Agreement(w io.Writer, a *Agreement) error {
 	d := r.newDoc(agreementTitle(a, agreementRow(a)), createdAt(a), agreementTexts(a)...)
-	d.seam = true // the pages of one contract, sealed across their edges
 	if err := d.agreement(a); err != nil {
 		return err
 	}
@@ -69,6 +68,7 @@ func (d *doc) agreement(a *Agreement) error {
 	t := a.Project.Terms
 	occupancy := a.OccupancyOnly(row)
 	d.f.AddPage() // draws the previous page's footer with the previous text
+	d.seam = true // the pages of a contract, sealed across their edges
 	d.foot = "方案指纹 " + short(a.Scenario.SHA256) + "　房号 " + h.Room
 	d.title(agreementTitle(a, row))
 	d.kv([][2]string{
@@ -143,9 +143,9 @@ func (d *doc) costs(a *Agreement, row engine.HouseholdShare, section func(string
 		d.heading(section("分期付款"))
 		start := ""
 		if a.Input.Installments != nil {
-			start = a.Input.Installments.Start.Format("2006-01-02")
+			start = a.Input.Installments.Start.Format("2006年1月2日")
 		}
-		d.para(fmt.Sprintf("首付 %s（%s），于 %s 支付；其余分 %d 期，合计支付 %s，其中利息 %s。",
+		d.para(fmt.Sprintf("首付 %s（%s），于 %s 前支付；其余分 %d 期按下表支付。连同首付合计支付 %s，其中利息 %s。",
 			money(p.DownPayment), engine.Words(p.DownPayment), start, len(p.Installments), money(p.TotalPaid), money(p.TotalInterest)))
 		var rows [][]string
 		for _, in := range p.Installments {
@@ -411,17 +411,17 @@ func (d *doc) checkBlock(url, code, how string) {
 func allocationText(al engine.Allocation) string {
 	switch al.Method {
 	case engine.AllocCoefficientArea:
-		return "按楼层系数 × 专有面积分摊（单户分摊 = 分摊总额 × 系数 × 面积 ÷ Σ(系数×面积)），尾差按最大余数法分配，合计精确到分。"
+		return "按楼层系数 × 专有面积分摊（单户分摊 = 分摊总额 × 系数 × 面积 ÷ Σ(系数×面积)），尾差调整到分，各户合计正好等于分摊总额。"
 	case engine.AllocCoefficient:
-		return "按楼层系数分摊，尾差按最大余数法分配。"
+		return "按楼层系数分摊，尾差调整到分，合计不变。"
 	case engine.AllocArea:
-		return "按专有部分面积分摊（《民法典》第二百八十三条），尾差按最大余数法分配。"
+		return "按专有部分面积分摊（《民法典》第二百八十三条），尾差调整到分，合计不变。"
 	case engine.AllocEqual:
-		return "按户平均分摊，尾差按最大余数法分配。"
+		return "按户平均分摊，尾差调整到分，合计不变。"
 	case engine.AllocFloorPercent:
-		return "按楼层比例分摊，同一楼层各出资户平均分担，尾差按最大余数法分配。"
+		return "按楼层比例分摊，同一楼层各出资户平均分担，尾差调整到分，合计不变。"
 	case engine.AllocHouseholdPercent:
-		return "按楼层确定每户比例分摊，尾差按最大余数法分配。"
+		return "按楼层确定每户比例分摊，尾差调整到分，合计不变。"
 	}
 	return engine.AllocationName(al.Method)
 }

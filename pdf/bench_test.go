@@ -154,3 +154,39 @@ func BenchmarkAgreementUnsigned(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReceipt, BenchmarkStatement and BenchmarkProgress render the
+// demo building's 收据 (存根 and 收据 with a QR code), 收支公示 and
+// progress 公示. Target: ≤ 20 ms each.
+func BenchmarkReceipt(b *testing.B) {
+	r := renderer(b)
+	rc, _, _ := demoMoneyPaper(b)
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := r.Receipt(&buf, rc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkStatement(b *testing.B) {
+	r := renderer(b)
+	_, st, _ := demoMoneyPaper(b)
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := r.Statement(&buf, st); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkProgress(b *testing.B) {
+	r := renderer(b)
+	_, _, pg := demoMoneyPaper(b)
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := r.ProgressReport(&buf, pg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

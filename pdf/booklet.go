@@ -177,6 +177,7 @@ func (d *doc) tally(t *engine.TallyResult, state string, rule engine.Rule, p *en
 
 func (d *doc) auditPage(b *Booklet) {
 	d.f.AddPage()
+	d.seam = false
 	d.foot = "方案指纹 " + short(b.Agreements[0].Scenario.SHA256)
 	d.heading("审计与核验")
 	if b.Audit != nil && b.Audit.OK {

@@ -101,7 +101,7 @@ func issuerText(p *engine.Project) string {
 // plainAllocation is the allocation rule as a notice words it: without
 // the rounding method (the agreements and the public page carry it).
 func plainAllocation(s string) string {
-	return strings.NewReplacer("，尾差按最大余数法分配", "", "尾差按最大余数法分配，", "").Replace(s)
+	return strings.NewReplacer("，尾差调整到分，合计不变", "", "尾差调整到分，各户合计正好等于分摊总额。", "合计精确到分。").Replace(s)
 }
 
 // keep prints a paragraph whole on one page: when it does not fit below,

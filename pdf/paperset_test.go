@@ -301,33 +301,8 @@ func TestSurveyReportText(t *testing.T) {
 func TestMoneyPaper(t *testing.T) {
 	poppler(t)
 	r := renderer(t)
-	p, _, _, _ := demo(t)
-	printed := time.Date(2027, 3, 1, 2, 0, 0, 0, time.UTC)
-	public := "https://renovote.example/p/q7Xv2KdM9sLw"
-	rc := demoReceipt(t)
-	st := &Statement{Project: p, Budget: 60000000, In: 26194448, Out: 12000000, Balance: 14194448, Printed: printed, PublicURL: public,
-		Anchor: testAnchor, KeyFingerprint: testKey, BySource: map[string]engine.Fen{"居民出资": 6194448, "政府补贴": 20000000},
-		Incomes: []engine.StatementLine{{Day: "2027-01-01", Source: "居民出资", What: "首付（12户）", Amount: 6194448},
-			{Day: "2027-02-10", Source: "政府补贴", What: "市级财政补贴", Amount: 20000000}},
-		Expenses:   []engine.StatementLine{{Day: "2027-02-20", Source: "某电梯工程有限公司", What: "设备预付款", Amount: 12000000}},
-		Collection: &engine.Collection{Due: 36000000, Paid: 6194448, Outstanding: 29805552, Overdue: 1548117, Households: 8, HouseholdsPaid: 1, HouseholdsOverdue: 1}}
-	var stages []engine.Stage
-	for i, name := range engine.DefaultStages {
-		s := engine.Stage{Name: name, Planned: time.Date(2027, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)}
-		if i < 4 {
-			s.Actual = s.Planned
-		}
-		stages = append(stages, s)
-	}
-	p.Terms.PartyA = "幸福里社区居民委员会"
-	pg := &ProgressReport{Project: p, Printed: printed, PublicURL: public, Anchor: testAnchor, KeyFingerprint: testKey,
-		Supervisors: []engine.Supervisor{{Name: "陈建国", Role: "居民代表", Phone: "13900001111"}, {Name: "王专干", Role: "社区"}},
-		Collection:  st.Collection,
-		OpenIssues:  []engine.OpenIssue{{Raised: "2027-02-18", Text: "井道脚手架未设防护网", Due: "2027-02-25"}, {Raised: "2027-02-25", Text: "夜间施工噪音", Due: "2027-03-04"}},
-		Progress: &engine.Progress{Stages: stages, Inspections: engine.InspectionFigures{Count: 3, Last: "2027-02-25", OpenIssues: 2},
-			Feedback: engine.FeedbackFigures{Received: 5, AnsweredWithin3Days: 4, Closed: 4, Ratings: 1, Rated: 1, SatisfactionRate: 10000, Satisfaction: "100.00%", SatisfactionGoal: 9000,
-				Survey: engine.SurveyRatings{Answers: 4, Satisfied: 2, Rate: 5000, Satisfaction: "50.00%"}},
-			Money: engine.MoneyFigures{Budget: 60000000, Received: 26194448, Spent: 12000000}}}
+	rc, st, pg := demoMoneyPaper(t)
+	public := st.PublicURL
 	for _, d := range []struct {
 		name   string
 		render func(*bytes.Buffer) error
@@ -358,7 +333,7 @@ func TestMoneyPaper(t *testing.T) {
 					t.Errorf("the %s lacks %q", d.name, w)
 				}
 			}
-			for _, h := range p.Households {
+			for _, h := range st.Project.Households {
 				if d.name != "receipt" && (strings.Contains(text, h.OwnerName) || strings.Contains(text, h.Phone)) {
 					t.Errorf("the %s names %s's owner or phone", d.name, h.Room)
 				}
@@ -413,4 +388,36 @@ func inMargins(t *testing.T, path string) {
 			return
 		}
 	}
+}
+
+// demoMoneyPaper is the demo building's 收据, 收支公示 and progress 公示.
+func demoMoneyPaper(t testing.TB) (*Receipt, *Statement, *ProgressReport) {
+	p, _, _, _ := demo(t)
+	printed := time.Date(2027, 3, 1, 2, 0, 0, 0, time.UTC)
+	public := "https://renovote.example/p/q7Xv2KdM9sLw"
+	rc := demoReceipt(t)
+	st := &Statement{Project: p, Budget: 60000000, In: 26194448, Out: 12000000, Balance: 14194448, Printed: printed, PublicURL: public,
+		Anchor: testAnchor, KeyFingerprint: testKey, BySource: map[string]engine.Fen{"居民出资": 6194448, "政府补贴": 20000000},
+		Incomes: []engine.StatementLine{{Day: "2027-01-01", Source: "居民出资", What: "首付（12户）", Amount: 6194448},
+			{Day: "2027-02-10", Source: "政府补贴", What: "市级财政补贴", Amount: 20000000}},
+		Expenses:   []engine.StatementLine{{Day: "2027-02-20", Source: "某电梯工程有限公司", What: "设备预付款", Amount: 12000000}},
+		Collection: &engine.Collection{Due: 36000000, Paid: 6194448, Outstanding: 29805552, Overdue: 1548117, Households: 8, HouseholdsPaid: 1, HouseholdsOverdue: 1}}
+	var stages []engine.Stage
+	for i, name := range engine.DefaultStages {
+		s := engine.Stage{Name: name, Planned: time.Date(2027, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)}
+		if i < 4 {
+			s.Actual = s.Planned
+		}
+		stages = append(stages, s)
+	}
+	p.Terms.PartyA = "幸福里社区居民委员会"
+	pg := &ProgressReport{Project: p, Printed: printed, PublicURL: public, Anchor: testAnchor, KeyFingerprint: testKey,
+		Supervisors: []engine.Supervisor{{Name: "陈建国", Role: "居民代表", Phone: "13900001111"}, {Name: "王专干", Role: "社区"}},
+		Collection:  st.Collection,
+		OpenIssues:  []engine.OpenIssue{{Raised: "2027-02-18", Text: "井道脚手架未设防护网", Due: "2027-02-25"}, {Raised: "2027-02-25", Text: "夜间施工噪音", Due: "2027-03-04"}},
+		Progress: &engine.Progress{Stages: stages, Inspections: engine.InspectionFigures{Count: 3, Last: "2027-02-25", OpenIssues: 2},
+			Feedback: engine.FeedbackFigures{Received: 5, AnsweredWithin3Days: 4, Closed: 4, Ratings: 1, Rated: 1, SatisfactionRate: 10000, Satisfaction: "100.00%", SatisfactionGoal: 9000,
+				Survey: engine.SurveyRatings{Answers: 4, Satisfied: 2, Rate: 5000, Satisfaction: "50.00%"}},
+			Money: engine.MoneyFigures{Budget: 60000000, Received: 26194448, Spent: 12000000}}}
+	return rc, st, pg
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -113,12 +114,12 @@ func TestAgreementText(t *testing.T) {
 	text = run(t, "pdftotext", "-layout", path, "-")
 	for _, want := range []string{"幸福里小区3号楼2单元加装电梯占用与补偿协议书", "乙方（业主）签名：", "共有人签名：", "甲方（盖章）：",
 		"见证人（工作人员）：", "尚未签署", "方案核验码：b9cbd83d37da", "补偿款支付", "甲方于______年____月____日前向本户支付5,000.00元",
-		"本户无需出资", "甲方________", "加装电梯须经本户同意", "不得阻挠施工", "一式三份", "（以下无正文）"} {
+		"本户不分摊建设费用（按本方案，本户所在楼层不分摊）", "甲方________", "加装电梯须经本户同意", "不得阻挠施工", "一式三份", "（以下无正文）"} {
 		if !strings.Contains(strings.ReplaceAll(text, " ", ""), want) {
 			t.Errorf("the unsigned agreement lacks %q", want)
 		}
 	}
-	for _, unwanted := range []string{"收款户名", "未按期付款", "应于电梯开工前一次付清", "全额退还", "竣工结算", "出资分摊协议书", "每年约"} {
+	for _, unwanted := range []string{"收款户名", "未按期付款", "应于电梯开工前一次付清", "全额退还", "竣工结算", "出资分摊协议书", "每年约", "转让前已到期未付"} {
 		if strings.Contains(text, unwanted) {
 			t.Errorf("the agreement of a household that pays nothing says %q", unwanted)
 		}
@@ -156,14 +157,23 @@ func TestAgreementContractCopy(t *testing.T) {
 	golden(t, "agreement-501-contract.txt", text)
 	signatureWithLastClause(t, path)
 	for p := 1; p <= pageCount(t, path); p++ {
-		page := strconv.Itoa(p)
-		// the right edge at the page's middle (points): only the seal's space is there
-		edge := run(t, "pdftotext", "-f", page, "-l", page, "-x", "560", "-y", "390", "-W", "35", "-H", "60", path, "-")
-		if strings.Join(strings.Fields(edge), "") != "骑缝章" {
+		if !seamAt(t, path, p) {
 			t.Errorf("page %d of the contract has no space for the 骑缝章", p)
 		}
 	}
 	inkAt(t, path, "13800130008）", "身份证号", "不动产权证号")
+}
+
+// agreementFooter is an agreement page's footer: the plan's short code and the room.
+var agreementFooter = regexp.MustCompile(`方案指纹[0-9a-f]{12}房号`)
+
+// seamAt says whether page p of path has the 骑缝章 space: the right edge
+// at the page's middle (in points) holds only its label.
+func seamAt(t *testing.T, path string, p int) bool {
+	t.Helper()
+	page := strconv.Itoa(p)
+	edge := run(t, "pdftotext", "-f", page, "-l", page, "-x", "560", "-y", "390", "-W", "35", "-H", "60", path, "-")
+	return strings.Join(strings.Fields(edge), "") == "骑缝章"
 }
 
 // signatureWithLastClause: the page with the signatures also holds the
@@ -364,6 +374,13 @@ func TestBookletAndNoticeText(t *testing.T) {
 	bk.Agreements[2].Decision.SignerName = "林晓东" // someone other than the owner signed 301's
 	path := writePDF(t, "booklet.pdf", func(b *bytes.Buffer) error { return r.Booklet(b, bk) })
 	text := run(t, "pdftotext", "-layout", path, "-")
+	// the agreements' pages carry the 骑缝章 space, the meeting's own do not
+	for p, n := 1, pageCount(t, path); p <= n; p++ {
+		page := strings.Join(strings.Fields(run(t, "pdftotext", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p), path, "-")), "")
+		if agreement := agreementFooter.MatchString(page); agreement != seamAt(t, path, p) {
+			t.Errorf("booklet page %d: agreement %v, 骑缝章 space %v", p, agreement, !agreement)
+		}
+	}
 	for _, want := range []string{"本单元业主会议材料", "各楼层出资", "表决情况", "参与表决的专有面积", "未达到", "达到", "审计日志校验通过",
 		"手机签署", "ABCDE-00000", "幸福里小区（大楼）加装电梯出资分摊协议书", "签署人", "计票人：", "监票人："} {
 		if !strings.Contains(text, want) {
