@@ -76,7 +76,7 @@ func (r *Renderer) Card(w io.Writer, c *engine.Card) error {
 	for _, h := range res.Households {
 		operating += h.OperatingAnnual
 	}
-	note = "同层各户面积不同或有困难户减免时金额不同，以各户协议为准。"
+	note = "同层各户面积不同时金额不同；以上为困难户减免前的金额，减免不逐户公示，各户实际应缴以各户协议为准。"
 	if operating > 0 {
 		note += "电梯投入使用后，每年运行费用（维保、电费、年检）合计约 " + money(operating) + "，按同一比例分摊。"
 	}
@@ -102,16 +102,18 @@ func (r *Renderer) Card(w io.Writer, c *engine.Card) error {
 
 // floorBars is what each floor's households pay, top floor first: one
 // amount, or the lowest and highest when they differ; floors next to each
-// other that pay the same share one bar.
+// other that pay the same share one bar. Amounts are before relief (a
+// relieved household is not singled out by a lower figure on its floor).
 func floorBars(res *engine.CalcResult) []bar {
 	lo, hi := map[int]engine.Fen{}, map[int]engine.Fen{}
 	var top engine.Fen
 	for _, h := range res.Households {
+		due := h.Due + h.Relief
 		if _, ok := lo[h.Floor]; !ok {
-			lo[h.Floor], hi[h.Floor] = h.Due, h.Due
+			lo[h.Floor], hi[h.Floor] = due, due
 		}
-		lo[h.Floor], hi[h.Floor] = min(lo[h.Floor], h.Due), max(hi[h.Floor], h.Due)
-		top = max(top, h.Due)
+		lo[h.Floor], hi[h.Floor] = min(lo[h.Floor], due), max(hi[h.Floor], due)
+		top = max(top, due)
 	}
 	var bs []bar
 	fs := res.FloorTotals

@@ -39,7 +39,11 @@ func (r *Renderer) Notice(w io.Writer, n *Notice) error {
 	d.keep(fmt.Sprintf("总造价 %s（%s）；财政补贴 %s；低楼层补偿 %s；由各出资户分摊 %s（%s）。分摊规则：%s",
 		money(res.TotalCost), engine.Words(res.TotalCost), money(res.TotalSubsidy), money(res.TotalCompensation), money(res.Pool), engine.Words(res.Pool), rule), size, lh)
 	if res.ReliefTotal > 0 {
-		d.keep("困难户减免合计 "+money(res.ReliefTotal)+"，由社会及专项资金和其他出资户承担。为保护住户隐私，减免不逐户公示：下表“应分摊”为各户减免前的金额，实际应缴以各户协议为准。", size, lh)
+		by := "由其他出资户按同一规则分担"
+		if h := n.Input.Hardship; h != nil && h.FundedBy == engine.FundedByFund {
+			by = "由专项资金承担"
+		}
+		d.keep("困难户减免合计 "+money(res.ReliefTotal)+"，"+by+"。为保护住户隐私，减免不逐户公示：下表“应分摊”为各户按分摊规则计算、减免及分担之前的金额（合计等于分摊总额），实际应缴以各户协议为准。", size, lh)
 	}
 	d.heading("二、各户出资")
 	hs := append([]engine.HouseholdShare(nil), res.Households...)
@@ -82,11 +86,12 @@ func (d *doc) issuedBy(issuer string, printed time.Time) {
 	d.text(margin+bodyW/2-30, bodyW/2+30, "发布日期："+chineseDate(printed), 10.5, 7, "L")
 }
 
-// noticeCells are one household's cells of the notice's table: what it
-// bears before relief (the table must not show who is relieved) and the
+// noticeCells are one household's cells of the notice's table: its share
+// by the rule before relief and before bearing others' relief (the table
+// must not show who is relieved; the column adds up to the pool) and the
 // compensation it receives.
 func noticeCells(h engine.HouseholdShare) []string {
-	return []string{h.Room, h.Area.String(), engine.MaskName(h.Owner), (h.Due + h.Relief).Grouped(), h.Compensation.Grouped()}
+	return []string{h.Room, h.Area.String(), engine.MaskName(h.Owner), h.Share.Grouped(), h.Compensation.Grouped()}
 }
 
 // issuerText is who issues a notice: the plan's 甲方, else a line to fill

@@ -409,7 +409,7 @@ func TestBookletAndNoticeText(t *testing.T) {
 	flatNotice := strings.Join(strings.Fields(text), "")
 	// 17:00 UTC on 29 November is 30 November in Beijing, the day it is
 	// posted: the ten whole days run from 1 December (民法典 第二百零一条)
-	for _, want := range []string{"公示", "人民币陆拾万元整", "66,903.18", "于2026年11月30日张贴，公示期自2026年12月1日起至2026年12月10日止，共10日", "各户出资",
+	for _, want := range []string{"公示", "人民币陆拾万元整", "62,832.37", "由其他出资户按同一规则分担", "合计等于分摊总额", "于2026年11月30日张贴，公示期自2026年12月1日起至2026年12月10日止，共10日", "各户出资",
 		"周*兰", "向王专干（电话0571-87654321）", "（2026年12月10日17:00前）", "逾期未提出异议的，视为无异议", "5个工作日内书面答复", "街道办事处",
 		"发布单位：______________________（盖章）", "发布日期：2026年11月30日", "https://renovote.example/p/7"} {
 		if !strings.Contains(flatNotice, strings.ReplaceAll(want, " ", "")) {
