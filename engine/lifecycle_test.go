@@ -332,3 +332,11 @@ func TestAgreementEffect(t *testing.T) {
 		})
 	}
 }
+
+func TestResultEffect(t *testing.T) {
+	passed := (&ResultNotice{Tally: &TallyResult{Passed: true}}).Effect()
+	failed := (&ResultNotice{Tally: &TallyResult{}}).Effect()
+	if !strings.Contains(passed, "自本公告之日起生效") || !strings.Contains(failed, "不生效") || strings.Contains(failed, "起生效") {
+		t.Errorf("effect: passed %q, failed %q", passed, failed)
+	}
+}

@@ -33,6 +33,15 @@ type ResultNotice struct {
 // Final says whether the notice is the 表决结果公告.
 func (n *ResultNotice) Final() bool { return n.FinalizedAt != nil }
 
+// Effect words what the final result does to the agreements: they take
+// effect at the 公告 when the vote passed, and not at all when it failed.
+func (n *ResultNotice) Effect() string {
+	if n.Tally != nil && n.Tally.Passed {
+		return "各户签署的出资分摊协议及占用与补偿协议自本公告之日起生效，各户按协议所列日期出资。"
+	}
+	return "表决未达到通过条件，各户签署的协议不生效；已缴款项按协议约定全额退还。"
+}
+
 // ResultLine is one household's decision as counted and how it was made.
 type ResultLine struct {
 	Room, Owner string // Owner masked

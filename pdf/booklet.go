@@ -161,11 +161,11 @@ func (d *doc) tally(t *engine.TallyResult, state string, rule engine.Rule, p *en
 	case t.Passed:
 		d.para("结论：已达到通过条件。")
 	case t.Needed == nil:
-		d.para("结论：尚未通过；即使其余未表决业主全部同意也无法达到门槛。")
+		d.para("结论：尚未达到通过条件；即使其余未表决业主全部同意也无法达到门槛。")
 	case *t.Needed == 0:
 		d.para("结论：面积和人数门槛已达到，但仍有必须同意的住户未同意。")
 	default:
-		d.para(fmt.Sprintf("结论：尚未通过；还需 %d 户未表决业主同意（按面积从大到小计）。", *t.Needed))
+		d.para(fmt.Sprintf("结论：尚未达到通过条件；还需 %d 户未表决业主同意（按面积从大到小计）。", *t.Needed))
 	}
 	if len(t.MustConsentMissing) > 0 {
 		d.para("必须本人同意而尚未同意的住户（施工占用其专有部分）：" + strings.Join(t.MustConsentMissing, "、"))

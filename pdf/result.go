@@ -74,10 +74,11 @@ func (r *Renderer) Result(w io.Writer, n *engine.ResultNotice) error {
 				rows[i] = []string{strconv.Itoa(i + 1), o.Room, o.Name, o.Reason, o.Outcome + "：" + o.Answer}
 			}
 			d.table([]string{"序号", "房号", "提出人", "异议理由", "答复"}, []float64{12, 18, 20, 60, bodyW - 110}, "CLLLL", rows)
+			d.ensure(64) // the summary, the effect, the signatures, the 存证 and the issuer stay on one page
 			d.para(fmt.Sprintf("异议期内共收到异议 %d 条，均已答复；答复“更正”的，统计结果已按更正计入。", len(n.Objections)))
 		}
-		d.ensure(56) // the last sentence, the signatures, the 存证 and the issuer stay on one page
-		d.para("出资分摊协议自本公告之日起生效；各期出资的缴款日期在本公告之后另行通知。")
+		d.ensure(56)
+		d.para(n.Effect())
 		d.f.SetY(d.f.GetY() + 4)
 		d.text(margin, bodyW, "计票人（签字）：________________    监票人（签字）：________________    监票人（签字）：________________", 10.5, 9, "L")
 	} else {
