@@ -82,6 +82,8 @@ func (d *doc) ballot(b *engine.PaperBallots, h engine.Household, share engine.Ho
 	d.text(margin, bodyW, "请在选定的方框内打“√”，只选一项；选两项以上或涂改的，由工作人员与业主当面核实。", 9.5, 5, "L")
 	d.f.Ln(2)
 	d.signLines([][2]string{{"业主（或代理人）签名", ""}, {"日期", "______年____月____日"}})
+	// a paper decision is entered by a worker who witnessed it (DESIGN §16)
+	d.signLines([][2]string{{"见证人（工作人员）", ""}, {"录入日期", "______年____月____日"}})
 }
 
 // mustConsentText tells a household whose exclusive part the works occupy

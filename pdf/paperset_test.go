@@ -159,6 +159,9 @@ func TestBallots(t *testing.T) {
 	if !strings.Contains(flat, "本户获得补偿5,000.00元（人民币伍仟元整），按协议支付，本户不需出资。") {
 		t.Errorf("a must-consent ballot does not say what the household receives")
 	}
+	if n := strings.Count(flat, "见证人（工作人员）："); n != 12 {
+		t.Errorf("%d ballots have the witness's line, want 12", n)
+	}
 	for _, want := range []string{"房号501室5层专有面积68.50㎡业主周*兰", "本户应出资20,648.27元", "业主（或代理人）签名：", "沿虚线剪开",
 		"工作人员扫码录入", "三分之二以上", "截止2026年12月31日18:00（北京时间）"} {
 		if !strings.Contains(flat, want) {
