@@ -61,6 +61,12 @@ func (s *Server) verification(c echo.Context) (*verifyJSON, error) {
 	return out, nil
 }
 
+type verifyPage struct {
+	*verifyJSON
+	Detail bool
+	Code   string
+}
+
 func (s *Server) verifyAPI(c echo.Context) error {
 	v, err := s.verification(c)
 	if err != nil {
@@ -75,7 +81,10 @@ func (s *Server) verifyPage(c echo.Context) error {
 		s.pages.message(c, statusOf[engine.ErrorCode(err)], "核验结果", errMessage(err))
 		return nil
 	}
-	return s.pages.render(c, http.StatusOK, "verify", v)
+	// the hashes and the key's fingerprint are for whoever audits the
+	// record; a resident who scans the QR sees what it says and whether
+	// it holds, and the rest behind ?detail=1
+	return s.pages.render(c, http.StatusOK, "verify", verifyPage{v, c.QueryParam("detail") == "1", c.Param("code")})
 }
 
 func errMessage(err error) string {
