@@ -305,6 +305,7 @@ func ProgressOf(w *Works, inspections []*Inspection, feedback []*Feedback, satis
 		f.SatisfactionText = fmt.Sprintf("满意率 %s%%（%d 人评价）", strings.TrimSuffix(f.SatisfactionRate.String(), ".00"), rated)
 	}
 	newest := slices.Clone(feedback)
+	slices.Reverse(newest) // received in this order: the later first among equal times
 	slices.SortStableFunc(newest, func(a, b *Feedback) int { return b.CreatedAt.Compare(a.CreatedAt) })
 	f.Items = make([]FeedbackItem, 0, len(newest))
 	for _, fb := range newest {

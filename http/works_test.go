@@ -130,7 +130,7 @@ func TestWorksAndFeedback(t *testing.T) {
 		}
 		// the public page and the progress 公示: figures, no names or texts
 		page := string(e.do("GET", "/p/"+slug, "", nil, "Accept", "text/html").want(200).body)
-		for _, want := range []string{"工程进展", "主体完工", "满意率 <b>50.00%</b>", "匿名提意见"} {
+		for _, want := range []string{"工程进展", "主体完工", "回访<b>满意率 50%（2 人评价）</b>", "匿名提意见"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the public page lacks %q", want)
 			}

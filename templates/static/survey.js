@@ -21,6 +21,7 @@
           e.target.checked = false;
           refused.textContent = '最多选 ' + k + ' 项，“' + e.target.value + '”没有选上；要改选它，请先取消已选的一项。';
           refused.hidden = false;
+          refused.scrollIntoView({ block: 'nearest' });
           return;
         }
         refused.hidden = true;
