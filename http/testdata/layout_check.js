@@ -25,8 +25,9 @@
     var r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) return;
     var cs = getComputedStyle(el);
-    if (!controls[el.tagName] && el.scrollWidth > el.clientWidth + 1 && /auto|scroll|hidden/.test(cs.overflowX)) {
-      problems.push(name(el) + ' scrolls sideways: ' + el.scrollWidth + ' px of content in ' + el.clientWidth + ' px');
+    if (!controls[el.tagName] && cs.display !== 'inline' && el.scrollWidth > el.clientWidth + 1) {
+      problems.push(name(el) + ' "' + el.textContent.trim().slice(0, 20) + '" does not fit: ' + el.scrollWidth + ' px of content in ' + el.clientWidth + ' px' +
+        (/auto|scroll/.test(cs.overflowX) ? ' (it scrolls sideways)' : ''));
     }
     if (r.right > W + 1) {
       problems.push(name(el) + ' ends at ' + Math.round(r.right) + ' px, past the ' + W + ' px window');
