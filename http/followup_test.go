@@ -55,7 +55,7 @@ func TestContactReachesResidents(t *testing.T) {
 			t.Fatalf("contact %v", c)
 		}
 		// whom to ask, the phone a tap away (tel: with the digits only)
-		want := `王专干<br>电话 <a href="tel:057187654321">0571-87654321</a>（点号码直接拨打）<br>地点：社区居委会二楼，工作日9:00-17:00`
+		want := `如有疑问，请联系 <b>王专干</b>（电话 <a href="tel:057187654321">0571-87654321</a>），社区居委会二楼，工作日9:00-17:00。`
 		if p := page("/s/"+links["301"], 200); !strings.Contains(p, want) {
 			t.Errorf("the signing page lacks the contact")
 		}

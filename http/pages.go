@@ -50,6 +50,22 @@ var pageFuncs = template.FuncMap{
 	"stars":   func() []int { return []int{1, 2, 3, 4, 5} },
 	"contact": contactLine,
 	"tel":     telURL,
+	"parts":   keepParts,
+}
+
+// keepParts keeps each space-separated part of s on one line while the
+// whole may wrap between parts (a date and its time, a bank account in
+// groups of four): in large text on a phone the whole is wider than the
+// screen.
+func keepParts(s string) template.HTML {
+	var b strings.Builder
+	for i, part := range strings.Fields(s) {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(`<span class="nowrap">` + template.HTMLEscapeString(part) + `</span>`)
+	}
+	return template.HTML(b.String())
 }
 
 // telURL is the tap-to-call link of a phone number as people write it
