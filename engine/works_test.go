@@ -164,8 +164,8 @@ func TestSatisfactionFromClosedFeedbackOnly(t *testing.T) {
 // its text — and the satisfaction with the count it is of.
 func TestPublicFeedbackItems(t *testing.T) {
 	received := time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC) // 23:00 on 12-01 in Beijing
-	sameDay := received.Add(30 * time.Minute)                  // 23:30, the same day
-	nextDay := received.Add(2 * time.Hour)                     // 01:00 on 12-02
+	sameDay := received.Add(30 * time.Minute)                 // 23:30, the same day
+	nextDay := received.Add(2 * time.Hour)                    // 01:00 on 12-02
 	later := received.Add(49 * time.Hour)
 	feedback := []*Feedback{
 		{ID: 1, Category: "噪音", Text: "太吵", CreatedAt: received, AnsweredAt: &sameDay, ClosedAt: &later, Rating: "满意"},
