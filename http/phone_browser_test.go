@@ -114,6 +114,12 @@ func TestPhoneJourney(t *testing.T) {
 	}
 	noJargon(t, "signed", eval[string](t, ctx, `document.body.textContent`))
 	fits("sign-done-large")
+	// the QR leads to the verification, in plain words
+	page("verify", "/verify/"+code+"?size=large", ".facts", true)
+	if text := eval[string](t, ctx, `document.querySelector('main').textContent`); !strings.Contains(text, "同意") || !strings.Contains(text, "301") {
+		t.Errorf("the verification page: %q", text)
+	}
+	fits("verify-large")
 
 	// 302 disagrees and says why
 	page("sign 302", "/s/"+links["302"]+"?size=large", "#signform", true)

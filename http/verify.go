@@ -31,6 +31,7 @@ type verifyJSON struct {
 	AnchorText     string             `json:"anchor_text"`
 	KeyFingerprint string             `json:"key_fingerprint"`
 	Message        string             `json:"message"`
+	Contact        engine.Contact     `json:"contact"` // whom to ask
 }
 
 // verification looks a code up: whether the record exists, what it says
@@ -47,7 +48,7 @@ func (s *Server) verification(c echo.Context) (*verifyJSON, error) {
 	out := &verifyJSON{Kind: "decision", Valid: v.Valid, Project: v.Project, Room: v.Room, Signer: engine.MaskName(d.SignerName), Decision: d.Vote,
 		DecisionText: engine.VoteName(d.Vote), Method: d.Method, SignedAt: d.CreatedAt,
 		SignedAtLocal: engine.BeijingSecond(d.CreatedAt), ScenarioSHA256: d.ScenarioSHA256, ChainOK: v.Valid,
-		Current: v.Current, ReplacedBy: v.ReplacedBy, Anchor: v.Anchor, AnchorText: v.Anchor.Text(), KeyFingerprint: v.Key}
+		Current: v.Current, ReplacedBy: v.ReplacedBy, Anchor: v.Anchor, AnchorText: v.Anchor.Text(), KeyFingerprint: v.Key, Contact: v.Contact}
 	switch {
 	case !v.Valid:
 		out.Message = "注意：这条记录或其所在项目的审计日志校验未通过（" + v.Reason + "），记录可能已被改动，请联系社区核实。"
@@ -109,7 +110,7 @@ type receiptVerifyJSON struct {
 func receiptVerification(v *app.Verification) *verifyJSON {
 	p := v.Receipt.Payment
 	out := &verifyJSON{Kind: "receipt", Valid: v.Valid, ChainOK: v.Valid, Project: v.Project, Room: v.Room, Current: v.Current,
-		ReplacedBy: v.ReplacedBy, Anchor: v.Anchor, AnchorText: v.Anchor.Text(), KeyFingerprint: v.Key, SignedAt: p.CreatedAt,
+		ReplacedBy: v.ReplacedBy, Anchor: v.Anchor, AnchorText: v.Anchor.Text(), KeyFingerprint: v.Key, Contact: v.Contact, SignedAt: p.CreatedAt,
 		SignedAtLocal: engine.BeijingSecond(p.CreatedAt),
 		Receipt: &receiptVerifyJSON{Number: p.ReceiptNo, Kind: p.Kind, Amount: p.Amount, Words: engine.Words(p.Amount), Day: p.Day,
 			Method: p.Method, Reversed: v.Receipt.Reversed}}
