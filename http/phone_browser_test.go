@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/http/httptest"
@@ -209,6 +210,28 @@ func TestPhoneJourney(t *testing.T) {
 	page("superseded", "/s/"+links["301"]+"?size=large", ".message", true)
 	fits("superseded-large")
 
+	// the count posted: 301 objects with a photo and reads the answer
+	objecting := objectingHousehold(t, e, base)
+	photo := filepath.Join(t.TempDir(), "ballot.png")
+	if err := os.WriteFile(photo, pngBytes(t, 400, 300), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	page("objection", "/s/"+objecting+"?size=large", "#ob-form", true)
+	do(t, ctx, "object", chromedp.SendKeys(chromedp.CSS("#ob-name"), "赵六"), chromedp.SendKeys(chromedp.CSS("#ob-reason"), "我家的纸质票是同意"),
+		chromedp.SetUploadFiles(chromedp.CSS("#ob-photo"), []string{photo}), chromedp.Click(chromedp.CSS("#ob-form button[type=submit]")))
+	waitText(t, ctx, "#ob-msg", "已收到您的异议")
+	objs := e.do("GET", base+"/result", "a", nil).want(200).json()["objections"].([]any)
+	if len(objs) != 1 || objs[0].(map[string]any)["photo_type"] != "image/jpeg" {
+		t.Fatalf("the objection with its photo: %v", objs)
+	}
+	oid := objs[0].(map[string]any)["id"]
+	e.do("GET", fmt.Sprintf("%s/photos/objection/%v", base, oid), "a", nil).want(200)
+	e.do("POST", fmt.Sprintf("%s/objections/%v/answer", base, oid), "a", map[string]any{"outcome": "维持", "reason": "经核对纸质票，统计无误"}).want(200)
+	page("objection answered", "/s/"+objecting+"?size=large", "#ob-list", true)
+	waitText(t, ctx, "#ob-list", "社区答复：维持，经核对纸质票，统计无误")
+	waitText(t, ctx, "#ob-list", "我家的纸质票是同意（附照片）")
+	fits("objection-answered-large")
+
 	if errs := consoleErrors(); len(errs) > 0 {
 		var unexpected []string
 		for _, m := range errs {
@@ -294,4 +317,31 @@ func phoneShot(t *testing.T, ctx context.Context, dir, name string) {
 	if err := os.WriteFile(filepath.Join(dir, "phone-"+name+".png"), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// objectingHousehold has every household of the current plan decide
+// through its link, closes the vote and moves to the objection window;
+// it answers one household's token.
+func objectingHousehold(t *testing.T, e *env, base string) string {
+	t.Helper()
+	var token string
+	for i, h := range e.do("POST", base+"/links", "a", map[string]any{}).want(201).json()["links"].([]any) {
+		url := h.(map[string]any)["url"].(string)
+		token = url[strings.LastIndex(url, "/")+1:]
+		e.sign(token, "agree", fmt.Sprintf("phone-objection-%d", i))
+	}
+	e.do("POST", base+"/close", "a", map[string]any{"objection_days": 3}).want(200)
+	e.clock.Add(24 * time.Hour)
+	e.login("a")
+	return token
+}
+
+// pngBytes is a photo-sized PNG of a scribble.
+func pngBytes(t *testing.T, w, h int) []byte {
+	t.Helper()
+	data, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(signature(t, w, h, true), "data:image/png;base64,"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }

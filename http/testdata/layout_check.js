@@ -1,7 +1,8 @@
 // layout_check lists what a phone would show badly: the page wider than
 // the window, a box that scrolls sideways, and text squeezed into a
 // column narrower than three characters of its own size that takes two
-// lines or more ("每年运行费用" one character per line). It returns the
+// lines or more ("每年运行费用" one character per line), and an amount, a
+// date or a phone number broken across lines. It returns the
 // problems as strings; none is what the tests want.
 (function () {
   var problems = [];
@@ -31,6 +32,11 @@
     }
     if (r.right > W + 1) {
       problems.push(name(el) + ' ends at ' + Math.round(r.right) + ' px, past the ' + W + ' px window');
+    }
+    // what is kept on one line (an amount, a date, a phone number) is not
+    // broken across two
+    if ((cs.whiteSpace === 'nowrap' || el.matches('a[href^="tel:"]')) && el.getClientRects().length > 1) {
+      problems.push(name(el) + ' "' + el.textContent.trim().slice(0, 20) + '" is broken across lines');
     }
     var texts = Array.prototype.filter.call(el.childNodes, function (n) { return n.nodeType === 3 && n.textContent.trim().length >= 2; });
     if (!texts.length) return;
