@@ -171,6 +171,8 @@ func TestPhoneJourney(t *testing.T) {
 	if eval[bool](t, ctx, `!document.querySelector('.pick-refused').hidden`) {
 		t.Errorf("the refusal stays after a pick was undone")
 	}
+	page("survey normal", qurl[len(baseURL):]+"?size=normal", "#surveyform", false)
+	fits("survey-normal")
 
 	// complaints: one answered, closed and rated, one still open
 	f1 := e.do("POST", "/api/v1/sign/"+links["401"]+"/feedback", "", map[string]any{"category": "噪音", "text": "晚上十点后还在施工，吵得睡不着"}).want(201).json()
@@ -197,6 +199,8 @@ func TestPhoneJourney(t *testing.T) {
 		t.Errorf("satisfaction: %q", sat)
 	}
 	fits("public-large")
+	page("public normal", public[len(baseURL):]+"?size=normal", "#complaints", false)
+	fits("public-normal")
 
 	// a new plan: the old link names whom to ask
 	b := map[string]any{}
