@@ -182,6 +182,9 @@ func TestPhoneJourney(t *testing.T) {
 	e.do("POST", fmt.Sprintf("%s/feedback/%v/answer", base, f1["id"]), "a", map[string]any{"text": "已要求施工方晚上停工"}).want(200)
 	e.do("POST", fmt.Sprintf("%s/feedback/%v/close", base, f1["id"]), "a", nil).want(200)
 	e.do("POST", fmt.Sprintf("/api/v1/sign/%s/feedback/%v/rating", links["401"], f1["id"]), "", map[string]any{"rating": "基本满意"}).want(200)
+	// money spent, listed on the public page
+	e.do("POST", base+"/funds", "a", map[string]any{"kind": "expense", "payee": "某某电梯设备安装工程有限公司", "amount": "126000",
+		"date": e.clock.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly), "what": "电梯设备预付款（合同第一期）", "idempotency_key": "phone-fund-1"}).want(201)
 	public := e.do("GET", base, "a", nil).want(200).json()["public_url"].(string)
 	page("public", public[len(baseURL):]+"?size=large", "#complaints", true)
 	rows := eval[[]string](t, ctx, `Array.prototype.map.call(document.querySelectorAll('#complaint-list tbody tr'), function (r) { return r.textContent; })`)
