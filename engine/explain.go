@@ -78,7 +78,7 @@ func Explain(in *CalcInput, res *CalcResult, room string) (x Explanation) {
 		}
 		formula = fmt.Sprintf("分摊总额 %s × 本层比例 %s%% ÷ 本层出资户数 %d ÷ 有出资户的各层比例之和 %s%%", res.Pool.Grouped(), value(a.Percents), n, sum)
 	}
-	x.Lines = append(x.Lines, fmt.Sprintf("您家的分摊 = %s ≈ %s 元（算到分；分不尽的几分钱补给小数部分最大的几户，各户合计正好等于分摊总额）。", formula, row.Share.Grouped()))
+	x.Lines = append(x.Lines, fmt.Sprintf("您家的分摊 = %s ≈ %s 元（算到分，尾差调整到分，各户合计正好等于分摊总额）。", formula, row.Share.Grouped()))
 	if row.Relief > 0 {
 		x.Lines = append(x.Lines, fmt.Sprintf("您家是困难户，减免 %s 元。", row.Relief.Grouped()))
 	}
