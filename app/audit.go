@@ -199,7 +199,7 @@ func (a *App) verifyReceipt(ctx context.Context, code string) (*Verification, er
 		return nil, err
 	}
 	v := &Verification{Receipt: &ReceiptCheck{Payment: pay}, Project: p.Name, Valid: st.check.OK, Reason: st.check.Reason, Current: true,
-		Anchor: engine.Anchor{Seq: st.head.Seq, Hash: st.head.Hash}, Key: a.KeyFingerprint()}
+		Anchor: engine.Anchor{Seq: st.head.Seq, Hash: st.head.Hash}, Key: a.KeyFingerprint(), Contact: p.Contact}
 	if h, err := household(p, pay.HouseholdID); err == nil {
 		v.Room = h.Room
 	}
@@ -230,7 +230,8 @@ type Verification struct {
 	Current    bool
 	ReplacedBy *Replacement
 	Anchor     engine.Anchor
-	Key        string // fingerprint of the checkpoint key
+	Key        string         // fingerprint of the checkpoint key
+	Contact    engine.Contact // whom to ask about the project: today's
 }
 
 // Verify looks a verification code up; anyone may. It reads the decision
@@ -283,5 +284,8 @@ func (a *App) Verify(ctx context.Context, code string) (*Verification, error) {
 		}
 	}
 	v.Current = v.ReplacedBy == nil
+	if v.Contact, err = a.store.Contact(ctx, d.ProjectID); err != nil {
+		return nil, err
+	}
 	return v, nil
 }

@@ -14,6 +14,7 @@ type Vote struct {
 	SignerName     string
 	Signature      []byte // online: the drawn signature, re-encoded PNG
 	Witness        string // paper
+	Reason         string // 不同意: why (optional)
 	Photo          []byte // paper: the signed form, re-encoded
 	PhotoType      string
 	IdempotencyKey string
@@ -39,6 +40,13 @@ func (a *App) Sign(ctx context.Context, token string, v Vote) (*Recorded, error)
 	if err := a.printable("signer_name", "签名人姓名", v.SignerName); err != nil {
 		return nil, err
 	}
+	reason, err := engine.DecisionReason(v.Vote, v.Reason)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.printable("reason", "不同意的理由", reason); err != nil {
+		return nil, err
+	}
 	now := a.now()
 	if !sg.Open(now) {
 		// a replay of a decision made in time still answers
@@ -54,7 +62,7 @@ func (a *App) Sign(ctx context.Context, token string, v Vote) (*Recorded, error)
 	d := &engine.Decision{ProjectID: sg.Project.ID, BallotID: sg.Ballot.ID, HouseholdID: sg.Household.ID,
 		ScenarioSHA256: sg.Ballot.SHA256, Vote: v.Vote, SignerName: strings.TrimSpace(v.SignerName),
 		SignaturePNG: v.Signature, Method: engine.DecisionOnline, IP: v.IP, UserAgent: v.UserAgent,
-		IdempotencyKey: v.IdempotencyKey, CreatedAt: now}
+		IdempotencyKey: v.IdempotencyKey, CreatedAt: now, Reason: reason}
 	return a.record(ctx, d, "")
 }
 
@@ -367,6 +375,8 @@ type SigningView struct {
 	Window    *engine.Window
 	Note      string
 	Objecting bool
+	// Objections are the ones this household raised, with the answers.
+	Objections []*engine.Objection
 }
 
 // ViewSigning opens a link for reading.
@@ -392,6 +402,15 @@ func (a *App) signingView(ctx context.Context, sg *Signing) (*SigningView, error
 		}
 		v.State, v.Window = engine.BallotState(sg.Ballot, r, now)
 		v.Note, v.Objecting = engine.ResidentNote(v.State, v.Window, now)
+		objs, err := a.store.Objections(ctx, sg.Ballot.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			if o.HouseholdID == sg.Household.ID {
+				v.Objections = append(v.Objections, o)
+			}
+		}
 	} else {
 		v.State = engine.StateOpen
 	}

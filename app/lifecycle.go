@@ -136,8 +136,8 @@ func (a *App) CloseBallot(ctx context.Context, w *engine.Worker, projectID int64
 
 // ObjectViaLink records a household's objection to the posted count
 // through its own link, under the real name given; it counts against the
-// link's daily quota.
-func (a *App) ObjectViaLink(ctx context.Context, token, name, reason string) (*engine.Objection, error) {
+// link's daily quota. photo (re-encoded, of type photoType) is optional.
+func (a *App) ObjectViaLink(ctx context.Context, token, name, reason string, photo []byte, photoType string) (*engine.Objection, error) {
 	sg, err := a.OpenSigning(ctx, token)
 	if err != nil {
 		return nil, err
@@ -153,7 +153,7 @@ func (a *App) ObjectViaLink(ctx context.Context, token, name, reason string) (*e
 			return err
 		}
 		var err error
-		if o, err = a.newObjection(ctx, sg.Ballot.ID, hid, name, reason, engine.ObjectionViaLink, 0, now); err != nil {
+		if o, err = a.newObjection(ctx, sg.Ballot.ID, hid, name, reason, engine.ObjectionViaLink, 0, now, photo, photoType); err != nil {
 			return err
 		}
 		return a.extend(ctx, pid, engine.ObjectionStep(o, engine.ObjectionStepReceive, engine.HouseholdActor(hid), now))
@@ -188,7 +188,7 @@ func (a *App) ObjectInPerson(ctx context.Context, w *engine.Worker, projectID, h
 		if err != nil {
 			return err
 		}
-		if o, err = a.newObjection(ctx, b.ID, h.ID, name, reason, engine.ObjectionInPerson, w.ID, now); err != nil {
+		if o, err = a.newObjection(ctx, b.ID, h.ID, name, reason, engine.ObjectionInPerson, w.ID, now, nil, ""); err != nil {
 			return err
 		}
 		return a.extend(ctx, p.ID, engine.ObjectionStep(o, engine.ObjectionStepReceive, actor(w), now))
@@ -201,7 +201,7 @@ func (a *App) ObjectInPerson(ctx context.Context, w *engine.Worker, projectID, h
 
 // newObjection reads the ballot as it stands in the unit of work (its
 // closure may be new), lets engine accept the objection and inserts it.
-func (a *App) newObjection(ctx context.Context, ballotID, householdID int64, name, reason, channel string, by int64, now time.Time) (*engine.Objection, error) {
+func (a *App) newObjection(ctx context.Context, ballotID, householdID int64, name, reason, channel string, by int64, now time.Time, photo []byte, photoType string) (*engine.Objection, error) {
 	b, err := a.store.Ballot(ctx, ballotID)
 	if err != nil {
 		return nil, err
@@ -213,6 +213,9 @@ func (a *App) newObjection(ctx context.Context, ballotID, householdID int64, nam
 	o, err := engine.NewObjection(b, r, householdID, name, reason, channel, by, now)
 	if err != nil {
 		return nil, err
+	}
+	if len(photo) > 0 {
+		o.Photo, o.PhotoType = photo, photoType
 	}
 	return o, a.store.InsertObjection(ctx, o)
 }

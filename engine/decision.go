@@ -6,7 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Decision methods.
@@ -29,6 +31,7 @@ type Decision struct {
 	SignaturePNG   []byte // drawn signature, re-encoded
 	Method         string // online | paper
 	Witness        string // paper: who witnessed the signing
+	Reason         string // 不同意: why, in the resident's words (optional)
 	PaperPhoto     []byte // paper: photo of the signed form, re-encoded
 	PaperPhotoType string // image/png or image/jpeg
 	RecordedBy     int64  // paper: the worker who recorded it
@@ -107,9 +110,10 @@ func (d *Decision) Digest() string {
 		IdempotencyKey string `json:"idempotency_key"`
 		Code           string `json:"code"`
 		CreatedAt      string `json:"created_at"`
+		Reason         string `json:"reason,omitempty"` // omitted when empty: digests of decisions without one stay as they were
 	}{d.ID, d.ProjectID, d.BallotID, d.HouseholdID, d.ScenarioSHA256, d.Vote, d.SignerName,
 		bytesSum(d.SignaturePNG), d.Method, d.Witness, bytesSum(d.PaperPhoto), d.PaperPhotoType, d.RecordedBy,
-		d.IP, d.UserAgent, d.IdempotencyKey, d.Code, FormatTime(d.CreatedAt)}
+		d.IP, d.UserAgent, d.IdempotencyKey, d.Code, FormatTime(d.CreatedAt), d.Reason}
 	data, err := json.Marshal(record) // strings and integers only
 	if err != nil {
 		panic("engine: decision digest: " + err.Error())
@@ -124,4 +128,23 @@ func bytesSum(b []byte) string {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// MaxDecisionReason is how long the reason of a 不同意 may be, in
+// characters.
+const MaxDecisionReason = 200
+
+// DecisionReason checks the optional reason a household gives with its
+// vote: only a 不同意 carries one, of at most MaxDecisionReason characters.
+func DecisionReason(vote, reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		return "", nil
+	case vote != VoteDisagree:
+		return "", Invalidf("reason", "只有选择“不同意”时才填写理由；如要说明，请选择“不同意”或清空理由")
+	case utf8.RuneCountInString(reason) > MaxDecisionReason:
+		return "", Invalidf("reason", "不同意的理由最多 %d 个字，现在有 %d 个字", MaxDecisionReason, utf8.RuneCountInString(reason))
+	}
+	return reason, nil
 }

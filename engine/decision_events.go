@@ -19,7 +19,7 @@ func (d *Decision) Row() Row {
 	return Row{Table: TableDecisions, ID: d.ID, Cols: map[string]string{
 		"ballot_id": ColInt(d.BallotID), "household_id": ColInt(d.HouseholdID), "scenario_sha256": d.ScenarioSHA256,
 		"vote": d.Vote, "signer_name": d.SignerName, "signature_png": ColBlob(d.SignaturePNG), "method": d.Method,
-		"witness": d.Witness, "paper_photo": ColBlob(d.PaperPhoto), "paper_photo_type": d.PaperPhotoType,
+		"witness": d.Witness, "reason": d.Reason, "paper_photo": ColBlob(d.PaperPhoto), "paper_photo_type": d.PaperPhotoType,
 		"recorded_by": ColInt(d.RecordedBy), "idempotency_key": d.IdempotencyKey, "code": d.Code,
 		"created_at": ColTime(d.CreatedAt)}}
 }

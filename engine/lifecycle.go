@@ -268,6 +268,11 @@ type Objection struct {
 	AnsweredBy       int64      `db:"answered_by" json:"answered_by"`
 	CorrectsDecision int64      `db:"corrects_decision" json:"corrects_decision"`
 	CorrectedVote    string     `db:"corrected_vote" json:"corrected_vote"`
+	// Photo is what a household attached through its link (re-encoded);
+	// PhotoType is set when there is one, which the worker opens at
+	// …/photos/objection/{id}.
+	Photo     []byte `db:"photo" json:"-"`
+	PhotoType string `db:"photo_type" json:"photo_type"`
 }
 
 // Row is the image of an objection with its answer.
@@ -277,7 +282,8 @@ func (o *Objection) Row() Row {
 		"name": o.Name, "reason": o.Reason, "channel": o.Channel, "recorded_by": ColInt(o.RecordedBy),
 		"created_at": ColTime(o.CreatedAt), "outcome": o.Outcome, "answer": o.Answer,
 		"answered_at": ColTimePtr(o.AnsweredAt), "answered_by": ColInt(o.AnsweredBy),
-		"corrects_decision": ColInt(o.CorrectsDecision), "corrected_vote": o.CorrectedVote}}
+		"corrects_decision": ColInt(o.CorrectsDecision), "corrected_vote": o.CorrectedVote,
+		"photo": ColBlob(o.Photo), "photo_type": o.PhotoType}}
 }
 
 // Answered says whether the worker has answered the objection.

@@ -2,6 +2,9 @@ package engine
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -127,8 +130,8 @@ type WorksStore interface {
 
 // PhotoKinds are the records that keep photos: a paper decision's signed
 // form, a payment's or a fund record's slip, an inspection's site photos,
-// an issue's fix, a resident's feedback.
-var PhotoKinds = []string{"decision", "payment", "fund", "inspection", "fix", "feedback"}
+// an issue's fix, a resident's feedback, an objection through a link.
+var PhotoKinds = []string{"decision", "payment", "fund", "inspection", "fix", "feedback", "objection"}
 
 // Audit kinds of the works.
 const (
@@ -168,10 +171,72 @@ type FeedbackFigures struct {
 	// Satisfaction is the rate as pages print it: "75.00%" or 暂无评价.
 	Satisfaction     string  `json:"satisfaction"`
 	SatisfactionGoal Percent `json:"satisfaction_goal"`
+	// SatisfactionText is the rate with the count it is of, as residents
+	// read it: "满意率 80%（5 人评价）", or "暂无评价".
+	SatisfactionText string `json:"satisfaction_text"`
+	// Items are the complaints one by one, newest first, for the public
+	// page: category, day, state and how long the answer took — never the
+	// text or who sent it.
+	Items []FeedbackItem `json:"items"`
 	// Survey is the questionnaires' rating answers, shown apart and never
 	// mixed into the 回访 rate: a survey answer is not a 回访 of handled
 	// feedback.
 	Survey SurveyRatings `json:"survey"`
+}
+
+// Feedback states as the public page words them.
+const (
+	FeedbackStateOpen     = "处理中"
+	FeedbackStateAnswered = "已答复"
+	FeedbackStateClosed   = "已办结"
+)
+
+// FeedbackItem is one complaint as the public sees it.
+type FeedbackItem struct {
+	Category string `json:"category"`
+	Day      string `json:"day"`   // received, 2026-12-05 (Beijing)
+	State    string `json:"state"` // 处理中 | 已答复 | 已办结
+	// AnswerDays is how many calendar days (Beijing) the answer took,
+	// nil while unanswered; AnswerText words it ("当天答复", "2 天答复",
+	// "尚未答复，已 3 天").
+	AnswerDays *int   `json:"answer_days"`
+	AnswerText string `json:"answer_text"`
+}
+
+// feedbackItem words one complaint for the public at now.
+func feedbackItem(fb *Feedback, now time.Time) FeedbackItem {
+	it := FeedbackItem{Category: fb.Category, Day: fb.CreatedAt.In(Beijing).Format(time.DateOnly), State: FeedbackStateOpen}
+	switch {
+	case fb.ClosedAt != nil:
+		it.State = FeedbackStateClosed
+	case fb.AnsweredAt != nil:
+		it.State = FeedbackStateAnswered
+	}
+	if fb.AnsweredAt == nil {
+		it.AnswerText = fmt.Sprintf("尚未答复，已 %d 天", calendarDays(fb.CreatedAt, now))
+		if calendarDays(fb.CreatedAt, now) == 0 {
+			it.AnswerText = "尚未答复（今天收到）"
+		}
+		return it
+	}
+	d := calendarDays(fb.CreatedAt, *fb.AnsweredAt)
+	it.AnswerDays = &d
+	it.AnswerText = fmt.Sprintf("%d 天答复", d)
+	if d == 0 {
+		it.AnswerText = "当天答复"
+	}
+	return it
+}
+
+// calendarDays counts the days from the date of from to the date of to in
+// Beijing (the same day is 0).
+func calendarDays(from, to time.Time) int {
+	day := func(t time.Time) time.Time {
+		y, m, d := t.In(Beijing).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	n := int(day(to).Sub(day(from)).Hours() / 24)
+	return max(n, 0)
 }
 
 // SurveyRatings are the answers to the rating questions of a project's
@@ -235,6 +300,17 @@ func ProgressOf(w *Works, inspections []*Inspection, feedback []*Feedback, satis
 	}
 	f.SatisfactionRate, f.Rated = ratioHundredths(int64(satisfied), int64(rated)), rated
 	f.Satisfaction = satisfactionText(f.SatisfactionRate, rated)
+	f.SatisfactionText = "暂无评价"
+	if rated > 0 {
+		f.SatisfactionText = fmt.Sprintf("满意率 %s%%（%d 人评价）", strings.TrimSuffix(f.SatisfactionRate.String(), ".00"), rated)
+	}
+	newest := slices.Clone(feedback)
+	slices.Reverse(newest) // received in this order: the later first among equal times
+	slices.SortStableFunc(newest, func(a, b *Feedback) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	f.Items = make([]FeedbackItem, 0, len(newest))
+	for _, fb := range newest {
+		f.Items = append(f.Items, feedbackItem(fb, now))
+	}
 	f.Survey = SurveyRatings{Answers: ratingAnswers, Satisfied: satisfiedRatings, Rate: ratioHundredths(int64(satisfiedRatings), int64(ratingAnswers))}
 	f.Survey.Satisfaction = satisfactionText(f.Survey.Rate, ratingAnswers)
 	return p

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -154,5 +156,81 @@ func TestSatisfactionFromClosedFeedbackOnly(t *testing.T) {
 	none := ProgressOf(&Works{}, nil, nil, 0, 0, MoneyFigures{}, worksAt).Feedback
 	if none.Satisfaction != "暂无评价" || none.Survey.Satisfaction != "暂无评价" {
 		t.Errorf("with no ratings: %q and %q", none.Satisfaction, none.Survey.Satisfaction)
+	}
+}
+
+// TestPublicFeedbackItems: each complaint as the public page lists it —
+// category, day, state and how long the answer took, newest first, never
+// its text — and the satisfaction with the count it is of.
+func TestPublicFeedbackItems(t *testing.T) {
+	received := time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC) // 23:00 on 12-01 in Beijing
+	sameDay := received.Add(30 * time.Minute)                 // 23:30, the same day
+	nextDay := received.Add(2 * time.Hour)                    // 01:00 on 12-02
+	later := received.Add(49 * time.Hour)
+	feedback := []*Feedback{
+		{ID: 1, Category: "噪音", Text: "太吵", CreatedAt: received, AnsweredAt: &sameDay, ClosedAt: &later, Rating: "满意"},
+		{ID: 2, Category: "安全", Text: "围挡", CreatedAt: received, AnsweredAt: &nextDay},
+		{ID: 3, Category: "费用", Text: "贵", CreatedAt: received.Add(time.Hour)},
+		{ID: 4, Category: "其他", Text: "x", CreatedAt: received, AnsweredAt: &nextDay, ClosedAt: &later, Rating: "基本满意"},
+		{ID: 5, Category: "施工", Text: "y", CreatedAt: received, AnsweredAt: &nextDay, ClosedAt: &later, Rating: "不满意"},
+	}
+	f := ProgressOf(&Works{SatisfactionGoal: 9000}, nil, feedback, 0, 0, MoneyFigures{}, worksAt).Feedback
+	one := 1
+	want := []FeedbackItem{
+		{Category: "费用", Day: "2026-12-02", State: "处理中", AnswerText: "尚未答复，已 4 天"},
+		{Category: "施工", Day: "2026-12-01", State: "已办结", AnswerDays: &one, AnswerText: "1 天答复"},
+		{Category: "其他", Day: "2026-12-01", State: "已办结", AnswerDays: &one, AnswerText: "1 天答复"},
+		{Category: "安全", Day: "2026-12-01", State: "已答复", AnswerDays: &one, AnswerText: "1 天答复"},
+		{Category: "噪音", Day: "2026-12-01", State: "已办结", AnswerDays: new(int), AnswerText: "当天答复"},
+	}
+	if len(f.Items) != len(want) {
+		t.Fatalf("got %d items, want %d", len(f.Items), len(want))
+	}
+	for i, got := range f.Items {
+		w := want[i]
+		if got.Category != w.Category || got.Day != w.Day || got.State != w.State || got.AnswerText != w.AnswerText ||
+			(got.AnswerDays == nil) != (w.AnswerDays == nil) || got.AnswerDays != nil && *got.AnswerDays != *w.AnswerDays {
+			t.Errorf("item %d = %+v, want %+v", i, got, w)
+		}
+	}
+	if got, want := f.SatisfactionText, "满意率 66.67%（3 人评价）"; got != want {
+		t.Errorf("satisfaction = %q, want %q", got, want)
+	}
+	feedback[4].Rating = "满意"
+	if got, want := ProgressOf(&Works{}, nil, feedback, 0, 0, MoneyFigures{}, worksAt).Feedback.SatisfactionText, "满意率 100%（3 人评价）"; got != want {
+		t.Errorf("satisfaction = %q, want %q", got, want)
+	}
+	if got := ProgressOf(&Works{}, nil, nil, 0, 0, MoneyFigures{}, worksAt).Feedback; got.SatisfactionText != "暂无评价" || len(got.Items) != 0 {
+		t.Errorf("with no feedback: %q, %v", got.SatisfactionText, got.Items)
+	}
+}
+
+// TestDecisionReason: only a 不同意 carries a reason, trimmed, of at most
+// MaxDecisionReason characters.
+func TestDecisionReason(t *testing.T) {
+	for _, c := range []struct {
+		name, vote, reason, want, field string
+	}{
+		{"none", VoteAgree, "", "", ""},
+		{"blank with 同意", VoteAgree, "  ", "", ""},
+		{"with 不同意, trimmed", VoteDisagree, " 补偿太少 ", "补偿太少", ""},
+		{"200 characters", VoteDisagree, strings.Repeat("贵", 200), strings.Repeat("贵", 200), ""},
+		{"201 characters", VoteDisagree, strings.Repeat("贵", 201), "", "reason"},
+		{"with 同意", VoteAgree, "有意见", "", "reason"},
+		{"with 弃权", VoteAbstain, "不清楚", "", "reason"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := DecisionReason(c.vote, c.reason)
+			var e *Error
+			if c.field != "" {
+				if !errors.As(err, &e) || e.Field != c.field {
+					t.Fatalf("got %v, want an error naming %s", err, c.field)
+				}
+				return
+			}
+			if err != nil || got != c.want {
+				t.Errorf("got %q, %v, want %q", got, err, c.want)
+			}
+		})
 	}
 }

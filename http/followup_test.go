@@ -28,7 +28,7 @@ func TestContactReachesResidents(t *testing.T) {
 		page := func(path string, status int) string {
 			return string(e.do("GET", path, "", nil, "Accept", "text/html").want(status).body)
 		}
-		if p := page("/s/"+links["301"], 200); !strings.Contains(p, "如有疑问，请联系社区工作人员。") {
+		if p := page("/s/"+links["301"], 200); !strings.Contains(p, "如有疑问，请联系社区工作人员（社区居委会）。") {
 			t.Errorf("without a contact the page names no one: %s", p)
 		}
 		// refused: a phone with letters, an office without a name, a
@@ -54,7 +54,8 @@ func TestContactReachesResidents(t *testing.T) {
 		if c["name"] != "王专干" || c["phone"] != "0571-87654321" {
 			t.Fatalf("contact %v", c)
 		}
-		want := "如有疑问，请联系 王专干（电话 0571-87654321），社区居委会二楼，工作日9:00-17:00。"
+		// whom to ask, the phone a tap away (tel: with the digits only)
+		want := `如有疑问，请联系 <b>王专干</b>（电话 <a href="tel:057187654321">0571-87654321</a>），社区居委会二楼，工作日9:00-17:00。`
 		if p := page("/s/"+links["301"], 200); !strings.Contains(p, want) {
 			t.Errorf("the signing page lacks the contact")
 		}

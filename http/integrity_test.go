@@ -172,7 +172,7 @@ func TestVerifyCurrent(t *testing.T) {
 		if second["anchor_text"] == "" || second["key_fingerprint"] != storetest.Key.ID() {
 			t.Errorf("the receipt lacks the anchor or the key: %v", second)
 		}
-		page := string(e.do("GET", "/verify/"+first["code"].(string), "", nil, "Accept", "text/html").want(200).body)
+		page := string(e.do("GET", "/verify/"+first["code"].(string)+"?detail=1", "", nil, "Accept", "text/html").want(200).body)
 		if !strings.Contains(page, "不是该户的最新意见") || !strings.Contains(page, storetest.Key.ID()) {
 			t.Errorf("verify page of a replaced decision: %s", page)
 		}

@@ -67,6 +67,11 @@ type objectionRequest struct {
 	HouseholdID int64  `json:"household_id"`
 	Name        string `json:"name"`
 	Reason      string `json:"reason"`
+	// Photo is an optional data URL (JPEG or PNG, as a paper decision's
+	// photo), through a household's link only.
+	Photo     string `json:"photo"`
+	photo     []byte
+	photoType string
 }
 
 func (r *objectionRequest) Validate() error {
@@ -76,6 +81,12 @@ func (r *objectionRequest) Validate() error {
 	if len(r.Reason) > 8<<10 {
 		return engine.Invalidf("reason", "异议理由过长")
 	}
+	if r.Photo != "" {
+		var err error
+		if r.photo, r.photoType, err = cleanPhoto(r.Photo); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -83,13 +94,13 @@ func (r *objectionRequest) Validate() error {
 // link.
 func (s *Server) objectViaLink(c echo.Context) error {
 	var req objectionRequest
-	if err := bind(c, 16<<10, &req); err != nil {
+	if err := bind(c, maxPaperBody, &req); err != nil {
 		return err
 	}
 	if req.HouseholdID != 0 {
 		return engine.Invalidf("household_id", "通过本户链接提出异议时不需要填写住户")
 	}
-	o, err := s.app.ObjectViaLink(c.Request().Context(), c.Param("token"), req.Name, req.Reason)
+	o, err := s.app.ObjectViaLink(c.Request().Context(), c.Param("token"), req.Name, req.Reason, req.photo, req.photoType)
 	if err != nil {
 		return err
 	}
@@ -108,6 +119,9 @@ func (s *Server) objectInPerson(c echo.Context) error {
 	}
 	if req.HouseholdID <= 0 {
 		return engine.Invalidf("household_id", "请选择提出异议的住户（household_id）：不接受匿名异议")
+	}
+	if req.photo != nil {
+		return engine.Invalidf("photo", "现场提出的异议不附照片；请在答复中写明所见材料")
 	}
 	o, err := s.app.ObjectInPerson(c.Request().Context(), workerOf(c), id, req.HouseholdID, req.Name, req.Reason)
 	if err != nil {

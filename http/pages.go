@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -48,6 +49,35 @@ var pageFuncs = template.FuncMap{
 	},
 	"stars":   func() []int { return []int{1, 2, 3, 4, 5} },
 	"contact": contactLine,
+	"tel":     telURL,
+	"parts":   keepParts,
+}
+
+// keepParts keeps each space-separated part of s on one line while the
+// whole may wrap between parts (a date and its time, a bank account in
+// groups of four): in large text on a phone the whole is wider than the
+// screen.
+func keepParts(s string) template.HTML {
+	var b strings.Builder
+	for i, part := range strings.Fields(s) {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(`<span class="nowrap">` + template.HTMLEscapeString(part) + `</span>`)
+	}
+	return template.HTML(b.String())
+}
+
+// telURL is the tap-to-call link of a phone number as people write it
+// ("0571-87654321", "138 0000 0000"): the digits (and a leading +) only.
+func telURL(phone string) template.URL {
+	var b strings.Builder
+	for i, c := range phone {
+		if c >= '0' && c <= '9' || c == '+' && i == 0 {
+			b.WriteRune(c)
+		}
+	}
+	return template.URL("tel:" + b.String())
 }
 
 func mustLoadPages() *pages {
@@ -82,6 +112,9 @@ func (p *pages) message(c echo.Context, status int, title, message string) {
 type signPage struct {
 	*signViewJSON
 	Token string
+	// VerifyBase is where a verification code is checked (…/verify/),
+	// for the QR code shown after signing.
+	VerifyBase string
 }
 
 // signPage is the phone-first page a household opens from its link.
@@ -98,7 +131,7 @@ func (s *Server) signPage(c echo.Context) error {
 		}
 		return err
 	}
-	return s.pages.render(c, http.StatusOK, "sign", signPage{toSignView(sv, c.Param("token")), c.Param("token")})
+	return s.pages.render(c, http.StatusOK, "sign", signPage{toSignView(sv, c.Param("token")), c.Param("token"), s.app.BaseURL() + "/verify/"})
 }
 
 // contactLine is the footer of a resident page (and the last line of a

@@ -20,6 +20,7 @@ type decisionJSON struct {
 	ScenarioSHA256 string    `json:"scenario_sha256"`
 	Method         string    `json:"method"`
 	Signer         string    `json:"signer"`
+	Reason         string    `json:"reason,omitempty"` // why, with a 不同意
 }
 
 func toDecisionJSON(d *engine.Decision) *decisionJSON {
@@ -27,7 +28,7 @@ func toDecisionJSON(d *engine.Decision) *decisionJSON {
 		return nil
 	}
 	return &decisionJSON{ID: d.ID, Decision: d.Vote, Code: d.Code, SignedAt: d.CreatedAt, ScenarioSHA256: d.ScenarioSHA256,
-		Method: d.Method, Signer: engine.MaskName(d.SignerName)}
+		Method: d.Method, Signer: engine.MaskName(d.SignerName), Reason: d.Reason}
 }
 
 type signViewJSON struct {
@@ -70,6 +71,20 @@ type signViewJSON struct {
 	// without a plan.
 	FirstPayment *paymentDueJSON `json:"first_payment"`
 	Monthly      *paymentDueJSON `json:"monthly"`
+	// Objections are the household's own objections with the answers.
+	Objections []residentObjectionJSON `json:"objections"`
+}
+
+// residentObjectionJSON is an objection as the household that raised it
+// sees it: what it said and the worker's answer (维持 / 更正 with why).
+type residentObjectionJSON struct {
+	ID         int64      `json:"id"`
+	Reason     string     `json:"reason"`
+	HasPhoto   bool       `json:"has_photo"`
+	CreatedAt  time.Time  `json:"created_at"`
+	Outcome    string     `json:"outcome"` // "" until answered
+	Answer     string     `json:"answer"`
+	AnsweredAt *time.Time `json:"answered_at"`
 }
 
 type paymentDueJSON struct {
@@ -108,6 +123,10 @@ func toSignView(sv *app.SigningView, token string) *signViewJSON {
 		v.FirstPayment = &paymentDueJSON{engine.DateOf(sv.Input.Installments.Start), p.DownPayment}
 		v.Monthly = &paymentDueJSON{p.Installments[0].Date, p.Installments[0].Amount}
 	}
+	v.Objections = []residentObjectionJSON{}
+	for _, o := range sv.Objections {
+		v.Objections = append(v.Objections, residentObjectionJSON{o.ID, o.Reason, o.PhotoType != "", o.CreatedAt, o.Outcome, o.Answer, o.AnsweredAt})
+	}
 	v.Feedback, v.Categories, v.Ratings = []feedbackJSON{}, engine.FeedbackCategories, engine.FeedbackRatings
 	for _, f := range sv.Feedback {
 		v.Feedback = append(v.Feedback, toFeedbackJSON(f, sv.Household.Room))
@@ -136,7 +155,9 @@ type signRequest struct {
 	SignerName     string `json:"signer_name"`
 	SignaturePNG   string `json:"signature_png"`
 	IdempotencyKey string `json:"idempotency_key"`
-	signature      []byte
+	// Reason is why, with a 不同意 (optional; engine.DecisionReason).
+	Reason    string `json:"reason"`
+	signature []byte
 }
 
 func (r *signRequest) Validate() error {
@@ -148,6 +169,9 @@ func (r *signRequest) Validate() error {
 	}
 	if err := validateKey(r.IdempotencyKey); err != nil {
 		return err
+	}
+	if !utf8.ValidString(r.Reason) || len(r.Reason) > 4<<10 {
+		return engine.Invalidf("reason", "不同意的理由过长：最多%d个字", engine.MaxDecisionReason)
 	}
 	if r.SignaturePNG == "" {
 		if r.Decision != engine.VoteAbstain {
@@ -209,7 +233,7 @@ func (s *Server) signPost(c echo.Context) error {
 		return err
 	}
 	rec, err := s.app.Sign(c.Request().Context(), c.Param("token"), app.Vote{Vote: req.Decision, SignerName: req.SignerName,
-		Signature: req.signature, IdempotencyKey: req.IdempotencyKey, IP: c.RealIP(), UserAgent: clip(c.Request().UserAgent(), 300)})
+		Signature: req.signature, IdempotencyKey: req.IdempotencyKey, Reason: req.Reason, IP: c.RealIP(), UserAgent: clip(c.Request().UserAgent(), 300)})
 	if err != nil {
 		return err
 	}

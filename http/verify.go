@@ -31,6 +31,7 @@ type verifyJSON struct {
 	AnchorText     string             `json:"anchor_text"`
 	KeyFingerprint string             `json:"key_fingerprint"`
 	Message        string             `json:"message"`
+	Contact        engine.Contact     `json:"contact"` // whom to ask
 }
 
 // verification looks a code up: whether the record exists, what it says
@@ -47,7 +48,7 @@ func (s *Server) verification(c echo.Context) (*verifyJSON, error) {
 	out := &verifyJSON{Kind: "decision", Valid: v.Valid, Project: v.Project, Room: v.Room, Signer: engine.MaskName(d.SignerName), Decision: d.Vote,
 		DecisionText: engine.VoteName(d.Vote), Method: d.Method, SignedAt: d.CreatedAt,
 		SignedAtLocal: engine.BeijingSecond(d.CreatedAt), ScenarioSHA256: d.ScenarioSHA256, ChainOK: v.Valid,
-		Current: v.Current, ReplacedBy: v.ReplacedBy, Anchor: v.Anchor, AnchorText: v.Anchor.Text(), KeyFingerprint: v.Key}
+		Current: v.Current, ReplacedBy: v.ReplacedBy, Anchor: v.Anchor, AnchorText: v.Anchor.Text(), KeyFingerprint: v.Key, Contact: v.Contact}
 	switch {
 	case !v.Valid:
 		out.Message = "注意：这条记录或其所在项目的审计日志校验未通过（" + v.Reason + "），记录可能已被改动，请联系社区核实。"
@@ -59,6 +60,12 @@ func (s *Server) verification(c echo.Context) (*verifyJSON, error) {
 		out.Message = "记录存在，与系统中的审计日志一致，且是该户目前有效的意见。"
 	}
 	return out, nil
+}
+
+type verifyPage struct {
+	*verifyJSON
+	Detail bool
+	Code   string
 }
 
 func (s *Server) verifyAPI(c echo.Context) error {
@@ -75,7 +82,10 @@ func (s *Server) verifyPage(c echo.Context) error {
 		s.pages.message(c, statusOf[engine.ErrorCode(err)], "核验结果", errMessage(err))
 		return nil
 	}
-	return s.pages.render(c, http.StatusOK, "verify", v)
+	// the hashes and the key's fingerprint are for whoever audits the
+	// record; a resident who scans the QR sees what it says and whether
+	// it holds, and the rest behind ?detail=1
+	return s.pages.render(c, http.StatusOK, "verify", verifyPage{v, c.QueryParam("detail") == "1", c.Param("code")})
 }
 
 func errMessage(err error) string {
@@ -100,7 +110,7 @@ type receiptVerifyJSON struct {
 func receiptVerification(v *app.Verification) *verifyJSON {
 	p := v.Receipt.Payment
 	out := &verifyJSON{Kind: "receipt", Valid: v.Valid, ChainOK: v.Valid, Project: v.Project, Room: v.Room, Current: v.Current,
-		ReplacedBy: v.ReplacedBy, Anchor: v.Anchor, AnchorText: v.Anchor.Text(), KeyFingerprint: v.Key, SignedAt: p.CreatedAt,
+		ReplacedBy: v.ReplacedBy, Anchor: v.Anchor, AnchorText: v.Anchor.Text(), KeyFingerprint: v.Key, Contact: v.Contact, SignedAt: p.CreatedAt,
 		SignedAtLocal: engine.BeijingSecond(p.CreatedAt),
 		Receipt: &receiptVerifyJSON{Number: p.ReceiptNo, Kind: p.Kind, Amount: p.Amount, Words: engine.Words(p.Amount), Day: p.Day,
 			Method: p.Method, Reversed: v.Receipt.Reversed}}

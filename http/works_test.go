@@ -68,7 +68,7 @@ func TestWorksAndFeedback(t *testing.T) {
 		e.do("POST", "/api/v1/sign/"+links["301"]+"/feedback", "", map[string]any{"category": "闲聊", "text": "x"}).want(400)
 		slug := strings.TrimPrefix(e.do("GET", base, "a", nil).want(200).json()["public_url"].(string), "http://renovote.test/p/")
 		// before anyone rates, there is no rate to show (not "0.00%")
-		if page := string(e.do("GET", "/p/"+slug, "", nil, "Accept", "text/html").want(200).body); !strings.Contains(page, "满意率 <b>暂无评价</b>") {
+		if page := string(e.do("GET", "/p/"+slug, "", nil, "Accept", "text/html").want(200).body); !strings.Contains(page, "回访：<b>暂无评价</b>") {
 			t.Errorf("the public page before any rating: %s", page)
 		}
 		if fb := e.do("GET", base+"/progress", "a", nil).want(200).json()["feedback"].(map[string]any); fb["rated"] != float64(0) {
@@ -130,7 +130,7 @@ func TestWorksAndFeedback(t *testing.T) {
 		}
 		// the public page and the progress 公示: figures, no names or texts
 		page := string(e.do("GET", "/p/"+slug, "", nil, "Accept", "text/html").want(200).body)
-		for _, want := range []string{"工程进展", "主体完工", "满意率 <b>50.00%</b>", "匿名提意见"} {
+		for _, want := range []string{"工程进展", "主体完工", "回访<b>满意率 50%（2 人评价）</b>", "匿名提意见"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the public page lacks %q", want)
 			}

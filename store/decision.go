@@ -14,7 +14,7 @@ import (
 )
 
 const decisionColumns = `id, project_id, ballot_id, household_id, scenario_sha256, vote, signer_name, signature_png, method,
-	witness, paper_photo, paper_photo_type, COALESCE(recorded_by, 0) AS recorded_by, ip, user_agent, idempotency_key, code, created_at`
+	witness, paper_photo, paper_photo_type, COALESCE(recorded_by, 0) AS recorded_by, ip, user_agent, idempotency_key, code, created_at, reason`
 
 // InsertDecisions inserts decisions in one statement inside the unit of
 // work (the workflow holds the chain's lock, so the idempotency check
@@ -27,15 +27,15 @@ func (s *Store) InsertDecisions(ctx context.Context, ds []*engine.Decision) ([]*
 	}
 	var sb strings.Builder
 	sb.WriteString(`INSERT INTO decisions (project_id, ballot_id, household_id, scenario_sha256, vote, signer_name, signature_png,
-		method, witness, paper_photo, paper_photo_type, recorded_by, ip, user_agent, idempotency_key, code, created_at) VALUES `)
-	args := make([]any, 0, 17*len(ds))
+		method, witness, paper_photo, paper_photo_type, recorded_by, ip, user_agent, idempotency_key, code, created_at, reason) VALUES `)
+	args := make([]any, 0, 18*len(ds))
 	for i, d := range ds {
 		if i > 0 {
 			sb.WriteString(", ")
 		}
-		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 		args = append(args, d.ProjectID, d.BallotID, d.HouseholdID, d.ScenarioSHA256, d.Vote, d.SignerName, d.SignaturePNG, d.Method,
-			d.Witness, d.PaperPhoto, d.PaperPhotoType, nullID(d.RecordedBy), d.IP, d.UserAgent, d.IdempotencyKey, d.Code, d.CreatedAt)
+			d.Witness, d.PaperPhoto, d.PaperPhotoType, nullID(d.RecordedBy), d.IP, d.UserAgent, d.IdempotencyKey, d.Code, d.CreatedAt, d.Reason)
 	}
 	sb.WriteString(` ON CONFLICT (ballot_id, idempotency_key) DO NOTHING RETURNING id, ballot_id, idempotency_key`)
 	var rows []struct {

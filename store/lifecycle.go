@@ -35,13 +35,14 @@ func (s *Store) SaveBallotResult(ctx context.Context, r *engine.BallotResult) er
 }
 
 const objectionColumns = `id, project_id, ballot_id, household_id, name, reason, channel, COALESCE(recorded_by, 0) AS recorded_by, created_at,
-	outcome, answer, answered_at, COALESCE(answered_by, 0) AS answered_by, COALESCE(corrects_decision, 0) AS corrects_decision, corrected_vote`
+	outcome, answer, answered_at, COALESCE(answered_by, 0) AS answered_by, COALESCE(corrects_decision, 0) AS corrects_decision, corrected_vote,
+	photo, photo_type`
 
 // InsertObjection inserts an objection, filling its ID.
 func (s *Store) InsertObjection(ctx context.Context, o *engine.Objection) error {
-	err := s.conn(ctx).GetContext(ctx, &o.ID, s.q(`INSERT INTO objections (project_id, ballot_id, household_id, name, reason, channel, recorded_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		o.ProjectID, o.BallotID, o.HouseholdID, o.Name, o.Reason, o.Channel, nullID(o.RecordedBy), o.CreatedAt)
+	err := s.conn(ctx).GetContext(ctx, &o.ID, s.q(`INSERT INTO objections (project_id, ballot_id, household_id, name, reason, channel, recorded_by, created_at,
+		photo, photo_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		o.ProjectID, o.BallotID, o.HouseholdID, o.Name, o.Reason, o.Channel, nullID(o.RecordedBy), o.CreatedAt, o.Photo, o.PhotoType)
 	return s.mapError(err)
 }
 

@@ -297,8 +297,9 @@ var photoQueries = map[string]string{
 	"fund":     `SELECT photo, photo_type FROM funds WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
 	"inspection": `SELECT p.data, p.type FROM inspection_photos p JOIN inspections i ON i.id = p.inspection_id
 		WHERE i.project_id = ? AND i.id = ? ORDER BY p.id LIMIT 1 OFFSET ?`,
-	"fix":      `SELECT fixed_photo, '' FROM inspection_issues WHERE project_id = ? AND id = ? AND fixed_photo IS NOT NULL`,
-	"feedback": `SELECT photo, photo_type FROM feedback WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
+	"fix":       `SELECT fixed_photo, '' FROM inspection_issues WHERE project_id = ? AND id = ? AND fixed_photo IS NOT NULL`,
+	"feedback":  `SELECT photo, photo_type FROM feedback WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
+	"objection": `SELECT photo, photo_type FROM objections WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
 }
 
 // Photo is one photo kept with a record of a project; the type is ""

@@ -1,4 +1,6 @@
-// Large-text mode for elderly residents, remembered on this phone.
+// Large-text mode for elderly residents, remembered on this phone; a link
+// ending in ?size=large (a slip printed for an elderly household) opens
+// the page in large text.
 (function () {
   var btn = document.getElementById('bigtext');
   if (!btn) return;
@@ -9,6 +11,9 @@
   }
   var on = false;
   try { on = localStorage.getItem('renovote.big') === '1'; } catch (e) {}
+  var size = new URLSearchParams(location.search).get('size');
+  if (size === 'large') on = true;
+  if (size === 'normal') on = false;
   apply(on);
   btn.addEventListener('click', function () {
     on = !on;
@@ -35,4 +40,24 @@
     btn.textContent = '停止朗读'; btn.setAttribute('aria-pressed', 'true');
     speechSynthesis.speak(u);
   });
+})();
+
+// Stacked tables: each data cell carries its column's header as a label,
+// so that on a narrow screen a row reads "label: value" (style.css).
+(function () {
+  Array.prototype.forEach.call(document.querySelectorAll('table'), labelTable);
+  function labelTable(table) {
+    var head = table.tHead && table.tHead.rows[0];
+    if (!head) return;
+    var labels = Array.prototype.map.call(head.cells, function (c) { return c.textContent.trim(); });
+    if (labels.length >= 4) table.classList.add('wide');
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, i) {
+          if (cell.tagName === 'TD' && labels[i] && !cell.hasAttribute('data-label')) cell.setAttribute('data-label', labels[i]);
+        });
+      });
+    });
+  }
+  window.renovoteLabelTable = labelTable;
 })();

@@ -36,8 +36,21 @@
   document.getElementById('clear').addEventListener('click', function () {
     ctx.clearRect(0, 0, canvas.width, canvas.height); drawn = 0;
   });
-  function fail(msg) { errorBox.textContent = msg; errorBox.hidden = false; confirmBox.hidden = true; }
+  function fail(msg) { errorBox.textContent = msg; errorBox.hidden = false; confirmBox.hidden = true; errorBox.scrollIntoView({ block: 'center' }); }
   var names = { agree: '同意', disagree: '不同意', abstain: '弃权' };
+  var reasonBox = document.getElementById('reason-box'), reason = document.getElementById('reason');
+  function showReason() {
+    var choice = form.querySelector('input[name=decision]:checked');
+    reasonBox.hidden = !(choice && choice.value === 'disagree');
+  }
+  Array.prototype.forEach.call(form.querySelectorAll('input[name=decision]'), function (r) { r.addEventListener('change', showReason); });
+  function show(id, text) {
+    var el = document.getElementById(id);
+    el.textContent = text;
+    el.hidden = !text;
+    var label = document.getElementById(id + '-label');
+    if (label) label.hidden = !text;
+  }
   form.addEventListener('submit', function (e) {
     e.preventDefault();
     errorBox.hidden = true;
@@ -46,9 +59,16 @@
     var signer = document.getElementById('signer').value.trim();
     if (!signer) return fail('请填写签名人姓名');
     if (choice.value !== 'abstain' && drawn < 30) return fail('请在签名框内手写签名');
-    pending = { decision: choice.value, signer_name: signer, idempotency_key: key, signature_png: drawn >= 30 ? canvas.toDataURL('image/png') : '' };
-    document.getElementById('confirm-decision').textContent = names[choice.value];
-    document.getElementById('confirm-signer').textContent = signer;
+    var why = choice.value === 'disagree' ? reason.value.trim() : '';
+    pending = { decision: choice.value, signer_name: signer, idempotency_key: key, signature_png: drawn >= 30 ? canvas.toDataURL('image/png') : '', reason: why };
+    show('confirm-plan', box.getAttribute('data-plan'));
+    show('confirm-due', box.getAttribute('data-due'));
+    show('confirm-decision', names[choice.value]);
+    show('confirm-reason', why);
+    show('confirm-signer', signer);
+    var sig = document.getElementById('confirm-sig');
+    if (pending.signature_png) { sig.src = pending.signature_png; sig.hidden = false; } else { sig.removeAttribute('src'); sig.hidden = true; }
+    document.getElementById('confirm-sig-label').hidden = !pending.signature_png;
     confirmBox.hidden = false;
     confirmBox.scrollIntoView({ block: 'center' });
   });
@@ -69,14 +89,15 @@
       if (!r.ok) return fail(r.data.message || '提交失败，请稍后重试');
       document.getElementById('done-decision').textContent = names[r.data.decision] || r.data.decision;
       document.getElementById('done-code').textContent = r.data.code;
-      document.getElementById('done-anchor').textContent = r.data.anchor_text;
-      document.getElementById('done-key').textContent = r.data.key_fingerprint;
-      document.getElementById('done').hidden = false;
+      document.getElementById('done-qr').src = '/qr?text=' + encodeURIComponent(box.getAttribute('data-verify') + r.data.code);
+      var done = document.getElementById('done');
+      done.hidden = false;
       form.hidden = true;
       var change = document.getElementById('change');
       if (change) change.hidden = true;
       var current = box.querySelector('.current');
       if (current) current.hidden = true;
+      done.scrollIntoView({ block: 'start' });
       key = newKey(); // a later change of mind is a new decision
     }).catch(function () { button.disabled = false; fail('网络不通，请稍后再试；再次提交不会重复记录'); });
   });
@@ -119,15 +140,38 @@
   if (!form) return;
   var token = document.getElementById('objection').getAttribute('data-token');
   var msg = document.getElementById('ob-msg');
+  // a phone photo is shrunk in the browser (longer side 2000 px, JPEG)
+  // so that it stays under the server's 2 MB
+  function photoURL(file) {
+    if (!file) return Promise.resolve('');
+    return new Promise(function (ok, no) {
+      var img = new Image(), url = URL.createObjectURL(file);
+      img.onload = function () {
+        var scale = Math.min(1, 2000 / Math.max(img.naturalWidth, img.naturalHeight));
+        var c = document.createElement('canvas');
+        c.width = Math.round(img.naturalWidth * scale); c.height = Math.round(img.naturalHeight * scale);
+        c.getContext('2d').drawImage(img, 0, 0, c.width, c.height);
+        URL.revokeObjectURL(url);
+        ok(c.toDataURL('image/jpeg', 0.85));
+      };
+      img.onerror = function () { URL.revokeObjectURL(url); no(new Error('photo')); };
+      img.src = url;
+    });
+  }
   form.addEventListener('submit', function (e) {
     e.preventDefault();
-    fetch('/api/v1/sign/' + encodeURIComponent(token) + '/objections', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: document.getElementById('ob-name').value, reason: document.getElementById('ob-reason').value }) })
-      .then(function (res) { return res.json().then(function (data) { return { ok: res.ok, data: data }; }); })
-      .then(function (r) {
-        if (!r.ok) { msg.className = 'bad'; msg.textContent = r.data.message; return; }
-        msg.className = 'ok'; msg.textContent = '已收到您的异议（编号 ' + r.data.id + '），社区工作人员会逐条答复。';
-        form.reset();
-      }, function () { msg.className = 'bad'; msg.textContent = '网络不通，请稍后再试'; });
+    msg.className = ''; msg.textContent = '正在提交……';
+    photoURL(document.getElementById('ob-photo').files[0]).then(function (photo) {
+      var body = { name: document.getElementById('ob-name').value, reason: document.getElementById('ob-reason').value };
+      if (photo) body.photo = photo;
+      return fetch('/api/v1/sign/' + encodeURIComponent(token) + '/objections', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body) })
+        .then(function (res) { return res.json().then(function (data) { return { ok: res.ok, data: data }; }); })
+        .then(function (r) {
+          if (!r.ok) { msg.className = 'bad'; msg.textContent = r.data.message; return; }
+          msg.className = 'ok'; msg.textContent = '已收到您的异议（编号 ' + r.data.id + '），社区工作人员会逐条答复，答复会显示在本页。';
+          form.reset();
+        }, function () { msg.className = 'bad'; msg.textContent = '网络不通，请稍后再试'; });
+    }, function () { msg.className = 'bad'; msg.textContent = '照片无法读取，请换一张 JPEG 或 PNG 照片，或不附照片提交'; });
   });
 })();

@@ -15,8 +15,16 @@
     var kind = q.getAttribute('data-kind');
     if (kind === 'choose_k') {
       var k = parseInt(q.getAttribute('data-k'), 10);
+      var refused = q.querySelector('.pick-refused');
       q.addEventListener('change', function (e) {
-        if (q.querySelectorAll('input:checked').length > k) { e.target.checked = false; }
+        if (q.querySelectorAll('input:checked').length > k) {
+          e.target.checked = false;
+          refused.textContent = '最多选 ' + k + ' 项，“' + e.target.value + '”没有选上；要改选它，请先取消已选的一项。';
+          refused.hidden = false;
+          refused.scrollIntoView({ block: 'nearest' });
+          return;
+        }
+        refused.hidden = true;
       });
     }
     if (kind === 'rank') {
