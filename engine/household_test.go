@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -80,4 +81,51 @@ func rooms(hs []Household) []string {
 		out = append(out, h.Room)
 	}
 	return out
+}
+
+func TestPatchHousehold(t *testing.T) {
+	h := Household{ID: 5, ProjectID: 1, Room: "601", Floor: 6, Area: 6850, OwnerName: "张三", OwnerID: "o-1", Phone: "13800000001"}
+	for _, tt := range []struct {
+		name, body string
+		published  bool
+		code       string
+		field      string
+		changes    string
+	}{
+		{"phone after publishing", `{"phone":"13900000002"}`, true, "", "", "[{phone 13800000001 13900000002}]"},
+		{"facts unchanged after publishing", `{"phone":"13900000002","area":"68.5","floor":6,"owner_id":"o-1"}`, true, "", "", "[{phone 13800000001 13900000002}]"},
+		{"nothing changes", `{"phone":"13800000001"}`, true, "", "", "[]"},
+		{"area after publishing", `{"area":"70"}`, true, ECodeFrozen, "area", ""},
+		{"owner grouping after publishing", `{"owner_id":"o-2"}`, true, ECodeFrozen, "owner_id", ""},
+		{"must consent after publishing", `{"must_consent":true}`, true, ECodeFrozen, "must_consent", ""},
+		{"area before publishing", `{"area":"70","room":"601A"}`, false, "", "", "[{room 601 601A} {area 68.50 70.00}]"},
+		{"floor above the building", `{"floor":9}`, false, ECodeInvalid, "floor", ""},
+		{"a bad phone", `{"phone":"call me"}`, true, ECodeInvalid, "phone", ""},
+		{"an unknown field", `{"email":"x@y"}`, false, ECodeInvalid, "email", ""},
+		{"nothing sent", `{}`, false, ECodeInvalid, "", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			next, changes, err := PatchHousehold(h, []byte(tt.body), 6, tt.published)
+			if tt.code != "" {
+				e, ok := err.(*Error)
+				if !ok || e.Code != tt.code || e.Field != tt.field || !hasHan(e.Message) {
+					t.Fatalf("got %v, want %s naming %q", err, tt.code, tt.field)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range changes {
+				got = append(got, fmt.Sprintf("{%s %v %v}", c.Field, c.From, c.To))
+			}
+			if s := "[" + strings.Join(got, " ") + "]"; s != tt.changes {
+				t.Errorf("changes %s, want %s", s, tt.changes)
+			}
+			if next.ID != h.ID || next.ProjectID != h.ProjectID {
+				t.Errorf("the household lost its id: %+v", next)
+			}
+		})
+	}
 }

@@ -415,6 +415,9 @@ func TestLedgerBeforeAnythingFallsDue(t *testing.T) {
 		base := fmt.Sprintf("/api/v1/projects/%d", pid)
 		e.do("POST", fmt.Sprintf("%s/households/%d/payments", base, e.householdID(pid, "601")), "a", map[string]any{"amount": "100",
 			"method": "现金", "idempotency_key": "early-601"}).want(201)
+		if today := e.do("GET", base, "a", nil).want(200).json()["today"]; today != "2026-11-02" {
+			t.Errorf("the project's today %v, want the server's 2026-11-02", today)
+		}
 		for _, tt := range []struct{ asOf, rate string }{{"", "<nil>"}, {"?as_of=2026-12-31", "<nil>"}, {"?as_of=2027-01-01", "0.09"}} {
 			l := e.do("GET", base+"/ledger"+tt.asOf, "a", nil).want(200).json()
 			if got := fmt.Sprint(l["totals"].(map[string]any)["collection_rate"]); got != tt.rate {

@@ -41,12 +41,15 @@ type projectJSON struct {
 	ContactLine string `json:"contact_line"`
 	// Terms are the agreement's particulars for the next plan.
 	Terms engine.Terms `json:"terms"`
+	// Today is the server's day in Beijing: the default day of the money
+	// forms (a later day is refused), whatever the browser's clock says.
+	Today engine.Date `json:"today"`
 }
 
 func (s *Server) toProjectJSON(p *engine.Project) projectJSON {
 	out := projectJSON{ID: p.ID, Name: p.Name, Address: p.Address, Floors: p.Floors, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 		Households: make([]householdJSON, len(p.Households)), PublicURL: s.app.PublicURL(p), Contact: p.Contact,
-		ContactLine: contactLine(p.Contact), Terms: p.Terms}
+		ContactLine: contactLine(p.Contact), Terms: p.Terms, Today: engine.DateOf(s.app.Now().In(engine.Beijing))}
 	for i, h := range p.Households {
 		out.Households[i] = toHouseholdJSON(h)
 	}
