@@ -256,6 +256,16 @@ func TestPatchHousehold(t *testing.T) {
 				t.Errorf("%s: 601 is not listed with its new phone: %v", list, l["households"])
 			}
 		}
+		// the schema itself takes a phone and refuses a fact after publishing (migration 0015)
+		if _, err := s.DB().Exec(s.DB().Rebind(`UPDATE households SET area = area + 1 WHERE id = ?`), hid); err == nil {
+			t.Errorf("the schema let an area change after publishing")
+		}
+		if _, err := s.DB().Exec(s.DB().Rebind(`UPDATE households SET owner_id = 'x' WHERE id = ?`), hid); err == nil {
+			t.Errorf("the schema let an owner grouping change after publishing")
+		}
+		if _, err := s.DB().Exec(s.DB().Rebind(`DELETE FROM households WHERE id = ?`), hid); err == nil {
+			t.Errorf("the schema let a household be deleted after publishing")
+		}
 		// what residents signed is unchanged, and the audit is whole
 		e.do("GET", "/api/v1/sign/"+links["601"], "", nil).want(200)
 		if a := e.do("GET", base+"/audit", "a", nil).want(200).json(); a["ok"] != true {

@@ -32,7 +32,7 @@ func TestSealKeyFile(t *testing.T) {
 		}
 		before, _ := os.ReadFile(path)
 		res := cliEnv(t, nil, "key", "rotate", "--db", dsn, "--signing-key", k.keyFile)
-		if res.status != 0 {
+		if res.status != 0 || !strings.Contains(res.stdout, "不随签名密钥更换") {
 			t.Fatalf("key rotate: %+v", res)
 		}
 		after, _ := os.ReadFile(path)
