@@ -227,6 +227,9 @@ func (a *App) PatchHousehold(ctx context.Context, w *engine.Worker, projectID, h
 		if err := a.printableHouseholds([]engine.Household{next}); err != nil {
 			return err
 		}
+		if err := engine.CheckRoomFree(p.Households, next); err != nil {
+			return err
+		}
 		h = next
 		if len(changes) == 0 {
 			return nil // nothing to record

@@ -143,3 +143,14 @@ func HouseholdChanged(h Household, changes []FieldChange, actor string, at time.
 			RowsData
 		}{h.ID, h.Room, shown, RowsData{Rows: []Row{h.Row()}}})}
 }
+
+// CheckRoomFree refuses a room another household of the project has
+// (rooms name the households: the list, the files, the paper).
+func CheckRoomFree(hs []Household, next Household) error {
+	for _, h := range hs {
+		if h.ID != next.ID && h.Room == next.Room {
+			return Invalidf("room", "房号“%s”已有住户，同一项目中房号不能重复", next.Room)
+		}
+	}
+	return nil
+}

@@ -180,6 +180,10 @@ func TestPatchHousehold(t *testing.T) {
 			t.Errorf("event %s %v", kind, data)
 		}
 
+		if res := e.do("PATCH", path, "a", map[string]any{"room": "102"}).want(400).json(); res["field"] != "room" || res["message"] != "房号“102”已有住户，同一项目中房号不能重复" {
+			t.Errorf("a room another household has: %v", res)
+		}
+
 		pid, links := e.published()
 		base := fmt.Sprintf("/api/v1/projects/%d", pid)
 		hid := e.householdID(pid, "601")
