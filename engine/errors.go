@@ -28,6 +28,9 @@ const (
 	// ECodeDuplicateName: a new project's name is one of the worker's
 	// (a conflict the worker may confirm with allow_duplicate).
 	ECodeDuplicateName = "duplicate_name"
+	// ECodeFrozen: a fact published with a plan that a request tried to
+	// change (a household's area after publishing).
+	ECodeFrozen = "frozen"
 	// ECodeChainBroken: a chain's head is not what the server last signed
 	// (or witnessed); writes to it are refused until someone acts.
 	ECodeChainBroken = "chain_broken"

@@ -20,10 +20,6 @@ const AuditHouseholdChanged = "household_changed"
 // TableHouseholds is the households table, named in row images.
 const TableHouseholds = "households"
 
-// ECodeFrozen is a fact published with a plan that a request tried to
-// change.
-const ECodeFrozen = "frozen"
-
 // contactFields are the household fields that are contact, not fact.
 var contactFields = map[string]bool{"phone": true}
 
