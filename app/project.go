@@ -41,6 +41,13 @@ func (a *App) CreateProject(ctx context.Context, w *engine.Worker, doc []byte) (
 		PublicSlug: engine.NewSlug()}
 	now := a.now()
 	err = a.inTx(ctx, func(ctx context.Context) error {
+		mine, err := a.store.Projects(ctx, w.ID)
+		if err != nil {
+			return err
+		}
+		if err := engine.CheckProjectName(p.Name, mine, in.AllowDuplicate); err != nil {
+			return err
+		}
 		if err := a.store.InsertProject(ctx, p, now); err != nil {
 			return err
 		}
@@ -122,16 +129,54 @@ func (a *App) ReplaceHouseholdsTable(ctx context.Context, w *engine.Worker, proj
 	return a.replaceHouseholds(ctx, w, projectID, func(floors int) ([]engine.Household, error) { return engine.ParseHouseholdTable(t, floors) })
 }
 
-func (a *App) replaceHouseholds(ctx context.Context, w *engine.Worker, projectID int64, parse func(floors int) ([]engine.Household, error)) (*engine.Project, error) {
-	p, err := a.project(ctx, w, projectID)
+// PreviewHouseholds says what ReplaceHouseholds would add, change and
+// remove, and writes nothing (no row, no event). A list that could not be
+// imported is refused as the import would refuse it.
+func (a *App) PreviewHouseholds(ctx context.Context, w *engine.Worker, projectID int64, doc []byte) (*engine.HouseholdsDiff, error) {
+	return a.previewHouseholds(ctx, w, projectID, func(floors int) ([]engine.Household, error) { return engine.ParseHouseholds(doc, floors) })
+}
+
+// PreviewHouseholdsTable is PreviewHouseholds for a table read out of a
+// file.
+func (a *App) PreviewHouseholdsTable(ctx context.Context, w *engine.Worker, projectID int64, t *engine.HouseholdTable) (*engine.HouseholdsDiff, error) {
+	return a.previewHouseholds(ctx, w, projectID, func(floors int) ([]engine.Household, error) { return engine.ParseHouseholdTable(t, floors) })
+}
+
+func (a *App) previewHouseholds(ctx context.Context, w *engine.Worker, projectID int64, parse func(floors int) ([]engine.Household, error)) (*engine.HouseholdsDiff, error) {
+	p, hs, err := a.newHouseholds(ctx, w, projectID, parse)
 	if err != nil {
 		return nil, err
+	}
+	published, questionnaires, err := a.store.HouseholdsUsed(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := engine.CanReplaceHouseholds(published, questionnaires); err != nil {
+		return nil, err
+	}
+	d := engine.DiffHouseholds(p.Households, hs)
+	return &d, nil
+}
+
+// newHouseholds loads the project and reads a new households list for it.
+func (a *App) newHouseholds(ctx context.Context, w *engine.Worker, projectID int64, parse func(floors int) ([]engine.Household, error)) (*engine.Project, []engine.Household, error) {
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return nil, nil, err
 	}
 	hs, err := parse(p.Floors)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := a.printableHouseholds(hs); err != nil {
+		return nil, nil, err
+	}
+	return p, hs, nil
+}
+
+func (a *App) replaceHouseholds(ctx context.Context, w *engine.Worker, projectID int64, parse func(floors int) ([]engine.Household, error)) (*engine.Project, error) {
+	p, hs, err := a.newHouseholds(ctx, w, projectID, parse)
+	if err != nil {
 		return nil, err
 	}
 	now := a.now()
@@ -153,6 +198,61 @@ func (a *App) replaceHouseholds(ctx context.Context, w *engine.Worker, projectID
 	}
 	p.Households = hs
 	return p, nil
+}
+
+// PatchHousehold corrects one household in place (a {field: value}
+// document, docs/api.md): before publishing any field the list could
+// carry; after it, only its contact (the phone) — a published fact answers
+// 409 frozen naming the field. The event carries the fields that changed
+// and the row's image.
+func (a *App) PatchHousehold(ctx context.Context, w *engine.Worker, projectID, householdID int64, doc []byte) (engine.Household, error) {
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return engine.Household{}, err
+	}
+	h, err := household(p, householdID)
+	if err != nil {
+		return engine.Household{}, err
+	}
+	now := a.now()
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		published, _, err := a.store.HouseholdsUsed(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		next, changes, err := engine.PatchHousehold(h, doc, p.Floors, published > 0)
+		if err != nil {
+			return err
+		}
+		if err := a.printableHouseholds([]engine.Household{next}); err != nil {
+			return err
+		}
+		if err := engine.CheckRoomFree(p.Households, next); err != nil {
+			return err
+		}
+		h = next
+		if len(changes) == 0 {
+			return nil // nothing to record
+		}
+		if err := a.store.UpdateHousehold(ctx, next, now); err != nil {
+			return err
+		}
+		return a.extend(ctx, p.ID, engine.HouseholdChanged(next, changes, actor(w), now))
+	})
+	if err != nil {
+		return engine.Household{}, err
+	}
+	return h, nil
+}
+
+// currentPhones are the households' phones as the table holds them now:
+// corrected after publishing, they differ from the plan's snapshot.
+func currentPhones(p *engine.Project) map[int64]string {
+	out := make(map[int64]string, len(p.Households))
+	for _, h := range p.Households {
+		out[h.ID] = h.Phone
+	}
+	return out
 }
 
 // SetContact changes who residents of project id ask (a {name, phone,

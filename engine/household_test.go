@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -24,5 +26,106 @@ func TestHouseholdTableUnderATitle(t *testing.T) {
 	}
 	if plain := HouseholdTableOf("住户", rows[2:]); plain.Above != 0 {
 		t.Errorf("a sheet with its header first: above = %d", plain.Above)
+	}
+}
+
+func TestCheckProjectName(t *testing.T) {
+	mine := []*Project{{ID: 7, Name: "幸福里3号楼2单元"}, {ID: 9, Name: "幸福里3号楼1单元"}}
+	for _, tt := range []struct {
+		name  string
+		allow bool
+		want  string
+	}{
+		{"幸福里3号楼2单元", false, "已有同名项目“幸福里3号楼2单元”（编号 7）；确认要再建一个同名项目吗？"},
+		{" 幸福里3号楼2单元 ", false, "已有同名项目“幸福里3号楼2单元”（编号 7）；确认要再建一个同名项目吗？"},
+		{"幸福里3号楼2单元", true, ""},
+		{"幸福里3号楼3单元", false, ""},
+	} {
+		got := ""
+		if err := CheckProjectName(tt.name, mine, tt.allow); err != nil {
+			e := err.(*Error)
+			if e.Code != ECodeDuplicateName || e.Field != "name" {
+				t.Errorf("%q: %+v", tt.name, e)
+			}
+			got = e.Message
+		}
+		if got != tt.want {
+			t.Errorf("%q allow %v: got %q, want %q", tt.name, tt.allow, got, tt.want)
+		}
+	}
+	if _, err := ParseProjectInput([]byte(`{"name":"x","floors":6,"allow_duplicate":"yes"}`)); ErrorCode(err) != ECodeInvalid {
+		t.Errorf("allow_duplicate as text: %v", err)
+	}
+}
+
+func TestDiffHouseholds(t *testing.T) {
+	old := []Household{{ID: 1, Room: "101", Floor: 1, Area: 6850, OwnerName: "张三", Phone: "13800000001"},
+		{ID: 2, Room: "102", Floor: 1, Area: 8620}, {ID: 3, Room: "201", Floor: 2, Area: 6850, Hardship: true}}
+	next := []Household{{Room: "201", Floor: 2, Area: 6900, Hardship: false, OwnerName: "李四"}, {Room: "101", Floor: 1, Area: 6850, OwnerName: "张三", Phone: "13800000001"},
+		{Room: "301", Floor: 3, Area: 7000}}
+	d := DiffHouseholds(old, next)
+	got, _ := json.Marshal(map[string]any{"added": rooms(d.Added), "changed": d.Changed, "removed": rooms(d.Removed)})
+	want := `{"added":["301"],"changed":[{"room":"201","fields":[{"field":"area","from":"68.50","to":"69.00"},{"field":"owner","from":"","to":"李四"},` +
+		`{"field":"hardship","from":true,"to":false}]}],"removed":["102"]}`
+	if string(got) != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if d := DiffHouseholds(old, old); len(d.Added)+len(d.Changed)+len(d.Removed) != 0 || d.Added == nil || d.Changed == nil || d.Removed == nil {
+		t.Errorf("the same list: %+v (lists must be empty, never null)", d)
+	}
+}
+
+func rooms(hs []Household) []string {
+	out := []string{}
+	for _, h := range hs {
+		out = append(out, h.Room)
+	}
+	return out
+}
+
+func TestPatchHousehold(t *testing.T) {
+	h := Household{ID: 5, ProjectID: 1, Room: "601", Floor: 6, Area: 6850, OwnerName: "张三", OwnerID: "o-1", Phone: "13800000001"}
+	for _, tt := range []struct {
+		name, body string
+		published  bool
+		code       string
+		field      string
+		changes    string
+	}{
+		{"phone after publishing", `{"phone":"13900000002"}`, true, "", "", "[{phone 13800000001 13900000002}]"},
+		{"facts unchanged after publishing", `{"phone":"13900000002","area":"68.5","floor":6,"owner_id":"o-1"}`, true, "", "", "[{phone 13800000001 13900000002}]"},
+		{"nothing changes", `{"phone":"13800000001"}`, true, "", "", "[]"},
+		{"area after publishing", `{"area":"70"}`, true, ECodeFrozen, "area", ""},
+		{"owner grouping after publishing", `{"owner_id":"o-2"}`, true, ECodeFrozen, "owner_id", ""},
+		{"must consent after publishing", `{"must_consent":true}`, true, ECodeFrozen, "must_consent", ""},
+		{"area before publishing", `{"area":"70","room":"601A"}`, false, "", "", "[{room 601 601A} {area 68.50 70.00}]"},
+		{"floor above the building", `{"floor":9}`, false, ECodeInvalid, "floor", ""},
+		{"a bad phone", `{"phone":"call me"}`, true, ECodeInvalid, "phone", ""},
+		{"an unknown field", `{"email":"x@y"}`, false, ECodeInvalid, "email", ""},
+		{"nothing sent", `{}`, false, ECodeInvalid, "", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			next, changes, err := PatchHousehold(h, []byte(tt.body), 6, tt.published)
+			if tt.code != "" {
+				e, ok := err.(*Error)
+				if !ok || e.Code != tt.code || e.Field != tt.field || !hasHan(e.Message) {
+					t.Fatalf("got %v, want %s naming %q", err, tt.code, tt.field)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range changes {
+				got = append(got, fmt.Sprintf("{%s %v %v}", c.Field, c.From, c.To))
+			}
+			if s := "[" + strings.Join(got, " ") + "]"; s != tt.changes {
+				t.Errorf("changes %s, want %s", s, tt.changes)
+			}
+			if next.ID != h.ID || next.ProjectID != h.ProjectID {
+				t.Errorf("the household lost its id: %+v", next)
+			}
+		})
 	}
 }

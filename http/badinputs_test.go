@@ -153,6 +153,25 @@ func moreBadRequests(t testing.TB, w *badWorld) []badRequest {
 		{name: "method not allowed", method: "DELETE", path: base, status: 404},
 		{name: "path id with a sign", method: "GET", path: "/api/v1/projects/-1", status: 404},
 		{name: "path id overflow", method: "GET", path: "/api/v1/projects/99999999999999999999", status: 404},
+		// issue 23
+		{name: "payment: dated after today", method: "POST", path: pay, body: `{"amount":"1","date":"2099-01-01","method":"现金","idempotency_key":"bad-late-01"}`, status: 400, field: "date"},
+		{name: "fund: dated after today", method: "POST", path: base + "/funds", body: `{"kind":"income","source":"其他","what":"捐助","amount":"1","date":"2099-01-01","idempotency_key":"bad-late-02"}`, status: 400, field: "date"},
+		{name: "scenario: two compensations for one room", method: "POST", path: fmt.Sprintf("/api/v1/projects/%d/scenarios", w.did), body: `{"costs":[{"amount":"1"}],"compensations":[{"household":"101","amount":"1"},{"household":"101","amount":"2"}]}`, status: 400, field: "compensations[1].household"},
+		{name: "scenario: compensation without a room", method: "POST", path: fmt.Sprintf("/api/v1/projects/%d/scenarios", w.did), body: `{"costs":[{"amount":"1"}],"compensations":[{"household":"","amount":"2"}]}`, status: 400, field: "compensations[0].household"},
+		{name: "household: area after publishing", method: "PATCH", path: fmt.Sprintf("%s/households/%d", base, w.hid), body: `{"area":"99.99"}`, status: 409, field: "area"},
+		{name: "household: owner grouping after publishing", method: "PATCH", path: fmt.Sprintf("%s/households/%d", base, w.hid), body: `{"owner_id":"someone-else"}`, status: 409, field: "owner_id"},
+		{name: "household: phone with letters", method: "PATCH", path: fmt.Sprintf("%s/households/%d", base, w.hid), body: `{"phone":"call me"}`, status: 400, field: "phone"},
+		{name: "household: unknown field", method: "PATCH", path: fmt.Sprintf("%s/households/%d", base, w.hid), body: `{"wechat":"x"}`, status: 400, field: "wechat"},
+		{name: "household: nothing to change", method: "PATCH", path: fmt.Sprintf("%s/households/%d", base, w.hid), body: `{}`, status: 400},
+		{name: "households preview: after publishing", method: "PUT", path: base + "/households?preview=1", body: `[{"room":"101","floor":1,"area":"60"}]`, status: 409},
+		{name: "households preview: floor as text", method: "PUT", path: fmt.Sprintf("/api/v1/projects/%d/households?preview=1", w.did), body: `[{"room":"101","floor":"one","area":"60"}]`, status: 400, field: "households[0].floor"},
+		{name: "compare: five scenarios", method: "GET", path: base + "/compare?ids=1,2,3,4,5", status: 400, field: "ids"},
+		{name: "compare: one scenario twice", method: "GET", path: base + "/compare?ids=1,1", status: 400, field: "ids"},
+		{name: "compare: ids=… not numbers", method: "GET", path: base + "/compare?ids=a,b", status: 400, field: "ids"},
+		{name: "slips: size unknown", method: "GET", path: base + "/slips.pdf?size=huge", status: 400, field: "size"},
+		{name: "slips: household not a number", method: "GET", path: base + "/slips.pdf?household=x", status: 400, field: "household"},
+		{name: "slips: household of another project", method: "GET", path: fmt.Sprintf("%s/slips.pdf?household=%d", base, w.draftHID), status: 404},
+		{name: "slips: before publishing", method: "GET", path: fmt.Sprintf("/api/v1/projects/%d/slips.pdf", w.did), status: 409},
 	}
 }
 

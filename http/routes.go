@@ -36,6 +36,7 @@ func (s *Server) routes() {
 	api.GET("/projects", s.listProjects, auth)
 	api.GET("/projects/:id", s.getProject, auth)
 	api.PUT("/projects/:id/households", s.replaceHouseholds, auth)
+	api.PATCH("/projects/:id/households/:hid", s.patchHousehold, auth)
 	api.PUT("/projects/:id/contact", s.setContact, auth)
 	api.PUT("/projects/:id/terms", s.setTerms, auth)
 	api.POST("/projects/:id/scenarios", s.createScenario, auth)
@@ -76,6 +77,8 @@ func (s *Server) routes() {
 	api.GET("/projects/:id/signin.pdf", s.signInPDF, auth)
 	api.GET("/projects/:id/ballots.pdf", s.ballotsPDF, auth)
 	api.GET("/projects/:id/card.pdf", s.cardPDF, auth)
+	api.GET("/projects/:id/slips.pdf", s.slipsPDF, auth)
+	api.GET("/projects/:id/questionnaires/:qid/slips.pdf", s.surveySlipsPDF, auth)
 	api.GET("/projects/:id/photos/:kind/:rid", s.photo, auth)
 
 	api.GET("/projects/:id/households.csv", s.householdsCSV, auth)

@@ -350,6 +350,8 @@ func runKeyRotate(ctx context.Context, args []string, getenv func(string) string
 		return fmt.Errorf("数据库已换用新密钥 %s，但密钥文件没有换好（%v）：新密钥在 %s，请把它改名为 %s", next.ID(), err, pending, *keyFile)
 	}
 	fmt.Fprintf(stdout, "已换钥：%s → %s（系统日志第 %d 条；%d 条审计链的最新位置已用新密钥重新签名）\n", oldID, next.ID(), rotation.Seq, chains)
+	// the seal key (seal.go) is another file: slips already printed stay valid
+	fmt.Fprintf(stdout, "封存密钥文件（默认 %s）不随签名密钥更换：已打印的纸条仍然有效。\n", sealPath("", *keyFile))
 	if old != nil {
 		fmt.Fprintf(stdout, "旧密钥保存在 %s.old-%s；新密钥在 %s（权限 0600，请立即备份）。正在运行的 renovote serve 必须重启。\n", *keyFile, old.ID(), *keyFile)
 	} else {
