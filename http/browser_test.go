@@ -38,7 +38,14 @@ func chromium(t *testing.T) string {
 
 // browser starts headless Chromium with a fresh profile and collects the
 // page's console errors and uncaught exceptions.
+//
+// The journeys run in the plain pass of the README's test command; under
+// -race they are skipped: they add minutes to the race pass and no server
+// path the API tests do not already race (CI runs both passes).
 func browser(t *testing.T) (context.Context, func() []string) {
+	if raceDetector {
+		t.Skip("browser journeys run in the plain pass (go test ./...), not under -race")
+	}
 	path := chromium(t)
 	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
