@@ -662,7 +662,8 @@ func TestMoneyRowsAreProjections(t *testing.T) {
 		e := newEnv(t, s, apphttp.Config{})
 		e.addWorker("a", false)
 		pid, _ := e.published()
-		e.today("2027-02-01") // the payments below are dated up to this day
+		pid2, _ := e.published() // a project of its own for the row inserted below
+		e.today("2027-02-01")    // the payments below are dated up to this day
 		base := fmt.Sprintf("/api/v1/projects/%d", pid)
 		hid := e.householdID(pid, "601")
 		pay := e.do("POST", fmt.Sprintf("%s/households/%d/payments", base, hid), "a", map[string]any{"amount": "5000", "date": "2027-01-02",
@@ -716,7 +717,6 @@ func TestMoneyRowsAreProjections(t *testing.T) {
 		}
 		// the refund stays deleted; a row inserted behind the
 		// application is named too, in a project of its own
-		pid2, _ := e.published()
 		h2 := e.householdID(pid2, "301")
 		p2 := e.do("POST", fmt.Sprintf("/api/v1/projects/%d/households/%d/payments", pid2, h2), "a", map[string]any{"amount": "100",
 			"date": "2027-01-02", "method": "现金", "idempotency_key": "attack-pay-2"}).want(201).json()
