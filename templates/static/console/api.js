@@ -42,6 +42,8 @@ function slot(control) {
 // link) follow the text.
 export function say(control, text, bad, extra) {
   const box = slot(control);
+  // one message at a time: the last act's, where it happened
+  document.querySelectorAll('p.msg').forEach((m) => { if (m !== box) m.hidden = true; });
   box.className = 'msg ' + (bad ? 'bad' : 'ok');
   box.setAttribute('role', bad ? 'alert' : 'status');
   box.textContent = text;

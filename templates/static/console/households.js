@@ -145,4 +145,5 @@ export function init() {
     this.value = '';
   });
   on('project', show);
+  on('discard', (name) => { if (name === 'households') show(state.project); });
 }

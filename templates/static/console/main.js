@@ -1,7 +1,7 @@
 // The project page: sections a worker moves between (the section is in the
 // URL's hash, so a reload keeps it), the contact and the agreement's terms
 // above them, and the audit chain's alarm. Each section is its own module.
-import { api, $, val, base, state, loadProject, on, say, fail, fieldError, clearFieldErrors, unsaved, ask, time } from './api.js';
+import { api, $, val, base, state, loadProject, on, emit, say, fail, fieldError, clearFieldErrors, unsaved, ask, time } from './api.js';
 import * as households from './households.js';
 import * as plans from './plans.js';
 import * as vote from './vote.js';
@@ -23,6 +23,7 @@ function show(name) {
     history.replaceState(null, '', '#' + current);
     return false;
   }
+  if (pending) emit('discard', current); // the section puts back what was saved
   current = name;
   document.querySelectorAll('.panel').forEach((p) => { p.hidden = p.getAttribute('data-section') !== name; });
   document.querySelectorAll('#sections a').forEach((a) => {

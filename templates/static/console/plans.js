@@ -338,5 +338,10 @@ export function init() {
     calcSoon();
   });
   on('scenarios-changed', () => loadScenarios());
+  on('discard', (name) => {
+    if (name !== 'plans') return;
+    if (editing && editing.input) { fill(editing.input); setEditing(editing); } else fresh();
+    setDirty('plans', null); calcSoon();
+  });
   loadScenarios();
 }

@@ -94,4 +94,5 @@ export function init() {
   let first = true;
   on('project', () => { if (first) { first = false; load(); } });
   on('feedback-changed', load);
+  on('discard', (name) => { if (name === 'works') load(); });
 }
