@@ -33,20 +33,6 @@ func (m Money) day(now time.Time) engine.Date {
 	return m.Day
 }
 
-// checkDay refuses days far from now: money does not move years ahead.
-func (a *App) checkDay(d engine.Date, field string) error { return checkDay(a.now(), d, field) }
-
-func checkDay(now time.Time, d engine.Date, field string) error {
-	now = now.In(engine.Beijing)
-	if d.Time().After(now.AddDate(1, 0, 0)) {
-		return engine.Invalidf(field, "日期 %s 晚于一年之后，请核对", d)
-	}
-	if d.Time().Before(now.AddDate(-10, 0, 0)) {
-		return engine.Invalidf(field, "日期 %s 早于十年之前，请核对", d)
-	}
-	return nil
-}
-
 // moneyProject loads a project that has a published plan (payments follow
 // the plan), one of its households and what the plan says it owes in all.
 func (a *App) moneyProject(ctx context.Context, w *engine.Worker, projectID, householdID int64) (*engine.Project, engine.Household, engine.Fen, error) {
@@ -141,7 +127,7 @@ func (a *App) RecordPayment(ctx context.Context, w *engine.Worker, projectID, ho
 	}
 	now := a.moneyTime()
 	day := m.day(now)
-	if err := checkDay(now, day, "date"); err != nil {
+	if err := engine.CheckMoneyDay(now, day, "date"); err != nil {
 		return nil, false, err
 	}
 	if err := a.printable("note", "备注", m.Note); err != nil {
@@ -164,7 +150,7 @@ func (a *App) RecordRefund(ctx context.Context, w *engine.Worker, projectID, hou
 	}
 	now := a.moneyTime()
 	day := m.day(now)
-	if err := checkDay(now, day, "date"); err != nil {
+	if err := engine.CheckMoneyDay(now, day, "date"); err != nil {
 		return nil, false, err
 	}
 	if strings.TrimSpace(m.Note) == "" {
@@ -274,7 +260,7 @@ func (a *App) RecordFund(ctx context.Context, w *engine.Worker, projectID int64,
 	if f.What == "" {
 		return nil, false, engine.Invalidf("what", "请写明款项用途")
 	}
-	if err := checkDay(now, day, "date"); err != nil {
+	if err := engine.CheckMoneyDay(now, day, "date"); err != nil {
 		return nil, false, err
 	}
 	for _, t := range []struct{ field, label, text string }{{"payee", "收款单位", f.Payee}, {"what", "款项用途", f.What}} {

@@ -121,7 +121,7 @@ func (a *App) RecordInspection(ctx context.Context, w *engine.Worker, projectID 
 	if err != nil {
 		return nil, err
 	}
-	if err := a.checkDay(day, "date"); err != nil {
+	if err := engine.CheckInspectionDay(a.now(), day, "date"); err != nil {
 		return nil, err
 	}
 	now := a.now()

@@ -55,6 +55,7 @@ const (
 	LedgerSettled = "settled"
 	LedgerOverdue = "overdue"
 	LedgerCurrent = "current"
+	LedgerNone    = "none" // the plan asks nothing of the household (无需出资)
 )
 
 // HouseholdLedger is one household's standing at as_of.
@@ -81,12 +82,12 @@ type NextDue struct {
 
 // LedgerTotals adds the households up.
 type LedgerTotals struct {
-	TotalDue          Fen     `json:"total_due"`
-	Paid              Fen     `json:"paid"`
-	Outstanding       Fen     `json:"outstanding"`
-	Overdue           Fen     `json:"overdue"`
-	HouseholdsOverdue int     `json:"households_overdue"`
-	CollectionRate    Percent `json:"collection_rate"`
+	TotalDue          Fen      `json:"total_due"`
+	Paid              Fen      `json:"paid"`
+	Outstanding       Fen      `json:"outstanding"`
+	Overdue           Fen      `json:"overdue"`
+	HouseholdsOverdue int      `json:"households_overdue"`
+	CollectionRate    *Percent `json:"collection_rate"` // null while nothing has fallen due
 }
 
 // LedgerJSON reads a payments document and computes it.
@@ -231,9 +232,9 @@ func Ledger(in *LedgerInput) *LedgerResult {
 		fallenTotal += l.DueToDate
 		coveredTotal += min(l.Paid, l.DueToDate)
 	}
-	res.Totals.CollectionRate = 10000
 	if fallenTotal > 0 {
-		res.Totals.CollectionRate = ratioHundredths(int64(coveredTotal), int64(fallenTotal))
+		rate := ratioHundredths(int64(coveredTotal), int64(fallenTotal))
+		res.Totals.CollectionRate = &rate
 	}
 	return res
 }
@@ -278,6 +279,8 @@ func householdLedger(h *LedgerHousehold, asOfDay Date, asOf time.Time, grace int
 		l.DaysOverdue = int(asOf.Sub(since.Time()).Hours() / 24)
 	}
 	switch {
+	case l.TotalDue == 0:
+		l.Status = LedgerNone
 	case l.Paid >= l.TotalDue:
 		l.Status = LedgerSettled
 	case l.Overdue > 0:

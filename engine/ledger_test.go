@@ -33,12 +33,46 @@ func TestLedgerExample(t *testing.T) {
 	if s := res.Households[1]; s.Paid != 10000 || s.Status != LedgerSettled || s.Credit != 0 || s.Outstanding != 0 {
 		t.Errorf("602: %+v", s)
 	}
-	if s := res.Households[2]; s.Status != LedgerSettled {
-		t.Errorf("101 owes nothing: %+v", s)
+	if s := res.Households[2]; s.Status != LedgerNone {
+		t.Errorf("101 owes nothing: got status %q, want %q", s.Status, LedgerNone)
 	}
 	// covered: min(16986.20, 19996.26) + min(100, 100) + 0 = 17086.20 of 20096.26 fallen due
-	if tot := res.Totals; tot.HouseholdsOverdue != 1 || tot.CollectionRate.String() != "85.02" || tot.Overdue != 301006 {
+	if tot := res.Totals; tot.HouseholdsOverdue != 1 || tot.CollectionRate == nil || tot.CollectionRate.String() != "85.02" || tot.Overdue != 301006 {
 		t.Errorf("totals %+v", tot)
+	}
+}
+
+// Nothing fallen due yet is no rate at all (the console shows "—"), not
+// 100%; a household the plan asks nothing of is "none" (无需出资), not
+// "settled" (已缴清).
+func TestLedgerNothingDue(t *testing.T) {
+	for _, tt := range []struct {
+		name, doc, rate string
+		status          []string
+	}{
+		{"before the first due", `{"as_of":"2026-12-05","households":[{"id":"601","dues":[{"n":0,"date":"2027-01-01","amount":"100"}]},
+			{"id":"101","dues":[{"n":0,"date":"2027-01-01","amount":"0"}]}]}`, "null", []string{LedgerCurrent, LedgerNone}},
+		{"nobody owes", `{"as_of":"2027-02-01","households":[{"id":"101","dues":[{"n":0,"date":"2027-01-01","amount":"0"}]}]}`, "null", []string{LedgerNone}},
+		{"paid ahead", `{"as_of":"2026-12-05","households":[{"id":"601","dues":[{"n":0,"date":"2027-01-01","amount":"100"}],
+			"payments":[{"date":"2026-12-01","amount":"100"}]}]}`, "null", []string{LedgerSettled}},
+		{"fallen due", `{"as_of":"2027-01-01","households":[{"id":"601","dues":[{"n":0,"date":"2027-01-01","amount":"100"}],
+			"payments":[{"date":"2026-12-01","amount":"50"}]}]}`, `"50.00"`, []string{LedgerOverdue}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := LedgerJSON([]byte(tt.doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, _ := json.Marshal(res.Totals.CollectionRate)
+			if got := string(out); got != tt.rate {
+				t.Errorf("collection_rate: got %s, want %s", got, tt.rate)
+			}
+			for i, want := range tt.status {
+				if got := res.Households[i].Status; got != want {
+					t.Errorf("%s: got status %q, want %q", res.Households[i].ID, got, want)
+				}
+			}
+		})
 	}
 }
 

@@ -285,3 +285,30 @@ func moneyDiff(events []*AuditEvent, rows map[string][]Row, broken *AuditCheck) 
 	}
 	return broken
 }
+
+// CheckMoneyDay is the rule for the day money moved, as a worker enters it: not after today in Beijing — a
+// payment dated next month would show in a 收支公示 "截至" today — and not
+// more than ten years back.
+func CheckMoneyDay(now time.Time, d Date, field string) error {
+	today := DateOf(now.In(Beijing))
+	if d > today {
+		return Invalidf(field, "日期不能晚于今天（%s）", BeijingDate(now))
+	}
+	if d.Time().Before(today.Time().AddDate(-10, 0, 0)) {
+		return Invalidf(field, "日期 %s 早于十年之前，请核对", d)
+	}
+	return nil
+}
+
+// CheckInspectionDay is the rule for an inspection's day: within a year
+// ahead (a planned visit may be entered early) and ten years back.
+func CheckInspectionDay(now time.Time, d Date, field string) error {
+	now = now.In(Beijing)
+	if d.Time().After(now.AddDate(1, 0, 0)) {
+		return Invalidf(field, "日期 %s 晚于一年之后，请核对", d)
+	}
+	if d.Time().Before(now.AddDate(-10, 0, 0)) {
+		return Invalidf(field, "日期 %s 早于十年之前，请核对", d)
+	}
+	return nil
+}

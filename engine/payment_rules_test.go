@@ -169,3 +169,36 @@ func TestSamePayment(t *testing.T) {
 		t.Errorf("a fund key reused with another source: %v", err)
 	}
 }
+
+func TestCheckMoneyDay(t *testing.T) {
+	// 2026-12-05 23:30 in Beijing is still the 5th there (15:30 UTC)
+	now := time.Date(2026, 12, 5, 15, 30, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		day  Date
+		want string
+	}{
+		{20261205, ""},
+		{20261201, ""},
+		{20261206, "日期不能晚于今天（2026年12月5日）"},
+		{20270105, "日期不能晚于今天（2026年12月5日）"},
+		{20161205, ""},
+		{20161204, "日期 2016-12-04 早于十年之前，请核对"},
+	} {
+		err := CheckMoneyDay(now, tt.day, "date")
+		got := ""
+		if err != nil {
+			e := err.(*Error)
+			if e.Field != "date" || e.Code != ECodeInvalid {
+				t.Errorf("%s: %+v", tt.day, e)
+			}
+			got = e.Message
+		}
+		if got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.day, got, tt.want)
+		}
+	}
+	// 00:30 on the 6th in Beijing is 16:30 UTC on the 5th: the 6th is today
+	if err := CheckMoneyDay(time.Date(2026, 12, 5, 16, 30, 0, 0, time.UTC), 20261206, "date"); err != nil {
+		t.Errorf("the 6th in Beijing: %v", err)
+	}
+}

@@ -76,6 +76,7 @@ func TestLedgerFollowsTheContract(t *testing.T) {
 		e := newEnv(t, s, apphttp.Config{})
 		e.addWorker("a", false)
 		pid, _ := e.published()
+		e.today("2027-05-01") // the payments below are dated up to this day
 		base := fmt.Sprintf("/api/v1/projects/%d", pid)
 		ids := map[string]int{}
 		for _, hv := range e.do("GET", base, "a", nil).want(200).json()["households"].([]any) {
@@ -137,6 +138,20 @@ func TestLedgerFollowsTheContract(t *testing.T) {
 	})
 }
 
+// today puts the test clock at 10:00 of day in Beijing (money may not be
+// dated after today) and logs the workers in again.
+func (e *env) today(day string) {
+	e.t.Helper()
+	d, err := time.ParseInLocation(time.DateOnly, day, engine.Beijing)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.clock.Set(d.Add(10 * time.Hour))
+	for name := range e.tokens {
+		e.login(name)
+	}
+}
+
 func jsonEqual(t *testing.T, a, b []byte) bool {
 	t.Helper()
 	var x, y any
@@ -154,6 +169,7 @@ func TestRefundsAndReversals(t *testing.T) {
 		e := newEnv(t, s, apphttp.Config{})
 		e.addWorker("a", false)
 		pid, links := e.published()
+		e.today("2027-01-03") // the payments below are dated up to this day
 		base := fmt.Sprintf("/api/v1/projects/%d", pid)
 		h601 := e.householdID(pid, "601")
 		pay := e.do("POST", fmt.Sprintf("%s/households/%d/payments", base, h601), "a", map[string]any{"amount": "5000", "date": "2027-01-02",
@@ -196,9 +212,9 @@ func TestRefundsAndReversals(t *testing.T) {
 			t.Errorf("verify a reversed receipt: %v", vw)
 		}
 		// project money: a subsidy in, the contractor paid
-		e.do("POST", base+"/funds", "a", map[string]any{"kind": "income", "source": "政府补贴", "amount": "200000", "date": "2027-02-01",
+		e.do("POST", base+"/funds", "a", map[string]any{"kind": "income", "source": "政府补贴", "amount": "200000", "date": "2027-01-03",
 			"what": "市级加装电梯补贴到账", "idempotency_key": "fund-0001"}).want(201)
-		e.do("POST", base+"/funds", "a", map[string]any{"kind": "expense", "payee": "某某电梯公司", "amount": "126000", "date": "2027-03-01",
+		e.do("POST", base+"/funds", "a", map[string]any{"kind": "expense", "payee": "某某电梯公司", "amount": "126000", "date": "2027-01-03",
 			"what": "电梯设备预付款", "idempotency_key": "fund-0002"}).want(201)
 		st := pdfText(t, e.do("GET", base+"/statement.pdf", "a", nil).want(200).body)
 		for _, want := range []string{"资金收支公示", "政府补贴", "200,000.00", "126,000.00", "居民出资", "5,000.00", "79,000.00"} {
@@ -298,6 +314,7 @@ func TestConcurrentPayments(t *testing.T) {
 		e := newEnv(t, s, apphttp.Config{})
 		e.addWorker("a", false)
 		pid, _ := e.published()
+		e.today("2027-01-05") // the payments below are dated up to this day
 		base := fmt.Sprintf("/api/v1/projects/%d", pid)
 		hid := e.householdID(pid, "501")
 		var wg sync.WaitGroup
@@ -337,6 +354,7 @@ func TestBadMoney(t *testing.T) {
 		e := newEnv(t, s, apphttp.Config{})
 		e.addWorker("a", false)
 		pid, _ := e.published()
+		e.today("2027-01-01") // the payments below are dated up to this day
 		base := fmt.Sprintf("/api/v1/projects/%d", pid)
 		hid := e.householdID(pid, "401")
 		path := fmt.Sprintf("%s/households/%d/payments", base, hid)
@@ -352,6 +370,10 @@ func TestBadMoney(t *testing.T) {
 			{path, map[string]any{"amount": "0", "date": "2027-01-01", "method": "现金", "idempotency_key": "bad-money-2"}, 400, "amount"},
 			{path, map[string]any{"amount": "1.005", "date": "2027-01-01", "method": "现金", "idempotency_key": "bad-money-3"}, 400, "amount"},
 			{path, map[string]any{"amount": "100", "date": "2031-01-01", "method": "现金", "idempotency_key": "bad-money-4"}, 400, "date"},
+			{path, map[string]any{"amount": "100", "date": "2027-01-02", "method": "现金", "idempotency_key": "bad-money-4b"}, 400, "date"},
+			{fmt.Sprintf("%s/households/%d/refunds", base, hid), map[string]any{"amount": "1", "date": "2027-01-02", "reason": "x", "idempotency_key": "bad-money-4c"}, 400, "date"},
+			{base + "/funds", map[string]any{"kind": "income", "source": "政府补贴", "amount": "1", "date": "2027-01-02", "what": "x", "idempotency_key": "bad-money-4d"}, 400, "date"},
+			{base + "/funds", map[string]any{"kind": "expense", "payee": "某某电梯公司", "amount": "1", "date": "2027-02-01", "what": "x", "idempotency_key": "bad-money-4e"}, 400, "date"},
 			{path, map[string]any{"amount": "100", "date": "2027-13-01", "method": "现金", "idempotency_key": "bad-money-5"}, 400, "date"},
 			{path, map[string]any{"amount": "100", "date": "2027-01-01", "method": "支票", "idempotency_key": "bad-money-6"}, 400, "method"},
 			{path, map[string]any{"amount": "100", "date": "2027-01-01", "method": "现金", "note": "😀", "idempotency_key": "bad-money-7"}, 400, "note"},
@@ -374,6 +396,37 @@ func TestBadMoney(t *testing.T) {
 		}
 		if after := counts(t, s); after != before {
 			t.Fatalf("refused money changed the database:\nbefore %s\nafter  %s", before, after)
+		}
+		res := e.do("POST", path, "a", map[string]any{"amount": "100", "date": "2027-01-02", "method": "现金", "idempotency_key": "bad-money-17"}).want(400).json()
+		if got, want := res["message"], "日期不能晚于今天（2027年1月1日）"; got != want {
+			t.Errorf("a payment dated tomorrow: got %q, want %q", got, want)
+		}
+	})
+}
+
+// TestLedgerBeforeAnythingFallsDue: before the plan's first due the
+// collection rate is null (no rate, not 100%), and the households the plan
+// asks nothing of (floors 1–2) are "none", not "settled".
+func TestLedgerBeforeAnythingFallsDue(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		pid, _ := e.published()
+		base := fmt.Sprintf("/api/v1/projects/%d", pid)
+		e.do("POST", fmt.Sprintf("%s/households/%d/payments", base, e.householdID(pid, "601")), "a", map[string]any{"amount": "100",
+			"method": "现金", "idempotency_key": "early-601"}).want(201)
+		for _, tt := range []struct{ asOf, rate string }{{"", "<nil>"}, {"?as_of=2026-12-31", "<nil>"}, {"?as_of=2027-01-01", "0.09"}} {
+			l := e.do("GET", base+"/ledger"+tt.asOf, "a", nil).want(200).json()
+			if got := fmt.Sprint(l["totals"].(map[string]any)["collection_rate"]); got != tt.rate {
+				t.Errorf("as of %q: collection_rate %s, want %s", tt.asOf, got, tt.rate)
+			}
+			for _, hv := range l["households"].([]any) {
+				h := hv.(map[string]any)
+				owesNothing := h["total_due"] == "0.00"
+				if got := h["status"]; owesNothing != (got == "none") {
+					t.Errorf("as of %q: room %v owes %v and is %v", tt.asOf, h["room"], h["total_due"], got)
+				}
+			}
 		}
 	})
 }
@@ -405,6 +458,7 @@ func TestStrictAmounts(t *testing.T) {
 		e := newEnv(t, s, apphttp.Config{})
 		e.addWorker("a", false)
 		pid, _ := e.published()
+		e.today("2027-01-03") // the payments below are dated up to this day
 		base := fmt.Sprintf("/api/v1/projects/%d", pid)
 		hid := e.householdID(pid, "502")
 		e.do("POST", fmt.Sprintf("%s/households/%d/payments", base, hid), "a", map[string]any{"amount": "100", "date": "2027-01-02",
@@ -458,6 +512,7 @@ func TestOverpay(t *testing.T) {
 		e := newEnv(t, s, apphttp.Config{})
 		e.addWorker("a", false)
 		pid, _ := e.published()
+		e.today("2027-01-05") // the payments below are dated up to this day
 		base := fmt.Sprintf("/api/v1/projects/%d", pid)
 		hid := e.householdID(pid, "602")
 		path := fmt.Sprintf("%s/households/%d/payments", base, hid)
@@ -514,6 +569,7 @@ func TestMoneyKeyReused(t *testing.T) {
 		e := newEnv(t, s, apphttp.Config{})
 		e.addWorker("a", false)
 		pid, _ := e.published()
+		e.today("2027-02-01") // the payments below are dated up to this day
 		base := fmt.Sprintf("/api/v1/projects/%d", pid)
 		h501, h502 := e.householdID(pid, "501"), e.householdID(pid, "502")
 		payment := func(hid int, change map[string]any) map[string]any {
@@ -603,6 +659,7 @@ func TestMoneyRowsAreProjections(t *testing.T) {
 		e := newEnv(t, s, apphttp.Config{})
 		e.addWorker("a", false)
 		pid, _ := e.published()
+		e.today("2027-02-01") // the payments below are dated up to this day
 		base := fmt.Sprintf("/api/v1/projects/%d", pid)
 		hid := e.householdID(pid, "601")
 		pay := e.do("POST", fmt.Sprintf("%s/households/%d/payments", base, hid), "a", map[string]any{"amount": "5000", "date": "2027-01-02",
@@ -683,6 +740,7 @@ func TestRewrittenMoneyChainRefused(t *testing.T) {
 		e := newEnv(t, s, apphttp.Config{})
 		e.addWorker("a", false)
 		pid, _ := e.published()
+		e.today("2027-01-04") // the payments below are dated up to this day
 		base := fmt.Sprintf("/api/v1/projects/%d", pid)
 		hid := e.householdID(pid, "401")
 		pay := e.do("POST", fmt.Sprintf("%s/households/%d/payments", base, hid), "a", map[string]any{"amount": "5000", "date": "2027-01-02",
