@@ -41,6 +41,13 @@ func (a *App) CreateProject(ctx context.Context, w *engine.Worker, doc []byte) (
 		PublicSlug: engine.NewSlug()}
 	now := a.now()
 	err = a.inTx(ctx, func(ctx context.Context) error {
+		mine, err := a.store.Projects(ctx, w.ID)
+		if err != nil {
+			return err
+		}
+		if err := engine.CheckProjectName(p.Name, mine, in.AllowDuplicate); err != nil {
+			return err
+		}
 		if err := a.store.InsertProject(ctx, p, now); err != nil {
 			return err
 		}

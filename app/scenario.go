@@ -33,6 +33,9 @@ func (a *App) SaveScenario(ctx context.Context, w *engine.Worker, projectID, sce
 	if err != nil {
 		return nil, err
 	}
+	if err := engine.CheckCompensationRows(in); err != nil {
+		return nil, err
+	}
 	if err := a.printableScenario(in); err != nil {
 		return nil, err
 	}

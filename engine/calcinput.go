@@ -415,9 +415,14 @@ func (r *reader) compensations(v any, hs []CalcHousehold) []Compensation {
 		cm := r.object(cv, path, label, "household", "amount")
 		var c Compensation
 		if hv, ok := r.required(cm, path, "household", label+"的住户编号"); ok {
-			c.Household = r.str(hv, fieldPath(path, "household"), label+"的住户编号", MaxIDRunes)
-			if r.ok() && !ids[c.Household] {
-				r.fail(fieldPath(path, "household"), "%s的住户“%s”不在住户列表中", label, c.Household)
+			field := fieldPath(path, "household")
+			c.Household = r.str(hv, field, label+"的住户编号", MaxIDRunes)
+			switch {
+			case !r.ok():
+			case strings.TrimSpace(c.Household) == "":
+				r.fail(field, "%s没有填写房号：请选择领取补偿的住户", label)
+			case !ids[c.Household]:
+				r.fail(field, "%s的住户“%s”不在住户列表中", label, c.Household)
 			}
 		}
 		if av, ok := r.required(cm, path, "amount", label+"的金额"); ok {

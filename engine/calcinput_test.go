@@ -79,6 +79,8 @@ func TestCalcRejectsBadInput(t *testing.T) {
 		{"by_floors duplicate row", with("subsidies", `[{"type":"by_floors","table":[{"min_floors":4,"amount":"1"},{"min_floors":4,"amount":"2"}]}]`), "subsidies[0].table[1].min_floors"},
 		{"compensation for an unknown household", with("compensations", `[{"household":"999","amount":"1"}]`), "compensations[0].household"},
 		{"negative compensation", with("compensations", `[{"household":"101","amount":"-1"}]`), "compensations[0].amount"},
+		{"compensation without a room", with("compensations", `[{"household":"101","amount":"1"},{"household":"","amount":"2"}]`), "compensations[1].household"},
+		{"compensation with the room missing", with("compensations", `[{"amount":"2"}]`), "compensations[0].household"},
 		{"unknown method", with("allocation", `{"method":"by_luck"}`), "allocation.method"},
 		{"coefficients missing a floor", with("allocation", `{"method":"coefficient_area","coefficients":[{"floors":"1-5","value":"1"}]}`), "allocation.coefficients"},
 		{"coefficients missing entirely", with("allocation", `{"method":"coefficient"}`), "allocation.coefficients"},
@@ -123,6 +125,33 @@ func TestCalcRejectsBadInput(t *testing.T) {
 				t.Errorf("message %q is not in Chinese", e.Message)
 			}
 		})
+	}
+}
+
+// A scenario refuses two compensation rows for one room and a row
+// without a room, naming the row; the calculation contract adds two rows
+// for one room up (TestCompensationIsAddedToThePool).
+func TestCompensationRowsSayWhich(t *testing.T) {
+	p := &Project{Floors: 6, Households: []Household{{Room: "101", Floor: 1, Area: 6000}, {Room: "601", Floor: 6, Area: 6000}}}
+	for _, tt := range []struct{ rows, field, want string }{
+		{`[{"household":"101","amount":"1"},{"household":"101","amount":"2"}]`, "compensations[1].household", "第2项补偿与第1项补偿是同一户（101）：同一户的补偿请合并为一项，或改选另一户"},
+		{`[{"household":"101","amount":"1"},{"household":"601","amount":"1"},{"household":"101","amount":"2"}]`, "compensations[2].household", "第3项补偿与第1项补偿是同一户（101）：同一户的补偿请合并为一项，或改选另一户"},
+		{`[{"household":"101","amount":"1"},{"household":"  ","amount":"2"}]`, "compensations[1].household", "第2项补偿没有填写房号：请选择领取补偿的住户"},
+		{`[{"household":"101","amount":"1"},{"household":"601","amount":"2"}]`, "", ""},
+	} {
+		in, _, err := ComputeScenario(p, []byte(`{"costs":[{"amount":"100"}],"compensations":`+tt.rows+`}`))
+		if err == nil {
+			err = CheckCompensationRows(in)
+		}
+		var got, field string
+		if e := (*Error)(nil); asError(err, &e) {
+			got, field = e.Message, e.Field
+		} else if err != nil {
+			t.Fatalf("%s: %v", tt.rows, err)
+		}
+		if got != tt.want || field != tt.field {
+			t.Errorf("%s: got %s %q, want %s %q", tt.rows, field, got, tt.field, tt.want)
+		}
 	}
 }
 

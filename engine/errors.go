@@ -25,6 +25,9 @@ const (
 	ECodeRateLimited  = "rate_limited"
 	ECodeUnavailable  = "unavailable"
 	ECodeGone         = "gone" // a link of a ballot a newer plan replaced
+	// ECodeDuplicateName: a new project's name is one of the worker's
+	// (a conflict the worker may confirm with allow_duplicate).
+	ECodeDuplicateName = "duplicate_name"
 	// ECodeChainBroken: a chain's head is not what the server last signed
 	// (or witnessed); writes to it are refused until someone acts.
 	ECodeChainBroken = "chain_broken"

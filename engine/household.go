@@ -19,6 +19,9 @@ type ProjectInput struct {
 	Households []Household
 	Contact    Contact
 	Terms      Terms
+	// AllowDuplicate: the worker confirmed a second project with a name
+	// one of theirs already has.
+	AllowDuplicate bool
 }
 
 // maxHouseholdsPerProject bounds a project (one 单元, or an estate item).
@@ -32,7 +35,7 @@ func ParseProjectInput(data []byte) (*ProjectInput, error) {
 		return nil, err
 	}
 	r := &reader{}
-	m := r.object(doc, "", "项目", "name", "address", "floors", "households", "contact", "terms")
+	m := r.object(doc, "", "项目", "name", "address", "floors", "households", "contact", "terms", "allow_duplicate")
 	p := &ProjectInput{}
 	if v, ok := r.required(m, "", "name", "项目名称"); ok {
 		p.Name = r.printable(v, "name", "项目名称", 100)
@@ -55,10 +58,31 @@ func ParseProjectInput(data []byte) (*ProjectInput, error) {
 	if present(m, "terms") {
 		p.Terms = r.terms(m["terms"], "terms")
 	}
+	if present(m, "allow_duplicate") {
+		p.AllowDuplicate = r.boolean(m["allow_duplicate"], "allow_duplicate", "是否允许同名")
+	}
 	if r.err != nil {
 		return nil, r.err
 	}
 	return p, nil
+}
+
+// CheckProjectName refuses a new project whose name one of the worker's
+// projects already has (names compared without the spaces around them),
+// unless the worker confirmed it: two projects named alike are easily
+// mixed up on the list, the notices and the paper.
+func CheckProjectName(name string, mine []*Project, allowDuplicate bool) error {
+	if allowDuplicate {
+		return nil
+	}
+	name = strings.TrimSpace(name)
+	for _, p := range mine {
+		if strings.TrimSpace(p.Name) == name {
+			return &Error{Code: ECodeDuplicateName, Field: "name",
+				Message: fmt.Sprintf("已有同名项目“%s”（编号 %d）；确认要再建一个同名项目吗？", name, p.ID)}
+		}
+	}
+	return nil
 }
 
 // ParseHouseholds reads a JSON list of households for a project of floors

@@ -26,3 +26,32 @@ func TestHouseholdTableUnderATitle(t *testing.T) {
 		t.Errorf("a sheet with its header first: above = %d", plain.Above)
 	}
 }
+
+func TestCheckProjectName(t *testing.T) {
+	mine := []*Project{{ID: 7, Name: "幸福里3号楼2单元"}, {ID: 9, Name: "幸福里3号楼1单元"}}
+	for _, tt := range []struct {
+		name  string
+		allow bool
+		want  string
+	}{
+		{"幸福里3号楼2单元", false, "已有同名项目“幸福里3号楼2单元”（编号 7）；确认要再建一个同名项目吗？"},
+		{" 幸福里3号楼2单元 ", false, "已有同名项目“幸福里3号楼2单元”（编号 7）；确认要再建一个同名项目吗？"},
+		{"幸福里3号楼2单元", true, ""},
+		{"幸福里3号楼3单元", false, ""},
+	} {
+		got := ""
+		if err := CheckProjectName(tt.name, mine, tt.allow); err != nil {
+			e := err.(*Error)
+			if e.Code != ECodeDuplicateName || e.Field != "name" {
+				t.Errorf("%q: %+v", tt.name, e)
+			}
+			got = e.Message
+		}
+		if got != tt.want {
+			t.Errorf("%q allow %v: got %q, want %q", tt.name, tt.allow, got, tt.want)
+		}
+	}
+	if _, err := ParseProjectInput([]byte(`{"name":"x","floors":6,"allow_duplicate":"yes"}`)); ErrorCode(err) != ECodeInvalid {
+		t.Errorf("allow_duplicate as text: %v", err)
+	}
+}

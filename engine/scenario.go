@@ -124,6 +124,22 @@ func ComputeScenario(p *Project, input []byte) (*CalcInput, *CalcResult, error) 
 	return in, res, err
 }
 
+// CheckCompensationRows is the scenario editor's rule for compensation
+// rows: one row per room. The calculation contract adds up two rows for
+// one room (docs/calculation.md); a worker who typed the same room twice
+// in a plan almost always meant two rooms, so a saved scenario refuses it.
+func CheckCompensationRows(in *CalcInput) error {
+	first := make(map[string]int, len(in.Compensations))
+	for i, c := range in.Compensations {
+		if j, dup := first[c.Household]; dup {
+			return Invalidf(indexPath("compensations", i)+".household", "第%d项补偿与第%d项补偿是同一户（%s）：同一户的补偿请合并为一项，或改选另一户",
+				i+1, j+1, c.Household)
+		}
+		first[c.Household] = i
+	}
+	return nil
+}
+
 // Snapshot is the canonical document a ballot freezes: what residents
 // sign, and the only source of the count, the signing pages, the paper
 // and /verify (docs/lifecycle.md). Its SHA-256 is the ballot's.

@@ -11,17 +11,18 @@ import (
 
 // statusOf is the one table from engine error codes to HTTP statuses.
 var statusOf = map[string]int{
-	engine.ECodeInvalid:      http.StatusBadRequest,
-	engine.ECodeUnauthorized: http.StatusUnauthorized,
-	engine.ECodeForbidden:    http.StatusForbidden,
-	engine.ECodeNotFound:     http.StatusNotFound,
-	engine.ECodeConflict:     http.StatusConflict,
-	engine.ECodeTooLarge:     http.StatusRequestEntityTooLarge,
-	engine.ECodeRateLimited:  http.StatusTooManyRequests,
-	engine.ECodeUnavailable:  http.StatusServiceUnavailable,
-	engine.ECodeChainBroken:  http.StatusServiceUnavailable,
-	engine.ECodeGone:         http.StatusGone,
-	engine.ECodeInternal:     http.StatusInternalServerError,
+	engine.ECodeInvalid:       http.StatusBadRequest,
+	engine.ECodeUnauthorized:  http.StatusUnauthorized,
+	engine.ECodeForbidden:     http.StatusForbidden,
+	engine.ECodeNotFound:      http.StatusNotFound,
+	engine.ECodeConflict:      http.StatusConflict,
+	engine.ECodeDuplicateName: http.StatusConflict,
+	engine.ECodeTooLarge:      http.StatusRequestEntityTooLarge,
+	engine.ECodeRateLimited:   http.StatusTooManyRequests,
+	engine.ECodeUnavailable:   http.StatusServiceUnavailable,
+	engine.ECodeChainBroken:   http.StatusServiceUnavailable,
+	engine.ECodeGone:          http.StatusGone,
+	engine.ECodeInternal:      http.StatusInternalServerError,
 }
 
 // errorBody is the one error shape of the API.

@@ -15,7 +15,9 @@ import (
 // returns the project id and the links (room → token).
 func (e *env) published() (int, map[string]string) {
 	e.t.Helper()
-	p := e.do("POST", "/api/v1/projects", "a", demoProject("幸福里3号楼2单元")).want(201).json()
+	doc := demoProject("幸福里3号楼2单元")
+	doc["allow_duplicate"] = true // a test may publish the demo building twice
+	p := e.do("POST", "/api/v1/projects", "a", doc).want(201).json()
 	pid := int(p["id"].(float64))
 	sc := e.do("POST", fmt.Sprintf("/api/v1/projects/%d/scenarios", pid), "a", scenarioA).want(201).json()
 	sid := int(sc["id"].(float64))
