@@ -127,9 +127,10 @@ function percent(id, errors) {
 }
 
 // read is the form as the calculation contract without households, and
-// the mistakes the form can see itself (a compensation without room, two
-// for the same room, a rate that is not a number).
-function read() {
+// the mistakes the form can see itself (two compensations for the same
+// room, a rate that is not a number; when saving, a compensation without
+// room).
+function read(saving) {
   const errors = [];
   const doc = { name: val('m-name'), floors: parseInt(val('m-floors'), 10) || undefined, costs: [], subsidies: [] };
   rows('m-costs').forEach((tr) => {
@@ -150,7 +151,8 @@ function read() {
   const comps = [], seen = {};
   rows('m-comps').forEach((tr) => {
     const room = tr.querySelector('select'), amount = tr.querySelector('input');
-    if (!room.value) { errors.push({ input: room, message: '请选择补偿给哪一户' }); return; }
+    // a row still being filled in waits for its room; saving asks for it
+    if (!room.value) { if (saving) errors.push({ input: room, message: '请选择补偿给哪一户' }); return; }
     if (seen[room.value]) { errors.push({ input: room, message: room.value + ' 已有一行补偿，同一户只能填一行' }); return; }
     seen[room.value] = true;
     comps.push({ household: room.value, amount: amount.value.trim() || '0' });
@@ -230,7 +232,7 @@ function setEditing(s) {
 }
 
 function saveAs(btn, method, path) {
-  const { doc, errors } = read();
+  const { doc, errors } = read(true);
   if (errors.length) { showErrors(errors); say(btn, '请先改正标红的地方', true); return; }
   api(method, path, doc).then((s) => {
     setDirty('plans', null); setEditing(s); loadScenarios(s.id);
