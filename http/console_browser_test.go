@@ -136,6 +136,18 @@ func viewShot(t *testing.T, ctx context.Context, dir, name string) {
 	}
 }
 
+// pageShot keeps the whole page, as PNG.
+func pageShot(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func screenshots(t *testing.T) string {
 	dir := os.Getenv("RENOVOTE_SCREENSHOTS") // keep them to look at; else a temp dir
 	if dir == "" {
@@ -212,7 +224,7 @@ func TestConsoleJourney(t *testing.T) {
 	waitText(t, ctx, "#error", "用户名或密码不正确")
 	do(t, ctx, "login", chromedp.Evaluate[chromedp.Void](`document.getElementById("password").value = ""`), chromedp.SendKeys(chromedp.CSS("#password"), "password-li"),
 		chromedp.Click(chromedp.CSS("#login")), chromedp.WaitVisible(chromedp.CSS("#newproject")))
-	shot(t, ctx, shots, "1-projects")
+	pageShot(t, ctx, shots, "1-projects")
 
 	// a new project opens on its households, with guidance
 	do(t, ctx, "new project", chromedp.SendKeys(chromedp.CSS("#np-name"), "幸福里小区3号楼2单元"), chromedp.SendKeys(chromedp.CSS("#np-address"), "幸福路88号"),
@@ -510,7 +522,7 @@ func TestConsoleJourney(t *testing.T) {
 	if got := eval[string](t, ctx, `fetch(document.getElementById('d-xlsx').href).then(r => r.status + ' ' + r.headers.get('Content-Type'))`); got != "200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
 		t.Fatalf("undecided.xlsx download: %s", got)
 	}
-	shot(t, ctx, shots, "5-dashboard")
+	pageShot(t, ctx, shots, "5-dashboard")
 	// the paper form starts afresh for another household
 	section(t, ctx, "paper")
 	do(t, ctx, "paper form", chromedp.SendKeys(chromedp.CSS("#d-signer"), "上一户的签名人"),
@@ -582,7 +594,7 @@ func TestConsoleJourney(t *testing.T) {
 		t.Errorf("the refund asked %q", q)
 	}
 	waitText(t, ctx, "#mo-payments", "退款")
-	shot(t, ctx, shots, "5c-money")
+	pageShot(t, ctx, shots, "5c-money")
 
 	// works: an inspection is recorded and the form starts afresh
 	section(t, ctx, "works")
@@ -634,7 +646,7 @@ func TestConsoleJourney(t *testing.T) {
 	}).join('|')`); overlap != "" {
 		t.Errorf("chart labels run into the bars: %s", overlap)
 	}
-	shot(t, ctx, shots, "7-results")
+	pageShot(t, ctx, shots, "7-results")
 
 	// 表决票: the QR code on a household's ballot opens its paper form, by
 	// way of the login when the worker is logged out
@@ -669,6 +681,19 @@ func TestConsoleJourney(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll('#d-newlink .slip').length`); n != 12 {
 		t.Errorf("%d new slips, want 12", n)
 	}
+	// a second project of the same name asks first; "no" creates nothing
+	do(t, ctx, "same name", chromedp.Navigate(baseURL+"/console"), chromedp.WaitVisible(chromedp.CSS("#projects a")),
+		chromedp.SendKeys(chromedp.CSS("#np-name"), "幸福里小区3号楼2单元"))
+	d.answer(false)
+	do(t, ctx, "create, no", chromedp.Click(chromedp.CSS("#np-create")))
+	provoked++
+	if q := d.asked("已有同名项目"); !strings.Contains(q, "已有同名项目“幸福里小区3号楼2单元”") {
+		t.Errorf("a duplicate name asked %q", q)
+	}
+	if got := eval[string](t, ctx, `location.pathname + ' ' + document.querySelectorAll('#projects tbody tr').length`); got != "/console 1" {
+		t.Errorf("after declining a duplicate name: %s", got)
+	}
+
 	var unexpected []string
 	for _, m := range consoleErrors() {
 		if strings.Contains(m, "responded with a status of 4") && provoked > 0 {
