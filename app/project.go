@@ -129,16 +129,54 @@ func (a *App) ReplaceHouseholdsTable(ctx context.Context, w *engine.Worker, proj
 	return a.replaceHouseholds(ctx, w, projectID, func(floors int) ([]engine.Household, error) { return engine.ParseHouseholdTable(t, floors) })
 }
 
-func (a *App) replaceHouseholds(ctx context.Context, w *engine.Worker, projectID int64, parse func(floors int) ([]engine.Household, error)) (*engine.Project, error) {
-	p, err := a.project(ctx, w, projectID)
+// PreviewHouseholds says what ReplaceHouseholds would add, change and
+// remove, and writes nothing (no row, no event). A list that could not be
+// imported is refused as the import would refuse it.
+func (a *App) PreviewHouseholds(ctx context.Context, w *engine.Worker, projectID int64, doc []byte) (*engine.HouseholdsDiff, error) {
+	return a.previewHouseholds(ctx, w, projectID, func(floors int) ([]engine.Household, error) { return engine.ParseHouseholds(doc, floors) })
+}
+
+// PreviewHouseholdsTable is PreviewHouseholds for a table read out of a
+// file.
+func (a *App) PreviewHouseholdsTable(ctx context.Context, w *engine.Worker, projectID int64, t *engine.HouseholdTable) (*engine.HouseholdsDiff, error) {
+	return a.previewHouseholds(ctx, w, projectID, func(floors int) ([]engine.Household, error) { return engine.ParseHouseholdTable(t, floors) })
+}
+
+func (a *App) previewHouseholds(ctx context.Context, w *engine.Worker, projectID int64, parse func(floors int) ([]engine.Household, error)) (*engine.HouseholdsDiff, error) {
+	p, hs, err := a.newHouseholds(ctx, w, projectID, parse)
 	if err != nil {
 		return nil, err
+	}
+	published, questionnaires, err := a.store.HouseholdsUsed(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := engine.CanReplaceHouseholds(published, questionnaires); err != nil {
+		return nil, err
+	}
+	d := engine.DiffHouseholds(p.Households, hs)
+	return &d, nil
+}
+
+// newHouseholds loads the project and reads a new households list for it.
+func (a *App) newHouseholds(ctx context.Context, w *engine.Worker, projectID int64, parse func(floors int) ([]engine.Household, error)) (*engine.Project, []engine.Household, error) {
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return nil, nil, err
 	}
 	hs, err := parse(p.Floors)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := a.printableHouseholds(hs); err != nil {
+		return nil, nil, err
+	}
+	return p, hs, nil
+}
+
+func (a *App) replaceHouseholds(ctx context.Context, w *engine.Worker, projectID int64, parse func(floors int) ([]engine.Household, error)) (*engine.Project, error) {
+	p, hs, err := a.newHouseholds(ctx, w, projectID, parse)
+	if err != nil {
 		return nil, err
 	}
 	now := a.now()

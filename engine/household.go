@@ -222,22 +222,53 @@ type HouseholdTable struct {
 	// as the service's own export has): messages number rows as the file
 	// does.
 	Above int
+	// Lines, when set, is the file's line of each row: a CSV reader skips
+	// blank lines, so its rows are not its lines.
+	Lines []int
 }
 
+// headerSearch is how many rows a title block above the header may take.
+const headerSearch = 20
+
 // HouseholdTableOf is a sheet's rows with the header found among the first
-// few: the first row with a 房号 column (else the first row).
+// few: the first row with a 房号 column (else the first row). Title rows
+// and blank rows above it are skipped.
 func HouseholdTableOf(sheet string, rows [][]string) *HouseholdTable {
-	for i := 0; i < len(rows) && i < 5; i++ {
-		for _, cell := range rows[i] {
-			name := strings.ToLower(strings.TrimSpace(cell))
-			for _, a := range HouseholdColumns["room"] {
-				if name == strings.ToLower(a) {
-					return &HouseholdTable{Sheet: sheet, Rows: rows[i:], Above: i}
-				}
+	return householdTableOf(sheet, rows, nil)
+}
+
+func householdTableOf(sheet string, rows [][]string, lines []int) *HouseholdTable {
+	for i := 0; i < len(rows) && i < headerSearch; i++ {
+		if isHeaderRow(rows[i]) {
+			t := &HouseholdTable{Sheet: sheet, Rows: rows[i:], Above: i}
+			if lines != nil {
+				t.Lines, t.Above = lines[i:], lines[i]-1
+			}
+			return t
+		}
+	}
+	return &HouseholdTable{Sheet: sheet, Rows: rows, Lines: lines}
+}
+
+// isHeaderRow says whether a row has the room column's header (房号, room…).
+func isHeaderRow(row []string) bool {
+	for _, cell := range row {
+		name := strings.ToLower(strings.TrimSpace(cell))
+		for _, a := range HouseholdColumns["room"] {
+			if name == strings.ToLower(a) {
+				return true
 			}
 		}
 	}
-	return &HouseholdTable{Sheet: sheet, Rows: rows}
+	return false
+}
+
+// rowNumber is the file's number of row i of the table (the header is 0).
+func (t *HouseholdTable) rowNumber(i int) int {
+	if i < len(t.Lines) {
+		return t.Lines[i]
+	}
+	return t.Above + i + 1
 }
 
 // where names a cell for messages: 第3行第C列 (sheet 住户).
@@ -259,6 +290,16 @@ func columnLetter(col int) string {
 // ParseHouseholdsCSV reads the households CSV as Excel writes it (UTF-8,
 // with or without a byte-order mark; callers turn GBK into UTF-8 first).
 func ParseHouseholdsCSV(data []byte, floors int) ([]Household, error) {
+	t, err := ReadHouseholdsCSV(data)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHouseholdTable(t, floors)
+}
+
+// ReadHouseholdsCSV reads a UTF-8 CSV (with or without a byte-order mark)
+// into a households table, the header found under any title rows.
+func ReadHouseholdsCSV(data []byte) (*HouseholdTable, error) {
 	if !utf8.Valid(data) {
 		return nil, Invalidf("csv", "CSV 文件不是 UTF-8 编码：请在 Excel 中“另存为”→“CSV UTF-8（逗号分隔）”")
 	}
@@ -267,6 +308,7 @@ func ParseHouseholdsCSV(data []byte, floors int) ([]Household, error) {
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	var rows [][]string
+	var lines []int
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -280,9 +322,10 @@ func ParseHouseholdsCSV(data []byte, floors int) ([]Household, error) {
 			}
 			return nil, Invalidf("csv", "CSV 第%d行格式错误（引号不配对？），未导入任何住户", line)
 		}
-		rows = append(rows, rec)
+		line, _ := cr.FieldPos(0)
+		rows, lines = append(rows, rec), append(lines, line)
 	}
-	return ParseHouseholdTable(&HouseholdTable{Rows: rows}, floors)
+	return householdTableOf("", rows, lines), nil
 }
 
 // ParseHouseholdTable reads a households table: the header (in any order,
@@ -313,23 +356,23 @@ func ParseHouseholdTable(t *HouseholdTable, floors int) ([]Household, error) {
 		}
 		if key == "" {
 			return nil, Invalidf(field, "%s的表头“%s”无法识别：可用的列有 房号、楼层、面积、业主、业主编号、电话、困难户、免缴、必须同意（或 %s）",
-				t.where(t.Above+1, i), name, strings.Join(CSVHeader, ","))
+				t.where(t.rowNumber(0), i), name, strings.Join(CSVHeader, ","))
 		}
 		if prev, dup := cols[key]; dup {
-			return nil, Invalidf(field, "%s与%s都是“%s”列", t.where(t.Above+1, i), t.where(t.Above+1, prev), columnLabels[key])
+			return nil, Invalidf(field, "%s与%s都是“%s”列", t.where(t.rowNumber(0), i), t.where(t.rowNumber(0), prev), columnLabels[key])
 		}
 		cols[key] = i
 	}
 	for _, k := range []string{"room", "floor", "area"} {
 		if _, ok := cols[k]; !ok {
-			return nil, Invalidf(field, "第1行表头缺少“%s”列（%s）", columnLabels[k], k)
+			return nil, Invalidf(field, "第%d行表头缺少“%s”列（%s）", t.rowNumber(0), columnLabels[k], k)
 		}
 	}
 	var hs []Household
 	var problems []string
 	seen := map[string]int{}
 	for n, rec := range t.Rows[1:] {
-		row := n + 2 + t.Above
+		row := t.rowNumber(n + 1)
 		if blankRow(rec) {
 			continue
 		}
@@ -556,4 +599,68 @@ func (r *reader) terms(v any, path string) Terms {
 		}
 	}
 	return t
+}
+
+// HouseholdsDiff is what a new households list would change (PUT
+// …/households?preview=1): households are matched by room.
+type HouseholdsDiff struct {
+	Added   []Household       // in the new list's order
+	Changed []HouseholdChange // in the new list's order
+	Removed []Household       // in the old list's order
+}
+
+// HouseholdChange is one room whose facts would change.
+type HouseholdChange struct {
+	Room   string        `json:"room"`
+	Fields []FieldChange `json:"fields"`
+}
+
+// FieldChange is one field of a household, before and after; values are
+// as the API shows them (floor a number, area "68.50", flags true/false).
+type FieldChange struct {
+	Field string `json:"field"`
+	From  any    `json:"from"`
+	To    any    `json:"to"`
+}
+
+// householdFields are a household's facts by their API names, in the
+// order the console lists them.
+func householdFields(h Household) [][2]any {
+	return [][2]any{{"floor", h.Floor}, {"area", h.Area}, {"owner", h.OwnerName}, {"owner_id", h.OwnerID}, {"phone", h.Phone},
+		{"hardship", h.Hardship}, {"exempt", h.Exempt}, {"must_consent", h.MustConsent}}
+}
+
+// DiffHouseholds says what replacing old with next would add, change and
+// remove, room by room.
+func DiffHouseholds(old, next []Household) HouseholdsDiff {
+	d := HouseholdsDiff{Added: []Household{}, Changed: []HouseholdChange{}, Removed: []Household{}}
+	before := make(map[string]Household, len(old))
+	for _, h := range old {
+		before[h.Room] = h
+	}
+	kept := make(map[string]bool, len(next))
+	for _, h := range next {
+		kept[h.Room] = true
+		o, ok := before[h.Room]
+		if !ok {
+			d.Added = append(d.Added, h)
+			continue
+		}
+		var fields []FieldChange
+		from, to := householdFields(o), householdFields(h)
+		for i := range to {
+			if from[i][1] != to[i][1] {
+				fields = append(fields, FieldChange{Field: to[i][0].(string), From: from[i][1], To: to[i][1]})
+			}
+		}
+		if len(fields) > 0 {
+			d.Changed = append(d.Changed, HouseholdChange{Room: h.Room, Fields: fields})
+		}
+	}
+	for _, h := range old {
+		if !kept[h.Room] {
+			d.Removed = append(d.Removed, h)
+		}
+	}
+	return d
 }

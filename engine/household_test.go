@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -54,4 +55,29 @@ func TestCheckProjectName(t *testing.T) {
 	if _, err := ParseProjectInput([]byte(`{"name":"x","floors":6,"allow_duplicate":"yes"}`)); ErrorCode(err) != ECodeInvalid {
 		t.Errorf("allow_duplicate as text: %v", err)
 	}
+}
+
+func TestDiffHouseholds(t *testing.T) {
+	old := []Household{{ID: 1, Room: "101", Floor: 1, Area: 6850, OwnerName: "张三", Phone: "13800000001"},
+		{ID: 2, Room: "102", Floor: 1, Area: 8620}, {ID: 3, Room: "201", Floor: 2, Area: 6850, Hardship: true}}
+	next := []Household{{Room: "201", Floor: 2, Area: 6900, Hardship: false, OwnerName: "李四"}, {Room: "101", Floor: 1, Area: 6850, OwnerName: "张三", Phone: "13800000001"},
+		{Room: "301", Floor: 3, Area: 7000}}
+	d := DiffHouseholds(old, next)
+	got, _ := json.Marshal(map[string]any{"added": rooms(d.Added), "changed": d.Changed, "removed": rooms(d.Removed)})
+	want := `{"added":["301"],"changed":[{"room":"201","fields":[{"field":"area","from":"68.50","to":"69.00"},{"field":"owner","from":"","to":"李四"},` +
+		`{"field":"hardship","from":true,"to":false}]}],"removed":["102"]}`
+	if string(got) != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if d := DiffHouseholds(old, old); len(d.Added)+len(d.Changed)+len(d.Removed) != 0 || d.Added == nil || d.Changed == nil || d.Removed == nil {
+		t.Errorf("the same list: %+v (lists must be empty, never null)", d)
+	}
+}
+
+func rooms(hs []Household) []string {
+	out := []string{}
+	for _, h := range hs {
+		out = append(out, h.Room)
+	}
+	return out
 }

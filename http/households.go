@@ -2,9 +2,6 @@ package http
 
 import (
 	"bytes"
-	"encoding/csv"
-	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"unicode/utf8"
@@ -46,26 +43,7 @@ func csvTable(data []byte) (*engine.HouseholdTable, error) {
 		}
 		data = decoded
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	t := &engine.HouseholdTable{}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return t, nil
-		}
-		if err != nil {
-			line := 0
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
-			}
-			return nil, engine.Invalidf("csv", "CSV 第%d行格式错误（引号不配对？），未导入任何住户", line)
-		}
-		t.Rows = append(t.Rows, rec)
-	}
+	return engine.ReadHouseholdsCSV(data)
 }
 
 // xlsxTable reads the first sheet of a workbook.

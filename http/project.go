@@ -48,7 +48,7 @@ func (s *Server) toProjectJSON(p *engine.Project) projectJSON {
 		Households: make([]householdJSON, len(p.Households)), PublicURL: s.app.PublicURL(p), Contact: p.Contact,
 		ContactLine: contactLine(p.Contact), Terms: p.Terms}
 	for i, h := range p.Households {
-		out.Households[i] = householdJSON{h.ID, h.Room, h.Floor, h.Area, h.OwnerName, h.OwnerID, h.Phone, engine.MaskPhone(h.Phone), h.Hardship, h.Exempt, h.MustConsent}
+		out.Households[i] = toHouseholdJSON(h)
 	}
 	return out
 }
@@ -107,6 +107,9 @@ func (s *Server) replaceHouseholds(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.QueryParam("preview") == "1" {
+		return s.previewHouseholds(c, id, data)
+	}
 	var p *engine.Project
 	if t, isTable, err := householdsTable(c.Request().Header.Get("Content-Type"), data); err != nil {
 		return err
@@ -119,6 +122,44 @@ func (s *Server) replaceHouseholds(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, s.toProjectJSON(p))
+}
+
+// householdsDiffJSON is what an import would do: households as the
+// project shows them, changes field by field.
+type householdsDiffJSON struct {
+	Added   []householdJSON          `json:"added"`
+	Changed []engine.HouseholdChange `json:"changed"`
+	Removed []householdJSON          `json:"removed"`
+}
+
+// previewHouseholds answers what PUT …/households would add, change and
+// remove, and changes nothing.
+func (s *Server) previewHouseholds(c echo.Context, id int64, data []byte) error {
+	var d *engine.HouseholdsDiff
+	if t, isTable, err := householdsTable(c.Request().Header.Get("Content-Type"), data); err != nil {
+		return err
+	} else if isTable {
+		d, err = s.app.PreviewHouseholdsTable(c.Request().Context(), workerOf(c), id, t)
+		if err != nil {
+			return err
+		}
+	} else if d, err = s.app.PreviewHouseholds(c.Request().Context(), workerOf(c), id, data); err != nil {
+		return err
+	}
+	out := householdsDiffJSON{Added: toHouseholdsJSON(d.Added), Changed: d.Changed, Removed: toHouseholdsJSON(d.Removed)}
+	return c.JSON(http.StatusOK, out)
+}
+
+func toHouseholdsJSON(hs []engine.Household) []householdJSON {
+	out := make([]householdJSON, len(hs))
+	for i, h := range hs {
+		out[i] = toHouseholdJSON(h)
+	}
+	return out
+}
+
+func toHouseholdJSON(h engine.Household) householdJSON {
+	return householdJSON{h.ID, h.Room, h.Floor, h.Area, h.OwnerName, h.OwnerID, h.Phone, engine.MaskPhone(h.Phone), h.Hardship, h.Exempt, h.MustConsent}
 }
 
 func (s *Server) setContact(c echo.Context) error { return s.setProjectPart(c, s.app.SetContact) }
