@@ -164,9 +164,9 @@ func setValue(t *testing.T, ctx context.Context, sel, value string) {
 		i.dispatchEvent(new Event('input', {bubbles: true})); i.dispatchEvent(new Event('change', {bubbles: true}));})()`, sel, value)))
 }
 
-// gbkCSV writes the households as Excel saves them on Chinese Windows,
+// householdsCSVFile writes the households as Excel saves them on Chinese Windows,
 // with a title row above the header when title is given.
-func gbkCSV(t *testing.T, title string, row func(f, k int) string) string {
+func householdsCSVFile(t *testing.T, title string, row func(f, k int) string) string {
 	var csv strings.Builder
 	if title != "" {
 		csv.WriteString(title + ",,,,,,,,\r\n")
@@ -232,7 +232,7 @@ func TestConsoleJourney(t *testing.T) {
 	waitFor(t, ctx, `location.hash === '#households' && !document.getElementById('guide').hidden`, `location.hash`, "the households section and the guidance")
 
 	// an import is shown before it is taken
-	do(t, ctx, "import CSV", chromedp.SetUploadFiles(chromedp.CSS("#hh-csv"), []string{gbkCSV(t, "", func(f, k int) string { return householdRow(f, k, "") })}))
+	do(t, ctx, "import CSV", chromedp.SetUploadFiles(chromedp.CSS("#hh-csv"), []string{householdsCSVFile(t, "", func(f, k int) string { return householdRow(f, k, "") })}))
 	waitText(t, ctx, "#hh-preview", "新增 12 户，修改 0 户，删除 0 户")
 	if n := eval[int](t, ctx, `document.querySelectorAll('#hh tbody tr').length`); n != 0 {
 		t.Errorf("the preview already imported %d households", n)
@@ -245,7 +245,7 @@ func TestConsoleJourney(t *testing.T) {
 	}
 	// a second list, with a title row above its header: one phone changed,
 	// 602 gone; cancelled, nothing changes
-	second := gbkCSV(t, "幸福里小区3号楼2单元住户名单", func(f, k int) string {
+	second := householdsCSVFile(t, "幸福里小区3号楼2单元住户名单", func(f, k int) string {
 		switch {
 		case f == 6 && k == 2:
 			return ""
