@@ -83,7 +83,24 @@ export function openPaperForm(hid) {
   say($('d-record'), '请录入 ' + sel.selectedOptions[0].textContent + ' 的纸质表决票');
 }
 
+// printSlips fetches the slips first: a refusal (after the deadline, or
+// links issued before slips could be printed again) is said beside the
+// button instead of opening a page of JSON.
+function printSlips(e) {
+  e.preventDefault();
+  const link = $('sl-pdf');
+  fetch(link.href, { credentials: 'same-origin' }).then((res) => {
+    if (res.ok) return res.blob().then((b) => {
+      const a = el('a', { href: URL.createObjectURL(b), target: '_blank' });
+      a.click();
+      say(link, '领取条已在新窗口打开，请打印');
+    });
+    return res.json().then((d) => say(link, d.message || ('打印失败：' + res.status), true), () => say(link, '打印失败：' + res.status, true));
+  }, (err) => say(link, err.message, true));
+}
+
 export function init() {
+  $('sl-pdf').addEventListener('click', printSlips);
   $('sl-household').addEventListener('change', slipsLink);
   $('sl-large').addEventListener('change', slipsLink);
   $('d-relink').addEventListener('click', relink);
