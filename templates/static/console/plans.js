@@ -283,13 +283,15 @@ function compare() {
     out.appendChild(el('h3', { text: '方案内容' }));
     out.appendChild(table(names, [c.scenarios.map((s) => el('ul', { class: 'summary' }, s.summary.map((line) => el('li', { text: line }))))], 'left summaries'));
     out.appendChild(el('h3', { text: '各楼层出资' }));
-    out.appendChild(bars(c.floors.map((f) => f.floor + ' 层'), c.scenarios.map((s, k) => ({ name: s.name, values: c.floors.map((f) => parseFloat(f.due[k])), cls: 's' + k })),
+    out.appendChild(bars(c.floors.map((f) => f.floor + ' 层'), c.scenarios.map((s, k) => ({ name: s.name, values: c.floors.map((f) => parseFloat(f.due[k] || '0')), cls: 's' + k })),
       (v) => money(v.toFixed(2))));
     out.appendChild(el('p', { class: 'legend' }, c.scenarios.map((s, k) => el('span', { class: 'key s' + k, text: '■ ' + s.name + '　' }))));
-    out.appendChild(table(['楼层'].concat(names), c.floors.map((f) => [f.floor + ' 层'].concat(f.due.map(money))), 'floors'));
+    // a household a scenario does not cover has no amount there
+    const due = (list) => list.map((x) => (x === null || x === undefined ? '—' : money(x)));
+    out.appendChild(table(['楼层'].concat(names), c.floors.map((f) => [f.floor + ' 层'].concat(due(f.due))), 'floors'));
     out.appendChild(el('h3', { text: '每户出资（元）' }));
-    const hh = c.households.map((h) => [h.room].concat(h.due.map(money)));
-    if (c.total) hh.push(['合计'].concat(c.total.due.map(money)));
+    const hh = c.households.map((h) => [h.room].concat(due(h.due)));
+    if (c.total) hh.push(['合计'].concat(due(c.total.due)));
     out.appendChild(el('div', { class: 'scroll' }, [table(['房号'].concat(names), hh, 'households')]));
     say(btn, '已对比 ' + names.length + ' 个方案');
   }, fail(btn));
