@@ -328,12 +328,17 @@ func (a *App) ledger(ctx context.Context, projectID int64, asOf engine.Date) (*P
 	if err != nil {
 		return nil, err
 	}
+	live, err := a.store.Project(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	phones := currentPhones(live) // a phone corrected after publishing is the one to call
 	in := LedgerInputOf(pub, records, asOf)
 	res := engine.Ledger(in)
 	out := &ProjectLedger{AsOf: asOf, Totals: res.Totals}
 	for i, h := range pub.Project.Households {
 		out.Rows = append(out.Rows, LedgerRow{HouseholdLedger: res.Households[i], HouseholdID: h.ID, Room: h.Room, Floor: h.Floor,
-			Owner: h.OwnerName, Phone: h.Phone})
+			Owner: h.OwnerName, Phone: phones[h.ID]})
 	}
 	slices.SortFunc(out.Rows, func(x, y LedgerRow) int { return strings.Compare(x.Room, y.Room) })
 	return out, nil

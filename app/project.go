@@ -200,6 +200,58 @@ func (a *App) replaceHouseholds(ctx context.Context, w *engine.Worker, projectID
 	return p, nil
 }
 
+// PatchHousehold corrects one household in place (a {field: value}
+// document, docs/api.md): before publishing any field the list could
+// carry; after it, only its contact (the phone) — a published fact answers
+// 409 frozen naming the field. The event carries the fields that changed
+// and the row's image.
+func (a *App) PatchHousehold(ctx context.Context, w *engine.Worker, projectID, householdID int64, doc []byte) (engine.Household, error) {
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return engine.Household{}, err
+	}
+	h, err := household(p, householdID)
+	if err != nil {
+		return engine.Household{}, err
+	}
+	now := a.now()
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		published, _, err := a.store.HouseholdsUsed(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		next, changes, err := engine.PatchHousehold(h, doc, p.Floors, published > 0)
+		if err != nil {
+			return err
+		}
+		if err := a.printableHouseholds([]engine.Household{next}); err != nil {
+			return err
+		}
+		h = next
+		if len(changes) == 0 {
+			return nil // nothing to record
+		}
+		if err := a.store.UpdateHousehold(ctx, next, now); err != nil {
+			return err
+		}
+		return a.extend(ctx, p.ID, engine.HouseholdChanged(next, changes, actor(w), now))
+	})
+	if err != nil {
+		return engine.Household{}, err
+	}
+	return h, nil
+}
+
+// currentPhones are the households' phones as the table holds them now:
+// corrected after publishing, they differ from the plan's snapshot.
+func currentPhones(p *engine.Project) map[int64]string {
+	out := make(map[int64]string, len(p.Households))
+	for _, h := range p.Households {
+		out[h.ID] = h.Phone
+	}
+	return out
+}
+
 // SetContact changes who residents of project id ask (a {name, phone,
 // office} document). It may change at any time, also after publishing: it
 // is not part of what residents decide.

@@ -116,8 +116,10 @@ func (a *App) Undecided(ctx context.Context, w *engine.Worker, projectID int64) 
 		links[views[i].HouseholdID] = &views[i]
 	}
 	var out []Undecided
+	phones := currentPhones(c.project)
 	for _, h := range c.pub.Project.Households {
 		if !decided[h.ID] {
+			h.Phone = phones[h.ID] // a phone corrected after publishing is the one to call
 			out = append(out, Undecided{Household: h, Link: links[h.ID]})
 		}
 	}

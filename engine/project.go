@@ -104,6 +104,8 @@ type ProjectStore interface {
 	// ReplaceHouseholds swaps all households of a project (the schema
 	// refuses it once a scenario of the project is published).
 	ReplaceHouseholds(ctx context.Context, projectID int64, hs []Household, at time.Time) error
+	// UpdateHousehold writes one household as corrected in place.
+	UpdateHousehold(ctx context.Context, h Household, at time.Time) error
 	// HouseholdsUsed counts the published scenarios and the questionnaires
 	// of a project (CanReplaceHouseholds decides).
 	HouseholdsUsed(ctx context.Context, projectID int64) (published, questionnaires int, err error)

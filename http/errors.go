@@ -17,6 +17,7 @@ var statusOf = map[string]int{
 	engine.ECodeNotFound:      http.StatusNotFound,
 	engine.ECodeConflict:      http.StatusConflict,
 	engine.ECodeDuplicateName: http.StatusConflict,
+	engine.ECodeFrozen:        http.StatusConflict,
 	engine.ECodeTooLarge:      http.StatusRequestEntityTooLarge,
 	engine.ECodeRateLimited:   http.StatusTooManyRequests,
 	engine.ECodeUnavailable:   http.StatusServiceUnavailable,

@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -139,6 +140,126 @@ func TestPreviewAfterPublishing(t *testing.T) {
 		}
 		if after := counts(t, s); after != before {
 			t.Fatalf("a refused preview wrote something:\nbefore %s\nafter  %s", before, after)
+		}
+	})
+}
+
+// lastEvent is the kind and data of a project's newest audit event.
+func lastEvent(t *testing.T, s *store.Store, pid any) (string, map[string]any) {
+	t.Helper()
+	var ev struct{ Kind, Data string }
+	if err := s.DB().Get(&ev, s.DB().Rebind(`SELECT kind, data FROM audit_events WHERE project_id = ? ORDER BY seq DESC LIMIT 1`), pid); err != nil {
+		t.Fatal(err)
+	}
+	var data map[string]any
+	if err := json.Unmarshal([]byte(ev.Data), &data); err != nil {
+		t.Fatal(err)
+	}
+	return ev.Kind, data
+}
+
+// TestPatchHousehold: before publishing a household's row is corrected in
+// place (any field); after it only the phone, as an event with the row's
+// image, and the lists a worker calls from show the new phone; a published
+// fact answers 409 frozen naming the field; bad bodies 400; refusals write
+// nothing; the audit stays whole.
+func TestPatchHousehold(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		e.addWorker("b", false)
+		// before publishing: a fact changes in place, the id stays
+		draft := e.do("POST", "/api/v1/projects", "a", demoProject("未发布")).want(201).json()
+		h101 := draft["households"].([]any)[0].(map[string]any)
+		path := fmt.Sprintf("/api/v1/projects/%v/households/%v", draft["id"], h101["id"])
+		got := e.do("PATCH", path, "a", map[string]any{"area": "70.05", "owner_id": "o-102"}).want(200).json()
+		if got["id"] != h101["id"] || got["area"] != "70.05" || got["owner_id"] != "o-102" || got["room"] != "101" {
+			t.Errorf("before publishing: %v", got)
+		}
+		if kind, data := lastEvent(t, s, draft["id"]); kind != "household_changed" || fmt.Sprint(data["changes"]) != "[map[field:area from:68.50 to:70.05] map[field:owner_id from:o-101 to:o-102]]" {
+			t.Errorf("event %s %v", kind, data)
+		}
+
+		pid, links := e.published()
+		base := fmt.Sprintf("/api/v1/projects/%d", pid)
+		hid := e.householdID(pid, "601")
+		path = fmt.Sprintf("%s/households/%d", base, hid)
+		before := counts(t, s)
+		for _, tt := range []struct {
+			body   any
+			status int
+			code   string
+			field  string
+			want   string
+		}{
+			{map[string]any{"area": "90.00"}, 409, "frozen", "area", "面积已随表决方案公布，不能修改；如确有错误，请重新发布方案"},
+			{map[string]any{"phone": "13900009999", "floor": 5}, 409, "frozen", "floor", "楼层已随表决方案公布，不能修改；如确有错误，请重新发布方案"},
+			{map[string]any{"owner_id": "o-602"}, 409, "frozen", "owner_id", ""},
+			{map[string]any{"room": "601A"}, 409, "frozen", "room", ""},
+			{map[string]any{"exempt": true}, 409, "frozen", "exempt", ""},
+			{map[string]any{"hardship": true}, 409, "frozen", "hardship", ""},
+			{map[string]any{"must_consent": true}, 409, "frozen", "must_consent", ""},
+			{map[string]any{"owner": "换个名"}, 409, "frozen", "owner", ""},
+			{map[string]any{"phone": "138-abc"}, 400, "invalid", "phone", ""},
+			{map[string]any{"phone": 13800001111}, 400, "invalid", "phone", ""},
+			{map[string]any{"mobile": "13800001111"}, 400, "invalid", "mobile", ""},
+			{map[string]any{}, 400, "invalid", "", ""},
+			{"[1]", 400, "invalid", "", ""},
+		} {
+			res := e.do("PATCH", path, "a", tt.body).want(tt.status).json()
+			if res["code"] != tt.code || res["field"] != tt.field || !hasHan(res["message"].(string)) || (tt.want != "" && res["message"] != tt.want) {
+				t.Errorf("%v: got %v, want %s %s %q", tt.body, res, tt.code, tt.field, tt.want)
+			}
+		}
+		e.do("PATCH", path, "b", map[string]any{"phone": "13900009999"}).want(404)
+		e.do("PATCH", fmt.Sprintf("%s/households/%d", base, 999999), "a", map[string]any{"phone": "13900009999"}).want(404)
+		if after := counts(t, s); after != before {
+			t.Fatalf("a refused correction wrote something:\nbefore %s\nafter  %s", before, after)
+		}
+		// the phone is corrected; a fact sent unchanged is no change
+		got = e.do("PATCH", path, "a", map[string]any{"phone": "13900009999", "area": "68.50", "floor": 6}).want(200).json()
+		if got["phone"] != "13900009999" || got["phone_masked"] != "139****9999" || got["area"] != "68.50" {
+			t.Errorf("corrected: %v", got)
+		}
+		kind, data := lastEvent(t, s, pid)
+		rows := data["rows"].([]any)
+		image := rows[0].(map[string]any)
+		if kind != "household_changed" || data["room"] != "601" || fmt.Sprint(data["changes"]) != "[map[field:phone from:138****1601 to:139****9999]]" ||
+			image["table"] != "households" || image["cols"].(map[string]any)["phone"] != "13900009999" || image["cols"].(map[string]any)["area"] != "68.50" {
+			t.Errorf("the event: %s %v", kind, data)
+		}
+		// the same phone again: nothing to record
+		before = counts(t, s)
+		e.do("PATCH", path, "a", map[string]any{"phone": "13900009999"}).want(200)
+		if after := counts(t, s); after != before {
+			t.Errorf("an unchanged phone wrote something:\nbefore %s\nafter  %s", before, after)
+		}
+		// the project, the undecided list and the ledger show the new phone
+		found := false
+		for _, hv := range e.do("GET", base, "a", nil).want(200).json()["households"].([]any) {
+			if h := hv.(map[string]any); h["room"] == "601" {
+				found = h["phone"] == "13900009999"
+			}
+		}
+		if !found {
+			t.Errorf("the project still shows the old phone of 601")
+		}
+		for _, list := range []string{"/undecided", "/ledger"} {
+			l := e.do("GET", base+list, "a", nil).want(200).json()
+			ok := false
+			for _, hv := range l["households"].([]any) {
+				if h := hv.(map[string]any); h["room"] == "601" {
+					ok = h["phone"] == "13900009999" || h["phone"] == nil // the ledger answer carries no phone
+				}
+			}
+			if !ok {
+				t.Errorf("%s: 601 is not listed with its new phone: %v", list, l["households"])
+			}
+		}
+		// what residents signed is unchanged, and the audit is whole
+		e.do("GET", "/api/v1/sign/"+links["601"], "", nil).want(200)
+		if a := e.do("GET", base+"/audit", "a", nil).want(200).json(); a["ok"] != true {
+			t.Errorf("audit after a correction: %v", a)
 		}
 	})
 }

@@ -162,6 +162,24 @@ func toHouseholdJSON(h engine.Household) householdJSON {
 	return householdJSON{h.ID, h.Room, h.Floor, h.Area, h.OwnerName, h.OwnerID, h.Phone, engine.MaskPhone(h.Phone), h.Hardship, h.Exempt, h.MustConsent}
 }
 
+// patchHousehold corrects one household (its phone after publishing) and
+// answers it.
+func (s *Server) patchHousehold(c echo.Context) error {
+	id, hid, err := pathIDs(c, "id", "hid")
+	if err != nil {
+		return err
+	}
+	data, err := readBody(c, maxJSONBody)
+	if err != nil {
+		return err
+	}
+	h, err := s.app.PatchHousehold(c.Request().Context(), workerOf(c), id, hid, data)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toHouseholdJSON(h))
+}
+
 func (s *Server) setContact(c echo.Context) error { return s.setProjectPart(c, s.app.SetContact) }
 
 func (s *Server) setTerms(c echo.Context) error { return s.setProjectPart(c, s.app.SetTerms) }

@@ -36,6 +36,7 @@ func (s *Server) routes() {
 	api.GET("/projects", s.listProjects, auth)
 	api.GET("/projects/:id", s.getProject, auth)
 	api.PUT("/projects/:id/households", s.replaceHouseholds, auth)
+	api.PATCH("/projects/:id/households/:hid", s.patchHousehold, auth)
 	api.PUT("/projects/:id/contact", s.setContact, auth)
 	api.PUT("/projects/:id/terms", s.setTerms, auth)
 	api.POST("/projects/:id/scenarios", s.createScenario, auth)

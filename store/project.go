@@ -44,6 +44,20 @@ func (s *Store) insertHouseholds(ctx context.Context, tx querier, projectID int6
 	return nil
 }
 
+// UpdateHousehold writes a household's row as corrected in place. After
+// publishing the schema refuses anything but its phone (conflict).
+func (s *Store) UpdateHousehold(ctx context.Context, h engine.Household, at time.Time) error {
+	q := s.conn(ctx)
+	res, err := q.ExecContext(ctx, s.q(`UPDATE households SET room = ?, floor = ?, area = ?, owner_name = ?, owner_id = ?, phone = ?,
+		hardship = ?, exempt = ?, must_consent = ? WHERE id = ? AND project_id = ?`), h.Room, h.Floor, h.Area, h.OwnerName, h.OwnerID, h.Phone,
+		h.Hardship, h.Exempt, h.MustConsent, h.ID, h.ProjectID)
+	if err := s.updated(res, err, "住户 %d 不存在", h.ID); err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, s.q(`UPDATE projects SET updated_at = ? WHERE id = ?`), at, h.ProjectID)
+	return s.mapError(err)
+}
+
 // Project returns a project with its households.
 func (s *Store) Project(ctx context.Context, id int64) (*engine.Project, error) {
 	var p engine.Project
