@@ -31,3 +31,36 @@ func (a *App) Compare(ctx context.Context, w *engine.Worker, projectID, aID, bID
 	}
 	return engine.Compare(engine.ScenarioRef{ID: sa.ID, Name: sa.Name}, engine.ScenarioRef{ID: sb.ID, Name: sb.Name}, &ra, &rb), nil
 }
+
+// CompareMany sets two to four scenarios of a project side by side, each
+// with its summary in plain Chinese.
+func (a *App) CompareMany(ctx context.Context, w *engine.Worker, projectID int64, ids []int64) (*engine.Compared, error) {
+	if err := engine.CheckCompareIDs(ids); err != nil {
+		return nil, err
+	}
+	p, err := a.project(ctx, w, projectID)
+	if err != nil {
+		return nil, err
+	}
+	scs := make([]engine.ComparedScenario, len(ids))
+	for i, id := range ids {
+		sc, err := a.store.Scenario(ctx, p.ID, id)
+		if err != nil {
+			return nil, err
+		}
+		var res engine.CalcResult
+		if err := json.Unmarshal(sc.Result, &res); err != nil {
+			return nil, err
+		}
+		scs[i] = engine.ComparedScenario{Ref: engine.ScenarioRef{ID: sc.ID, Name: sc.Name}, Result: &res}
+		// the input as it reads against the households now; a draft saved
+		// before the list changed may not read: its summary then says what
+		// its stored result says
+		if doc, err := engine.ScenarioCalcInput(p, sc.Input); err == nil {
+			if in, err := engine.ParseCalcInput(doc); err == nil {
+				scs[i].Input = in
+			}
+		}
+	}
+	return engine.CompareScenarios(scs), nil
+}

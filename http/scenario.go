@@ -73,12 +73,28 @@ func (s *Server) getScenario(c echo.Context) error {
 	return c.JSON(http.StatusOK, toScenarioJSON(sc))
 }
 
-// compare shows what each household and floor pays under two scenarios
-// (a → b), and the difference.
+// compare shows what each household and floor pays under 2–4 scenarios
+// (?ids=3,5,8) with their summaries; the older ?a=&b= answers two
+// scenarios and their difference as before.
 func (s *Server) compare(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
+	}
+	if list := c.QueryParam("ids"); list != "" {
+		var ids []int64
+		for _, part := range strings.Split(list, ",") {
+			n, err := strconv.ParseInt(strings.TrimSpace(part), 10, 64)
+			if err != nil || n <= 0 {
+				return engine.Invalidf("ids", "请用 ?ids=3,5,8 指定要比较的 2 到 4 个方案编号（用逗号分隔）")
+			}
+			ids = append(ids, n)
+		}
+		cmp, err := s.app.CompareMany(c.Request().Context(), workerOf(c), id, ids)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, cmp)
 	}
 	var ids [2]int64
 	for i, param := range []string{"a", "b"} {
