@@ -294,6 +294,8 @@ function compare() {
     if (c.total) hh.push(['合计'].concat(due(c.total.due)));
     out.appendChild(el('div', { class: 'scroll' }, [table(['房号'].concat(names), hh, 'households')]));
     say(btn, '已对比 ' + names.length + ' 个方案');
+    // the choice, the message and the start of the comparison in one view
+    $('compare').scrollIntoView({ block: 'start' });
   }, fail(btn));
 }
 
