@@ -110,12 +110,13 @@ func section(t *testing.T, ctx context.Context, name string) {
 }
 
 // said waits for the message beside the control (the element right after
-// the row, form or cell holding it) to contain want, and checks that it
+// the row or form holding it, or the line under its table row) to contain want, and checks that it
 // is announced with role (status or alert) and lies inside the window.
 func said(t *testing.T, ctx context.Context, control, want, role string) {
 	t.Helper()
 	find := fmt.Sprintf(`(function(){var c=document.querySelector(%q); if(!c) return null;
-		return Array.from(document.querySelectorAll('.msg')).find(m => !m.hidden && m.previousElementSibling && m.previousElementSibling.contains(c)) || null;})()`, control)
+		return Array.from(document.querySelectorAll('.msg')).find(m => !m.hidden && (m.previousElementSibling && m.previousElementSibling.contains(c) ||
+			m.closest('tr.msg-row') && m.closest('tr.msg-row').previousElementSibling.contains(c))) || null;})()`, control)
 	waitFor(t, ctx, fmt.Sprintf(`((%s || {}).textContent || '').includes(%q)`, find, want),
 		fmt.Sprintf(`(%s || {}).textContent || 'no message beside %s; the page says: ' + Array.from(document.querySelectorAll('.msg:not([hidden])')).map(m => m.textContent).join(' / ')`, find, control),
 		fmt.Sprintf("%q beside %s", want, control))

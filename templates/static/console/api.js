@@ -28,13 +28,24 @@ export function loadProject() {
 // row, form or table cell holding it, so the message is read where the
 // hand is.
 function slot(control) {
-  const holder = control.closest('td') || control.closest('.row, form, .actions, label') || control;
+  const row = control.closest('tbody tr');
+  if (row) return rowSlot(row);
+  const holder = control.closest('.row, form, .actions, label') || control;
   let next = holder.nextElementSibling;
   if (!next || !next.classList.contains('msg')) {
     next = el('p', { class: 'msg', hidden: '' });
     holder.insertAdjacentElement('afterend', next);
   }
   return next;
+}
+// rowSlot is the message line under a table row, as wide as the table.
+function rowSlot(tr) {
+  let next = tr.nextElementSibling;
+  if (!next || !next.classList.contains('msg-row')) {
+    next = el('tr', { class: 'msg-row' }, [el('td', { colspan: String(tr.children.length) }, [el('p', { class: 'msg', hidden: '' })])]);
+    tr.insertAdjacentElement('afterend', next);
+  }
+  return next.querySelector('p.msg');
 }
 
 // say shows text beside control: role=status for a confirmation,
