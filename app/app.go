@@ -83,6 +83,10 @@ type Config struct {
 	SigningKey *engine.SigningKey
 	// Witness keeps the signed checkpoints outside the database; nil: none.
 	Witness engine.Witness
+	// SealKey seals signing-link tokens so that slips can be printed again
+	// with the same links (kept in a file beside the signing key, never in
+	// the database); nil: links are not sealed and cannot be reprinted.
+	SealKey *engine.SealKey
 	// LinkQuota is how many events a household's link may add to the chain
 	// a day (decisions, feedback, ratings); default engine.LinkEventsPerDay.
 	// Stress tests that send dozens of decisions per household raise it.
@@ -110,6 +114,7 @@ type App struct {
 	logins     accountGuard // failed logins per account
 	pause      func(ctx context.Context, d time.Duration) error
 	key        *engine.SigningKey
+	seal       *engine.SealKey
 	witness    engine.Witness
 	logger     *slog.Logger
 	broken     brokenChains
@@ -123,7 +128,7 @@ type App struct {
 // New builds the workflows over a store and a printer.
 func New(cfg Config) *App {
 	a := &App{store: cfg.Store, printer: cfg.Printer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), now: cfg.Now, publicKey: cfg.PublicKey,
-		key: cfg.SigningKey, witness: cfg.Witness, logger: cfg.Logger}
+		key: cfg.SigningKey, seal: cfg.SealKey, witness: cfg.Witness, logger: cfg.Logger}
 	if a.publicKey == nil && a.key != nil {
 		a.publicKey = a.key.Public()
 	}

@@ -168,7 +168,8 @@ func (a *App) reissue(ctx context.Context, w *engine.Worker, projectID int64, pi
 			continue
 		}
 		token, hash := engine.NewToken()
-		links = append(links, &engine.SigningLink{BallotID: b.ID, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: b.Deadline, CreatedAt: at})
+		links = append(links, &engine.SigningLink{BallotID: b.ID, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: b.Deadline, CreatedAt: at,
+			SealedToken: a.sealToken(token)})
 		out = append(out, Link{Household: h.ID, Room: h.Room, URL: a.linkURL("s", token)})
 	}
 	err = a.inTx(ctx, func(ctx context.Context) error {

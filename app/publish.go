@@ -87,7 +87,7 @@ func (a *App) PublishWithWindow(ctx context.Context, w *engine.Worker, projectID
 	links := make([]*engine.SigningLink, len(p.Households))
 	for i, h := range p.Households {
 		token, hash := engine.NewToken()
-		links[i] = &engine.SigningLink{HouseholdID: h.ID, TokenHash: hash, ExpiresAt: deadline, CreatedAt: at}
+		links[i] = &engine.SigningLink{HouseholdID: h.ID, TokenHash: hash, ExpiresAt: deadline, CreatedAt: at, SealedToken: a.sealToken(token)}
 		out.Links[i] = Link{Household: h.ID, Room: h.Room, URL: a.linkURL("s", token)}
 	}
 	err = a.inTx(ctx, func(ctx context.Context) error {

@@ -50,6 +50,9 @@ type SigningLink struct {
 	// IssuedSeq is the seq of the event that issued the link on its
 	// project's chain (0: issued before links carried it).
 	IssuedSeq int64
+	// SealedToken is the token sealed under the seal key (SealKey.Seal),
+	// for printing the same link again; "" for links issued before.
+	SealedToken string
 }
 
 // BallotStore keeps ballots and signing links. It runs SQL in the

@@ -203,6 +203,8 @@ type Printer interface {
 	SignIn(w io.Writer, s *SignInSheet) error
 	Card(w io.Writer, c *Card) error
 	Ballots(w io.Writer, b *PaperBallots) error
+	// Slips are the households' signing links on cut-apart slips.
+	Slips(w io.Writer, s *SlipSheet) error
 	// Result is the 表决结果公示 or, once final, the 表决结果公告.
 	Result(w io.Writer, n *ResultNotice) error
 	Unprintable(text string) string

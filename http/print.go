@@ -63,6 +63,31 @@ func (s *Server) signInPDF(c echo.Context) error { return s.projectPDF(c, s.app.
 // ballotsPDF is the 表决票, one per household.
 func (s *Server) ballotsPDF(c echo.Context) error { return s.projectPDF(c, s.app.BallotsPDF) }
 
+// slipsPDF prints the signing links again on slips: every household, or
+// ?household=ID alone; ?size=large in large type.
+func (s *Server) slipsPDF(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var household int64
+	if q := c.QueryParam("household"); q != "" {
+		if household, err = strconv.ParseInt(q, 10, 64); err != nil || household <= 0 {
+			return engine.Invalidf("household", "住户编号应为正整数，收到“%s”", q)
+		}
+	}
+	large := false
+	switch size := c.QueryParam("size"); size {
+	case "", "normal":
+	case "large":
+		large = true
+	default:
+		return engine.Invalidf("size", "字号应为 large（大字）或不写，收到“%s”", size)
+	}
+	doc, err := s.app.SlipsPDF(c.Request().Context(), workerOf(c), id, household, large)
+	return sendPDF(c, doc, err)
+}
+
 // cardPDF is the 明白卡 of ?scenario= (default: the plan put to the vote,
 // or the latest draft).
 func (s *Server) cardPDF(c echo.Context) error {

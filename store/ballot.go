@@ -16,7 +16,7 @@ const ballotSelect = `SELECT b.id, b.project_id, b.scenario_id, b.sha256, b.rule
 	c.closed_at AS closed_at, COALESCE(c.reason, '') AS close_reason, COALESCE(c.superseded_by, 0) AS superseded_by
 	FROM ballots b LEFT JOIN ballot_closures c ON c.ballot_id = b.id `
 
-const linkColumns = `id, ballot_id, household_id, token_hash, expires_at, revoked_at, created_at, COALESCE(issued_seq, 0) AS issued_seq`
+const linkColumns = `id, ballot_id, household_id, token_hash, expires_at, revoked_at, created_at, COALESCE(issued_seq, 0) AS issued_seq, sealed_token`
 
 type ballotRow struct {
 	engine.Ballot
@@ -99,9 +99,9 @@ func (s *Store) Links(ctx context.Context, ballotID int64) ([]*engine.SigningLin
 // once their events are on the chain).
 func (s *Store) InsertLinks(ctx context.Context, links []*engine.SigningLink) error {
 	q := s.conn(ctx)
-	query := s.q(`INSERT INTO signing_links (ballot_id, household_id, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`)
+	query := s.q(`INSERT INTO signing_links (ballot_id, household_id, token_hash, expires_at, created_at, sealed_token) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`)
 	for _, l := range links {
-		if err := q.GetContext(ctx, &l.ID, query, l.BallotID, l.HouseholdID, l.TokenHash, l.ExpiresAt, l.CreatedAt); err != nil {
+		if err := q.GetContext(ctx, &l.ID, query, l.BallotID, l.HouseholdID, l.TokenHash, l.ExpiresAt, l.CreatedAt, l.SealedToken); err != nil {
 			return s.mapError(err)
 		}
 	}

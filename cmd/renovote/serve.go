@@ -52,6 +52,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	readHeader := fs.Duration("read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
 	clausesFile := fs.String("clauses", getenv("RENOVOTE_CLAUSES"), "agreement clauses template (default: the built-in one)")
 	keyFile := keyFlag(fs, getenv)
+	sealFile := sealFlag(fs, getenv)
 	witnessFile, witnessURLs := witnessFlags(fs, getenv)
 	newWitness := fs.Bool("new-witness-file", false, "start a new witness file over a database that already holds checkpoints (the old one is lost: a rollback before now can no longer be found)")
 	if err := parseNoArgs(fs, args, stdout); err != nil {
@@ -87,7 +88,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	witnesses.Start(ctx)
 	defer witnesses.Close()
-	a := app.New(app.Config{Store: s, Printer: printer, BaseURL: *baseURL, SigningKey: key, Witness: witnesses, Logger: logger})
+	seal, err := loadSealKey(sealPath(*sealFile, *keyFile), stdout)
+	if err != nil {
+		return err
+	}
+	a := app.New(app.Config{Store: s, Printer: printer, BaseURL: *baseURL, SigningKey: key, SealKey: seal, Witness: witnesses, Logger: logger})
 	if err := baselineWorkers(ctx, a, logger); err != nil {
 		return err
 	}

@@ -102,6 +102,16 @@ var Key = func() *engine.SigningKey {
 	return k
 }()
 
+// SealKey is the tests' seal key for signing-link tokens (fixed, like Key).
+var SealKey = func() *engine.SealKey {
+	secret := sha256.Sum256([]byte("renovote test seal key"))
+	k, err := engine.NewSealKey(secret[:])
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
+
 // DSN returns the DSN of a new empty database of the dialect, removed when
 // the test ends.
 func DSN(t testing.TB, dialect string) string {
