@@ -168,7 +168,7 @@ func (a *App) prepareQuestionnaire(p *engine.Project, in *QuestionnaireInput, gr
 	out := &SentQuestionnaire{Questionnaire: q, Links: make([]Link, len(p.Households))}
 	for i, h := range p.Households {
 		token, hash := engine.NewToken()
-		links[i] = engine.SurveyLink{HouseholdID: h.ID, TokenHash: hash}
+		links[i] = engine.SurveyLink{HouseholdID: h.ID, TokenHash: hash, SealedToken: a.sealToken(token)}
 		out.Links[i] = Link{Household: h.ID, Room: h.Room, URL: a.linkURL("q", token)}
 	}
 	return out, engine.QuestionnaireSend{Questionnaire: q, Links: links}

@@ -61,39 +61,98 @@ func (a *App) SlipsPDF(ctx context.Context, w *engine.Worker, projectID, househo
 		byHousehold[l.HouseholdID] = l
 	}
 	sheet := &engine.SlipSheet{Project: pub.Project, Scenario: pub.Scenario, Deadline: pub.Deadline, Contact: p.Contact, Large: large, Printed: now}
+	links := make(map[int64]sealedLink, len(live))
+	for _, l := range live {
+		links[l.HouseholdID] = sealedLink{l.SealedToken, l.TokenHash}
+	}
+	err = a.fillSlips(sheet, pub.Project.Households, householdID, links, "s", func(h engine.Household) engine.Fen {
+		_, row, _ := pub.Row(h.ID)
+		return row.Due
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.renderSlips(ctx, w, p.ID, householdID, sheet, "slips")
+}
+
+// sealedLink is what a stored link keeps of its token.
+type sealedLink struct{ sealed, hash string }
+
+// fillSlips puts on the sheet a slip for each household (or householdID
+// alone) with its link of kind ("s" signing, "q" survey) opened from its
+// sealed token; refused, naming the rooms, when any does not open.
+func (a *App) fillSlips(sheet *engine.SlipSheet, hs []engine.Household, householdID int64, links map[int64]sealedLink, kind string, due func(engine.Household) engine.Fen) error {
 	problems := map[string][]string{}
-	for _, h := range pub.Project.Households {
+	for _, h := range hs {
 		if householdID != 0 && h.ID != householdID {
 			continue
 		}
-		l := byHousehold[h.ID]
-		if l == nil {
+		l, ok := links[h.ID]
+		if !ok {
 			problems["missing"] = append(problems["missing"], h.Room)
 			continue
 		}
-		token, err := a.seal.Open(l.SealedToken, l.TokenHash)
+		token, err := a.seal.Open(l.sealed, l.hash)
 		if err != nil {
 			problems[engine.SealProblem(err)] = append(problems[engine.SealProblem(err)], h.Room)
 			continue
 		}
-		_, row, _ := pub.Row(h.ID)
-		url := a.linkURL("s", token)
+		url := a.linkURL(kind, token)
 		qr := url
-		if large {
+		if sheet.Large {
 			qr += "?size=large"
 		}
-		sheet.Slips = append(sheet.Slips, engine.Slip{Room: h.Room, Floor: h.Floor, Owner: engine.MaskName(h.OwnerName), Due: row.Due, URL: url, QR: qr})
+		sheet.Slips = append(sheet.Slips, engine.Slip{Room: h.Room, Floor: h.Floor, Owner: engine.MaskName(h.OwnerName), Due: due(h), URL: url, QR: qr})
 	}
 	for k := range problems {
 		slices.Sort(problems[k])
 	}
 	if err := engine.UnprintableLinks(problems); err != nil {
-		return nil, err
+		return err
 	}
 	slices.SortFunc(sheet.Slips, func(x, y engine.Slip) int { return strings.Compare(x.Room, y.Room) })
-	name, what := "slips.pdf", "slips"
+	return nil
+}
+
+// renderSlips prints a sheet, named for its one household when it has one.
+func (a *App) renderSlips(ctx context.Context, w *engine.Worker, projectID, householdID int64, sheet *engine.SlipSheet, what string) (*Document, error) {
+	name := what + ".pdf"
 	if householdID != 0 && len(sheet.Slips) == 1 {
-		name, what = "slips-"+sheet.Slips[0].Room+".pdf", "slips:"+sheet.Slips[0].Room
+		name, what = what+"-"+sheet.Slips[0].Room+".pdf", what+":"+sheet.Slips[0].Room
 	}
-	return a.render(ctx, p.ID, actor(w), what, name, func(buf *bytes.Buffer) error { return a.printer.Slips(buf, sheet) })
+	return a.render(ctx, projectID, actor(w), what, name, func(buf *bytes.Buffer) error { return a.printer.Slips(buf, sheet) })
+}
+
+// SurveySlipsPDF prints a questionnaire's links again on slips, as
+// SlipsPDF does for signing links: while the questionnaire is open.
+func (a *App) SurveySlipsPDF(ctx context.Context, w *engine.Worker, projectID, questionnaireID, householdID int64, large bool) (*Document, error) {
+	p, q, err := a.questionnaire(ctx, w, projectID, questionnaireID)
+	if err != nil {
+		return nil, err
+	}
+	if householdID != 0 {
+		if _, err := household(p, householdID); err != nil {
+			return nil, err
+		}
+	}
+	now := a.now()
+	if !q.Open(now) {
+		return nil, engine.Errorf(engine.ECodeConflict, "问卷已截止（%s），纸条不再打印", engine.BeijingMinute(q.Deadline))
+	}
+	if a.seal == nil {
+		return nil, engine.Errorf(engine.ECodeUnavailable, "服务器没有配置封存密钥文件，无法按原链接重印纸条")
+	}
+	live, err := a.store.SurveyLinks(ctx, q.ID)
+	if err != nil {
+		return nil, err
+	}
+	links := make(map[int64]sealedLink, len(live))
+	for _, l := range live {
+		links[l.HouseholdID] = sealedLink{l.SealedToken, l.TokenHash}
+	}
+	sheet := &engine.SlipSheet{Project: p, Survey: q.Title, Deadline: q.Deadline, Contact: p.Contact, Large: large, Printed: now}
+	if err := a.fillSlips(sheet, p.Households, householdID, links, "q", func(engine.Household) engine.Fen { return 0 }); err != nil {
+		return nil, err
+	}
+	return a.renderSlips(ctx, w, p.ID, householdID, sheet, "survey-slips")
 }

@@ -43,6 +43,7 @@ type SurveyLink struct {
 	TokenHash       string
 	ExpiresAt       time.Time
 	CreatedAt       time.Time
+	SealedToken     string // as SigningLink.SealedToken
 }
 
 // QuestionnaireSend is one questionnaire and its links, to be stored.
@@ -67,6 +68,8 @@ type SurveyResponse struct {
 type QuestionnaireStore interface {
 	// InsertQuestionnaire stores a questionnaire with its links.
 	InsertQuestionnaire(ctx context.Context, q *Questionnaire, links []SurveyLink) error
+	// SurveyLinks lists a questionnaire's links with their sealed tokens.
+	SurveyLinks(ctx context.Context, questionnaireID int64) ([]*SurveyLink, error)
 	// Questionnaire reads one (locking it inside a unit of work).
 	Questionnaire(ctx context.Context, projectID, id int64) (*Questionnaire, error)
 	Questionnaires(ctx context.Context, projectID int64) ([]*Questionnaire, error)

@@ -14,7 +14,8 @@ import (
 // to ask.
 type SlipSheet struct {
 	Project  *Project
-	Scenario *Scenario
+	Scenario *Scenario // a vote's slips
+	Survey   string    // a questionnaire's slips: its title
 	Deadline time.Time
 	Contact  Contact
 	Slips    []Slip // in room order
@@ -27,7 +28,7 @@ type Slip struct {
 	Room  string
 	Floor int
 	Owner string // masked
-	Due   Fen
+	Due   Fen    // a vote's slip
 	URL   string // the link as issued, printed under the QR code
 	QR    string // what the QR code opens (the link, in large type with ?size=large)
 }

@@ -70,22 +70,43 @@ func (s *Server) slipsPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var household int64
+	household, large, err := slipsQuery(c)
+	if err != nil {
+		return err
+	}
+	doc, err := s.app.SlipsPDF(c.Request().Context(), workerOf(c), id, household, large)
+	return sendPDF(c, doc, err)
+}
+
+// surveySlipsPDF prints a questionnaire's links again on slips.
+func (s *Server) surveySlipsPDF(c echo.Context) error {
+	id, qid, err := pathIDs(c, "id", "qid")
+	if err != nil {
+		return err
+	}
+	household, large, err := slipsQuery(c)
+	if err != nil {
+		return err
+	}
+	doc, err := s.app.SurveySlipsPDF(c.Request().Context(), workerOf(c), id, qid, household, large)
+	return sendPDF(c, doc, err)
+}
+
+// slipsQuery reads ?household= and ?size= of a slips request.
+func slipsQuery(c echo.Context) (household int64, large bool, err error) {
 	if q := c.QueryParam("household"); q != "" {
 		if household, err = strconv.ParseInt(q, 10, 64); err != nil || household <= 0 {
-			return engine.Invalidf("household", "住户编号应为正整数，收到“%s”", q)
+			return 0, false, engine.Invalidf("household", "住户编号应为正整数，收到“%s”", q)
 		}
 	}
-	large := false
 	switch size := c.QueryParam("size"); size {
 	case "", "normal":
 	case "large":
 		large = true
 	default:
-		return engine.Invalidf("size", "字号应为 large（大字）或不写，收到“%s”", size)
+		return 0, false, engine.Invalidf("size", "字号应为 large（大字）或不写，收到“%s”", size)
 	}
-	doc, err := s.app.SlipsPDF(c.Request().Context(), workerOf(c), id, household, large)
-	return sendPDF(c, doc, err)
+	return household, large, nil
 }
 
 // cardPDF is the 明白卡 of ?scenario= (default: the plan put to the vote,

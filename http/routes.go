@@ -78,6 +78,7 @@ func (s *Server) routes() {
 	api.GET("/projects/:id/ballots.pdf", s.ballotsPDF, auth)
 	api.GET("/projects/:id/card.pdf", s.cardPDF, auth)
 	api.GET("/projects/:id/slips.pdf", s.slipsPDF, auth)
+	api.GET("/projects/:id/questionnaires/:qid/slips.pdf", s.surveySlipsPDF, auth)
 	api.GET("/projects/:id/photos/:kind/:rid", s.photo, auth)
 
 	api.GET("/projects/:id/households.csv", s.householdsCSV, auth)

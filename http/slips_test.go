@@ -161,3 +161,49 @@ func TestSlipsReprintTheIssuedLinks(t *testing.T) {
 		}
 	})
 }
+
+// TestSurveySlips: a questionnaire's links print again on slips (text and
+// QR), without amounts; one household alone; refused once it closed.
+func TestSurveySlips(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		p := e.do("POST", "/api/v1/projects", "a", demoProject("问卷纸条")).want(201).json()
+		base := fmt.Sprintf("/api/v1/projects/%v", p["id"])
+		sent := e.do("POST", base+"/questionnaires", "a", map[string]any{"title": "增设项目意向", "deadline": e.clock.Now().Add(48 * time.Hour).Format(time.RFC3339),
+			"questions": []any{map[string]any{"id": "q1", "kind": "rating", "text": "您是否支持加装电梯"}}}).want(201).json()
+		qid := sent["questionnaire"].(map[string]any)["id"]
+		urls := map[string]string{}
+		for _, lv := range sent["links"].([]any) {
+			l := lv.(map[string]any)
+			urls[l["room"].(string)] = l["url"].(string)
+		}
+		path := fmt.Sprintf("%s/questionnaires/%v/slips.pdf", base, qid)
+		res := e.do("GET", path, "a", nil).want(200)
+		keepPDFPages(t, res.body, "survey-slips-"+string(s.Dialect()))
+		text := pdfText(t, res.body)
+		for _, want := range []string{"问卷：增设项目意向", "填写问卷", "房号101室", urls["101"], urls["602"]} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the survey slips lack %q:\n%s", want, text)
+			}
+		}
+		if strings.Contains(text, "出资") || strings.Count(text, "问卷：增设项目意向") != 12 {
+			t.Errorf("survey slips:\n%s", text)
+		}
+		want := []string{urls["101"], urls["102"], urls["201"], urls["202"]}
+		slices.Sort(want)
+		if got := pdfQRCodes(t, res.body, 1); !slices.Equal(got, want) {
+			t.Errorf("page 1's QR codes %v, want %v", got, want)
+		}
+		hid := p["households"].([]any)[11].(map[string]any)
+		one := pdfText(t, e.do("GET", fmt.Sprintf("%s?household=%v", path, hid["id"]), "a", nil).want(200).body)
+		if strings.Count(one, "问卷：") != 1 || !strings.Contains(one, urls[hid["room"].(string)]) {
+			t.Errorf("one household's survey slip:\n%s", one)
+		}
+		e.do("GET", fmt.Sprintf("%s/questionnaires/%d/slips.pdf", base, 999999), "a", nil).want(404)
+		e.do("POST", fmt.Sprintf("%s/questionnaires/%v/close", base, qid), "a", nil).want(200)
+		if msg := e.do("GET", path, "a", nil).want(409).json()["message"].(string); !strings.Contains(msg, "问卷已截止") {
+			t.Errorf("a closed questionnaire: %s", msg)
+		}
+	})
+}

@@ -12,6 +12,7 @@ import (
 // document's cut font.
 const (
 	slipDo      = "请用手机扫右边的二维码（或在浏览器中输入下面的网址），查看本户的出资明细，选择同意、不同意或弃权，并签名。"
+	slipSurvey  = "请用手机扫右边的二维码（或在浏览器中输入下面的网址）填写问卷。"
 	slipPrivate = "本纸条只给本户使用，请勿转给他人；遗失请找工作人员重新发放。"
 	slipNoOne   = "有疑问请找社区工作人员"
 	slipCut     = "沿虚线剪开"
@@ -26,18 +27,22 @@ func (r *Renderer) Slips(w io.Writer, s *engine.SlipSheet) error {
 	p := s.Project
 	slips := append([]engine.Slip(nil), s.Slips...)
 	sort.SliceStable(slips, func(i, j int) bool { return roomLess(slips[i].Room, slips[j].Room) })
-	texts := []string{p.Name, s.Contact.Reach(), slipDo, slipPrivate, slipNoOne, slipCut, beijingTime(s.Deadline),
+	texts := []string{p.Name, s.Survey, s.Contact.Reach(), slipDo, slipSurvey, "问卷：", slipPrivate, slipNoOne, slipCut, beijingTime(s.Deadline),
 		"加装电梯 签署意见 房号 室 层 业主 本户应出资 元 本户不需出资，也请表明意见 截止 北京时间 有疑问请找： 第 页 共 纸条 打印"}
 	for _, sl := range slips {
 		texts = append(texts, sl.Room, sl.Owner, sl.URL, money(sl.Due))
 	}
-	d := r.newDoc(p.Name+" 签署纸条", s.Printed, texts...)
+	name := " 签署纸条"
+	if s.Survey != "" {
+		name = " 问卷纸条"
+	}
+	d := r.newDoc(p.Name+name, s.Printed, texts...)
 	qrs := make([]string, len(slips))
 	for i, sl := range slips {
 		qrs[i] = sl.QR
 	}
 	d.precode(qrs)
-	d.foot = p.Name + " 签署纸条　" + chineseDate(s.Printed) + " 打印"
+	d.foot = p.Name + name + "　" + chineseDate(s.Printed) + " 打印"
 	d.f.SetAutoPageBreak(false, 0)
 	perPage := 4
 	if s.Large {
@@ -80,18 +85,24 @@ func (d *doc) slip(s *engine.SlipSheet, sl engine.Slip, y, h float64) {
 		scale = 1.55
 	}
 	d.f.SetY(y)
-	d.text(margin, bodyW, s.Project.Name+" 加装电梯 签署意见", 13*scale, 6.5*scale, "L")
+	title, do := s.Project.Name+" 加装电梯 签署意见", slipDo
+	if s.Survey != "" {
+		title, do = s.Project.Name+" 问卷："+s.Survey, slipSurvey
+	}
+	d.text(margin, bodyW, title, 13*scale, 6.5*scale, "L")
 	top := d.f.GetY() + 1
 	qrSize := min(h-(top-y)-12*scale, 42*scale)
 	textW := bodyW - qrSize - 6
 	d.f.SetY(top)
 	d.text(margin, textW, "房号 "+sl.Room+" 室　"+strconv.Itoa(sl.Floor)+" 层　业主 "+sl.Owner, 11*scale, 6*scale, "L")
-	due := "本户应出资 " + money(sl.Due)
-	if sl.Due == 0 {
-		due = "本户不需出资，也请表明意见"
+	if s.Survey == "" {
+		due := "本户应出资 " + money(sl.Due)
+		if sl.Due == 0 {
+			due = "本户不需出资，也请表明意见"
+		}
+		d.text(margin, textW, due, 11*scale, 6*scale, "L")
 	}
-	d.text(margin, textW, due, 11*scale, 6*scale, "L")
-	d.text(margin, textW, slipDo, 9.5*scale, 5*scale, "L")
+	d.text(margin, textW, do, 9.5*scale, 5*scale, "L")
 	d.text(margin, textW, "截止 "+beijingTime(s.Deadline)+"（北京时间）", 10.5*scale, 6*scale, "L")
 	ask := slipNoOne
 	if reach := s.Contact.Reach(); reach != "" {

@@ -31,15 +31,23 @@ func (s *Store) InsertQuestionnaire(ctx context.Context, q *engine.Questionnaire
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), q.ProjectID, q.Title, string(q.Questions), q.Status, q.Deadline, q.CreatedAt, q.GroupKey); err != nil {
 		return s.mapError(err)
 	}
-	query := s.q(`INSERT INTO survey_links (questionnaire_id, household_id, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`)
+	query := s.q(`INSERT INTO survey_links (questionnaire_id, household_id, token_hash, expires_at, created_at, sealed_token) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`)
 	for i := range links {
 		l := &links[i]
 		l.QuestionnaireID = q.ID
-		if err := c.GetContext(ctx, &l.ID, query, l.QuestionnaireID, l.HouseholdID, l.TokenHash, l.ExpiresAt, l.CreatedAt); err != nil {
+		if err := c.GetContext(ctx, &l.ID, query, l.QuestionnaireID, l.HouseholdID, l.TokenHash, l.ExpiresAt, l.CreatedAt, l.SealedToken); err != nil {
 			return s.mapError(err)
 		}
 	}
 	return nil
+}
+
+// SurveyLinks lists a questionnaire's links with their sealed tokens.
+func (s *Store) SurveyLinks(ctx context.Context, questionnaireID int64) ([]*engine.SurveyLink, error) {
+	var ls []*engine.SurveyLink
+	err := s.conn(ctx).SelectContext(ctx, &ls, s.q(`SELECT id, questionnaire_id, household_id, token_hash, expires_at, created_at, sealed_token
+		FROM survey_links WHERE questionnaire_id = ? ORDER BY household_id`), questionnaireID)
+	return ls, s.mapError(err)
 }
 
 // forUpdateIn locks the selected rows in PostgreSQL when ctx runs in a
