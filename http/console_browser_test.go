@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -469,6 +470,12 @@ func TestConsoleJourney(t *testing.T) {
 	if got := eval[string](t, ctx, `fetch(document.getElementById('sl-pdf').href).then(r => r.status + ' ' + r.headers.get('Content-Type'))`); got != "200 application/pdf" {
 		t.Errorf("slips.pdf: %s", got)
 	}
+	do(t, ctx, "print the slips", chromedp.Click(chromedp.CSS("#sl-pdf")))
+	said(t, ctx, "#sl-pdf", "已在新窗口打开", "status")
+	// the PDF opened in a tab of its own; the console comes back to the front
+	if _, err := chromedp.Call(ctx, page.BringToFront, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
 	// a lost slip: re-issue asks first and says the old slip is void
 	do(t, ctx, "open lost", chromedp.Click(chromedp.CSS("#sl-lost summary")), chromedp.Evaluate[chromedp.Void](`(function(){var s=document.getElementById('d-relink-household');
 		s.value=Array.from(s.options).find(o=>o.text.startsWith('602')).value;})()`))
@@ -568,6 +575,7 @@ func TestConsoleJourney(t *testing.T) {
 	waitText(t, ctx, "#mo-ledger", "1,000.00")
 	waitText(t, ctx, "#mo-ledger", "无需出资")
 	waitText(t, ctx, "#mo-totals", "收缴率 —")
+	waitText(t, ctx, "#mo-payments", "SK-")
 	receipt := eval[string](t, ctx, `document.querySelector('#mo-payments tbody tr').dataset.receipt`)
 	if got := eval[string](t, ctx, `fetch(document.querySelector('#mo-payments a.photo-link').href).then(r => r.status + ' ' + r.headers.get('Content-Type'))`); !strings.HasPrefix(got, "200 image/") {
 		t.Errorf("the payment's photo opens as %q", got)
@@ -639,6 +647,9 @@ func TestConsoleJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#s-create")), chromedp.WaitVisible(chromedp.CSS("#s-links a.qlink")))
 	said(t, ctx, "#s-create", "问卷已发出", "status")
 	waitText(t, ctx, "#s-rate", "回收 0 / 12")
+	if got := eval[string](t, ctx, `fetch(document.getElementById('s-slips').href).then(r => document.getElementById('s-slips').hidden + ' ' + r.status + ' ' + r.headers.get('Content-Type'))`); got != "false 200 application/pdf" {
+		t.Errorf("the questionnaire's slips: hidden, status, type = %s", got)
+	}
 	qlink := eval[string](t, ctx, `document.querySelector('#s-links a.qlink').href`)
 	do(t, ctx, "answer", chromedp.Navigate(qlink), chromedp.WaitVisible(chromedp.CSS("#surveyform")))
 	do(t, ctx, "submit answers", chromedp.Click(chromedp.CSS(`.question[data-id="q1"] input`)),

@@ -117,3 +117,20 @@ export function options(select, list, text, value) {
   list.forEach((x) => select.appendChild(el('option', { value: value ? value(x) : x.id, text: text(x) })));
 }
 export function householdName(h) { return h.room + (h.owner ? '（' + h.owner + '）' : ''); }
+
+// openPDF (a link's click handler) fetches the PDF first: a refusal (slips
+// after the deadline, links from before they could be printed again) is
+// said beside the link instead of opening a page of JSON.
+export function openPDF(e) {
+  e.preventDefault();
+  const link = e.currentTarget;
+  fetch(link.href, { credentials: 'same-origin' }).then((res) => {
+    if (res.ok) {
+      return res.blob().then((b) => {
+        el('a', { href: URL.createObjectURL(b), target: '_blank' }).click();
+        say(link, '已在新窗口打开，请打印');
+      });
+    }
+    return res.json().then((d) => say(link, d.message || ('打印失败：' + res.status), true), () => say(link, '打印失败：' + res.status, true));
+  }, (err) => say(link, err.message, true));
+}

@@ -1,6 +1,6 @@
 // 意见/问卷: residents' complaints with the worker's answer and 办结, and
 // questionnaires (sent, their links, their results).
-import { api, el, $, val, base, projectID, on, emit, say, fail, ask, bars, table } from './api.js';
+import { api, el, $, val, base, projectID, on, emit, say, fail, ask, bars, table, openPDF } from './api.js';
 import { slip } from './paper.js';
 
 function loadFeedback() {
@@ -68,7 +68,7 @@ function create() {
 function loadSurveys(select) {
   return api('GET', base + '/questionnaires').then((qs) => {
     const s = $('s-list'); s.textContent = '';
-    qs.forEach((q) => s.appendChild(el('option', { value: q.id, text: q.title + (q.open ? '' : '（已结束）') })));
+    qs.forEach((q) => s.appendChild(el('option', { value: q.id, text: q.title + (q.open ? '' : '（已结束）'), 'data-open': q.open ? '1' : '' })));
     if (select) s.value = select;
     if (qs.length) results();
   }, fail($('s-list')));
@@ -77,6 +77,9 @@ function choose(q) { return bars(q.items.map((x) => x.item), [{ values: q.items.
 function results() {
   const qid = $('s-list').value; if (!qid) return;
   $('s-pdf').href = base + '/questionnaires/' + qid + '/results.pdf';
+  // a questionnaire's slips print again while it is open
+  $('s-slips').href = base + '/questionnaires/' + qid + '/slips.pdf';
+  $('s-slips').hidden = !$('s-list').selectedOptions[0].getAttribute('data-open');
   api('GET', base + '/questionnaires/' + qid + '/results').then((r) => {
     const out = $('s-results'); out.textContent = '';
     out.appendChild(el('p', { id: 's-rate', text: '回收 ' + r.answered + ' / ' + r.households + ' 户（' + r.response_rate + '%）' }));
@@ -125,6 +128,7 @@ export function init() {
       el('label', { class: 'inline' }, [el('input', { type: 'checkbox', value: p.id, class: 's-project' }), ' ' + p.name])))));
   }, () => {});
   $('s-create').addEventListener('click', create);
+  $('s-slips').addEventListener('click', openPDF);
   $('s-list').addEventListener('change', results);
   $('s-refresh').addEventListener('click', results);
   $('s-close').addEventListener('click', function () {

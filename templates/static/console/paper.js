@@ -1,7 +1,7 @@
 // 打印/纸件: the slips (printed again at any time until the deadline, with
 // the same links), a new link for a household whose slip is lost, paper
 // ballots entered with their photo, and the printed papers.
-import { api, el, $, val, base, state, on, say, fail, ask, key, time, options, householdName, readPhoto, printOnly } from './api.js';
+import { api, el, $, val, base, state, on, say, fail, ask, key, time, options, householdName, readPhoto, printOnly, openPDF } from './api.js';
 
 // slip is one household's 领取条 on screen: where, who, what to do, until
 // when, whom to ask, and the link as a QR code and as text.
@@ -83,24 +83,8 @@ export function openPaperForm(hid) {
   say($('d-record'), '请录入 ' + sel.selectedOptions[0].textContent + ' 的纸质表决票');
 }
 
-// printSlips fetches the slips first: a refusal (after the deadline, or
-// links issued before slips could be printed again) is said beside the
-// button instead of opening a page of JSON.
-function printSlips(e) {
-  e.preventDefault();
-  const link = $('sl-pdf');
-  fetch(link.href, { credentials: 'same-origin' }).then((res) => {
-    if (res.ok) return res.blob().then((b) => {
-      const a = el('a', { href: URL.createObjectURL(b), target: '_blank' });
-      a.click();
-      say(link, '领取条已在新窗口打开，请打印');
-    });
-    return res.json().then((d) => say(link, d.message || ('打印失败：' + res.status), true), () => say(link, '打印失败：' + res.status, true));
-  }, (err) => say(link, err.message, true));
-}
-
 export function init() {
-  $('sl-pdf').addEventListener('click', printSlips);
+  $('sl-pdf').addEventListener('click', openPDF);
   $('sl-household').addEventListener('change', slipsLink);
   $('sl-large').addEventListener('change', slipsLink);
   $('d-relink').addEventListener('click', relink);
