@@ -754,7 +754,10 @@ func TestConsoleLifecycle(t *testing.T) {
 	waitText(t, ctx, "#d-summary", "目前已达到通过条件")
 	// a reload keeps the section
 	do(t, ctx, "reload", chromedp.Reload())
-	waitFor(t, ctx, `performance.getEntriesByType('navigation')[0].type === 'reload' && !document.getElementById('r-close').hidden`, `location.hash`, "the reloaded page")
+	// (the dashboard above the close button is filled in first: a click
+	// aimed before it grows would land elsewhere)
+	waitFor(t, ctx, `performance.getEntriesByType('navigation')[0].type === 'reload' && !document.getElementById('r-close').hidden && document.getElementById('d-reminder').value !== ''`,
+		`location.hash`, "the reloaded page")
 	if h := eval[string](t, ctx, `location.hash + ' ' + document.getElementById('households').hidden`); h != "#vote true" {
 		t.Errorf("after a reload: %s", h)
 	}

@@ -4,6 +4,7 @@
 import { api, $, val, base, state, loadProject, on, emit, say, fail, fieldError, clearFieldErrors, unsaved, ask, time } from './api.js';
 import * as households from './households.js';
 import * as plans from './plans.js';
+import * as compare from './compare.js';
 import * as vote from './vote.js';
 import * as result from './result.js';
 import * as paper from './paper.js';
@@ -84,7 +85,7 @@ function showChain() {
 
 // ---- start: presets first (the plan form and the rules need them),
 // then the project; a ballot's QR code opens …?paper={household}#paper
-[households, plans, vote, result, paper, money, works, feedback].forEach((m) => m.init());
+[households, plans, compare, vote, result, paper, money, works, feedback].forEach((m) => m.init());
 show(location.hash.slice(1) || 'households');
 plans.loadPresets().then(loadProject).then((p) => {
   $('guide').hidden = p.households.length > 0;

@@ -1,5 +1,5 @@
-// 方案: the scenario form with its live calculation, saved scenarios and
-// the side-by-side comparison of two to four of them. A new scenario holds
+// 方案: the scenario form with its live calculation and the saved
+// scenarios (compare.js sets two to four of them side by side). A new scenario holds
 // the cost alone; subsidies, relief, installments and the running cost are
 // the worker's explicit choice. Rates are typed as percentages.
 import { api, el, $, val, base, state, on, emit, say, fail, fieldError, clearFieldErrors, setDirty, unsaved, ask, money, table, bars, options } from './api.js';
@@ -258,45 +258,11 @@ function openSaved(copy, btn) {
 export function loadScenarios(select) {
   return api('GET', base + '/scenarios').then((ss) => {
     scenarios = ss;
-    const name = (x) => x.name + (x.status === 'published' ? '（已发布）' : '');
-    options($('m-saved'), ss, name);
-    ['c-1', 'c-2', 'c-3', 'c-4'].forEach((id, k) => {
-      const s = $(id), was = s.value;
-      options(s, [{ id: '', name: '—' }].concat(ss), (x) => x.id ? name(x) : '—');
-      s.value = was && ss.some((x) => String(x.id) === was) ? was : (k === 0 && ss[0] ? ss[0].id : k === 1 && ss.length > 1 ? ss[ss.length - 1].id : '');
-    });
+    options($('m-saved'), ss, (x) => x.name + (x.status === 'published' ? '（已发布）' : ''));
     if (select) $('m-saved').value = select;
     $('m-card').href = base + '/card.pdf' + ($('m-saved').value ? '?scenario=' + $('m-saved').value : '');
     emit('scenarios', ss);
   }, fail($('m-saved')));
-}
-
-// compare sets two to four scenarios side by side: each one's summary in
-// the server's plain words, then what each floor and household pays.
-function compare() {
-  const btn = $('c-go');
-  const ids = ['c-1', 'c-2', 'c-3', 'c-4'].map((x) => $(x).value).filter((v, i, a) => v && a.indexOf(v) === i);
-  if (ids.length < 2) { say(btn, '请至少选两个不同的方案', true); return; }
-  api('GET', base + '/compare?ids=' + ids.join(',')).then((c) => {
-    const out = $('c-result'), names = c.scenarios.map((s) => s.name);
-    out.textContent = '';
-    out.appendChild(el('h3', { text: '方案内容' }));
-    out.appendChild(table(names, [c.scenarios.map((s) => el('ul', { class: 'summary' }, s.summary.map((line) => el('li', { text: line }))))], 'left summaries'));
-    out.appendChild(el('h3', { text: '各楼层出资' }));
-    out.appendChild(bars(c.floors.map((f) => f.floor + ' 层'), c.scenarios.map((s, k) => ({ name: s.name, values: c.floors.map((f) => parseFloat(f.due[k] || '0')), cls: 's' + k })),
-      (v) => money(v.toFixed(2))));
-    out.appendChild(el('p', { class: 'legend' }, c.scenarios.map((s, k) => el('span', { class: 'key s' + k, text: '■ ' + s.name + '　' }))));
-    // a household a scenario does not cover has no amount there
-    const due = (list) => list.map((x) => (x === null || x === undefined ? '—' : money(x)));
-    out.appendChild(table(['楼层'].concat(names), c.floors.map((f) => [f.floor + ' 层'].concat(due(f.due))), 'floors'));
-    out.appendChild(el('h3', { text: '每户出资（元）' }));
-    const hh = c.households.map((h) => [h.room].concat(due(h.due)));
-    if (c.total) hh.push(['合计'].concat(due(c.total.due)));
-    out.appendChild(el('div', { class: 'scroll' }, [table(['房号'].concat(names), hh, 'households')]));
-    say(btn, '已对比 ' + names.length + ' 个方案');
-    // the choice, the message and the start of the comparison in one view
-    $('compare').scrollIntoView({ block: 'start' });
-  }, fail(btn));
 }
 
 export function init() {
@@ -333,7 +299,6 @@ export function init() {
     fresh(); calcSoon(); say(this, '新方案只填了费用；补贴、减免、分期和运行费请按本项目的情况选择');
   });
   $('m-saved').addEventListener('change', () => { $('m-card').href = base + '/card.pdf' + ($('m-saved').value ? '?scenario=' + $('m-saved').value : ''); });
-  $('c-go').addEventListener('click', compare);
   on('project', (p) => {
     // the compensation rooms follow the households
     rows('m-comps').forEach((tr) => {
