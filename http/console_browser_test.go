@@ -710,6 +710,11 @@ func TestConsoleJourney(t *testing.T) {
 	if got := eval[string](t, ctx, `location.pathname + ' ' + document.querySelectorAll('#projects tbody tr').length`); got != "/console 1" {
 		t.Errorf("after declining a duplicate name: %s", got)
 	}
+	// "yes" makes the second one
+	d.answer(true)
+	do(t, ctx, "create, yes", chromedp.Click(chromedp.CSS("#np-create")), chromedp.WaitVisible(chromedp.CSS("#sections")))
+	provoked++
+	waitText(t, ctx, "h1", "幸福里小区3号楼2单元")
 
 	var unexpected []string
 	for _, m := range consoleErrors() {

@@ -30,7 +30,7 @@ export function loadProject() {
 function slot(control) {
   const row = control.closest('tbody tr');
   if (row) return rowSlot(row);
-  const holder = control.closest('.row, form, .actions, label') || control;
+  const holder = control.closest('.row, form, .actions') || control.closest('label') || control;
   let next = holder.nextElementSibling;
   if (!next || !next.classList.contains('msg')) {
     next = el('p', { class: 'msg', hidden: '' });
