@@ -338,6 +338,8 @@ func TestConsoleJourney(t *testing.T) {
 		}
 	}
 	setValue(t, ctx, "#m-alloc-preset", "dongpu")
+	do(t, ctx, "to the subsidies", chromedp.Evaluate[chromedp.Void](`document.getElementById('m-sub-preset').scrollIntoView({block: 'start'})`))
+	viewShot(t, ctx, shots, "2a-new-scenario")
 	// 成都's subsidy, half relief, the usual installments, all picked
 	setValue(t, ctx, "#m-sub-preset", "chengdu")
 	do(t, ctx, "add the subsidy", chromedp.Click(chromedp.CSS("#m-sub-add")))
