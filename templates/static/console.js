@@ -21,7 +21,7 @@ var rv = (function () {
       return parse.then(function (data) {
         if (!res.ok) {
           var e = new Error((data && data.message) || ('请求失败：' + res.status));
-          e.field = data && data.field; e.status = res.status;
+          e.field = data && data.field; e.code = data && data.code; e.status = res.status;
           throw e;
         }
         return data;

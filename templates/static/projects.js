@@ -23,10 +23,17 @@
       setTimeout(function () { location.href = '/login'; }, 1500);
     }, function (err) { msg.className = 'bad'; msg.textContent = err.message; });
   });
+  // a name one of the worker's projects already has is asked about (the
+  // server words the question) and sent again only when meant
   document.getElementById('newproject').addEventListener('submit', function (e) {
     e.preventDefault();
-    rv.api('POST', '/api/v1/projects', { name: document.getElementById('np-name').value, address: document.getElementById('np-address').value,
-      floors: parseInt(document.getElementById('np-floors').value, 10) })
-      .then(function (p) { location.href = '/console/projects/' + p.id; }, rv.error);
+    var body = { name: document.getElementById('np-name').value, address: document.getElementById('np-address').value,
+      floors: parseInt(document.getElementById('np-floors').value, 10) };
+    var open = function (p) { location.href = '/console/projects/' + p.id; };
+    rv.api('POST', '/api/v1/projects', body).catch(function (err) {
+      if (err.code !== 'duplicate_name' || !window.confirm(err.message)) throw err;
+      body.allow_duplicate = true;
+      return rv.api('POST', '/api/v1/projects', body);
+    }).then(open, function (err) { if (err.code !== 'duplicate_name') rv.error(err); });
   });
 })();
