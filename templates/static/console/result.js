@@ -2,7 +2,7 @@
 // objections with their answers (维持 or 更正), the final result and the
 // two notices. The server words the state and every refusal; this module
 // only shows them and sends what the worker chose.
-import { api, el, $, base, state, on, emit, say, fail, ask, table, time, options } from './api.js';
+import { api, el, $, base, state, on, emit, say, fail, ask, table, time, options, photoLink } from './api.js';
 
 const votes = [['agree', '同意'], ['disagree', '不同意'], ['abstain', '弃权'], ['', '不计入（作废）']];
 function voteName(v) { for (const x of votes) if (x[0] === v) return x[1]; return v; }
@@ -45,7 +45,9 @@ function load() {
     list.appendChild(table(['编号', '房号', '提出人', '方式', '时间', '理由', '答复'], r.objections.map((o) => {
       const answered = o.outcome ? el('span', { text: o.outcome + '：' + o.answer + (o.corrects_decision ? '（更正为' + voteName(o.corrected_vote) + '）' : '') })
         : (r.state === 'final' ? '—' : answerForm(o, counted));
-      return [o.id, o.room, o.name, o.channel === 'link' ? '本户链接' : '当面', time(o.created_at), o.reason, answered];
+      // a photo sent with the objection opens beside its reason
+      const why = o.photo_type ? el('span', {}, [document.createTextNode(o.reason + ' '), photoLink('objection', o.id, 1, '附照片')]) : o.reason;
+      return [o.id, o.room, o.name, o.channel === 'link' ? '本户链接' : '当面', time(o.created_at), why, answered];
     })));
   }, fail($('r-state')));
 }

@@ -63,7 +63,7 @@ export function dashboard() {
     $('d-table').textContent = '';
     $('d-table').appendChild(table(['房号', '业主', '电话', '意见', '方式', '签名人', '时间', '核验码', '纸质单'], state.project.households.filter((h) => !only || !latest[h.room]).map((h) => {
       const d = latest[h.room], who = [h.room, h.owner || '', h.phone_masked];
-      return who.concat(d ? [voteName(d.decision), d.method === 'paper' ? '纸质' : '手机', d.signer, time(d.signed_at), d.code,
+      return who.concat(d ? [voteName(d.decision) + (d.reason ? '（理由：' + d.reason + '）' : ''), d.method === 'paper' ? '纸质' : '手机', d.signer, time(d.signed_at), d.code,
         d.has_photo ? photoLink('decision', d.id) : ''] : ['未表决', '', '', '', '', '']);
     }), 'decisions'));
     return api('GET', base + '/undecided');
