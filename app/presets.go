@@ -8,3 +8,6 @@ func (a *App) Presets() *engine.Presets { return engine.AllPresets(a.now()) }
 
 // SurveyPresets are the renovation items questionnaires start from.
 func (a *App) SurveyPresets() []engine.SurveyPreset { return engine.SurveyPresets }
+
+// SurveyQuestions are the standard questions' wordings (engine.StandardQuestions).
+func (a *App) SurveyQuestions() []engine.StandardQuestion { return engine.StandardQuestions }

@@ -129,6 +129,24 @@ type SurveyPreset struct {
 	Items    []string `json:"items"`
 }
 
+// StandardQuestion is the wording of one kind of question a worker's
+// questionnaire starts from (the console holds no wording of its own).
+type StandardQuestion struct {
+	ID   string `json:"id"`
+	Kind string `json:"kind"`
+	Text string `json:"text"`
+	K    int    `json:"k,omitempty"` // how many may be picked, by default
+}
+
+// StandardQuestions are the questions the console offers: the items to
+// pick, their order, satisfaction once works have begun, and a free text.
+var StandardQuestions = []StandardQuestion{
+	{ID: "q1", Kind: KindChooseK, Text: "您认为最需要改造的是哪几项？", K: 3},
+	{ID: "q2", Kind: KindRank, Text: "请按重要程度排序"},
+	{ID: "q3", Kind: KindRating, Text: "您对改造的满意程度"},
+	{ID: "q4", Kind: KindText, Text: "您的意见和建议"},
+}
+
 // SurveyPresets are the national categories of 国办发〔2020〕23号
 // (《关于全面推进城镇老旧小区改造工作的指导意见》) and the items of the
 // 常州 2021 survey.

@@ -59,6 +59,11 @@ func (s *Server) surveyPresets(c echo.Context) error {
 	return c.JSON(http.StatusOK, s.app.SurveyPresets())
 }
 
+// surveyQuestions are the standard questions' wordings the console offers.
+func (s *Server) surveyQuestions(c echo.Context) error {
+	return c.JSON(http.StatusOK, s.app.SurveyQuestions())
+}
+
 type sentJSON struct {
 	Questionnaire questionnaireJSON `json:"questionnaire"`
 	Links         []app.Link        `json:"links"`

@@ -21,6 +21,16 @@ func TestQuestionnaireFlow(t *testing.T) {
 		if presets := e.do("GET", "/api/v1/survey/presets", "a", nil).want(200).list(); len(presets) < 3 {
 			t.Fatalf("presets: %v", presets)
 		}
+		// the standard questions' wordings come from the server, one per kind
+		kinds := map[string]string{}
+		for _, q := range e.do("GET", "/api/v1/survey/questions", "a", nil).want(200).list() {
+			m := q.(map[string]any)
+			kinds[m["kind"].(string)] = m["text"].(string)
+		}
+		if len(kinds) != 4 || kinds["choose_k"] != "您认为最需要改造的是哪几项？" || kinds["rating"] == "" || kinds["rank"] == "" || kinds["text"] == "" {
+			t.Errorf("standard questions: %v", kinds)
+		}
+		e.do("GET", "/api/v1/survey/questions", "", nil).want(401)
 		body := map[string]any{"title": "改造内容优先级调查", "deadline": e.clock.Now().Add(48 * time.Hour).Format(time.RFC3339),
 			"questions": []any{
 				map[string]any{"id": "q1", "kind": "choose_k", "text": "您认为最重要的三项改造是？", "k": 3, "items": []string{"增设电梯", "楼体修缮", "补建停车位和充电设施", "规范物业管理"}},

@@ -64,6 +64,7 @@ func (s *Server) routes() {
 	api.GET("/projects/:id/agreements/:file", s.agreementPDF, auth)
 	api.GET("/presets", s.presets, auth)
 	api.GET("/survey/presets", s.surveyPresets, auth)
+	api.GET("/survey/questions", s.surveyQuestions, auth)
 	api.POST("/projects/:id/questionnaires", s.createQuestionnaire, auth)
 	api.POST("/questionnaires", s.createGroupQuestionnaire, auth)
 	api.GET("/projects/:id/questionnaires", s.listQuestionnaires, auth)

@@ -38,16 +38,19 @@ function itemOf(id) { return document.querySelector('.fb-item[data-id="' + id + 
 
 // ---- questionnaires
 function deadlineValue(x) { return val(x).replace('T', ' '); }
+let standard = []; // the standard questions, loaded at init
 function create() {
   const btn = $('s-create');
   const items = Array.prototype.map.call(document.querySelectorAll('.s-item:checked'), (i) => i.value)
     .concat(val('s-extra').split(/[,，、]/).map((x) => x.trim()).filter(Boolean))
     .filter((v, i, a) => a.indexOf(v) === i);
+  // the wordings are the server's (GET /api/v1/survey/questions)
+  const std = (kind) => Object.assign({}, standard.find((q) => q.kind === kind));
   const qs = [];
-  if (items.length) qs.push({ id: 'q1', kind: 'choose_k', text: '您认为最需要改造的是哪几项？', k: Math.min(parseInt(val('s-k'), 10) || 3, items.length), items: items });
-  if ($('s-rank').checked && items.length > 1) qs.push({ id: 'q2', kind: 'rank', text: '请按重要程度排序', items: items });
-  if ($('s-rating').checked) qs.push({ id: 'q3', kind: 'rating', text: '您对改造的满意程度' });
-  if ($('s-text').checked) qs.push({ id: 'q4', kind: 'text', text: '您的意见和建议' });
+  if (items.length) qs.push(Object.assign(std('choose_k'), { k: Math.min(parseInt(val('s-k'), 10) || std('choose_k').k, items.length), items: items }));
+  if ($('s-rank').checked && items.length > 1) qs.push(Object.assign(std('rank'), { items: items }));
+  if ($('s-rating').checked) qs.push(std('rating'));
+  if ($('s-text').checked) qs.push(std('text'));
   const others = Array.prototype.map.call(document.querySelectorAll('.s-project:checked'), (i) => parseInt(i.value, 10));
   const body = { title: val('s-title'), deadline: deadlineValue('s-deadline'), questions: qs };
   if (!ask('发出问卷“' + (body.title || '（未填标题）') + '”给每一户？发出后题目不能修改。')) return;
@@ -116,6 +119,7 @@ function results() {
 export function init() {
   const soon = new Date(Date.now() + 14 * 86400000);
   $('s-deadline').value = new Date(soon.getTime() + 8 * 3600000).toISOString().slice(0, 10) + 'T17:00';
+  api('GET', '/api/v1/survey/questions').then((qs) => { standard = qs; }, fail($('s-presets')));
   api('GET', '/api/v1/survey/presets').then((ps) => {
     const box = $('s-presets');
     ps.forEach((p) => box.appendChild(el('fieldset', { class: 'preset' }, [el('legend', { text: p.category + '（' + p.note + '）' })].concat(p.items.map((it) =>
