@@ -562,6 +562,10 @@ func TestConsoleJourney(t *testing.T) {
 	}
 	day := e.clock.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
 	pick301 := `(function(){var s=document.getElementById('mo-household'); s.value=Array.from(s.options).find(o=>o.text.startsWith('301')).value;})()`
+	// the money forms start from the server's day (it refuses money dated after it), not this computer's
+	if v := eval[string](t, ctx, `['mo-date','mo-asof','mo-fdate','wk-date'].map(x => document.getElementById(x).value).join(' ')`); v != strings.Repeat(day+" ", 3)+day {
+		t.Errorf("the date fields start at %q, want the server's day %s", v, day)
+	}
 	d.answer(true)
 	do(t, ctx, "record a payment", chromedp.Evaluate[chromedp.Void](pick301), chromedp.SendKeys(chromedp.CSS("#mo-amount"), "1000"),
 		chromedp.SetUploadFiles(chromedp.CSS("#mo-photo"), []string{slip}))

@@ -109,8 +109,9 @@ export function photoLink(kind, id, n, text) {
   return el('a', { href: base + '/photos/' + kind + '/' + id + (n > 1 ? '?n=' + n : ''), target: '_blank', class: 'photo-link', text: text || '照片' });
 }
 export function time(s) { return s ? new Date(s).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : ''; }
-// today in Beijing, for the date fields' first value
-export function today() { return new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10); }
+// today in Beijing, for the date fields' first value: the server's day
+// (it refuses money dated after it), else this computer's
+export function today() { return (state.project && state.project.today) || new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10); }
 export function voteName(v) { return { agree: '同意', disagree: '不同意', abstain: '弃权' }[v] || '未表决'; }
 export function options(select, list, text, value) {
   select.textContent = '';

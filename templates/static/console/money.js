@@ -150,6 +150,9 @@ function fund(e) {
 
 export function init() {
   $('mo-date').value = today(); $('mo-asof').value = today(); $('mo-fdate').value = today();
+  // once the project is here, the dates start from the server's day
+  let dated = false;
+  on('project', () => { if (!dated) { dated = true; $('mo-date').value = today(); $('mo-asof').value = today(); $('mo-fdate').value = today(); } });
   $('mo-asof').addEventListener('change', ledger);
   $('mo-pay').addEventListener('submit', pay);
   $('mo-fund').addEventListener('submit', fund);

@@ -69,6 +69,8 @@ export function load() {
 
 export function init() {
   $('wk-date').value = today();
+  let dated = false; // the server's day once the project is here
+  on('project', () => { if (!dated) { dated = true; $('wk-date').value = today(); } });
   $('wk-stages').addEventListener('input', () => setDirty('works', '工程阶段'));
   $('wk-group').addEventListener('input', () => setDirty('works', '监督小组'));
   $('wk-stages-save').addEventListener('click', function () {
