@@ -196,19 +196,19 @@ func shareLine(in *CalcInput) string {
 	case AllocEqual:
 		return "每户平均分摊"
 	case AllocCoefficientArea:
-		return "按楼层和面积分摊：" + floorValues(a.Coefficients, in.Floors, func(v Ratio) string { return "每平方米按 " + v.String() + " 份" })
+		return "按楼层和面积分摊：" + floorValues(a.Coefficients, in.Floors, func(v Ratio) string { return "每平方米按 " + v.String() + " 份" }, "，")
 	case AllocCoefficient:
-		return "按楼层分摊，不论面积：" + floorValues(a.Coefficients, in.Floors, func(v Ratio) string { return "每户 " + v.String() + " 份" })
+		return "按楼层分摊，不论面积：" + floorValues(a.Coefficients, in.Floors, func(v Ratio) string { return "每户 " + v.String() + " 份" }, "，")
 	case AllocFloorPercent:
-		return "按楼层比例分摊，同层各户平分：" + floorValues(a.Percents, in.Floors, func(v Ratio) string { return "共 " + v.String() + "%" })
+		return "按楼层比例分摊，同层各户平分：" + floorValues(a.Percents, in.Floors, func(v Ratio) string { return "共 " + v.String() + "%" }, "，")
 	case AllocHouseholdPercent:
-		return "按楼层定每户比例：" + floorValues(a.Percents, in.Floors, func(v Ratio) string { return "每户 " + v.String() + "%" })
+		return "按楼层定每户比例：" + floorValues(a.Percents, in.Floors, func(v Ratio) string { return "每户 " + v.String() + "%" }, "，")
 	}
 	return "按" + AllocationName(a.Method) + "分摊"
 }
 
 // floorValues words floor ranges with their values: 1–2层不出资，3层…
-func floorValues(rows []FloorValue, floors int, word func(Ratio) string) string {
+func floorValues(rows []FloorValue, floors int, word func(Ratio) string, sep string) string {
 	rows = slices.Clone(rows)
 	slices.SortFunc(rows, func(x, y FloorValue) int { return x.From - y.From })
 	var out []string
@@ -227,7 +227,7 @@ func floorValues(rows []FloorValue, floors int, word func(Ratio) string) string 
 		}
 		out = append(out, span+word(r.Value))
 	}
-	return strings.Join(out, "，")
+	return strings.Join(out, sep)
 }
 
 func exemptCount(in *CalcInput) int {

@@ -92,23 +92,7 @@ func Explain(in *CalcInput, res *CalcResult, room string) (x Explanation) {
 // the building has.
 func ruleLine(a Allocation, floors int) string {
 	parts := func(rows []FloorValue, unit, suffix string) string {
-		var out []string
-		for _, r := range rows {
-			if r.From > floors {
-				continue
-			}
-			r.To = min(r.To, floors)
-			span := fmt.Sprintf("%d层", r.From)
-			if r.To != r.From {
-				span = fmt.Sprintf("%d–%d层", r.From, r.To)
-			}
-			if r.Value == 0 {
-				out = append(out, span+"不出资")
-				continue
-			}
-			out = append(out, span+unit+" "+r.Value.String()+suffix)
-		}
-		return strings.Join(out, "；")
+		return floorValues(rows, floors, func(v Ratio) string { return unit + " " + v.String() + suffix }, "；")
 	}
 	switch a.Method {
 	case AllocCoefficientArea:

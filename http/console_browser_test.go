@@ -28,9 +28,9 @@ import (
 // the questions asked before what cannot be undone, the warning about
 // unsaved changes.
 
-// consoleEnv is a test server listening where its links point (the server
+// listeningEnv is a test server listening where its links point (the server
 // checks where requests come from).
-func consoleEnv(t *testing.T) (*env, string) {
+func listeningEnv(t *testing.T) (*env, string) {
 	s := storetest.Open(t, storetest.DSN(t, store.SQLite))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -213,7 +213,7 @@ func householdRow(f, k int, phone string) string {
 // record an inspection, answer and close a complaint, and send a
 // questionnaire.
 func TestConsoleJourney(t *testing.T) {
-	e, baseURL := consoleEnv(t)
+	e, baseURL := listeningEnv(t)
 	e.addWorkerAt(baseURL, "li", false)
 	ctx, consoleErrors := browser(t)
 	shots := screenshots(t)
@@ -743,7 +743,7 @@ func TestConsoleJourney(t *testing.T) {
 // question), enters an objection raised in person, answers it, and is told
 // beside the button why the result cannot be finalized inside the window.
 func TestConsoleLifecycle(t *testing.T) {
-	e, baseURL := consoleEnv(t)
+	e, baseURL := listeningEnv(t)
 	e.addWorker("a", false)
 	p := e.do("POST", "/api/v1/projects", "a", demoProject("幸福里3号楼2单元")).want(201).json()
 	pid := int(p["id"].(float64))

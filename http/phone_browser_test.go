@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"net"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,10 +11,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	apphttp "github.com/renovote/renovote/http"
-	"github.com/renovote/renovote/store"
-	"github.com/renovote/renovote/store/storetest"
 )
 
 // TestPhoneJourney walks the resident pages as an elderly resident would
@@ -33,20 +27,7 @@ func TestPhoneJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := storetest.Open(t, storetest.DSN(t, store.SQLite))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	baseURL := "http://" + ln.Addr().String()
-	e := newEnvAt(t, s, apphttp.Config{}, baseURL)
-	e.srv.Close()
-	srv := httptest.NewUnstartedServer(e.srv.Config.Handler)
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(srv.Close)
-	e.srv = srv
+	e, baseURL := listeningEnv(t)
 	e.addWorker("a", false)
 	p := e.do("POST", "/api/v1/projects", "a", demoProject("幸福里3号楼2单元")).want(201).json()
 	pid := int(p["id"].(float64))
