@@ -270,6 +270,10 @@ func (r *reader) plainDecimal(v any, path, label string, places int32, max int64
 		r.fail(path, "%s应写成带引号的文字，如 \"%s\"，收到%s", label, example, describe(v))
 		return 0
 	}
+	if rest, negative := strings.CutPrefix(s, "-"); negative && fundingPlainNumber.MatchString(rest) {
+		r.fail(path, "%s不能为负数，收到 %s", label, short(s))
+		return 0
+	}
 	if !fundingPlainNumber.MatchString(s) {
 		r.fail(path, "%s“%s”的写法不对：只能写数字和小数点，如 %s（不能有空格、正负号、千位分隔符、科学计数法、开头多余的0）", label, short(s), example)
 		return 0
