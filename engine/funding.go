@@ -67,6 +67,13 @@ func (r KeepRate) String() string {
 // MarshalJSON writes r as the contract reads it: a plain decimal string.
 func (r KeepRate) MarshalJSON() ([]byte, error) { return []byte(`"` + r.String() + `"`), nil }
 
+// UnmarshalJSON reads a keep rate written by MarshalJSON.
+func (r *KeepRate) UnmarshalJSON(data []byte) error {
+	v, err := unmarshalFixed(data, 4)
+	*r = KeepRate(v)
+	return err
+}
+
 // FundingRule is a city's rule in the contract's shape.
 type FundingRule struct {
 	GJJRelations        []string `json:"gjj_relations"`

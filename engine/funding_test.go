@@ -478,3 +478,38 @@ func FuzzFunding(f *testing.F) {
 		checkFunding(t, in, Funding(in))
 	})
 }
+
+// TestFundingPresets: each city's rule, written as the presets serve it,
+// passes the contract and reads back the same; 苏州 keeps 30%.
+func TestFundingPresets(t *testing.T) {
+	presets := FundingPresets()
+	var cities []string
+	for _, p := range presets {
+		cities = append(cities, p.City)
+		out, err := json.Marshal(p.Rule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseFundingRule(out)
+		if err != nil || fmt.Sprint(back) != fmt.Sprint(p.Rule) {
+			t.Errorf("%s: %s reads back as %+v (%v)", p.Key, out, back, err)
+		}
+		if p.Note == "" || p.Source == "" || !hasHan(p.Note) {
+			t.Errorf("%s: a preset says what the city's rule is and where it comes from: %+v", p.Key, p)
+		}
+	}
+	if got, want := strings.Join(cities, " "), "苏州 青岛 广东"; got != want {
+		t.Errorf("cities: got %s, want %s", got, want)
+	}
+	if got := presets[0].Rule.MaintenanceKeepRate.String(); got != "0.30" {
+		t.Errorf("苏州 keep rate: got %s, want 0.30", got)
+	}
+	var decoded FundingPreset
+	if out, _ := json.Marshal(presets[0]); json.Unmarshal(out, &decoded) != nil || fmt.Sprint(decoded) != fmt.Sprint(presets[0]) {
+		t.Errorf("a preset through JSON: got %+v, want %+v", decoded, presets[0])
+	}
+	presets[0].Rule.Order[0] = "changed"
+	if FundingPresets()[0].Rule.Order[0] != SourceGJJ {
+		t.Error("FundingPresets hands out shared slices")
+	}
+}
