@@ -513,3 +513,67 @@ func TestFundingPresets(t *testing.T) {
 		t.Error("FundingPresets hands out shared slices")
 	}
 }
+
+// TestFundingDocExample: the worked example in docs/funding.md shows what
+// the contract computes, row by row and in total.
+func TestFundingDocExample(t *testing.T) {
+	doc, err := os.ReadFile("../docs/funding.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("../fixtures/funding/example.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := FundingJSON(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(doc), "\n")
+	for _, h := range res.Households {
+		var cells []string
+		for _, line := range lines {
+			if strings.HasPrefix(line, "| "+h.ID+" | ") {
+				for _, c := range strings.Split(strings.Trim(line, "|"), "|") {
+					c, _, _ = strings.Cut(strings.TrimSpace(c), " (")
+					cells = append(cells, c)
+				}
+			}
+		}
+		if len(cells) < 8 {
+			t.Errorf("docs/funding.md has no worked-example row for %s", h.ID)
+			continue
+		}
+		got := []string{cells[1], cells[4], cells[5], cells[6], cells[7]}
+		want := []string{h.Due.String(), h.Maintenance.Keep.String(), h.Maintenance.Amount.String(), h.Maintenance.BalanceAfter.String(), h.Cash.String()}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("docs row %s: due, keep, drawn, after, cash %v; the contract computes %v", h.ID, got, want)
+		}
+		for _, a := range h.GJJ.Accounts {
+			if !strings.Contains(cells[2], a.Name+" "+a.Relation+" ") || !strings.Contains(cells[2], "→ "+a.Amount.String()) {
+				t.Errorf("docs row %s: %q lacks %s drawing %s", h.ID, cells[2], a.Name, a.Amount)
+			}
+		}
+	}
+	tot := res.Totals
+	want := fmt.Sprintf("Totals: due %s = 公积金 %s + 维修资金 %s + cash %s. `apply_by` %s.", tot.Due, tot.GJJ, tot.Maintenance, tot.Cash, res.ApplyBy)
+	if !strings.Contains(string(doc), want) {
+		t.Errorf("docs/funding.md lacks %q", want)
+	}
+	first, _ := json.Marshal(res.Households[0])
+	var shown struct {
+		Households []json.RawMessage `json:"households"`
+	}
+	start := strings.Index(string(doc), "{\"apply_by\"")
+	end := strings.Index(string(doc)[start:], "```")
+	snippet := strings.Replace(string(doc)[start:start+end], ",\n   …]", "]", 1)
+	if err := json.Unmarshal([]byte(snippet), &shown); err != nil || len(shown.Households) != 1 {
+		t.Fatalf("the output example of docs/funding.md: %v", err)
+	}
+	var a, b any
+	json.Unmarshal(first, &a)
+	json.Unmarshal(shown.Households[0], &b)
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("docs output example shows %s; the contract computes %s", shown.Households[0], first)
+	}
+}
