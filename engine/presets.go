@@ -108,12 +108,55 @@ type StarterOperating struct {
 	Annual Fen `json:"annual"`
 }
 
+// FundingPreset is a city's rule for paying the share from 住房公积金 and
+// 专项维修资金, in the funding contract's shape (docs/funding.md). Note says
+// the city's rule in plain Chinese, and what the preset assumes where the
+// rule as reported is silent.
+type FundingPreset struct {
+	Key    string      `json:"key"`
+	Name   string      `json:"name"`
+	City   string      `json:"city"`
+	Note   string      `json:"note"`
+	Source string      `json:"source"`
+	Rule   FundingRule `json:"rule"`
+}
+
 // Presets is everything GET /api/v1/presets answers.
 type Presets struct {
 	Subsidies   []SubsidyPreset    `json:"subsidies"`
 	Allocations []AllocationPreset `json:"allocations"`
 	Rules       []RulePreset       `json:"rules"`
+	Funding     []FundingPreset    `json:"funding"`
 	Starter     Starter            `json:"starter"`
+}
+
+// FundingPresets are the city rules of DESIGN §18 (public rules, as
+// reported); a fresh copy each time. Where a rule as reported says nothing
+// (who may draw in 苏州, a deadline in 青岛, the 维修资金 in 青岛 and 广东),
+// the preset takes the cautious reading and its note says so.
+func FundingPresets() []FundingPreset {
+	gjjOnly := []string{SourceGJJ}
+	return []FundingPreset{
+		{Key: "suzhou", Name: "苏州 公积金与维修资金", City: "苏州",
+			Note: "自2024年7月1日起：住房公积金和专项维修资金合计不超过本户扣除政府补贴后的出资额（不含运行费用）；" +
+				"维修资金账户至少保留首期交存额的30%；在取得电梯使用登记证后一年内申请一次，竣工日期请填使用登记证的日期。" +
+				"可提取公积金的人按业主本人和配偶计，父母、子女能否提取请向苏州住房公积金管理中心确认。",
+			Source: "苏州市既有住宅加装电梯使用住房公积金和专项维修资金的规定（2024年7月1日起施行，据公开报道）",
+			Rule: FundingRule{GJJRelations: []string{RelationOwner, RelationSpouse}, MaintenanceKeepRate: 3000,
+				WindowDays: DefaultFundingWindowDays, Order: []string{SourceGJJ, SourceMaintenance}}},
+		{Key: "qingdao", Name: "青岛 公积金（本人及直系亲属）", City: "青岛",
+			Note: "业主本人及其配偶、父母、子女可提取住房公积金，在竣工验收后提取一次，合计不超过业主扣除政府补贴后的实际出资额，" +
+				"运行维护费用不能提取。规定未写申请期限，本预设按竣工后一年计；维修资金的使用未计入，以当地规定为准。",
+			Source: "青岛市既有住宅加装电梯提取住房公积金的规定（据公开报道）",
+			Rule: FundingRule{GJJRelations: []string{RelationOwner, RelationSpouse, RelationParent, RelationChild},
+				WindowDays: DefaultFundingWindowDays, Order: gjjOnly}},
+		{Key: "guangdong", Name: "广东 公积金（夫妻双方）", City: "广东",
+			Note: "夫妻双方可提取住房公积金，合计不超过本户分摊的加装电梯费用，在竣工验收后一年内提取一次（如韶关）。" +
+				"维修资金的使用未计入，以当地规定为准。",
+			Source: "粤建金函〔2010〕428号",
+			Rule: FundingRule{GJJRelations: []string{RelationOwner, RelationSpouse},
+				WindowDays: DefaultFundingWindowDays, Order: gjjOnly}},
+	}
 }
 
 func fenPtr(yuan int64) *Fen       { f := Fen(yuan * 100); return &f }
@@ -160,6 +203,7 @@ func AllPresets(now time.Time) *Presets {
 			{"c283", "民法典第283条 按面积", "没有约定时按专有部分面积分摊", AllocationInput{Method: AllocArea}},
 			{"equal", "按户均摊", "每户相同", AllocationInput{Method: AllocEqual}},
 		},
+		Funding: FundingPresets(),
 	}
 	for _, key := range []string{RuleCivilCodeMajor, RuleCivilCodeOrdinary} {
 		rule, _ := CivilCodeRule(key)

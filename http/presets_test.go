@@ -89,3 +89,45 @@ func TestPresets(t *testing.T) {
 		}
 	}
 }
+
+// TestFundingPresets: the presets answer carries the city funding rules
+// (苏州, 青岛, 广东), each with its note, and each rule as served passes
+// the funding contract's validation.
+func TestFundingPresets(t *testing.T) {
+	s := storetest.Open(t, storetest.DSN(t, store.SQLite))
+	e := newEnv(t, s, apphttp.Config{})
+	e.addWorker("a", false)
+	var p struct {
+		Funding []struct {
+			Key, Name, City, Note, Source string
+			Rule                          json.RawMessage
+		}
+	}
+	if err := json.Unmarshal(e.do("GET", "/api/v1/presets", "a", nil).want(200).body, &p); err != nil {
+		t.Fatal(err)
+	}
+	var cities []string
+	for _, f := range p.Funding {
+		cities = append(cities, f.City)
+		if f.Key == "" || f.Name == "" || f.Note == "" || f.Source == "" {
+			t.Errorf("%s: a preset names itself, says the rule and its source: %+v", f.City, f)
+		}
+		doc := `{"rule":` + string(f.Rule) + `,"completed":"2027-09-01","households":[{"id":"601","due":"30000.00",` +
+			`"accounts":[{"name":"张三","relation":"owner","balance":"12000.00"}],"maintenance":{"first_deposit":"8000.33","balance":"6500.00"}}]}`
+		res, err := engine.FundingJSON([]byte(doc))
+		if err != nil {
+			t.Errorf("%s: the rule %s does not pass the contract: %v", f.City, f.Rule, err)
+			continue
+		}
+		h := res.Households[0]
+		if h.GJJ.Total+h.Maintenance.Amount+h.Cash != h.Due {
+			t.Errorf("%s: %+v does not add up", f.City, h)
+		}
+		if f.Key == "suzhou" && (h.Maintenance.Keep.String() != "2400.10" || h.Maintenance.Amount.String() != "4099.90") {
+			t.Errorf("苏州 keeps 30%% of 8000.33 rounded up: got keep %s, drawn %s", h.Maintenance.Keep, h.Maintenance.Amount)
+		}
+	}
+	if got, want := strings.Join(cities, " "), "苏州 青岛 广东"; got != want {
+		t.Errorf("funding presets: got %s, want %s", got, want)
+	}
+}

@@ -49,6 +49,10 @@ func runLedger(args []string, stdout, stderr io.Writer) error {
 	return runContract("ledger", args, stdout, stderr, func(data []byte) (any, error) { return engine.LedgerJSON(data) })
 }
 
+func runFunding(args []string, stdout, stderr io.Writer) error {
+	return runContract("funding", args, stdout, stderr, func(data []byte) (any, error) { return engine.FundingJSON(data) })
+}
+
 func runSurvey(args []string, stdout, stderr io.Writer) error {
 	return runContract("survey", args, stdout, stderr, func(data []byte) (any, error) { return engine.SurveyJSON(data) })
 }

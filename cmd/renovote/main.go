@@ -77,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runSurvey(rest, stdout, stderr)
 	case "ledger":
 		return runLedger(rest, stdout, stderr)
+	case "funding":
+		return runFunding(rest, stdout, stderr)
 	case "words":
 		return runWords(rest, stdout, stderr)
 	case "serve":
@@ -94,5 +96,5 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "witness":
 		return runWitness(ctx, rest, getenv, stdout, stderr)
 	}
-	return &usageError{fmt.Sprintf("未知命令“%s”（unknown command）；可用命令：serve、user、load、calc、tally、survey、ledger、words、migrate、audit、key、witness、help", cmd)}
+	return &usageError{fmt.Sprintf("未知命令“%s”（unknown command）；可用命令：serve、user、load、calc、tally、survey、ledger、funding、words、migrate、audit、key、witness、help", cmd)}
 }

@@ -12,6 +12,7 @@ renovote — elevator retrofits: cost sharing, consent tally, amounts in words
   renovote tally FILE|-                        统计表决结果（民法典第278条）/ count the votes
   renovote survey FILE|-                       统计问卷 / tally a questionnaire
   renovote ledger FILE|-                       缴款核算（欠缴、逾期、收缴率）/ payments against the schedule
+  renovote funding FILE|-                      公积金、维修资金可提取额 / what may be drawn from 公积金 and 维修资金
   renovote words AMOUNT                        金额大写 / an amount in Chinese capitals
   renovote migrate [--db DSN]                  创建或升级数据库结构 / create or upgrade the schema
   renovote audit verify PROJECT [--db DSN] [--public-key FILE] [--anchor N:PREFIX] [--witness URL]
@@ -174,6 +175,17 @@ once (or uses RENOVOTE_ADMIN_PASSWORD). --demo loads the demo project and prints
 下一笔应缴，以及合计和收缴率；精确到分，先抵最早的应缴，退款不会使已缴为负。
 Computes what each household has paid against its schedule: paid, outstanding, credit, due to
 date, overdue (since when), the next due, and totals with the collection rate; exact to the fen.
+`,
+	"funding": `用法 Usage: renovote funding FILE|-
+
+按城市规则核算每户应出资金额中可由住房公积金和专项维修资金支付的部分（docs/funding.md）：
+按 order 依次提取，公积金只由规则允许的亲属账户提取，维修资金账户至少留存首期交存额×留存比例
+（向上取整到分），不足部分为现金；completed 给出时算出申请截止日 apply_by。精确到分。
+Computes how much of each household's share may be drawn from the family's 住房公积金 and the
+unit's 专项维修资金 under a city's rule, and what is left to pay in cash; exact to the fen.
+
+示例 Example:
+  renovote funding fixtures/funding/example.json
 `,
 	"user": `用法 Usage: renovote user add NAME [--admin] [--display-name 名字] [--db DSN]
        renovote user passwd NAME [--db DSN] [--signing-key FILE]
