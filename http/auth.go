@@ -56,6 +56,9 @@ func (r *loginRequest) Validate() error {
 		return engine.Invalidf("password", "请填写密码")
 	case len(r.Username) > 64 || len(r.Password) > 200:
 		return engine.Invalidf("username", "用户名或密码太长")
+	case strings.ContainsFunc(r.Username, isControl):
+		// no worker has one; PostgreSQL refuses a NUL in text
+		return engine.Invalidf("username", "用户名含有控制字符，请删除")
 	}
 	return nil
 }
@@ -200,3 +203,7 @@ func workerOf(c echo.Context) *engine.Worker {
 	w, _ := c.Get(ctxWorker).(*engine.Worker)
 	return w
 }
+
+// isControl is a character no name may hold (engine's reader refuses the
+// same in every text field).
+func isControl(c rune) bool { return c < 0x20 || c == 0x7f }

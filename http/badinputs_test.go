@@ -41,6 +41,7 @@ func moreBadRequests(t testing.TB, w *badWorld) []badRequest {
 		{name: "login: no password", method: "POST", path: "/api/v1/login", body: `{"username":"a"}`, status: 400, field: "password"},
 		{name: "login: unknown field", method: "POST", path: "/api/v1/login", body: `{"username":"a","password":"x","remember":true}`, status: 400, field: "remember"},
 		{name: "login: username 100 characters", method: "POST", path: "/api/v1/login", body: `{"username":"` + strings.Repeat("a", 100) + `","password":"x"}`, status: 400, field: "username"},
+		{name: "login: a NUL in the username", method: "POST", path: "/api/v1/login", body: `{"username":"a\u0000","password":"x"}`, status: 400, field: "username"},
 		{name: "login: wrong password", method: "POST", path: "/api/v1/login", body: `{"username":"a","password":"wrong-password"}`, status: 401},
 		{name: "password: wrong current", method: "POST", path: "/api/v1/password", body: `{"current":"wrong","password":"Xin-mi-ma-2027!"}`, status: 400, field: "current"},
 		{name: "password: too short", method: "POST", path: "/api/v1/password", body: `{"current":"password-a","password":"short"}`, status: 400, field: "password"},
