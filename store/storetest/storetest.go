@@ -60,21 +60,28 @@ func Main(m *testing.M) int {
 }
 
 // Each runs fn against a fresh store on every dialect, as subtests named
-// "sqlite" and "postgres".
+// "sqlite" and "postgres". The two run in parallel (each has its own
+// database): fn must not share what it changes with the other dialect's
+// run, and the test must not rely on them having ended when Each returns.
 func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Helper()
 	for _, dialect := range []string{store.SQLite, store.Postgres} {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			fn(t, Open(t, DSN(t, dialect)))
 		})
 	}
 }
 
-// EachDSN runs fn with the DSN of a fresh, empty database on every dialect.
+// EachDSN runs fn with the DSN of a fresh, empty database on every
+// dialect, in parallel like Each.
 func EachDSN(t *testing.T, fn func(t *testing.T, dsn string)) {
 	t.Helper()
 	for _, dialect := range []string{store.SQLite, store.Postgres} {
-		t.Run(dialect, func(t *testing.T) { fn(t, DSN(t, dialect)) })
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			fn(t, DSN(t, dialect))
+		})
 	}
 }
 
