@@ -121,8 +121,15 @@ func said(t *testing.T, ctx context.Context, control, want, role string) {
 	waitFor(t, ctx, fmt.Sprintf(`((%s || {}).textContent || '').includes(%q)`, find, want),
 		fmt.Sprintf(`(%s || {}).textContent || 'no message beside %s; the page says: ' + Array.from(document.querySelectorAll('.msg:not([hidden])')).map(m => m.textContent).join(' / ')`, find, control),
 		fmt.Sprintf("%q beside %s", want, control))
-	got := eval[string](t, ctx, fmt.Sprintf(`(function(){var m=%s, r=m.getBoundingClientRect();
-		return m.getAttribute('role') + ' ' + (r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0);})()`, find))
+	// the page may still be laying out what the act loaded (lists re-read
+	// after it): give the message up to two seconds to settle in view
+	got := eval[string](t, ctx, fmt.Sprintf(`new Promise(function (ok) {
+		var end = Date.now() + 2000;
+		(function poll() {
+			var m = %s, r = m.getBoundingClientRect(), in_ = r.top >= -1 && r.bottom <= window.innerHeight + 1 && r.height > 0; // a pixel for sub-pixel layout
+			if (in_ || Date.now() > end) ok(m.getAttribute('role') + ' ' + in_); else setTimeout(poll, 50);
+		})();
+	})`, find))
 	if got != role+" true" {
 		t.Errorf("the message %q beside %s: role and inside the window = %s, want %s true", want, control, got, role)
 	}
