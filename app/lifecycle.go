@@ -85,18 +85,11 @@ func (a *App) CloseBallot(ctx context.Context, w *engine.Worker, projectID int64
 	}
 	now := a.now()
 	err = a.inTx(ctx, func(ctx context.Context) error {
-		if err := a.lockChain(ctx, p.ID); err != nil {
-			return err
-		}
-		b, err := a.store.CurrentBallot(ctx, p.ID)
+		b, r, objs, err := a.lockCurrent(ctx, p.ID)
 		if err != nil {
 			return err
 		}
 		pub, err := a.published.get(ctx, a.store, b)
-		if err != nil {
-			return err
-		}
-		r, objs, err := a.ballotResult(ctx, b)
 		if err != nil {
 			return err
 		}
@@ -199,6 +192,20 @@ func (a *App) ObjectInPerson(ctx context.Context, w *engine.Worker, projectID, h
 	return o, nil
 }
 
+// lockCurrent locks the project's chain, then reads its current ballot
+// with the result record and the objections, as the unit of work sees them.
+func (a *App) lockCurrent(ctx context.Context, projectID int64) (*engine.Ballot, *engine.BallotResult, []*engine.Objection, error) {
+	if err := a.lockChain(ctx, projectID); err != nil {
+		return nil, nil, nil, err
+	}
+	b, err := a.store.CurrentBallot(ctx, projectID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r, objs, err := a.ballotResult(ctx, b)
+	return b, r, objs, err
+}
+
 // newObjection reads the ballot as it stands in the unit of work (its
 // closure may be new), lets engine accept the objection and inserts it.
 func (a *App) newObjection(ctx context.Context, ballotID, householdID int64, name, reason, channel string, by int64, now time.Time, photo []byte, photoType string) (*engine.Objection, error) {
@@ -283,14 +290,7 @@ func (a *App) Finalize(ctx context.Context, w *engine.Worker, projectID int64) (
 	}
 	now := a.now()
 	err = a.inTx(ctx, func(ctx context.Context) error {
-		if err := a.lockChain(ctx, p.ID); err != nil {
-			return err
-		}
-		b, err := a.store.CurrentBallot(ctx, p.ID)
-		if err != nil {
-			return err
-		}
-		r, objs, err := a.ballotResult(ctx, b)
+		b, r, objs, err := a.lockCurrent(ctx, p.ID)
 		if err != nil {
 			return err
 		}
