@@ -335,7 +335,8 @@ func (r *Renderer) ProgressReport(w io.Writer, pr *ProgressReport) error {
 	}
 	d.f.SetXY(margin, y)
 	d.text(margin, bodyW-40, "存证："+anchorText(pr.Anchor, pr.KeyFingerprint), 9, 5, "L")
-	d.text(margin, bodyW-40, "项目公示页（可匿名提意见）："+pr.PublicURL, 9, 5, "L")
+	d.text(margin, bodyW-40, "项目公示页（可匿名提意见）：", 9, 5, "L")
+	d.text(margin, bodyW-40, pr.PublicURL, 9, 5, "L")
 	d.f.SetY(max(d.f.GetY(), y+32))
 	d.issuedBy(issuer, pr.Printed)
 	return d.output(w)

@@ -70,7 +70,11 @@ func (r *Renderer) Notice(w io.Writer, n *Notice) error {
 	y := d.f.GetY() + 2
 	d.qr(n.SummaryURL, pageW-margin-30, y, 30)
 	d.f.SetXY(margin, y)
-	d.text(margin, bodyW-36, "扫描右侧二维码可查看方案详情与表决进度："+n.SummaryURL+"　方案核验码 "+short(n.Scenario.SHA256)+"。本公示中业主姓名已隐去部分，不含电话等个人信息。", 9, 4.8, "L")
+	// the address has a line of its own: a line break inside it would
+	// leave a reader typing half of it
+	d.text(margin, bodyW-36, "扫描右侧二维码或访问以下网址，可查看方案详情与表决进度：", 9, 4.8, "L")
+	d.text(margin, bodyW-36, n.SummaryURL, 9, 4.8, "L")
+	d.text(margin, bodyW-36, "方案核验码 "+short(n.Scenario.SHA256)+"。本公示中业主姓名已隐去部分，不含电话等个人信息。", 9, 4.8, "L")
 	d.f.SetY(max(d.f.GetY(), y+6))
 	d.text(margin+bodyW/2-30, bodyW/2, "发布单位："+issuer+"（盖章）", 10.5, 7, "L")
 	d.text(margin+bodyW/2-30, bodyW/2, "发布日期："+chineseDate(posted), 10.5, 7, "L")
