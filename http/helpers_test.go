@@ -86,7 +86,7 @@ func newEnvWith(t testing.TB, s *store.Store, cfg apphttp.Config, baseURL string
 	s.SetClock(e.clock.Now) // one clock for the workflows and the rows they stamp
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, nil))
 	cfg.App = app.New(app.Config{Store: s, Printer: printer(t), BaseURL: baseURL, Now: e.clock.Now, SigningKey: storetest.Key, SealKey: storetest.SealKey,
-		Pause: e.pause, Witness: w, Logger: cfg.Logger})
+		Pause: e.pause, Witness: w, Logger: cfg.Logger, Limits: s.SharedLimits()})
 	if cfg.LoginRate == 0 {
 		cfg.LoginRate = 1000
 	}

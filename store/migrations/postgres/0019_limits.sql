@@ -1,0 +1,24 @@
+-- Issue 24 point 3: with several servers on one PostgreSQL, the login
+-- guard and the per-client request limits are counted here, so that N
+-- servers never give N times the attempts. The rows are counters, not
+-- records: old ones are deleted now and then (PruneLimits).
+
+-- One row per failed login, per account (the guard's sliding window).
+CREATE TABLE login_failures (
+	username TEXT NOT NULL,
+	at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX login_failures_username_at ON login_failures (username, at);
+CREATE INDEX login_failures_at ON login_failures (at);
+
+-- One token bucket per limit and client address.
+CREATE TABLE rate_buckets (
+	bucket TEXT NOT NULL,
+	client TEXT NOT NULL,
+	tokens DOUBLE PRECISION NOT NULL,
+	at TIMESTAMPTZ NOT NULL,
+	allowed BOOLEAN NOT NULL,
+	full_at TIMESTAMPTZ NOT NULL, -- when the bucket is full again: the row may go
+	PRIMARY KEY (bucket, client)
+);
+CREATE INDEX rate_buckets_full_at ON rate_buckets (full_at);
