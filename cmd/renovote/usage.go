@@ -167,6 +167,7 @@ once (or uses RENOVOTE_ADMIN_PASSWORD). --demo loads the demo project and prints
   --rate-public        每个来源每秒公开接口请求数（RENOVOTE_RATE_PUBLIC，默认 20）
   --rate-login         每个来源每秒登录次数（RENOVOTE_RATE_LOGIN，默认 0.2）
   --rate-feedback      每个来源每秒匿名意见数，独立于登录限额（RENOVOTE_RATE_FEEDBACK，默认 0.0167：连续5条后每分钟1条）
+                       以上限额与账号密码错误次数：PostgreSQL 上在数据库中计数，多台服务器合计；SQLite 上在本进程中
   --read-header-timeout  客户端发送请求头的时限（默认 10s）
 `,
 	"ledger": `用法 Usage: renovote ledger FILE|-
