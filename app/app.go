@@ -118,6 +118,7 @@ type App struct {
 	chains     chainCache   // the last audit check of each chain, by head
 	logins     accountGuard // failed logins per account
 	limits     engine.LimitStore
+	leases     leases       // this server's leases of the shared buckets
 	pruned     atomic.Int64 // when this server last pruned the shared limits (unix µs of a.now)
 	pause      func(ctx context.Context, d time.Duration) error
 	key        *engine.SigningKey

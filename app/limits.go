@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"sync"
 	"time"
+
+	"github.com/renovote/renovote/engine"
 )
 
 // pruneEvery is how often a server deletes the shared limits' rows that no
@@ -17,15 +20,72 @@ func (a *App) SharedLimits() bool { return a.limits != nil }
 // TakeToken spends one request of client from the limit named bucket —
 // a token bucket of burst requests refilled at perSecond — counted in the
 // database for every server on it. Only with SharedLimits; the clock is
-// the App's.
+// the App's. The tokens come from the database a lease at a time
+// (engine.TokenLease: LeaseSize of the burst in one statement) and are
+// spent here, so a busy client costs the database one statement per
+// lease rather than one per request; engine.TokenLease states the bound
+// this keeps over N servers.
 func (a *App) TakeToken(ctx context.Context, bucket, client string, perSecond float64, burst int) (bool, error) {
 	now := a.now().UTC().Truncate(time.Microsecond)
-	ok, err := a.limits.TakeToken(ctx, bucket, client, perSecond, burst, now)
+	l := a.leases.of(bucket, client)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.Spend(now) {
+		return true, nil
+	}
+	n, err := a.limits.TakeTokens(ctx, bucket, client, perSecond, burst, engine.LeaseSize(burst), now)
 	if err != nil {
 		return false, err
 	}
+	if n == 0 {
+		return false, nil
+	}
+	l.TokenLease = engine.TokenLease{Left: n - 1, Taken: now} // this request spends one
 	a.pruneLimits(ctx, now)
-	return ok, nil
+	return true, nil
+}
+
+// leases are this server's leases of the shared buckets, by bucket and
+// client. A request waits on its client's lease while that is refilled,
+// so one server sends one statement at a time per bucket and client.
+type leases struct {
+	mu sync.Mutex
+	m  map[[2]string]*lease
+}
+
+type lease struct {
+	mu sync.Mutex
+	engine.TokenLease
+}
+
+func (ls *leases) of(bucket, client string) *lease {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if ls.m == nil {
+		ls.m = map[[2]string]*lease{}
+	}
+	k := [2]string{bucket, client}
+	l := ls.m[k]
+	if l == nil {
+		l = &lease{}
+		ls.m[k] = l
+	}
+	return l
+}
+
+// forgetExpired drops the leases that can no longer be spent at now (a
+// lease dropped while refilled only loses its tokens: it errs on refusing).
+func (ls *leases) forgetExpired(now time.Time) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	for k, l := range ls.m {
+		if l.mu.TryLock() {
+			if l.Expired(now) {
+				delete(ls.m, k)
+			}
+			l.mu.Unlock()
+		}
+	}
 }
 
 // pruneLimits deletes, at most once a minute per server, the buckets full
@@ -39,6 +99,7 @@ func (a *App) pruneLimits(ctx context.Context, now time.Time) {
 	if !a.pruned.CompareAndSwap(last, now.UnixMicro()) {
 		return // another request of this server is pruning
 	}
+	a.leases.forgetExpired(now)
 	if err := a.limits.PruneLimits(ctx, now, guardWindow); err != nil {
 		a.logger.Warn("pruning the shared limits failed", "error", err.Error())
 	}

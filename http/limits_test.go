@@ -133,3 +133,43 @@ func TestRateLimitsSharedByServers(t *testing.T) {
 		})
 	}
 }
+
+// TestRateLimitLeaseBound: each server takes its signing tokens from the
+// shared bucket two at a time (engine.LeaseSize of the burst 30), so
+// while a server holds the rest of a lease the bucket refills behind it.
+// The slack this gives is the bound engine.TokenLease documents — burst +
+// rate·T + N·(lease−1) — and no more: two servers that each hold one
+// token when the bucket is full again allow 32 requests at once, not 60.
+func TestRateLimitLeaseBound(t *testing.T) {
+	_, loopback, _ := net.ParseCIDR("127.0.0.1/32")
+	servers := twoServers(t, store.Postgres, apphttp.Config{SignRate: 10, TrustedProxies: []*net.IPNet{loopback}})
+	client := []string{"X-Forwarded-For", "198.51.100.3"}
+	sign := func(e *env) bool {
+		t.Helper()
+		switch res := e.do("GET", "/api/v1/sign/no-such-token", "", nil, client...); res.status {
+		case 404:
+			return true
+		case 429:
+			return false
+		default:
+			t.Fatalf("%d %s", res.status, res.body)
+			return false
+		}
+	}
+	for _, e := range servers { // each takes a lease of 2, spends 1
+		if !sign(e) {
+			t.Fatal("the first request was refused")
+		}
+	}
+	servers[0].clock.Add(500 * time.Millisecond) // 5 tokens grow: the bucket is full (30) again
+	allowed := 0
+	for i := range 80 {
+		if sign(servers[i%2]) {
+			allowed++
+		}
+	}
+	const burst, lease, n = 30, 2, 2
+	if want := burst + n*(lease-1); allowed != want {
+		t.Errorf("%d requests allowed at once over two servers, want %d (burst %d + %d servers × %d held)", allowed, want, burst, n, lease-1)
+	}
+}

@@ -40,29 +40,32 @@ func (l limits) ClearLoginFailures(ctx context.Context, username string) error {
 	return l.s.mapError(err)
 }
 
-// takeToken is one upsert, so that concurrent requests on any server
+// takeTokens is one upsert, so that concurrent requests on any server
 // queue on the bucket's row and each sees the one before it. The SET
 // expressions read the row as it was: refilled is its tokens plus what the
-// time since grew, capped at the burst. ($1 bucket, $2 client, $3 burst,
-// $4 tokens a second, $5 now.)
-var takeToken = func() string {
+// time since grew, capped at the burst; granted the whole tokens taken of
+// it, at most the wanted. ($1 bucket, $2 client, $3 burst, $4 tokens a
+// second, $5 now, $6 wanted.)
+var takeTokens = func() string {
 	const refilled = `LEAST($3::float8, b.tokens + $4::float8 * GREATEST(0, EXTRACT(EPOCH FROM ($5::timestamptz - b.at))::float8))`
-	const left = `(CASE WHEN ` + refilled + ` >= 1 THEN ` + refilled + ` - 1 ELSE ` + refilled + ` END)`
+	const granted = `LEAST($6::float8, FLOOR(` + refilled + `))`
+	const left = `(` + refilled + ` - ` + granted + `)`
 	const fullAt = `($3::float8 - %s) / $4::float8 * interval '1 second'`
-	return `INSERT INTO rate_buckets AS b (bucket, client, tokens, at, allowed, full_at)
-		VALUES ($1, $2, $3::float8 - 1, $5::timestamptz, TRUE, $5::timestamptz + ` + fmt.Sprintf(fullAt, `($3::float8 - 1)`) + `)
+	const first = `LEAST($6::float8, $3::float8)`
+	return `INSERT INTO rate_buckets AS b (bucket, client, tokens, at, granted, full_at)
+		VALUES ($1, $2, $3::float8 - ` + first + `, $5::timestamptz, ` + first + `::int, $5::timestamptz + ` + fmt.Sprintf(fullAt, `($3::float8 - `+first+`)`) + `)
 		ON CONFLICT (bucket, client) DO UPDATE SET
 			tokens = ` + left + `,
-			allowed = ` + refilled + ` >= 1,
+			granted = ` + granted + `::int,
 			at = GREATEST(b.at, $5::timestamptz),
 			full_at = GREATEST(b.at, $5::timestamptz) + ` + fmt.Sprintf(fullAt, left) + `
-		RETURNING allowed`
+		RETURNING granted`
 }()
 
-func (l limits) TakeToken(ctx context.Context, bucket, client string, perSecond float64, burst int, now time.Time) (bool, error) {
-	var allowed bool
-	err := l.s.db.GetContext(ctx, &allowed, takeToken, bucket, client, float64(burst), perSecond, now.UTC())
-	return allowed, l.s.mapError(err)
+func (l limits) TakeTokens(ctx context.Context, bucket, client string, perSecond float64, burst, want int, now time.Time) (int, error) {
+	var granted int
+	err := l.s.db.GetContext(ctx, &granted, takeTokens, bucket, client, float64(burst), perSecond, now.UTC(), float64(want))
+	return granted, l.s.mapError(err)
 }
 
 func (l limits) PruneLimits(ctx context.Context, now time.Time, loginWindow time.Duration) error {

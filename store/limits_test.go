@@ -22,41 +22,48 @@ func TestLimitsStayInProcessOnSQLite(t *testing.T) {
 
 // TestLimitTokensUnderConcurrency: two stores on one PostgreSQL (two
 // servers) and 64 goroutines hammering one client's bucket at one instant
-// get exactly its burst; another client and another bucket are apart.
+// take exactly its burst in all, one token or a lease of several at a time
+// (the last lease is cut to what is left); another client and another
+// bucket are apart.
 func TestLimitTokensUnderConcurrency(t *testing.T) {
 	dsn := storetest.DSN(t, store.Postgres)
 	servers := []*store.Store{storetest.Open(t, dsn), storetest.Open(t, dsn)}
 	now := storetest.Epoch
 	const burst = 30
-	var allowed, refused atomic.Int64
-	var wg sync.WaitGroup
-	for g := range 64 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			l := servers[g%2].SharedLimits()
-			for range 4 {
-				ok, err := l.TakeToken(ctx, "sign", "203.0.113.7", 10, burst, now)
-				if err != nil {
-					t.Error(err)
-					return
+	for _, want := range []int{1, 4} {
+		client := fmt.Sprintf("203.0.113.%d", want)
+		var taken, refused atomic.Int64
+		var wg sync.WaitGroup
+		for g := range 64 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				l := servers[g%2].SharedLimits()
+				for range 4 {
+					n, err := l.TakeTokens(ctx, "sign", client, 10, burst, want, now)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if n < 0 || n > want {
+						t.Errorf("took %d tokens, asked for %d", n, want)
+					}
+					taken.Add(int64(n))
+					if n == 0 {
+						refused.Add(1)
+					}
 				}
-				if ok {
-					allowed.Add(1)
-				} else {
-					refused.Add(1)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if got, want := allowed.Load(), int64(burst); got != want {
-		t.Errorf("%d requests allowed out of 256, want %d (refused %d)", got, want, refused.Load())
+			}()
+		}
+		wg.Wait()
+		if got := taken.Load(); got != burst {
+			t.Errorf("leases of %d: %d tokens taken by 256 requests, want %d (refused %d)", want, got, burst, refused.Load())
+		}
 	}
 	l := servers[0].SharedLimits()
-	for _, c := range []struct{ bucket, client string }{{"sign", "203.0.113.8"}, {"feedback", "203.0.113.7"}} {
-		if ok, err := l.TakeToken(ctx, c.bucket, c.client, 10, burst, now); err != nil || !ok {
-			t.Errorf("%s of %s held back by another's bucket: %v %v", c.bucket, c.client, ok, err)
+	for _, c := range []struct{ bucket, client string }{{"sign", "203.0.113.8"}, {"feedback", "203.0.113.1"}} {
+		if n, err := l.TakeTokens(ctx, c.bucket, c.client, 10, burst, 1, now); err != nil || n != 1 {
+			t.Errorf("%s of %s held back by another's bucket: %v %v", c.bucket, c.client, n, err)
 		}
 	}
 }
@@ -69,11 +76,11 @@ func TestLimitTokensRefill(t *testing.T) {
 	start := storetest.Epoch
 	take := func(at time.Duration) bool {
 		t.Helper()
-		ok, err := l.TakeToken(ctx, "feedback", "198.51.100.1", 1.0/60, 5, start.Add(at))
+		n, err := l.TakeTokens(ctx, "feedback", "198.51.100.1", 1.0/60, 5, 1, start.Add(at))
 		if err != nil {
 			t.Fatal(err)
 		}
-		return ok
+		return n == 1
 	}
 	for _, step := range []struct {
 		at   time.Duration
@@ -88,6 +95,31 @@ func TestLimitTokensRefill(t *testing.T) {
 	} {
 		if got := take(step.at); got != step.want {
 			t.Fatalf("at +%v: allowed %v, want %v", step.at, got, step.want)
+		}
+	}
+}
+
+// TestLimitLeaseTakesWholeTokens: a lease takes what it asks for while
+// the bucket holds it, then what is left, in whole tokens, then nothing
+// until a whole token has grown again.
+func TestLimitLeaseTakesWholeTokens(t *testing.T) {
+	l := storetest.Open(t, storetest.DSN(t, store.Postgres)).SharedLimits()
+	start := storetest.Epoch
+	for _, step := range []struct {
+		at         time.Duration
+		want, took int
+	}{
+		{0, 3, 3}, {0, 3, 2}, {0, 3, 0},
+		{1500 * time.Millisecond, 3, 1}, // 1.5 tokens grew: one whole
+		{2 * time.Second, 3, 1},         // the half kept and half grown
+		{time.Minute, 10, 5},            // never more than the burst
+	} {
+		got, err := l.TakeTokens(ctx, "public", "198.51.100.9", 1, 5, step.want, start.Add(step.at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != step.took {
+			t.Fatalf("at +%v asking %d: took %d, want %d", step.at, step.want, got, step.took)
 		}
 	}
 }
@@ -136,12 +168,12 @@ func TestPruneLimits(t *testing.T) {
 	start := storetest.Epoch
 	for _, c := range []string{"a", "b"} {
 		for range 3 {
-			if _, err := l.TakeToken(ctx, "login", c, 1, 3, start); err != nil {
+			if _, err := l.TakeTokens(ctx, "login", c, 1, 3, 1, start); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	if _, err := l.TakeToken(ctx, "login", "b", 1, 3, start.Add(2*time.Second)); err != nil { // b: empty again at +2s
+	if _, err := l.TakeTokens(ctx, "login", "b", 1, 3, 1, start.Add(2*time.Second)); err != nil { // b: empty again at +2s
 		t.Fatal(err)
 	}
 	for _, at := range []time.Duration{0, 10 * time.Minute} {
@@ -166,7 +198,7 @@ func TestPruneLimits(t *testing.T) {
 		t.Errorf("%d failures left, want the one inside the window", got)
 	}
 	// a bucket not yet full stays
-	if _, err := l.TakeToken(ctx, "login", "c", 1, 3, start.Add(20*time.Minute)); err != nil {
+	if _, err := l.TakeTokens(ctx, "login", "c", 1, 3, 1, start.Add(20*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	if err := l.PruneLimits(ctx, start.Add(20*time.Minute), 15*time.Minute); err != nil {

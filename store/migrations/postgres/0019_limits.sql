@@ -11,13 +11,14 @@ CREATE TABLE login_failures (
 CREATE INDEX login_failures_username_at ON login_failures (username, at);
 CREATE INDEX login_failures_at ON login_failures (at);
 
--- One token bucket per limit and client address.
+-- One token bucket per limit and client address; each server takes its
+-- tokens a few at a time (engine.TokenLease).
 CREATE TABLE rate_buckets (
 	bucket TEXT NOT NULL,
 	client TEXT NOT NULL,
 	tokens DOUBLE PRECISION NOT NULL,
 	at TIMESTAMPTZ NOT NULL,
-	allowed BOOLEAN NOT NULL,
+	granted INTEGER NOT NULL, -- tokens the last statement took (a server's lease)
 	full_at TIMESTAMPTZ NOT NULL, -- when the bucket is full again: the row may go
 	PRIMARY KEY (bucket, client)
 );
