@@ -12,7 +12,7 @@ BEGIN;
 \echo '### 2. chain head lock (upsert, row lock till commit)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) INSERT INTO audit_heads (project_id, seq, hash) VALUES (:pid, 0, 'x') ON CONFLICT (project_id) DO UPDATE SET seq = audit_heads.seq RETURNING seq, hash, cp_at, key_id, signature;
 \echo '### 3. the link''s events today (daily quota)'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT actor, COUNT(*) AS n FROM audit_events WHERE project_id = :pid AND at >= now() - interval '1 day' AND actor IN ('household:' || :hid) GROUP BY actor;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) WITH a (actor) AS (VALUES ('household:' || :hid)) SELECT a.actor, (SELECT COUNT(*) FROM audit_events e WHERE e.project_id = :pid AND e.actor = a.actor AND e.at >= now() - interval '1 day') AS n FROM a;
 \echo '### 4. decision insert'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) INSERT INTO decisions (project_id, ballot_id, household_id, scenario_sha256, vote, signer_name, signature_png, method, witness, paper_photo, paper_photo_type, recorded_by, ip, user_agent, idempotency_key, code, created_at, reason)
   VALUES (:pid, :bid, :hid, 'sha', 'agree', '住户', '\x89504e47', 'online', '', NULL, '', NULL, '127.0.0.1', 'explain', 'explain-key-1', 'EXPLAIN-CODE-1', now(), '') ON CONFLICT (ballot_id, idempotency_key) DO NOTHING RETURNING id, ballot_id, idempotency_key;
