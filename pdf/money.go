@@ -231,7 +231,8 @@ func (r *Renderer) Statement(w io.Writer, st *Statement) error {
 	}
 	d.f.SetXY(margin, y)
 	d.text(margin, bodyW-40, "存证："+anchorText(st.Anchor, st.KeyFingerprint), 9, 5, "L")
-	d.text(margin, bodyW-40, "项目公示页："+st.PublicURL, 9, 5, "L")
+	d.text(margin, bodyW-40, "项目公示页：", 9, 5, "L")
+	d.address(margin, bodyW-40, st.PublicURL, 9, 5)
 	d.f.SetY(max(d.f.GetY(), y+32))
 	d.issuedBy(issuer, st.Printed)
 	return d.output(w)
@@ -336,7 +337,7 @@ func (r *Renderer) ProgressReport(w io.Writer, pr *ProgressReport) error {
 	d.f.SetXY(margin, y)
 	d.text(margin, bodyW-40, "存证："+anchorText(pr.Anchor, pr.KeyFingerprint), 9, 5, "L")
 	d.text(margin, bodyW-40, "项目公示页（可匿名提意见）：", 9, 5, "L")
-	d.text(margin, bodyW-40, pr.PublicURL, 9, 5, "L")
+	d.address(margin, bodyW-40, pr.PublicURL, 9, 5)
 	d.f.SetY(max(d.f.GetY(), y+32))
 	d.issuedBy(issuer, pr.Printed)
 	return d.output(w)
