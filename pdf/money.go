@@ -106,7 +106,8 @@ func (d *doc) receiptPart(rc *Receipt, part string, top float64) {
 	d.f.SetTextColor(0, 0, 0)
 	d.qr(rc.VerifyURL, margin, y, qrSize)
 	d.f.SetY(y)
-	d.text(margin+qrSize+4, bodyW-qrSize-seal-8, "扫描左侧二维码或访问 "+rc.VerifyURL+" 核验本"+kind+"与系统记录是否一致。", 8.5, 4.5, "L")
+	d.text(margin+qrSize+4, bodyW-qrSize-seal-8, "扫描左侧二维码或访问以下网址，核验本"+kind+"与系统记录是否一致：", 8.5, 4.5, "L")
+	d.address(margin+qrSize+4, bodyW-qrSize-seal-8, rc.VerifyURL, 8.5, 4.5)
 	d.f.SetY(y + seal - 6 + 1)
 	lines := [][2]string{{"收款人", rc.Recorder}, {"复核", ""}, {signer, ""}}
 	if p.Kind != engine.PaymentIn {
