@@ -120,6 +120,7 @@ type App struct {
 	broken     brokenChains
 	decisions  decisionBatches // group commit of decisions, per project
 	links      provenLinks     // signing links proven by their signed event
+	closures   provenClosures  // ballot closures proven by their signed event
 	sessions   sessionCache    // sessions proved against their login events
 	// linkQuotaPerDay bounds what a link adds to the chain a day.
 	linkQuotaPerDay int

@@ -90,7 +90,7 @@ func (a *App) RecordPaperDecision(ctx context.Context, w *engine.Worker, project
 	if err != nil {
 		return nil, err
 	}
-	b, err := a.store.CurrentBallot(ctx, p.ID)
+	b, err := a.currentBallot(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +183,7 @@ func (a *App) writeDecisions(ctx context.Context, batch []*pendingDecision, sess
 		if _, ok := ballots[d.BallotID]; ok {
 			continue
 		}
-		b, err := a.store.Ballot(ctx, d.BallotID)
+		b, err := a.ballot(ctx, d.BallotID)
 		if err != nil && engine.ErrorCode(err) != engine.ECodeNotFound {
 			return err
 		}
@@ -339,7 +339,7 @@ func (a *App) Decisions(ctx context.Context, w *engine.Worker, projectID int64) 
 	if err != nil {
 		return nil, err
 	}
-	b, err := a.store.CurrentBallot(ctx, p.ID)
+	b, err := a.currentBallot(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}

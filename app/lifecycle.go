@@ -177,7 +177,7 @@ func (a *App) ObjectInPerson(ctx context.Context, w *engine.Worker, projectID, h
 		if err := a.lockChain(ctx, p.ID); err != nil {
 			return err
 		}
-		b, err := a.store.CurrentBallot(ctx, p.ID)
+		b, err := a.currentBallot(ctx, p.ID)
 		if err != nil {
 			return err
 		}
@@ -198,7 +198,7 @@ func (a *App) lockCurrent(ctx context.Context, projectID int64) (*engine.Ballot,
 	if err := a.lockChain(ctx, projectID); err != nil {
 		return nil, nil, nil, err
 	}
-	b, err := a.store.CurrentBallot(ctx, projectID)
+	b, err := a.currentBallot(ctx, projectID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -209,7 +209,7 @@ func (a *App) lockCurrent(ctx context.Context, projectID int64) (*engine.Ballot,
 // newObjection reads the ballot as it stands in the unit of work (its
 // closure may be new), lets engine accept the objection and inserts it.
 func (a *App) newObjection(ctx context.Context, ballotID, householdID int64, name, reason, channel string, by int64, now time.Time, photo []byte, photoType string) (*engine.Objection, error) {
-	b, err := a.store.Ballot(ctx, ballotID)
+	b, err := a.ballot(ctx, ballotID)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +254,7 @@ func (a *App) AnswerObjection(ctx context.Context, w *engine.Worker, projectID, 
 		if o, err = a.store.Objection(ctx, p.ID, objectionID); err != nil {
 			return err
 		}
-		b, err := a.store.Ballot(ctx, o.BallotID)
+		b, err := a.ballot(ctx, o.BallotID)
 		if err != nil {
 			return err
 		}

@@ -36,7 +36,7 @@ type printing struct {
 // it is now (its public page), the paper prints it as published.
 func (a *App) loadPrinting(ctx context.Context, p *engine.Project) (*printing, error) {
 	projectID := p.ID
-	b, err := a.store.CurrentBallot(ctx, projectID)
+	b, err := a.currentBallot(ctx, projectID)
 	if err != nil {
 		return nil, err
 	}

@@ -34,7 +34,7 @@ func (a *App) SlipsPDF(ctx context.Context, w *engine.Worker, projectID, househo
 			return nil, err
 		}
 	}
-	b, err := a.store.CurrentBallot(ctx, p.ID)
+	b, err := a.currentBallot(ctx, p.ID)
 	if err != nil {
 		if engine.ErrorCode(err) == engine.ECodeNotFound {
 			return nil, engine.Errorf(engine.ECodeConflict, "方案尚未发布：发布后才有签署链接和纸条")
