@@ -32,6 +32,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/renovote/renovote/engine"
@@ -70,6 +71,10 @@ type Config struct {
 	// PrintSlots bounds the documents rendered at once (CPU and memory);
 	// default 4.
 	PrintSlots int
+	// Limits counts the failed logins and the request limits in the
+	// database, for every server on it (store.Store.SharedLimits:
+	// PostgreSQL); nil: in this process (SQLite, one server).
+	Limits engine.LimitStore
 	// Pause is how a slowed login waits (accountGuard); default a timer.
 	// Tests replace it to count the waits instead of sitting through them.
 	Pause func(ctx context.Context, d time.Duration) error
@@ -112,6 +117,9 @@ type App struct {
 	trust      engine.Trust
 	chains     chainCache   // the last audit check of each chain, by head
 	logins     accountGuard // failed logins per account
+	limits     engine.LimitStore
+	leases     leases       // this server's leases of the shared buckets
+	pruned     atomic.Int64 // when this server last pruned the shared limits (unix µs of a.now)
 	pause      func(ctx context.Context, d time.Duration) error
 	key        *engine.SigningKey
 	seal       *engine.SealKey
@@ -132,6 +140,11 @@ func New(cfg Config) *App {
 		key: cfg.SigningKey, seal: cfg.SealKey, witness: cfg.Witness, logger: cfg.Logger}
 	if a.publicKey == nil && a.key != nil {
 		a.publicKey = a.key.Public()
+	}
+	a.limits = cfg.Limits
+	a.logins.failures = &failuresInProcess{}
+	if a.limits != nil {
+		a.logins.failures = sharedFailures{a}
 	}
 	a.linkQuotaPerDay = cfg.LinkQuota
 	if a.linkQuotaPerDay <= 0 {

@@ -268,7 +268,7 @@ func (a *App) Verify(ctx context.Context, code string) (*Verification, error) {
 	if h, _, ok := pub.Row(d.HouseholdID); ok {
 		v.Room = h.Room
 	}
-	latest, err := a.store.HouseholdDecision(ctx, d.BallotID, d.HouseholdID)
+	latest, err := a.store.HouseholdDecision(ctx, d.ProjectID, d.BallotID, d.HouseholdID)
 	if err != nil {
 		return nil, err
 	}

@@ -67,7 +67,7 @@ func (a *App) Sign(ctx context.Context, token string, v Vote) (*Recorded, error)
 }
 
 func (a *App) decisionByKey(ctx context.Context, sg *Signing, key string) (*engine.Decision, error) {
-	ds, err := a.store.Decisions(ctx, sg.Ballot.ID)
+	ds, err := a.store.Decisions(ctx, sg.Ballot.ProjectID, sg.Ballot.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +217,7 @@ func (a *App) writeDecisions(ctx context.Context, batch []*pendingDecision, sess
 	replayed := map[*engine.Decision]bool{}
 	for _, d := range taken {
 		replayed[d] = true
-		first, err := a.store.DecisionByKey(ctx, d.BallotID, d.IdempotencyKey)
+		first, err := a.store.DecisionByKey(ctx, d.ProjectID, d.BallotID, d.IdempotencyKey)
 		if err != nil {
 			return err
 		}
@@ -261,7 +261,7 @@ func (a *App) writeDecisions(ctx context.Context, batch []*pendingDecision, sess
 func (a *App) linkUsed(ctx context.Context, used map[int64]int, d *engine.Decision) error {
 	n := used[d.HouseholdID]
 	if err := engine.CheckLinkQuota(n, a.linkQuotaPerDay); err != nil {
-		if first, ferr := a.store.DecisionByKey(ctx, d.BallotID, d.IdempotencyKey); ferr == nil && first.Replay(d) == nil {
+		if first, ferr := a.store.DecisionByKey(ctx, d.ProjectID, d.BallotID, d.IdempotencyKey); ferr == nil && first.Replay(d) == nil {
 			used[d.HouseholdID] = n
 			return nil // InsertDecisions finds the key taken and replays
 		}
@@ -343,7 +343,7 @@ func (a *App) Decisions(ctx context.Context, w *engine.Worker, projectID int64) 
 	if err != nil {
 		return nil, err
 	}
-	ds, err := a.store.Decisions(ctx, b.ID)
+	ds, err := a.store.Decisions(ctx, b.ProjectID, b.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -389,20 +389,20 @@ func (a *App) ViewSigning(ctx context.Context, token string) (*SigningView, erro
 }
 
 func (a *App) signingView(ctx context.Context, sg *Signing) (*SigningView, error) {
-	d, err := a.store.HouseholdDecision(ctx, sg.Ballot.ID, sg.Household.ID)
+	d, err := a.store.HouseholdDecision(ctx, sg.Ballot.ProjectID, sg.Ballot.ID, sg.Household.ID)
 	if err != nil {
 		return nil, err
 	}
 	now := a.now()
 	v := &SigningView{Signing: sg, Decision: d, Open: sg.Open(now), RuleText: sg.Rule.Describe()}
 	if !v.Open {
-		r, err := a.store.BallotResult(ctx, sg.Ballot.ID)
+		r, err := a.store.BallotResult(ctx, sg.Ballot.ProjectID, sg.Ballot.ID)
 		if err != nil {
 			return nil, err
 		}
 		v.State, v.Window = engine.BallotState(sg.Ballot, r, now)
 		v.Note, v.Objecting = engine.ResidentNote(v.State, v.Window, now)
-		objs, err := a.store.Objections(ctx, sg.Ballot.ID)
+		objs, err := a.store.Objections(ctx, sg.Ballot.ProjectID, sg.Ballot.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -42,14 +42,14 @@ type Result struct {
 // ballotResult is a ballot's result record (the default when it has none)
 // and its objections.
 func (a *App) ballotResult(ctx context.Context, b *engine.Ballot) (*engine.BallotResult, []*engine.Objection, error) {
-	r, err := a.store.BallotResult(ctx, b.ID)
+	r, err := a.store.BallotResult(ctx, b.ProjectID, b.ID)
 	if err != nil {
 		return nil, nil, err
 	}
 	if r == nil {
 		r = engine.DefaultResult(b)
 	}
-	objs, err := a.store.Objections(ctx, b.ID)
+	objs, err := a.store.Objections(ctx, b.ProjectID, b.ID)
 	return r, objs, err
 }
 
@@ -93,7 +93,7 @@ func (a *App) CloseBallot(ctx context.Context, w *engine.Worker, projectID int64
 		if err != nil {
 			return err
 		}
-		latest, err := a.store.LatestDecisions(ctx, b.ID)
+		latest, err := a.store.LatestDecisions(ctx, b.ProjectID, b.ID)
 		if err != nil {
 			return err
 		}
@@ -213,7 +213,7 @@ func (a *App) newObjection(ctx context.Context, ballotID, householdID int64, nam
 	if err != nil {
 		return nil, err
 	}
-	r, err := a.store.BallotResult(ctx, b.ID)
+	r, err := a.store.BallotResult(ctx, b.ProjectID, b.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +262,7 @@ func (a *App) AnswerObjection(ctx context.Context, w *engine.Worker, projectID, 
 		if err != nil {
 			return err
 		}
-		latest, err := a.store.LatestDecisions(ctx, b.ID)
+		latest, err := a.store.LatestDecisions(ctx, b.ProjectID, b.ID)
 		if err != nil {
 			return err
 		}
@@ -302,7 +302,7 @@ func (a *App) Finalize(ctx context.Context, w *engine.Worker, projectID int64) (
 		if err != nil {
 			return err
 		}
-		latest, err := a.store.LatestDecisions(ctx, b.ID)
+		latest, err := a.store.LatestDecisions(ctx, b.ProjectID, b.ID)
 		if err != nil {
 			return err
 		}

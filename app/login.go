@@ -28,7 +28,7 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("renovote-dummy-password")
 // Login checks a worker's password and opens a session; the token is
 // returned once and only its hash is kept.
 func (a *App) Login(ctx context.Context, username, password string) (token string, s *engine.Session, err error) {
-	wait, err := a.logins.check(username, a.now())
+	wait, err := a.logins.check(ctx, username, a.now().UTC().Truncate(time.Microsecond))
 	if err != nil {
 		return "", nil, err
 	}
@@ -46,10 +46,14 @@ func (a *App) Login(ctx context.Context, username, password string) (token strin
 		return "", nil, err
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || w == nil {
-		a.logins.failed(username, a.now())
+		if err := a.logins.failed(ctx, username, a.now().UTC().Truncate(time.Microsecond)); err != nil {
+			return "", nil, err
+		}
 		return "", nil, engine.Errorf(engine.ECodeUnauthorized, "用户名或密码不正确")
 	}
-	a.logins.succeeded(username)
+	if err := a.logins.succeeded(ctx, username); err != nil {
+		return "", nil, err
+	}
 	if err := a.trustedWorker(ctx, w); err != nil {
 		return "", nil, err
 	}

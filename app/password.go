@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -80,10 +82,19 @@ func hashPassword(password string) (string, error) {
 // accountGuard slows down and then refuses logins to an account after
 // failed attempts — per account, whatever the client's address — and
 // never locks it for good: failures older than the window are forgotten,
-// and a successful login clears them. Per process, like the IP limits.
+// and a successful login clears them. The failures are counted in the
+// database when several servers share it (engine.LimitStore, PostgreSQL),
+// else in this process.
 type accountGuard struct {
-	mu       sync.Mutex
-	failures map[string][]time.Time
+	failures loginFailures
+}
+
+// loginFailures keeps the failed logins per account: engine.LimitStore's
+// part of it, or failuresInProcess.
+type loginFailures interface {
+	LoginFailures(ctx context.Context, username string, since time.Time) ([]time.Time, error)
+	AddLoginFailure(ctx context.Context, username string, at time.Time) error
+	ClearLoginFailures(ctx context.Context, username string) error
 }
 
 const (
@@ -94,10 +105,11 @@ const (
 
 // check says how long to wait before answering this attempt, or refuses
 // it (rate_limited) while the account has too many recent failures.
-func (g *accountGuard) check(username string, now time.Time) (time.Duration, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	recent := g.recent(username, now)
+func (g *accountGuard) check(ctx context.Context, username string, now time.Time) (time.Duration, error) {
+	recent, err := g.failures.LoginFailures(ctx, username, now.Add(-guardWindow))
+	if err != nil {
+		return 0, err
+	}
 	switch n := len(recent); {
 	case n >= guardStopFrom:
 		wait := recent[len(recent)-guardStopFrom].Add(guardWindow).Sub(now)
@@ -108,38 +120,63 @@ func (g *accountGuard) check(username string, now time.Time) (time.Duration, err
 	return 0, nil
 }
 
-func (g *accountGuard) recent(username string, now time.Time) []time.Time {
-	list := g.failures[username]
+func (g *accountGuard) failed(ctx context.Context, username string, now time.Time) error {
+	return g.failures.AddLoginFailure(ctx, username, now)
+}
+
+func (g *accountGuard) succeeded(ctx context.Context, username string) error {
+	return g.failures.ClearLoginFailures(ctx, username)
+}
+
+// failuresInProcess keeps the failed logins in memory: one server's own
+// count (SQLite).
+type failuresInProcess struct {
+	mu   sync.Mutex
+	byID map[string][]time.Time
+}
+
+// LoginFailures lists username's failures at or after since and forgets
+// the older ones.
+func (f *failuresInProcess) LoginFailures(_ context.Context, username string, since time.Time) ([]time.Time, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.recent(username, since)), nil
+}
+
+func (f *failuresInProcess) recent(username string, since time.Time) []time.Time {
+	list := f.byID[username]
 	i := 0
-	for i < len(list) && now.Sub(list[i]) > guardWindow {
+	for i < len(list) && list[i].Before(since) {
 		i++
 	}
 	list = list[i:]
 	if len(list) == 0 {
-		delete(g.failures, username)
+		delete(f.byID, username)
 	} else {
-		g.failures[username] = list
+		f.byID[username] = list
 	}
 	return list
 }
 
-func (g *accountGuard) failed(username string, now time.Time) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.failures == nil {
-		g.failures = map[string][]time.Time{}
+func (f *failuresInProcess) AddLoginFailure(_ context.Context, username string, at time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.byID == nil {
+		f.byID = map[string][]time.Time{}
 	}
-	if len(g.failures) > 100_000 { // bounded under a flood of made-up names
-		for k := range g.failures {
-			delete(g.failures, k)
+	if len(f.byID) > 100_000 { // bounded under a flood of made-up names
+		for k := range f.byID {
+			delete(f.byID, k)
 			break
 		}
 	}
-	g.failures[username] = append(g.recent(username, now), now)
+	f.byID[username] = append(f.recent(username, at.Add(-guardWindow)), at)
+	return nil
 }
 
-func (g *accountGuard) succeeded(username string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	delete(g.failures, username)
+func (f *failuresInProcess) ClearLoginFailures(_ context.Context, username string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.byID, username)
+	return nil
 }

@@ -44,7 +44,7 @@ func (a *App) loadPrinting(ctx context.Context, p *engine.Project) (*printing, e
 	if err != nil {
 		return nil, err
 	}
-	ds, err := a.store.LatestDecisions(ctx, b.ID)
+	ds, err := a.store.LatestDecisions(ctx, b.ProjectID, b.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -50,7 +50,7 @@ func (a *App) count(ctx context.Context, w *engine.Worker, projectID int64) (*co
 	if c.pub, err = a.published.get(ctx, a.store, c.ballot); err != nil {
 		return nil, err
 	}
-	if c.latest, err = a.store.LatestDecisions(ctx, c.ballot.ID); err != nil {
+	if c.latest, err = a.store.LatestDecisions(ctx, c.ballot.ProjectID, c.ballot.ID); err != nil {
 		return nil, err
 	}
 	if c.result, c.objections, err = a.ballotResult(ctx, c.ballot); err != nil {

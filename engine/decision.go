@@ -54,18 +54,18 @@ type DecisionStore interface {
 	// before, or earlier in ds — is not inserted and comes back in taken.
 	InsertDecisions(ctx context.Context, ds []*Decision) (taken []*Decision, err error)
 	// DecisionByKey is the decision of a ballot with an idempotency key.
-	DecisionByKey(ctx context.Context, ballotID int64, key string) (*Decision, error)
+	DecisionByKey(ctx context.Context, projectID, ballotID int64, key string) (*Decision, error)
 	// ActorsEventsSince counts each actor's events of a project's chain
 	// at or after since (the links' daily quota).
 	ActorsEventsSince(ctx context.Context, projectID int64, actors []string, since time.Time) (map[string]int, error)
 	// HouseholdsIn says which of ids are households of the project.
 	HouseholdsIn(ctx context.Context, projectID int64, ids []int64) (map[int64]bool, error)
 	// LatestDecisions is the latest decision of each household, by household.
-	LatestDecisions(ctx context.Context, ballotID int64) ([]*Decision, error)
+	LatestDecisions(ctx context.Context, projectID, ballotID int64) ([]*Decision, error)
 	// HouseholdDecision is one household's latest decision (nil if none).
-	HouseholdDecision(ctx context.Context, ballotID, householdID int64) (*Decision, error)
+	HouseholdDecision(ctx context.Context, projectID, ballotID, householdID int64) (*Decision, error)
 	// Decisions is every decision of the ballot, oldest first.
-	Decisions(ctx context.Context, ballotID int64) ([]*Decision, error)
+	Decisions(ctx context.Context, projectID, ballotID int64) ([]*Decision, error)
 	DecisionByCode(ctx context.Context, code string) (*Decision, error)
 }
 

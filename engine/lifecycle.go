@@ -468,11 +468,11 @@ func ObjectionStep(o *Objection, step, actor string, at time.Time) *AuditEvent {
 // in the workflow's unit of work and decides nothing.
 type LifecycleStore interface {
 	// BallotResult is a ballot's result record, or nil.
-	BallotResult(ctx context.Context, ballotID int64) (*BallotResult, error)
+	BallotResult(ctx context.Context, projectID, ballotID int64) (*BallotResult, error)
 	SaveBallotResult(ctx context.Context, r *BallotResult) error
 	InsertObjection(ctx context.Context, o *Objection) error
 	// Objections are a ballot's objections, oldest first.
-	Objections(ctx context.Context, ballotID int64) ([]*Objection, error)
+	Objections(ctx context.Context, projectID, ballotID int64) ([]*Objection, error)
 	Objection(ctx context.Context, projectID, id int64) (*Objection, error)
 	SaveObjectionAnswer(ctx context.Context, o *Objection) error
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/renovote/renovote/store/storetest"
 )
 
-// counts is the number of rows in every table of the schema, to show a
-// refused request changed nothing.
+// counts is the number of rows in every table of the schema but the
+// limits' counters, to show a refused request changed nothing.
 func counts(t testing.TB, s *store.Store) string {
 	t.Helper()
 	var tables []string
@@ -28,6 +28,9 @@ func counts(t testing.TB, s *store.Store) string {
 	}
 	var parts []string
 	for _, table := range tables {
+		if table == "login_failures" || table == "rate_buckets" {
+			continue // PostgreSQL's shared limits: a refused request counts against its client, as it does in process
+		}
 		var n int
 		if err := s.DB().Get(&n, "SELECT COUNT(*) FROM "+table); err != nil {
 			t.Fatal(err)

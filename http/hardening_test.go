@@ -204,35 +204,44 @@ func TestHTTPSCookies(t *testing.T) {
 // trusted proxy does not help), never locked for good; X-Forwarded-For
 // from an untrusted peer is ignored; a login must be JSON from this site.
 func TestLoginGuards(t *testing.T) {
-	s := storetest.Open(t, storetest.DSN(t, store.SQLite))
-	_, loopback, _ := net.ParseCIDR("127.0.0.1/32")
-	e := newEnv(t, s, apphttp.Config{TrustedProxies: []*net.IPNet{loopback}})
-	e.addWorker("li", false)
-	statuses := []int{}
-	for i := range 12 {
-		statuses = append(statuses, e.do("POST", "/api/v1/login", "", map[string]string{"username": "li", "password": "wrong-password"},
-			"X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1)).status)
-	}
-	if statuses[0] != 401 || statuses[9] != 401 || statuses[10] != 429 || statuses[11] != 429 {
-		t.Fatalf("12 wrong passwords from 12 addresses: %v (want 401 ×10, then 429)", statuses)
-	}
-	e.mu.Lock()
-	paused := len(e.paused)
-	e.mu.Unlock()
-	if paused < 6 {
-		t.Errorf("only %d of the attempts were slowed", paused)
-	}
-	// the right password is refused too, for a while …
-	e.do("POST", "/api/v1/login", "", map[string]string{"username": "li", "password": "password-li"}).want(429)
-	// … and then accepted again: no permanent lockout
-	e.clock.Add(16 * time.Minute)
-	e.do("POST", "/api/v1/login", "", map[string]string{"username": "li", "password": "password-li"}).want(200)
+	storetest.Each(t, func(t *testing.T, s *store.Store) { // in process on SQLite, in the database on PostgreSQL: one answer
+		_, loopback, _ := net.ParseCIDR("127.0.0.1/32")
+		e := newEnv(t, s, apphttp.Config{TrustedProxies: []*net.IPNet{loopback}})
+		e.addWorker("li", false)
+		statuses := []int{}
+		var refusal string
+		for i := range 12 {
+			res := e.do("POST", "/api/v1/login", "", map[string]string{"username": "li", "password": "wrong-password"},
+				"X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
+			statuses = append(statuses, res.status)
+			if res.status == 429 && refusal == "" {
+				refusal = res.json()["message"].(string)
+			}
+		}
+		if statuses[0] != 401 || statuses[9] != 401 || statuses[10] != 429 || statuses[11] != 429 {
+			t.Fatalf("12 wrong passwords from 12 addresses: %v (want 401 ×10, then 429)", statuses)
+		}
+		if want := "这个账号的密码错误次数太多，请 16 分钟后再试，或联系管理员"; refusal != want { // the clock stood still
+			t.Errorf("the refusal says %q, want %q", refusal, want)
+		}
+		e.mu.Lock()
+		paused := len(e.paused)
+		e.mu.Unlock()
+		if paused < 6 {
+			t.Errorf("only %d of the attempts were slowed", paused)
+		}
+		// the right password is refused too, for a while …
+		e.do("POST", "/api/v1/login", "", map[string]string{"username": "li", "password": "password-li"}).want(429)
+		// … and then accepted again: no permanent lockout
+		e.clock.Add(16 * time.Minute)
+		e.do("POST", "/api/v1/login", "", map[string]string{"username": "li", "password": "password-li"}).want(200)
 
-	// a login a form on another site could send is refused
-	e.do("POST", "/api/v1/login", "", `{"username":"li","password":"password-li"}`, "Content-Type", "text/plain").want(400)
-	e.do("POST", "/api/v1/login", "", `username=li&password=password-li`, "Content-Type", "application/x-www-form-urlencoded").want(400)
-	e.do("POST", "/api/v1/login", "", map[string]string{"username": "li", "password": "password-li"}, "Origin", "https://evil.example").want(403)
-	e.do("POST", "/api/v1/login", "", map[string]string{"username": "li", "password": "password-li"}, "Origin", "http://renovote.test").want(200)
+		// a login a form on another site could send is refused
+		e.do("POST", "/api/v1/login", "", `{"username":"li","password":"password-li"}`, "Content-Type", "text/plain").want(400)
+		e.do("POST", "/api/v1/login", "", `username=li&password=password-li`, "Content-Type", "application/x-www-form-urlencoded").want(400)
+		e.do("POST", "/api/v1/login", "", map[string]string{"username": "li", "password": "password-li"}, "Origin", "https://evil.example").want(403)
+		e.do("POST", "/api/v1/login", "", map[string]string{"username": "li", "password": "password-li"}, "Origin", "http://renovote.test").want(200)
+	})
 
 	// without trusted proxies, X-Forwarded-For is the client's own word
 	s2 := storetest.Open(t, storetest.DSN(t, store.SQLite))

@@ -82,11 +82,25 @@ func newEnvAt(t testing.TB, s *store.Store, cfg apphttp.Config, baseURL string) 
 // newEnvWith is newEnvAt with the workflows' witness.
 func newEnvWith(t testing.TB, s *store.Store, cfg apphttp.Config, baseURL string, w engine.Witness) *env {
 	t.Helper()
-	e := &env{t: t, store: s, clock: storetest.NewClock(), logs: &syncBuffer{}, tokens: map[string]string{}}
+	return newEnvClock(t, s, cfg, baseURL, w, storetest.NewClock())
+}
+
+// twin is a second server over s — another store on e's database, as a
+// second process would open it — with e's clock: two servers behind one
+// balancer.
+func (e *env) twin(s *store.Store, cfg apphttp.Config) *env {
+	e.t.Helper()
+	return newEnvClock(e.t, s, cfg, "http://renovote.test", nil, e.clock)
+}
+
+// newEnvClock is newEnvWith on a given clock.
+func newEnvClock(t testing.TB, s *store.Store, cfg apphttp.Config, baseURL string, w engine.Witness, clock *storetest.Clock) *env {
+	t.Helper()
+	e := &env{t: t, store: s, clock: clock, logs: &syncBuffer{}, tokens: map[string]string{}}
 	s.SetClock(e.clock.Now) // one clock for the workflows and the rows they stamp
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, nil))
 	cfg.App = app.New(app.Config{Store: s, Printer: printer(t), BaseURL: baseURL, Now: e.clock.Now, SigningKey: storetest.Key, SealKey: storetest.SealKey,
-		Pause: e.pause, Witness: w, Logger: cfg.Logger})
+		Pause: e.pause, Witness: w, Logger: cfg.Logger, Limits: s.SharedLimits()})
 	if cfg.LoginRate == 0 {
 		cfg.LoginRate = 1000
 	}

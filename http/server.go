@@ -34,8 +34,9 @@ type Config struct {
 	// ReadHeaderTimeout bounds how long a client may take to send its
 	// headers (a slow client holds a connection no longer); default 10 s.
 	ReadHeaderTimeout time.Duration
-	// Rates of the in-process limiters, per client IP and second; zero
-	// means the defaults.
+	// Rates of the limiters, per client IP and second; zero means the
+	// defaults. Counted in the database for every server on it when the
+	// App's limits are shared (PostgreSQL), else in this process.
 	LoginRate, PublicRate, SignRate float64
 	// FeedbackRate bounds anonymous feedback from the public page, per
 	// client IP and second, with a limiter of its own (never the login
@@ -52,8 +53,8 @@ type Server struct {
 	pages *pages
 	https bool // the base URL is https: secure cookies with __Host- names, HSTS
 
-	loginLimiter, publicLimiter, signLimiter *limiter
-	feedbackLimiter                          *limiter // anonymous feedback only
+	loginLimiter, publicLimiter, signLimiter rateLimiter
+	feedbackLimiter                          rateLimiter // anonymous feedback only
 	readHeaderTimeout                        time.Duration
 }
 
@@ -72,10 +73,10 @@ func NewServer(cfg Config) *Server {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	s.loginLimiter = newLimiter(orDefault(cfg.LoginRate, 0.2), 10) // 10 at once, then one every 5 s
-	s.publicLimiter = newLimiter(orDefault(cfg.PublicRate, 20), 40)
-	s.signLimiter = newLimiter(orDefault(cfg.SignRate, 10), 30)
-	s.feedbackLimiter = newLimiter(orDefault(cfg.FeedbackRate, 1.0/60), 5) // 5 at once, then one a minute
+	s.loginLimiter = s.newRateLimiter("login", orDefault(cfg.LoginRate, 0.2), 10) // 10 at once, then one every 5 s
+	s.publicLimiter = s.newRateLimiter("public", orDefault(cfg.PublicRate, 20), 40)
+	s.signLimiter = s.newRateLimiter("sign", orDefault(cfg.SignRate, 10), 30)
+	s.feedbackLimiter = s.newRateLimiter("feedback", orDefault(cfg.FeedbackRate, 1.0/60), 5) // 5 at once, then one a minute
 	s.pages = mustLoadPages()
 	s.readHeaderTimeout = cfg.ReadHeaderTimeout
 	if s.readHeaderTimeout == 0 {
@@ -225,8 +226,36 @@ func tooLarge(n int64) *engine.Error {
 	return engine.Errorf(engine.ECodeTooLarge, "请求内容太大：最多 %d KB", n>>10)
 }
 
-// limiter is an in-process token bucket per client IP. With several
-// servers behind a balancer each enforces its own share.
+// rateLimiter says whether a client may make one more request.
+type rateLimiter interface {
+	allow(ctx context.Context, client string) (bool, error)
+}
+
+// newRateLimiter is a token bucket per client IP named bucket: in the
+// database when the App's limits are shared (several servers on one
+// PostgreSQL count together), else in this process.
+func (s *Server) newRateLimiter(bucket string, perSecond float64, burst int) rateLimiter {
+	burst = max(burst, int(perSecond)) // a high rate allows as large a burst
+	if s.app.SharedLimits() {
+		return sharedLimiter{app: s.app, bucket: bucket, rate: perSecond, burst: burst}
+	}
+	return newLimiter(perSecond, burst)
+}
+
+// sharedLimiter is a token bucket per client IP kept in the database.
+type sharedLimiter struct {
+	app    *app.App
+	bucket string
+	rate   float64
+	burst  int
+}
+
+func (l sharedLimiter) allow(ctx context.Context, client string) (bool, error) {
+	return l.app.TakeToken(ctx, l.bucket, client, l.rate, l.burst)
+}
+
+// limiter is an in-process token bucket per client IP: one server's own
+// count (SQLite).
 type limiter struct {
 	mu      sync.Mutex
 	rate    rate.Limit
@@ -236,11 +265,10 @@ type limiter struct {
 }
 
 func newLimiter(perSecond float64, burst int) *limiter {
-	burst = max(burst, int(perSecond)) // a high rate allows as large a burst
 	return &limiter{rate: rate.Limit(perSecond), burst: burst, clients: map[string]*rate.Limiter{}}
 }
 
-func (l *limiter) allow(key string) bool {
+func (l *limiter) allow(_ context.Context, key string) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now()
@@ -258,14 +286,18 @@ func (l *limiter) allow(key string) bool {
 		b = rate.NewLimiter(l.rate, l.burst)
 		l.clients[key] = b
 	}
-	return b.AllowN(now, 1)
+	return b.AllowN(now, 1), nil
 }
 
 // rateLimit answers 429 with a Chinese message past the limit.
-func rateLimit(l *limiter, message string) echo.MiddlewareFunc {
+func rateLimit(l rateLimiter, message string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if !l.allow(c.RealIP()) {
+			ok, err := l.allow(c.Request().Context(), c.RealIP())
+			if err != nil {
+				return err
+			}
+			if !ok {
 				c.Response().Header().Set("Retry-After", "10")
 				return engine.Errorf(engine.ECodeRateLimited, "%s", message)
 			}

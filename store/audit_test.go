@@ -121,7 +121,7 @@ func TestDurability(t *testing.T) {
 			t.Fatal(err)
 		}
 		s = storetest.Open(t, dsn)
-		got, err := s.LatestDecisions(ctx, f.ballot.ID)
+		got, err := s.LatestDecisions(ctx, f.ballot.ProjectID, f.ballot.ID)
 		if err != nil || len(got) != len(ds) {
 			t.Fatalf("after reopening: %d decisions, %v", len(got), err)
 		}

@@ -68,10 +68,10 @@ func (s *Store) InsertDecisions(ctx context.Context, ds []*engine.Decision) ([]*
 }
 
 // DecisionByKey is the decision of a ballot with an idempotency key.
-func (s *Store) DecisionByKey(ctx context.Context, ballotID int64, key string) (*engine.Decision, error) {
+func (s *Store) DecisionByKey(ctx context.Context, projectID, ballotID int64, key string) (*engine.Decision, error) {
 	var d engine.Decision
-	if err := s.conn(ctx).GetContext(ctx, &d, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE ballot_id = ? AND idempotency_key = ?`),
-		ballotID, key); err != nil {
+	if err := s.conn(ctx).GetContext(ctx, &d, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE project_id = ? AND ballot_id = ? AND idempotency_key = ?`),
+		projectID, ballotID, key); err != nil {
 		return nil, s.notFound(err, "没有这个提交编号的意见")
 	}
 	return &d, nil
@@ -112,20 +112,21 @@ func (s *Store) decisionRows(ctx context.Context, q querier, projectID int64) (m
 
 // LatestDecisions is each household's latest decision on the ballot, in
 // one query.
-func (s *Store) LatestDecisions(ctx context.Context, ballotID int64) ([]*engine.Decision, error) {
+func (s *Store) LatestDecisions(ctx context.Context, projectID, ballotID int64) ([]*engine.Decision, error) {
 	var ds []*engine.Decision
 	err := s.conn(ctx).SelectContext(ctx, &ds, s.q(`SELECT `+decisionColumns+` FROM decisions d
-		WHERE ballot_id = ? AND id = (SELECT MAX(id) FROM decisions d2 WHERE d2.ballot_id = d.ballot_id AND d2.household_id = d.household_id)
-		ORDER BY household_id`), ballotID)
+		WHERE project_id = ? AND ballot_id = ? AND id = (SELECT MAX(id) FROM decisions d2
+			WHERE d2.project_id = d.project_id AND d2.ballot_id = d.ballot_id AND d2.household_id = d.household_id)
+		ORDER BY household_id`), projectID, ballotID)
 	return ds, s.mapError(err)
 }
 
 // HouseholdDecision is one household's latest decision on the ballot, or
 // nil when it has none.
-func (s *Store) HouseholdDecision(ctx context.Context, ballotID, householdID int64) (*engine.Decision, error) {
+func (s *Store) HouseholdDecision(ctx context.Context, projectID, ballotID, householdID int64) (*engine.Decision, error) {
 	var d engine.Decision
-	err := s.conn(ctx).GetContext(ctx, &d, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE ballot_id = ? AND household_id = ? ORDER BY id DESC LIMIT 1`),
-		ballotID, householdID)
+	err := s.conn(ctx).GetContext(ctx, &d, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE project_id = ? AND ballot_id = ? AND household_id = ? ORDER BY id DESC LIMIT 1`),
+		projectID, ballotID, householdID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -136,9 +137,9 @@ func (s *Store) HouseholdDecision(ctx context.Context, ballotID, householdID int
 }
 
 // Decisions lists every decision of a ballot, oldest first.
-func (s *Store) Decisions(ctx context.Context, ballotID int64) ([]*engine.Decision, error) {
+func (s *Store) Decisions(ctx context.Context, projectID, ballotID int64) ([]*engine.Decision, error) {
 	var ds []*engine.Decision
-	err := s.conn(ctx).SelectContext(ctx, &ds, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE ballot_id = ? ORDER BY id`), ballotID)
+	err := s.conn(ctx).SelectContext(ctx, &ds, s.q(`SELECT `+decisionColumns+` FROM decisions WHERE project_id = ? AND ballot_id = ? ORDER BY id`), projectID, ballotID)
 	return ds, s.mapError(err)
 }
 

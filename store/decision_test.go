@@ -45,18 +45,18 @@ func TestDecisionsReplayAndLatest(t *testing.T) {
 		if _, err := recordDecision(s, d3); err != nil {
 			t.Fatal(err)
 		}
-		all, err := s.Decisions(ctx, f.ballot.ID)
+		all, err := s.Decisions(ctx, f.ballot.ProjectID, f.ballot.ID)
 		if err != nil || len(all) != 3 {
 			t.Fatalf("%d decisions, %v", len(all), err)
 		}
-		latest, err := s.LatestDecisions(ctx, f.ballot.ID)
+		latest, err := s.LatestDecisions(ctx, f.ballot.ProjectID, f.ballot.ID)
 		if err != nil || len(latest) != 2 || latest[0].ID != d2.ID || latest[1].ID != d3.ID {
 			t.Fatalf("latest = %+v, %v", latest, err)
 		}
-		if one, err := s.HouseholdDecision(ctx, f.ballot.ID, h.ID); err != nil || one == nil || one.ID != d2.ID {
+		if one, err := s.HouseholdDecision(ctx, f.ballot.ProjectID, f.ballot.ID, h.ID); err != nil || one == nil || one.ID != d2.ID {
 			t.Fatalf("household decision = %+v, %v", one, err)
 		}
-		if none, err := s.HouseholdDecision(ctx, f.ballot.ID, f.project.Households[0].ID); err != nil || none != nil {
+		if none, err := s.HouseholdDecision(ctx, f.ballot.ProjectID, f.ballot.ID, f.project.Households[0].ID); err != nil || none != nil {
 			t.Fatalf("a household without decisions: %+v, %v", none, err)
 		}
 		// decisions bind to the published hash, and the deadline holds
@@ -71,7 +71,7 @@ func TestDecisionsReplayAndLatest(t *testing.T) {
 			t.Errorf("message %q should mention the deadline", err)
 		}
 		// nothing was written by the refused ones
-		if all, _ := s.Decisions(ctx, f.ballot.ID); len(all) != 3 {
+		if all, _ := s.Decisions(ctx, f.ballot.ProjectID, f.ballot.ID); len(all) != 3 {
 			t.Fatalf("%d decisions after refusals, want 3", len(all))
 		}
 		// decisions are append-only in the database itself
@@ -145,7 +145,7 @@ func TestConcurrentDecisions(t *testing.T) {
 		for err := range errs {
 			t.Error(err)
 		}
-		all, err := s.Decisions(ctx, f.ballot.ID)
+		all, err := s.Decisions(ctx, f.ballot.ProjectID, f.ballot.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

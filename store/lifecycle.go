@@ -13,9 +13,9 @@ import (
 const ballotResultColumns = `ballot_id, project_id, objection_days, finalized_at, COALESCE(finalized_by, 0) AS finalized_by, passed, updated_at`
 
 // BallotResult is a ballot's result record, or nil when it has none.
-func (s *Store) BallotResult(ctx context.Context, ballotID int64) (*engine.BallotResult, error) {
+func (s *Store) BallotResult(ctx context.Context, projectID, ballotID int64) (*engine.BallotResult, error) {
 	var rs []*engine.BallotResult
-	if err := s.conn(ctx).SelectContext(ctx, &rs, s.q(`SELECT `+ballotResultColumns+` FROM ballot_results WHERE ballot_id = ?`), ballotID); err != nil {
+	if err := s.conn(ctx).SelectContext(ctx, &rs, s.q(`SELECT `+ballotResultColumns+` FROM ballot_results WHERE project_id = ? AND ballot_id = ?`), projectID, ballotID); err != nil {
 		return nil, s.mapError(err)
 	}
 	if len(rs) == 0 {
@@ -47,9 +47,9 @@ func (s *Store) InsertObjection(ctx context.Context, o *engine.Objection) error 
 }
 
 // Objections lists a ballot's objections, oldest first.
-func (s *Store) Objections(ctx context.Context, ballotID int64) ([]*engine.Objection, error) {
+func (s *Store) Objections(ctx context.Context, projectID, ballotID int64) ([]*engine.Objection, error) {
 	os := []*engine.Objection{}
-	err := s.conn(ctx).SelectContext(ctx, &os, s.q(`SELECT `+objectionColumns+` FROM objections WHERE ballot_id = ? ORDER BY id`), ballotID)
+	err := s.conn(ctx).SelectContext(ctx, &os, s.q(`SELECT `+objectionColumns+` FROM objections WHERE project_id = ? AND ballot_id = ? ORDER BY id`), projectID, ballotID)
 	return os, s.mapError(err)
 }
 

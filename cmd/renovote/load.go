@@ -89,11 +89,18 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	clients := fs.Int("clients", 32, "concurrent clients")
 	duplicates := fs.Float64("duplicates", 0.2, "share of requests retried with the same idempotency key")
 	seed := fs.Uint64("seed", 1, "random seed")
+	seedN := fs.Int("seed-projects", 0, "instead: fill the server with N projects taken through their whole life")
+	perProject := fs.Int("households-per", 24, "households in each seeded project")
+	get := fs.String("get", "", "instead: time GET PATH, --n times one after another (p50/p95)")
+	n := fs.Int("n", 200, "how many times --get asks")
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
 	if *households < 1 || *households > 5000 || *clients < 1 || *perHousehold < 1 {
 		return &usageError{"--households 应在 1..5000，--clients 和 --decisions 至少为 1"}
+	}
+	if *seedN < 0 || *perProject < 1 || *perProject > 500 || *n < 1 || (*get != "" && !strings.HasPrefix(*get, "/")) {
+		return &usageError{"--seed-projects 不能为负，--households-per 应在 1..500，--n 至少为 1，--get 应以 / 开头"}
 	}
 	c := &loadClient{base: strings.TrimRight(*url, "/"), http: &http.Client{
 		Timeout:   30 * time.Second,
@@ -104,6 +111,12 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 		return fmt.Errorf("登录失败：%w", err)
 	}
 	c.token = login.Token
+	switch {
+	case *seedN > 0:
+		return seedProjects(ctx, c, *seedN, *perProject, *clients, stdout)
+	case *get != "":
+		return timeGet(ctx, c, *get, *n, stdout)
+	}
 	tokens, err := loadProject(ctx, c, *households)
 	if err != nil {
 		return err

@@ -92,7 +92,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	a := app.New(app.Config{Store: s, Printer: printer, BaseURL: *baseURL, SigningKey: key, SealKey: seal, Witness: witnesses, Logger: logger})
+	a := app.New(app.Config{Store: s, Printer: printer, BaseURL: *baseURL, SigningKey: key, SealKey: seal, Witness: witnesses, Logger: logger,
+		Limits: s.SharedLimits()})
 	if err := baselineWorkers(ctx, a, logger); err != nil {
 		return err
 	}

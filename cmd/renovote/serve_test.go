@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -49,6 +50,66 @@ func TestLoadGenerator(t *testing.T) {
 			"--households", "40", "--clients", "8", "--decisions", "2")
 		if res.status != 0 || !strings.Contains(res.stdout, "丢失 0，重复 0") || !strings.Contains(res.stdout, "p99") {
 			t.Fatalf("load: %+v", res)
+		}
+	})
+}
+
+// TestLoadSeedsProjects: renovote load --seed-projects takes each project
+// through its whole life over the API on both databases — every household
+// signed, paid and on a chain that verifies — and --get times a page.
+func TestLoadSeedsProjects(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		s := storetest.Open(t, dsn)
+		hash, _ := app.HashPassword("load-password")
+		if err := s.CreateWorker(context.Background(), &engine.Worker{Username: "admin", PasswordHash: hash, Admin: true}); err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		a := app.New(app.Config{Store: s, BaseURL: "http://" + ln.Addr().String(), SigningKey: storetest.Key})
+		srv := apphttp.NewServer(apphttp.Config{App: a, Logger: slog.New(slog.DiscardHandler), SignRate: 100000})
+		go srv.Serve(ctx, ln)
+		url := "http://" + ln.Addr().String()
+		env := map[string]string{"RENOVOTE_ADMIN_PASSWORD": "load-password"}
+		res := cliEnv(t, env, "load", "--url", url, "--seed-projects", "3", "--households-per", "24", "--clients", "2")
+		if res.status != 0 || !strings.Contains(res.stdout, "建成 3 个项目 × 24 户（72 户）") {
+			t.Fatalf("seed: %+v", res)
+		}
+		var counts []struct {
+			ProjectID int64 `db:"project_id"`
+			Events    int   `db:"events"`
+		}
+		if err := s.DB().Select(&counts, `SELECT project_id, count(*) AS events FROM audit_events WHERE project_id > 0 GROUP BY project_id ORDER BY project_id`); err != nil {
+			t.Fatal(err)
+		}
+		if len(counts) != 3 {
+			t.Fatalf("events per project: %+v, want 3 projects", counts)
+		}
+		t.Logf("events per project: %+v", counts)
+		for _, c := range counts {
+			if c.Events < 75 {
+				t.Errorf("project %d has %d events, want at least 75 (the 150,000 of 2,000 projects)", c.ProjectID, c.Events)
+			}
+			check, err := a.CheckAudit(ctx, app.Operator, c.ProjectID)
+			if err != nil || !check.OK {
+				t.Errorf("project %d: audit %+v %v", c.ProjectID, check, err)
+			}
+		}
+		for _, q := range []struct{ table, want string }{
+			{"decisions", "72"}, {"payments", "72"}, {"feedback", "9"}, {"inspections", "6"},
+		} {
+			var n int
+			if err := s.DB().Get(&n, "SELECT count(*) FROM "+q.table); err != nil || fmt.Sprint(n) != q.want {
+				t.Errorf("%s: %d rows (%v), want %s", q.table, n, err, q.want)
+			}
+		}
+		res = cliEnv(t, env, "load", "--url", url, "--get", "/api/v1/projects", "--n", "5")
+		if res.status != 0 || !regexp.MustCompile(`GET /api/v1/projects ×5：首次 [0-9.]+ ms，p50 [0-9.]+ ms，p95 [0-9.]+ ms`).MatchString(res.stdout) {
+			t.Fatalf("get: %+v", res)
 		}
 	})
 }

@@ -167,6 +167,7 @@ once (or uses RENOVOTE_ADMIN_PASSWORD). --demo loads the demo project and prints
   --rate-public        每个来源每秒公开接口请求数（RENOVOTE_RATE_PUBLIC，默认 20）
   --rate-login         每个来源每秒登录次数（RENOVOTE_RATE_LOGIN，默认 0.2）
   --rate-feedback      每个来源每秒匿名意见数，独立于登录限额（RENOVOTE_RATE_FEEDBACK，默认 0.0167：连续5条后每分钟1条）
+                       以上限额与账号密码错误次数：PostgreSQL 上在数据库中计数，多台服务器合计；SQLite 上在本进程中
   --read-header-timeout  客户端发送请求头的时限（默认 10s）
 `,
 	"ledger": `用法 Usage: renovote ledger FILE|-
@@ -196,11 +197,19 @@ Adds a worker, or sets a worker's password (ending their sessions); the password
 standard input: at least 10 characters, not a common password, not containing the username.
 `,
 	"load": `用法 Usage: renovote load [--url URL] [--user admin] [--password P] [--households 500] [--decisions 3] [--clients 32] [--duplicates 0.2]
+       renovote load --seed-projects N [--households-per 24] [--clients 32] [--url URL]
+       renovote load --get PATH [--n 200] [--url URL]
 
 对运行中的服务做签署压测：新建一个 N 户的项目并发布方案，用 C 个并发客户端提交每户的表决（含重复提交
 和改变意见），打印吞吐量和 p50/p99 延迟，最后核对服务器的表决数、统计结果和审计链与发送的完全一致。
 Drives concurrent signing against a running server and checks that it counted exactly what was sent.
 Start the server with a high signing rate limit for this (RENOVOTE_RATE_SIGN=100000).
+
+--seed-projects N：建 N 个项目（每个 --households-per 户），经 API 走完全程：发布方案和签署链接、每户签署、
+结束表决、施工阶段、政府补贴、每户缴款、居民意见及答复、巡查及整改，用 --clients 个并发客户端，打印用时。
+Fills the server with N projects taken through their whole life over the API (about 87 events each
+with 24 households), for the scale benchmark (BENCHMARKS.md).
+--get PATH：依次请求 PATH 共 --n 次，打印 p50/p95 延迟。Times GET PATH, --n times one after another.
 `,
 	"survey": `用法 Usage: renovote survey FILE|-
 
