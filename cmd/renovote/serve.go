@@ -166,6 +166,14 @@ func baselineWorkers(ctx context.Context, a *app.App, logger *slog.Logger) error
 	if n > 0 {
 		logger.Warn("project chains now vouch for the rows written before rows had images (projection_baseline)", "chains", n)
 	}
+	if err != nil {
+		return err
+	}
+	// projects of before organisations move into 默认社区 (DESIGN §17)
+	moved, err := a.AdoptOrgs(ctx)
+	if moved > 0 {
+		logger.Warn("projects made before organisations moved into 默认社区 (project_org_set)", "projects", moved)
+	}
 	return err
 }
 

@@ -1,0 +1,212 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/renovote/renovote/engine"
+)
+
+// Overview sums, per project_id, what the overview of many buildings
+// shows (engine.OverviewOf words it): a handful of grouped queries over the
+// projects of the given organisations, never one project at a time.
+func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine.OverviewFacts, error) {
+	q := s.conn(ctx)
+	scope := `SELECT id FROM projects`
+	var args []any
+	if !oq.All {
+		if len(oq.Orgs) == 0 {
+			return nil, nil
+		}
+		scope += ` WHERE org_id IN (` + placeholders(len(oq.Orgs)) + `)`
+		for _, id := range oq.Orgs {
+			args = append(args, id)
+		}
+	}
+	var ps []struct {
+		ID      int64
+		OrgID   int64
+		Name    string
+		Address string
+	}
+	if err := q.SelectContext(ctx, &ps, s.q(`SELECT id, COALESCE(org_id, 0) AS org_id, name, address FROM projects WHERE id IN (`+scope+`) ORDER BY id`), args...); err != nil {
+		return nil, s.mapError(err)
+	}
+	out := make([]engine.OverviewFacts, len(ps))
+	at := make(map[int64]*engine.OverviewFacts, len(ps))
+	for i, p := range ps {
+		out[i] = engine.OverviewFacts{ProjectID: p.ID, OrgID: p.OrgID, Name: p.Name, Address: p.Address}
+		at[p.ID] = &out[i]
+	}
+	if len(ps) == 0 {
+		return out, nil
+	}
+	// an owner is one person however many flats: owner_id when given
+	owner := `CASE WHEN h.owner_id <> '' THEN h.owner_id ELSE 'h' || CAST(h.id AS TEXT) END`
+
+	var hs []struct {
+		ProjectID int64
+		N         int
+		Area      int64
+		Owners    int
+	}
+	if err := q.SelectContext(ctx, &hs, s.q(`SELECT h.project_id, COUNT(*) AS n, COALESCE(SUM(h.area), 0) AS area, COUNT(DISTINCT `+owner+`) AS owners
+		FROM households h WHERE h.project_id IN (`+scope+`) GROUP BY h.project_id`), args...); err != nil {
+		return nil, s.mapError(err)
+	}
+	for _, h := range hs {
+		if f := at[h.ProjectID]; f != nil {
+			f.Households, f.AreaAll, f.OwnersAll = h.N, engine.Area(h.Area), h.Owners
+		}
+	}
+
+	// the current ballot of each project is its latest
+	current := `SELECT MAX(id) FROM ballots WHERE project_id IN (` + scope + `) GROUP BY project_id`
+	var bs []struct {
+		ballotRow
+		Due           string
+		ObjectionDays *int       `db:"objection_days"`
+		FinalizedAt   *time.Time `db:"finalized_at"`
+		Passed        *bool
+	}
+	due := `json_extract(sc.result, '$.total_due')`
+	if s.dialect == Postgres {
+		due = `(sc.result::jsonb ->> 'total_due')`
+	}
+	if err := q.SelectContext(ctx, &bs, s.q(`SELECT b.id, b.project_id, b.scenario_id, b.sha256, b.rule, b.deadline, b.opened_at,
+		c.closed_at AS closed_at, COALESCE(c.reason, '') AS close_reason, COALESCE(c.superseded_by, 0) AS superseded_by,
+		COALESCE(`+due+`, '') AS due, r.objection_days, r.finalized_at, r.passed
+		FROM ballots b LEFT JOIN ballot_closures c ON c.ballot_id = b.id LEFT JOIN ballot_results r ON r.ballot_id = b.id
+		JOIN scenarios sc ON sc.id = b.scenario_id
+		WHERE b.id IN (`+current+`)`), args...); err != nil {
+		return nil, s.mapError(err)
+	}
+	for _, b := range bs {
+		f := at[b.ProjectID]
+		if f == nil {
+			continue
+		}
+		f.Ballot = b.ballot()
+		if b.ObjectionDays != nil {
+			r := &engine.BallotResult{BallotID: b.ID, ProjectID: b.ProjectID, ObjectionDays: *b.ObjectionDays}
+			if b.FinalizedAt != nil {
+				t := b.FinalizedAt.UTC()
+				r.FinalizedAt = &t
+			}
+			r.Passed = b.Passed != nil && *b.Passed
+			f.Result = r
+		}
+		if b.Due != "" {
+			f.Due, _ = engine.ParseAmount(b.Due, "total_due", "应缴总额")
+		}
+	}
+
+	// the latest decision of each household on the current ballot
+	var ds []struct {
+		ProjectID   int64
+		AreaVoted   int64
+		AreaAgree   int64
+		OwnersVoted int
+		OwnersAgree int
+	}
+	if err := q.SelectContext(ctx, &ds, s.q(`SELECT d.project_id, COALESCE(SUM(h.area), 0) AS area_voted,
+		COALESCE(SUM(CASE WHEN d.vote = 'agree' THEN h.area ELSE 0 END), 0) AS area_agree,
+		COUNT(DISTINCT `+owner+`) AS owners_voted, COUNT(DISTINCT CASE WHEN d.vote = 'agree' THEN `+owner+` END) AS owners_agree
+		FROM decisions d JOIN households h ON h.id = d.household_id
+		WHERE d.id IN (SELECT MAX(id) FROM decisions WHERE ballot_id IN (`+current+`) GROUP BY ballot_id, household_id)
+		GROUP BY d.project_id`), args...); err != nil {
+		return nil, s.mapError(err)
+	}
+	for _, d := range ds {
+		if f := at[d.ProjectID]; f != nil {
+			f.AreaVoted, f.AreaAgree, f.OwnersVoted, f.OwnersAgree = engine.Area(d.AreaVoted), engine.Area(d.AreaAgree), d.OwnersVoted, d.OwnersAgree
+		}
+	}
+
+	// money: reversed records and the reversals themselves do not count
+	// (engine.Counting), so only unreversed payments and refunds are summed
+	var ms []struct {
+		ProjectID int64
+		Kind      string
+		Amount    int64
+	}
+	if err := q.SelectContext(ctx, &ms, s.q(`SELECT p.project_id, p.kind, SUM(p.amount) AS amount FROM payments p
+		WHERE p.project_id IN (`+scope+`) AND p.kind IN ('payment', 'refund')
+		AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.id)
+		GROUP BY p.project_id, p.kind`), args...); err != nil {
+		return nil, s.mapError(err)
+	}
+	for _, m := range ms {
+		if f := at[m.ProjectID]; f != nil {
+			if m.Kind == engine.PaymentIn {
+				f.Paid = engine.Fen(m.Amount)
+			} else {
+				f.Refunded = engine.Fen(m.Amount)
+			}
+		}
+	}
+	var fs []struct {
+		ProjectID int64
+		Source    string
+		Amount    int64
+	}
+	if err := q.SelectContext(ctx, &fs, s.q(`SELECT f.project_id, f.source, SUM(f.amount) AS amount FROM funds f
+		WHERE f.project_id IN (`+scope+`) AND f.kind = 'income'
+		AND NOT EXISTS (SELECT 1 FROM funds r WHERE r.reverses = f.id)
+		GROUP BY f.project_id, f.source`), args...); err != nil {
+		return nil, s.mapError(err)
+	}
+	for _, m := range fs {
+		if f := at[m.ProjectID]; f != nil {
+			switch m.Source {
+			case engine.FundSources[0]:
+				f.Subsidy += engine.Fen(m.Amount)
+			case engine.FundSources[1]:
+				f.Society += engine.Fen(m.Amount)
+			}
+		}
+	}
+
+	var ws []struct {
+		ProjectID int64
+		Stages    string
+	}
+	if err := q.SelectContext(ctx, &ws, s.q(`SELECT project_id, stages FROM works WHERE project_id IN (`+scope+`)`), args...); err != nil {
+		return nil, s.mapError(err)
+	}
+	for _, w := range ws {
+		if f := at[w.ProjectID]; f != nil {
+			f.Stages = engine.ParseStages(w.Stages)
+		}
+	}
+	var is []struct {
+		ProjectID int64
+		Last      string
+	}
+	if err := q.SelectContext(ctx, &is, s.q(`SELECT project_id, MAX(day) AS last FROM inspections WHERE project_id IN (`+scope+`) GROUP BY project_id`), args...); err != nil {
+		return nil, s.mapError(err)
+	}
+	for _, i := range is {
+		if f := at[i.ProjectID]; f != nil {
+			f.LastInspection = i.Last
+		}
+	}
+	var fbs []struct {
+		ProjectID  int64
+		CreatedAt  time.Time
+		AnsweredAt *time.Time
+		ClosedAt   *time.Time
+		Rating     string
+	}
+	if err := q.SelectContext(ctx, &fbs, s.q(`SELECT project_id, created_at, answered_at, closed_at, rating FROM feedback
+		WHERE project_id IN (`+scope+`) ORDER BY project_id, id`), args...); err != nil {
+		return nil, s.mapError(err)
+	}
+	for _, fb := range fbs {
+		if f := at[fb.ProjectID]; f != nil {
+			f.Feedback = append(f.Feedback, &engine.Feedback{ProjectID: fb.ProjectID, CreatedAt: fb.CreatedAt, AnsweredAt: fb.AnsweredAt,
+				ClosedAt: fb.ClosedAt, Rating: fb.Rating})
+		}
+	}
+	return out, nil
+}
