@@ -128,13 +128,14 @@ func defaultCommunity(orgs []engine.Org) int64 {
 }
 
 // AdoptOrgs is the upgrade to organisations, run by the server at start
-// with the key: on a database without organisations it adds 默认区 →
+// with the key: on a database without organisations (new or upgraded) it
+// adds 默认区 →
 // 默认街道 → 默认社区 (events of the system chain), and it moves every
 // project in no 社区 into 默认社区, each with a project_org_set event on
 // its chain. It reports how many projects it moved.
 func (a *App) AdoptOrgs(ctx context.Context) (int, error) {
 	ids, err := a.store.ProjectsWithoutOrg(ctx)
-	if err != nil || len(ids) == 0 {
+	if err != nil {
 		return 0, err
 	}
 	orgs, err := a.store.Orgs(ctx)
@@ -142,6 +143,9 @@ func (a *App) AdoptOrgs(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	community := defaultCommunity(orgs)
+	if len(ids) == 0 && len(orgs) > 0 {
+		return 0, nil
+	}
 	if community == 0 {
 		now := a.now().UTC().Truncate(time.Microsecond)
 		err := a.inTx(ctx, func(ctx context.Context) error {

@@ -52,9 +52,9 @@ func (a *App) Overview(ctx context.Context, w *engine.Worker, orgID int64, f Ove
 		filter.Orgs = engine.Subtree(orgs, f.Org)
 	}
 	q := engine.OverviewQuery{}
-	names := map[int64]string{}
+	names, parents := map[int64]string{}, map[int64]int64{}
 	for _, o := range orgs {
-		names[o.ID] = o.Name
+		names[o.ID], parents[o.ID] = o.Name, o.ParentID
 		if below[o.ID] {
 			q.Orgs = append(q.Orgs, o.ID)
 		}
@@ -66,7 +66,7 @@ func (a *App) Overview(ctx context.Context, w *engine.Worker, orgID int64, f Ove
 	out := &Overview{Org: *org, AsOf: now.UTC(), Rows: []engine.OverviewRow{}}
 	for _, fa := range facts {
 		r := engine.OverviewOf(fa, now)
-		r.Org = names[r.OrgID]
+		r.Org, r.Street = names[r.OrgID], names[parents[r.OrgID]]
 		if filter.Keep(r) {
 			out.Rows = append(out.Rows, r)
 		}

@@ -10,6 +10,9 @@ import (
 type ProjectView struct {
 	*engine.Project
 	Ballot int64
+	// ReadOnly: the viewer's role may look but change nothing (a 街道
+	// supervisor, a 区 auditor): the console shows no write controls.
+	ReadOnly bool
 }
 
 // CreateProject stores a new project of w from a request document
@@ -94,7 +97,9 @@ func (a *App) Project(ctx context.Context, w *engine.Worker, id int64) (ProjectV
 	if err != nil {
 		return ProjectView{}, err
 	}
-	return a.view(ctx, p)
+	v, err := a.view(ctx, p)
+	v.ReadOnly = !AccessRules[roleOf(w)].Allowed[ActWrite]
+	return v, err
 }
 
 func (a *App) view(ctx context.Context, p *engine.Project) (ProjectView, error) {

@@ -88,7 +88,8 @@ type Consent struct {
 type OverviewRow struct {
 	ProjectID     int64    `json:"project_id"`
 	OrgID         int64    `json:"org_id"`
-	Org           string   `json:"org"`
+	Org           string   `json:"org"`    // the 社区
+	Street        string   `json:"street"` // the 街道 above it
 	Name          string   `json:"name"`
 	Address       string   `json:"address"`
 	Households    int      `json:"households"`

@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-		"strings"
+	"strings"
 	"time"
 
 	"github.com/renovote/renovote/engine"
