@@ -234,7 +234,9 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		add := a.AddWorker
 		if *org != 0 || *role != "" {
 			// an account with a place in the organisations: its role must fit it
-			add = func(ctx context.Context, w *engine.Worker, password string) error { return a.AddUser(ctx, app.Operator, w, password) }
+			add = func(ctx context.Context, w *engine.Worker, password string) error {
+				return a.AddUser(ctx, app.Operator, w, password)
+			}
 		}
 		if err := add(ctx, w, password); err != nil {
 			return err
