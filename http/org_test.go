@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -48,7 +49,11 @@ func (w *orgWorld) org(name, kind string, parent int64) int64 {
 // newOrgWorld: worker a of 宝石社区 runs the published demo building; helper
 // is a worker of the same 社区 (assigned later), peer one who is not.
 func newOrgWorld(t *testing.T, s *store.Store) *orgWorld {
-	e := newEnv(t, s, apphttp.Config{})
+	return orgWorldOn(t, newEnv(t, s, apphttp.Config{}))
+}
+
+func orgWorldOn(t *testing.T, e *env) *orgWorld {
+	s := e.store
 	w := &orgWorld{e: e, a: app.New(app.Config{Store: s, Now: e.clock.Now, SigningKey: storetest.Key})}
 	e.chainedWorker(w.a, "root", true)
 	w.district = w.org("西湖区", "区", 0)
@@ -65,7 +70,11 @@ func newOrgWorld(t *testing.T, s *store.Store) *orgWorld {
 	w.member("sup", engine.RoleSupervisor, w.street)
 	w.member("sup2", engine.RoleSupervisor, w.street2)
 	w.member("aud", engine.RoleAuditor, w.district)
-	w.pid, _ = e.published()
+	doc := demoProject("幸福里3号楼2单元")
+	w.pid = int(e.do("POST", "/api/v1/projects", "a", doc).want(201).json()["id"].(float64))
+	sc := e.do("POST", fmt.Sprintf("/api/v1/projects/%d/scenarios", w.pid), "a", scenarioA).want(201).json()
+	e.do("POST", fmt.Sprintf("/api/v1/projects/%d/scenarios/%d/publish", w.pid, int(sc["id"].(float64))), "a",
+		map[string]any{"rule": "civil_code_major", "deadline": e.clock.Now().Add(72 * time.Hour).Format(time.RFC3339)}).want(201)
 	p := e.do("GET", fmt.Sprintf("/api/v1/projects/%d", w.pid), "a", nil).want(200).json()
 	if got := int64(p["org_id"].(float64)); got != w.c1 {
 		t.Fatalf("a's project is in org %d, want a's 社区 %d", got, w.c1)
