@@ -41,8 +41,11 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 	if len(ps) == 0 {
 		return out, nil
 	}
-	// an owner is one person however many flats: owner_id when given
-	owner := `CASE WHEN h.owner_id <> '' THEN h.owner_id ELSE 'h' || CAST(h.id AS TEXT) END`
+	// an owner is one person however many flats: flats with one owner_id
+	// count once, a flat without one counts by itself
+	owners := func(cond string) string {
+		return `COUNT(DISTINCT CASE WHEN ` + cond + ` THEN NULLIF(h.owner_id, '') END) + SUM(CASE WHEN ` + cond + ` AND h.owner_id = '' THEN 1 ELSE 0 END)`
+	}
 
 	var hs []struct {
 		ProjectID int64
@@ -50,7 +53,7 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 		Area      int64
 		Owners    int
 	}
-	if err := q.SelectContext(ctx, &hs, s.q(`SELECT h.project_id, COUNT(*) AS n, COALESCE(SUM(h.area), 0) AS area, COUNT(DISTINCT `+owner+`) AS owners
+	if err := q.SelectContext(ctx, &hs, s.q(`SELECT h.project_id, COUNT(*) AS n, COALESCE(SUM(h.area), 0) AS area, `+owners("1 = 1")+` AS owners
 		FROM households h WHERE h.project_id IN (`+scope+`) GROUP BY h.project_id`), args...); err != nil {
 		return nil, s.mapError(err)
 	}
@@ -102,6 +105,12 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 	}
 
 	// the latest decision of each household on the current ballot
+	latest := `SELECT household_id, vote FROM (SELECT household_id, vote, ROW_NUMBER() OVER (PARTITION BY ballot_id, household_id ORDER BY id DESC) AS n
+		FROM decisions WHERE ballot_id IN (` + current + `)) d WHERE n = 1`
+	if s.dialect == Postgres { // walks the index (ballot_id, household_id, id)
+		latest = `SELECT DISTINCT ON (ballot_id, household_id) household_id, vote FROM decisions
+		WHERE ballot_id IN (` + current + `) ORDER BY ballot_id, household_id, id DESC`
+	}
 	var ds []struct {
 		ProjectID   int64
 		AreaVoted   int64
@@ -109,12 +118,11 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 		OwnersVoted int
 		OwnersAgree int
 	}
-	if err := q.SelectContext(ctx, &ds, s.q(`SELECT d.project_id, COALESCE(SUM(h.area), 0) AS area_voted,
-		COALESCE(SUM(CASE WHEN d.vote = 'agree' THEN h.area ELSE 0 END), 0) AS area_agree,
-		COUNT(DISTINCT `+owner+`) AS owners_voted, COUNT(DISTINCT CASE WHEN d.vote = 'agree' THEN `+owner+` END) AS owners_agree
-		FROM decisions d JOIN households h ON h.id = d.household_id
-		WHERE d.id IN (SELECT MAX(id) FROM decisions WHERE ballot_id IN (`+current+`) GROUP BY ballot_id, household_id)
-		GROUP BY d.project_id`), args...); err != nil {
+	if err := q.SelectContext(ctx, &ds, s.q(`SELECT h.project_id, COALESCE(SUM(h.area), 0) AS area_voted,
+		COALESCE(SUM(CASE WHEN l.vote = 'agree' THEN h.area ELSE 0 END), 0) AS area_agree,
+		`+owners("1 = 1")+` AS owners_voted, `+owners("l.vote = 'agree'")+` AS owners_agree
+		FROM (`+latest+`) l JOIN households h ON h.id = l.household_id
+		GROUP BY h.project_id`), args...); err != nil {
 		return nil, s.mapError(err)
 	}
 	for _, d := range ds {
