@@ -356,7 +356,7 @@ func TestOverview(t *testing.T) {
 			}
 		}
 		if first == nil || first["stage"] != engine.StageVoting || first["org"] != "宝石社区" || first["street"] != "北山街道" ||
-			first["households"].(float64) == 0 || first["consent"] == nil || first["subsidy"] != "200000.00" {
+			first["households"].(float64) == 0 || first["consent"] == nil || first["subsidy"] != "200000.00" || first["due"] == "0.00" || first["published"] == "" {
 			t.Errorf("the published building: %v", first)
 		}
 		totals := ov["totals"].(map[string]any)

@@ -45,3 +45,29 @@ func TestOverviewBrowser(t *testing.T) {
 	waitFor(t, ctx, `Array.from(document.querySelectorAll('[role=alert]')).some(m => !m.hidden && m.textContent.includes('只能查看、导出和核验'))`,
 		`Array.from(document.querySelectorAll('[role=alert]')).map(m => m.textContent).join(' | ')`, "the refusal shown")
 }
+
+// TestOrgsConsoleBrowser: an admin adds a 社区 and an account in the
+// console; an account whose role does not fit its organisation is
+// refused with the server's words, beside the form.
+func TestOrgsConsoleBrowser(t *testing.T) {
+	e, baseURL := listeningEnv(t)
+	orgWorldOn(t, e)
+	ctx, _ := browser(t)
+	do(t, ctx, "1366 px", chromedp.EmulateViewport(1366, 900))
+	do(t, ctx, "login", chromedp.Navigate(baseURL+"/console"), chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "root"), chromedp.SendKeys(chromedp.CSS("#password"), "幸福里3号楼加梯-xxx"),
+		chromedp.Click(chromedp.CSS("#login")), chromedp.WaitVisible(chromedp.CSS("#admin-orgs")))
+	waitText(t, ctx, "#org-tree", "北山街道（街道")
+	street := eval[string](t, ctx, `Array.from(document.querySelectorAll('#og-parent option')).find(o => o.textContent.includes('北山街道')).value`)
+	do(t, ctx, "a new 社区", chromedp.SendKeys(chromedp.CSS("#og-name"), "黄龙社区"), chromedp.SetValue(chromedp.CSS("#og-kind"), "社区"),
+		chromedp.SetValue(chromedp.CSS("#og-parent"), street), chromedp.Click(chromedp.CSS("#og-create")))
+	waitText(t, ctx, "#og-msg", "已添加社区：黄龙社区")
+	waitText(t, ctx, "#org-tree", "黄龙社区（社区")
+	community := eval[string](t, ctx, `Array.from(document.querySelectorAll('#us-org option')).find(o => o.textContent.includes('黄龙社区')).value`)
+	do(t, ctx, "a supervisor of a 社区", chromedp.SendKeys(chromedp.CSS("#us-name"), "zhao"), chromedp.SendKeys(chromedp.CSS("#us-password"), memberPassword),
+		chromedp.SetValue(chromedp.CSS("#us-org"), community), chromedp.SetValue(chromedp.CSS("#us-role"), "supervisor"), chromedp.Click(chromedp.CSS("#us-create")))
+	waitText(t, ctx, "#us-msg", "街道督导必须属于一个街道")
+	do(t, ctx, "a worker of the 社区", chromedp.SetValue(chromedp.CSS("#us-role"), "worker"), chromedp.SendKeys(chromedp.CSS("#us-password"), memberPassword),
+		chromedp.Click(chromedp.CSS("#us-create")))
+	waitText(t, ctx, "#us-msg", "已添加账号 zhao（工作人员）")
+}
