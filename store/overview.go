@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"time"
 
 	"github.com/renovote/renovote/engine"
@@ -41,6 +43,30 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 	if len(ps) == 0 {
 		return out, nil
 	}
+	// the sums are independent reads keyed by project_id: on PostgreSQL
+	// outside a unit of work they run side by side on the pool
+	var steps []func(querier) error
+	fetch := func(dest any, query string) {
+		steps = append(steps, func(q querier) error { return q.SelectContext(ctx, dest, query, args...) })
+	}
+	fetched := func() error {
+		if s.dialect != Postgres || unitTx(ctx) != nil {
+			for _, step := range steps {
+				if err := step(q); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		errs := make([]error, len(steps))
+		var wg sync.WaitGroup
+		for i, step := range steps {
+			wg.Add(1)
+			go func() { defer wg.Done(); errs[i] = step(s.db) }()
+		}
+		wg.Wait()
+		return errors.Join(errs...)
+	}
 	// an owner is one person however many flats: flats with one owner_id
 	// count once, a flat without one counts by itself
 	owners := func(cond string) string {
@@ -53,15 +79,8 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 		Area      int64
 		Owners    int
 	}
-	if err := q.SelectContext(ctx, &hs, s.q(`SELECT h.project_id, COUNT(*) AS n, COALESCE(SUM(h.area), 0) AS area, `+owners("1 = 1")+` AS owners
-		FROM households h WHERE h.project_id IN (`+scope+`) GROUP BY h.project_id`), args...); err != nil {
-		return nil, s.mapError(err)
-	}
-	for _, h := range hs {
-		if f := at[h.ProjectID]; f != nil {
-			f.Households, f.AreaAll, f.OwnersAll = h.N, engine.Area(h.Area), h.Owners
-		}
-	}
+	fetch(&hs, s.q(`SELECT h.project_id, COUNT(*) AS n, COALESCE(SUM(h.area), 0) AS area, `+owners("1 = 1")+` AS owners
+		FROM households h WHERE h.project_id IN (`+scope+`) GROUP BY h.project_id`))
 
 	// the current ballot of each project is its latest
 	current := `SELECT MAX(id) FROM ballots WHERE project_id IN (` + scope + `) GROUP BY project_id`
@@ -76,13 +95,80 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 	if s.dialect == Postgres {
 		due = `(sc.result::jsonb ->> 'total_due')`
 	}
-	if err := q.SelectContext(ctx, &bs, s.q(`SELECT b.id, b.project_id, b.scenario_id, b.sha256, b.rule, b.deadline, b.opened_at,
+	fetch(&bs, s.q(`SELECT b.id, b.project_id, b.scenario_id, b.sha256, b.rule, b.deadline, b.opened_at,
 		c.closed_at AS closed_at, COALESCE(c.reason, '') AS close_reason, COALESCE(c.superseded_by, 0) AS superseded_by,
 		COALESCE(`+due+`, '') AS due, r.objection_days, r.finalized_at, r.passed
 		FROM ballots b LEFT JOIN ballot_closures c ON c.ballot_id = b.id LEFT JOIN ballot_results r ON r.ballot_id = b.id
 		JOIN scenarios sc ON sc.id = b.scenario_id
-		WHERE b.id IN (`+current+`)`), args...); err != nil {
+		WHERE b.id IN (`+current+`)`))
+
+	// the latest decision of each household on the current ballot
+	latest := `SELECT household_id, vote FROM (SELECT household_id, vote, ROW_NUMBER() OVER (PARTITION BY ballot_id, household_id ORDER BY id DESC) AS n
+		FROM decisions WHERE ballot_id IN (` + current + `)) d WHERE n = 1`
+	if s.dialect == Postgres { // walks the index (ballot_id, household_id, id)
+		latest = `SELECT DISTINCT ON (ballot_id, household_id) household_id, vote FROM decisions
+		WHERE ballot_id IN (` + current + `) ORDER BY ballot_id, household_id, id DESC`
+	}
+	var ds []struct {
+		ProjectID   int64
+		AreaVoted   int64
+		AreaAgree   int64
+		OwnersVoted int
+		OwnersAgree int
+	}
+	fetch(&ds, s.q(`SELECT h.project_id, COALESCE(SUM(h.area), 0) AS area_voted,
+		COALESCE(SUM(CASE WHEN l.vote = 'agree' THEN h.area ELSE 0 END), 0) AS area_agree,
+		`+owners("1 = 1")+` AS owners_voted, `+owners("l.vote = 'agree'")+` AS owners_agree
+		FROM (`+latest+`) l JOIN households h ON h.id = l.household_id
+		GROUP BY h.project_id`))
+
+	// money: reversed records and the reversals themselves do not count
+	// (engine.Counting), so only unreversed payments and refunds are summed
+	var ms []struct {
+		ProjectID int64
+		Kind      string
+		Amount    int64
+	}
+	fetch(&ms, s.q(`SELECT p.project_id, p.kind, SUM(p.amount) AS amount FROM payments p
+		WHERE p.project_id IN (`+scope+`) AND p.kind IN ('payment', 'refund')
+		AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.id)
+		GROUP BY p.project_id, p.kind`))
+	var fs []struct {
+		ProjectID int64
+		Source    string
+		Amount    int64
+	}
+	fetch(&fs, s.q(`SELECT f.project_id, f.source, SUM(f.amount) AS amount FROM funds f
+		WHERE f.project_id IN (`+scope+`) AND f.kind = 'income'
+		AND NOT EXISTS (SELECT 1 FROM funds r WHERE r.reverses = f.id)
+		GROUP BY f.project_id, f.source`))
+
+	var ws []struct {
+		ProjectID int64
+		Stages    string
+	}
+	fetch(&ws, s.q(`SELECT project_id, stages FROM works WHERE project_id IN (`+scope+`)`))
+	var is []struct {
+		ProjectID int64
+		Last      string
+	}
+	fetch(&is, s.q(`SELECT project_id, MAX(day) AS last FROM inspections WHERE project_id IN (`+scope+`) GROUP BY project_id`))
+	var fbs []struct {
+		ProjectID  int64
+		CreatedAt  time.Time
+		AnsweredAt *time.Time
+		ClosedAt   *time.Time
+		Rating     string
+	}
+	fetch(&fbs, s.q(`SELECT project_id, created_at, answered_at, closed_at, rating FROM feedback
+		WHERE project_id IN (`+scope+`) ORDER BY project_id, id`))
+	if err := fetched(); err != nil {
 		return nil, s.mapError(err)
+	}
+	for _, h := range hs {
+		if f := at[h.ProjectID]; f != nil {
+			f.Households, f.AreaAll, f.OwnersAll = h.N, engine.Area(h.Area), h.Owners
+		}
 	}
 	for _, b := range bs {
 		f := at[b.ProjectID]
@@ -103,46 +189,10 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 			f.Due, _ = engine.ParseAmount(b.Due, "total_due", "应缴总额")
 		}
 	}
-
-	// the latest decision of each household on the current ballot
-	latest := `SELECT household_id, vote FROM (SELECT household_id, vote, ROW_NUMBER() OVER (PARTITION BY ballot_id, household_id ORDER BY id DESC) AS n
-		FROM decisions WHERE ballot_id IN (` + current + `)) d WHERE n = 1`
-	if s.dialect == Postgres { // walks the index (ballot_id, household_id, id)
-		latest = `SELECT DISTINCT ON (ballot_id, household_id) household_id, vote FROM decisions
-		WHERE ballot_id IN (` + current + `) ORDER BY ballot_id, household_id, id DESC`
-	}
-	var ds []struct {
-		ProjectID   int64
-		AreaVoted   int64
-		AreaAgree   int64
-		OwnersVoted int
-		OwnersAgree int
-	}
-	if err := q.SelectContext(ctx, &ds, s.q(`SELECT h.project_id, COALESCE(SUM(h.area), 0) AS area_voted,
-		COALESCE(SUM(CASE WHEN l.vote = 'agree' THEN h.area ELSE 0 END), 0) AS area_agree,
-		`+owners("1 = 1")+` AS owners_voted, `+owners("l.vote = 'agree'")+` AS owners_agree
-		FROM (`+latest+`) l JOIN households h ON h.id = l.household_id
-		GROUP BY h.project_id`), args...); err != nil {
-		return nil, s.mapError(err)
-	}
 	for _, d := range ds {
 		if f := at[d.ProjectID]; f != nil {
 			f.AreaVoted, f.AreaAgree, f.OwnersVoted, f.OwnersAgree = engine.Area(d.AreaVoted), engine.Area(d.AreaAgree), d.OwnersVoted, d.OwnersAgree
 		}
-	}
-
-	// money: reversed records and the reversals themselves do not count
-	// (engine.Counting), so only unreversed payments and refunds are summed
-	var ms []struct {
-		ProjectID int64
-		Kind      string
-		Amount    int64
-	}
-	if err := q.SelectContext(ctx, &ms, s.q(`SELECT p.project_id, p.kind, SUM(p.amount) AS amount FROM payments p
-		WHERE p.project_id IN (`+scope+`) AND p.kind IN ('payment', 'refund')
-		AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.id)
-		GROUP BY p.project_id, p.kind`), args...); err != nil {
-		return nil, s.mapError(err)
 	}
 	for _, m := range ms {
 		if f := at[m.ProjectID]; f != nil {
@@ -152,17 +202,6 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 				f.Refunded = engine.Fen(m.Amount)
 			}
 		}
-	}
-	var fs []struct {
-		ProjectID int64
-		Source    string
-		Amount    int64
-	}
-	if err := q.SelectContext(ctx, &fs, s.q(`SELECT f.project_id, f.source, SUM(f.amount) AS amount FROM funds f
-		WHERE f.project_id IN (`+scope+`) AND f.kind = 'income'
-		AND NOT EXISTS (SELECT 1 FROM funds r WHERE r.reverses = f.id)
-		GROUP BY f.project_id, f.source`), args...); err != nil {
-		return nil, s.mapError(err)
 	}
 	for _, m := range fs {
 		if f := at[m.ProjectID]; f != nil {
@@ -174,41 +213,15 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 			}
 		}
 	}
-
-	var ws []struct {
-		ProjectID int64
-		Stages    string
-	}
-	if err := q.SelectContext(ctx, &ws, s.q(`SELECT project_id, stages FROM works WHERE project_id IN (`+scope+`)`), args...); err != nil {
-		return nil, s.mapError(err)
-	}
 	for _, w := range ws {
 		if f := at[w.ProjectID]; f != nil {
 			f.Stages = engine.ParseStages(w.Stages)
 		}
 	}
-	var is []struct {
-		ProjectID int64
-		Last      string
-	}
-	if err := q.SelectContext(ctx, &is, s.q(`SELECT project_id, MAX(day) AS last FROM inspections WHERE project_id IN (`+scope+`) GROUP BY project_id`), args...); err != nil {
-		return nil, s.mapError(err)
-	}
 	for _, i := range is {
 		if f := at[i.ProjectID]; f != nil {
 			f.LastInspection = i.Last
 		}
-	}
-	var fbs []struct {
-		ProjectID  int64
-		CreatedAt  time.Time
-		AnsweredAt *time.Time
-		ClosedAt   *time.Time
-		Rating     string
-	}
-	if err := q.SelectContext(ctx, &fbs, s.q(`SELECT project_id, created_at, answered_at, closed_at, rating FROM feedback
-		WHERE project_id IN (`+scope+`) ORDER BY project_id, id`), args...); err != nil {
-		return nil, s.mapError(err)
 	}
 	for _, fb := range fbs {
 		if f := at[fb.ProjectID]; f != nil {
