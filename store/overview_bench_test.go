@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,8 +68,8 @@ func seedDistrict(tb testing.TB, s *store.Store, n int) []int64 {
 
 func containsParam(q string) bool { return strings.Contains(q, "$1") }
 
-// BenchmarkOverviewDistrict: the store's sums for the 区 overview of 2,000
-// buildings × 24 households on PostgreSQL (DESIGN §17: ≤ 300 ms p95 for
+// BenchmarkOverviewDistrict: the 区 overview of 2,000 buildings × 24
+// households on PostgreSQL — the store's sums, the rows and the JSON (DESIGN §17: ≤ 300 ms p95 for
 // the whole request). Run with
 //
 //	go test ./store -run '^$' -bench OverviewDistrict -benchtime 20x
@@ -90,7 +91,10 @@ func BenchmarkOverviewDistrict(b *testing.B) {
 		for _, f := range facts {
 			rows = append(rows, engine.OverviewOf(f, storetest.Epoch))
 		}
-		engine.SumOverview(rows)
+		// what the handler answers: the rows and totals as JSON
+		if _, err := json.Marshal(map[string]any{"rows": rows, "totals": engine.SumOverview(rows)}); err != nil {
+			b.Fatal(err)
+		}
 		took = append(took, time.Since(start))
 		if len(facts) != 2000 {
 			b.Fatalf("%d buildings", len(facts))
