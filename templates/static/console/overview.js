@@ -50,8 +50,10 @@ function show(ov) {
   if ($('ov-stage').options.length === 1) stages.forEach((s) => $('ov-stage').appendChild(el('option', { value: s, text: s })));
   $('ov-stages').replaceChildren(rv.bars(stages, [{ name: '楼栋', values: stages.map((s) => ov.totals.stages[s]) }], (v) => v + ' 栋'));
   const t = ov.totals;
+  // bar lengths only are numbers; the labels are the API's exact amounts
+  const amounts = [t.due, t.collected, t.subsidy, t.society], lengths = amounts.map(Number);
   $('ov-money').replaceChildren(rv.bars(['应缴', '已收（居民）', '政府补贴', '社会资金'],
-    [{ name: '元', values: [t.due, t.collected, t.subsidy, t.society].map(Number), cls: 'ok' }], (v) => v.toFixed(2)));
+    [{ name: '元', values: lengths, cls: 'ok' }], (v) => amounts[lengths.indexOf(v)]));
   $('ov-totals').textContent = '共 ' + t.projects + ' 个楼栋、' + t.households + ' 户；3日内答复 ' + t.answered_within_3_days + '/' + t.complaints +
     '；满意度 ' + (t.rated ? t.satisfaction + '%（' + t.rated + ' 人评价）' : '暂无评价');
   const tbody = document.querySelector('#ov-table tbody');
