@@ -25,6 +25,7 @@ type orgWorld struct {
 	c1, c2, c3                int64
 	pid                       int
 	hid                       int64
+	links                     map[string]string // room → signing token
 }
 
 const memberPassword = "加装电梯-Plum-4471"
@@ -73,8 +74,14 @@ func orgWorldOn(t *testing.T, e *env) *orgWorld {
 	doc := demoProject("幸福里3号楼2单元")
 	w.pid = int(e.do("POST", "/api/v1/projects", "a", doc).want(201).json()["id"].(float64))
 	sc := e.do("POST", fmt.Sprintf("/api/v1/projects/%d/scenarios", w.pid), "a", scenarioA).want(201).json()
-	e.do("POST", fmt.Sprintf("/api/v1/projects/%d/scenarios/%d/publish", w.pid, int(sc["id"].(float64))), "a",
-		map[string]any{"rule": "civil_code_major", "deadline": e.clock.Now().Add(72 * time.Hour).Format(time.RFC3339)}).want(201)
+	pub := e.do("POST", fmt.Sprintf("/api/v1/projects/%d/scenarios/%d/publish", w.pid, int(sc["id"].(float64))), "a",
+		map[string]any{"rule": "civil_code_major", "deadline": e.clock.Now().Add(72 * time.Hour).Format(time.RFC3339)}).want(201).json()
+	w.links = map[string]string{}
+	for _, l := range pub["links"].([]any) {
+		m := l.(map[string]any)
+		url := m["url"].(string)
+		w.links[m["room"].(string)] = url[strings.LastIndex(url, "/")+1:]
+	}
 	p := e.do("GET", fmt.Sprintf("/api/v1/projects/%d", w.pid), "a", nil).want(200).json()
 	if got := int64(p["org_id"].(float64)); got != w.c1 {
 		t.Fatalf("a's project is in org %d, want a's 社区 %d", got, w.c1)
@@ -343,6 +350,12 @@ func TestOverview(t *testing.T) {
 		w.member("c", engine.RoleWorker, w.c3)
 		e.do("POST", "/api/v1/projects", "c", demoProject("玉泉路2号楼")).want(201)
 		e.do("POST", base+"/funds", "a", map[string]any{"kind": "income", "source": "政府补贴", "what": "补贴", "amount": "200000", "idempotency_key": "overview-fund-1"}).want(201)
+		// two households decide; one changes its mind: the latest counts
+		sig := signature(t, 400, 160, true)
+		for i, d := range []struct{ room, vote string }{{"601", "disagree"}, {"502", "agree"}, {"601", "agree"}} {
+			e.do("POST", "/api/v1/sign/"+w.links[d.room], "", map[string]any{"decision": d.vote, "signer_name": "业主", "signature_png": sig,
+				"idempotency_key": fmt.Sprintf("overview-sign-%02d", i)}).want(201)
+		}
 
 		ov := e.do("GET", fmt.Sprintf("/api/v1/orgs/%d/overview", w.street), "sup", nil).want(200).json()
 		rows := ov["rows"].([]any)
@@ -358,6 +371,10 @@ func TestOverview(t *testing.T) {
 		if first == nil || first["stage"] != engine.StageVoting || first["org"] != "宝石社区" || first["street"] != "北山街道" ||
 			first["households"].(float64) == 0 || first["consent"] == nil || first["subsidy"] != "200000.00" || first["due"] == "0.00" || first["published"] == "" {
 			t.Errorf("the published building: %v", first)
+		}
+		if c, _ := first["consent"].(map[string]any); c == nil || c["area_approval"] != "100.00" || c["owners_approval"] != "100.00" ||
+			c["owners_participation"] == "0.00" || c["need_approval"] != "75.00" {
+			t.Errorf("consent after 2 agree (601 changed its mind): %v", first["consent"])
 		}
 		totals := ov["totals"].(map[string]any)
 		if totals["projects"].(float64) != 2 || totals["stages"].(map[string]any)[engine.StagePreparing].(float64) != 1 {

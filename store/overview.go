@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -47,7 +48,12 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 	// outside a unit of work they run side by side on the pool
 	var steps []func(querier) error
 	fetch := func(dest any, query string) {
-		steps = append(steps, func(q querier) error { return q.SelectContext(ctx, dest, query, args...) })
+		// each scope in the query takes the organisations' ids once
+		var all []any
+		for range strings.Count(query, scope) {
+			all = append(all, args...)
+		}
+		steps = append(steps, func(q querier) error { return q.SelectContext(ctx, dest, s.q(query), all...) })
 	}
 	fetched := func() error {
 		if s.dialect != Postgres || unitTx(ctx) != nil {
@@ -79,8 +85,8 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 		Area      int64
 		Owners    int
 	}
-	fetch(&hs, s.q(`SELECT h.project_id, COUNT(*) AS n, COALESCE(SUM(h.area), 0) AS area, `+owners("1 = 1")+` AS owners
-		FROM households h WHERE h.project_id IN (`+scope+`) GROUP BY h.project_id`))
+	fetch(&hs, `SELECT h.project_id, COUNT(*) AS n, COALESCE(SUM(h.area), 0) AS area, `+owners("1 = 1")+` AS owners
+		FROM households h WHERE h.project_id IN (`+scope+`) GROUP BY h.project_id`)
 
 	// the current ballot of each project is its latest
 	current := `SELECT MAX(id) FROM ballots WHERE project_id IN (` + scope + `) GROUP BY project_id`
@@ -95,19 +101,20 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 	if s.dialect == Postgres {
 		due = `(sc.result::jsonb ->> 'total_due')`
 	}
-	fetch(&bs, s.q(`SELECT b.id, b.project_id, b.scenario_id, b.sha256, b.rule, b.deadline, b.opened_at,
+	fetch(&bs, `SELECT b.id, b.project_id, b.scenario_id, b.sha256, b.rule, b.deadline, b.opened_at,
 		c.closed_at AS closed_at, COALESCE(c.reason, '') AS close_reason, COALESCE(c.superseded_by, 0) AS superseded_by,
 		COALESCE(`+due+`, '') AS due, r.objection_days, r.finalized_at, r.passed
 		FROM ballots b LEFT JOIN ballot_closures c ON c.ballot_id = b.id LEFT JOIN ballot_results r ON r.ballot_id = b.id
 		JOIN scenarios sc ON sc.id = b.scenario_id
-		WHERE b.id IN (`+current+`)`))
+		WHERE b.id IN (`+current+`)`)
 
 	// the latest decision of each household on the current ballot
-	latest := `SELECT household_id, vote FROM (SELECT household_id, vote, ROW_NUMBER() OVER (PARTITION BY ballot_id, household_id ORDER BY id DESC) AS n
-		FROM decisions WHERE ballot_id IN (` + current + `)) d WHERE n = 1`
+	latest := `SELECT project_id, household_id, vote FROM (SELECT project_id, household_id, vote,
+		ROW_NUMBER() OVER (PARTITION BY ballot_id, household_id ORDER BY id DESC) AS n
+		FROM decisions WHERE project_id IN (` + scope + `) AND ballot_id IN (` + current + `)) d WHERE n = 1`
 	if s.dialect == Postgres { // walks the index (ballot_id, household_id, id)
-		latest = `SELECT DISTINCT ON (ballot_id, household_id) household_id, vote FROM decisions
-		WHERE ballot_id IN (` + current + `) ORDER BY ballot_id, household_id, id DESC`
+		latest = `SELECT DISTINCT ON (ballot_id, household_id) project_id, household_id, vote FROM decisions
+		WHERE project_id IN (` + scope + `) AND ballot_id IN (` + current + `) ORDER BY ballot_id, household_id, id DESC`
 	}
 	var ds []struct {
 		ProjectID   int64
@@ -116,11 +123,11 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 		OwnersVoted int
 		OwnersAgree int
 	}
-	fetch(&ds, s.q(`SELECT h.project_id, COALESCE(SUM(h.area), 0) AS area_voted,
+	fetch(&ds, `SELECT h.project_id, COALESCE(SUM(h.area), 0) AS area_voted,
 		COALESCE(SUM(CASE WHEN l.vote = 'agree' THEN h.area ELSE 0 END), 0) AS area_agree,
 		`+owners("1 = 1")+` AS owners_voted, `+owners("l.vote = 'agree'")+` AS owners_agree
-		FROM (`+latest+`) l JOIN households h ON h.id = l.household_id
-		GROUP BY h.project_id`))
+		FROM (`+latest+`) l JOIN households h ON h.project_id = l.project_id AND h.id = l.household_id
+		GROUP BY h.project_id`)
 
 	// money: reversed records and the reversals themselves do not count
 	// (engine.Counting), so only unreversed payments and refunds are summed
@@ -129,30 +136,30 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 		Kind      string
 		Amount    int64
 	}
-	fetch(&ms, s.q(`SELECT p.project_id, p.kind, SUM(p.amount) AS amount FROM payments p
+	fetch(&ms, `SELECT p.project_id, p.kind, SUM(p.amount) AS amount FROM payments p
 		WHERE p.project_id IN (`+scope+`) AND p.kind IN ('payment', 'refund')
 		AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.id)
-		GROUP BY p.project_id, p.kind`))
+		GROUP BY p.project_id, p.kind`)
 	var fs []struct {
 		ProjectID int64
 		Source    string
 		Amount    int64
 	}
-	fetch(&fs, s.q(`SELECT f.project_id, f.source, SUM(f.amount) AS amount FROM funds f
+	fetch(&fs, `SELECT f.project_id, f.source, SUM(f.amount) AS amount FROM funds f
 		WHERE f.project_id IN (`+scope+`) AND f.kind = 'income'
 		AND NOT EXISTS (SELECT 1 FROM funds r WHERE r.reverses = f.id)
-		GROUP BY f.project_id, f.source`))
+		GROUP BY f.project_id, f.source`)
 
 	var ws []struct {
 		ProjectID int64
 		Stages    string
 	}
-	fetch(&ws, s.q(`SELECT project_id, stages FROM works WHERE project_id IN (`+scope+`)`))
+	fetch(&ws, `SELECT project_id, stages FROM works WHERE project_id IN (`+scope+`)`)
 	var is []struct {
 		ProjectID int64
 		Last      string
 	}
-	fetch(&is, s.q(`SELECT project_id, MAX(day) AS last FROM inspections WHERE project_id IN (`+scope+`) GROUP BY project_id`))
+	fetch(&is, `SELECT project_id, MAX(day) AS last FROM inspections WHERE project_id IN (`+scope+`) GROUP BY project_id`)
 	var fbs []struct {
 		ProjectID  int64
 		CreatedAt  time.Time
@@ -160,8 +167,8 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 		ClosedAt   *time.Time
 		Rating     string
 	}
-	fetch(&fbs, s.q(`SELECT project_id, created_at, answered_at, closed_at, rating FROM feedback
-		WHERE project_id IN (`+scope+`) ORDER BY project_id, id`))
+	fetch(&fbs, `SELECT project_id, created_at, answered_at, closed_at, rating FROM feedback
+		WHERE project_id IN (`+scope+`) ORDER BY project_id, id`)
 	if err := fetched(); err != nil {
 		return nil, s.mapError(err)
 	}
