@@ -50,6 +50,7 @@ type Store interface {
 	engine.PaymentStore
 	engine.WorksStore
 	engine.LifecycleStore
+	engine.OrgStore
 	engine.UnitOfWork
 	engine.ChainStore
 	// ProjectionRows reads a project's projected tables as images.
@@ -211,24 +212,6 @@ func actor(w *engine.Worker) string {
 		return engine.ActorOperator
 	}
 	return engine.WorkerActor(w.ID)
-}
-
-// project loads a project the worker may see: the one authorization rule
-// — a worker sees their own projects, an admin sees all.
-func (a *App) project(ctx context.Context, w *engine.Worker, id int64) (*engine.Project, error) {
-	if w == nil {
-		return nil, engine.Errorf(engine.ECodeUnauthorized, "请先登录")
-	}
-	p, err := a.store.Project(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !w.CanSee(p.OwnerID) {
-		// the same answer as for a project that does not exist: another
-		// worker's projects are not even shown to exist
-		return nil, engine.Errorf(engine.ECodeNotFound, "项目 %d 不存在", id)
-	}
-	return p, nil
 }
 
 // household finds a household of p by id.

@@ -18,7 +18,7 @@ func (a *App) CheckAudit(ctx context.Context, w *engine.Worker, projectID int64)
 	if w == Operator { // the command line may check a chain whose project row is gone
 		return a.checkAudit(ctx, projectID)
 	}
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVerify)
 	if err != nil {
 		return nil, err
 	}

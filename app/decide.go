@@ -82,7 +82,7 @@ func (a *App) decisionByKey(ctx context.Context, sg *Signing, key string) (*engi
 // RecordPaperDecision records a decision a resident signed on paper,
 // entered by worker w with a witness and a photo of the form.
 func (a *App) RecordPaperDecision(ctx context.Context, w *engine.Worker, projectID, householdID int64, v Vote) (*Recorded, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVote)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +335,7 @@ type DecisionRow struct {
 // Decisions lists every decision of the project's current ballot, oldest
 // first, for its worker.
 func (a *App) Decisions(ctx context.Context, w *engine.Worker, projectID int64) ([]DecisionRow, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}

@@ -75,7 +75,7 @@ func (a *App) Result(ctx context.Context, w *engine.Worker, projectID int64) (*R
 // household has decided, and posts the count with an objection window of
 // objectionDays (0: as set at publishing, else the default).
 func (a *App) CloseBallot(ctx context.Context, w *engine.Worker, projectID int64, objectionDays int) (*Result, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVote)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func (a *App) ObjectViaLink(ctx context.Context, token, name, reason string, pho
 // ObjectInPerson records an objection a resident of household householdID
 // raised in person, entered by worker w under the resident's real name.
 func (a *App) ObjectInPerson(ctx context.Context, w *engine.Worker, projectID, householdID int64, name, reason string) (*engine.Objection, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVote)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +237,7 @@ func (a *App) printableObjection(name, reason string) error {
 // AnswerObjection answers an objection once: 维持, or 更正 with the
 // decision it corrects and the vote to count (the count follows it).
 func (a *App) AnswerObjection(ctx context.Context, w *engine.Worker, projectID, objectionID int64, outcome, reason string, c *engine.Correction) (*engine.Objection, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVote)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +284,7 @@ func (a *App) AnswerObjection(ctx context.Context, w *engine.Worker, projectID, 
 // Finalize announces the final result of the project's current ballot:
 // after the objection window, with every objection answered.
 func (a *App) Finalize(ctx context.Context, w *engine.Worker, projectID int64) (*Result, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVote)
 	if err != nil {
 		return nil, err
 	}

@@ -144,7 +144,7 @@ func (a *App) ReissueAllLinks(ctx context.Context, w *engine.Worker, projectID i
 // new links, in one transaction: the live link each replaces is revoked,
 // and each new link's event carries both images.
 func (a *App) reissue(ctx context.Context, w *engine.Worker, projectID int64, pick func(engine.Household) bool) ([]Link, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVote)
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ type counted struct {
 }
 
 func (a *App) count(ctx context.Context, w *engine.Worker, projectID int64) (*counted, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}

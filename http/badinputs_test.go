@@ -173,6 +173,19 @@ func moreBadRequests(t testing.TB, w *badWorld) []badRequest {
 		{name: "slips: household not a number", method: "GET", path: base + "/slips.pdf?household=x", status: 400, field: "household"},
 		{name: "slips: household of another project", method: "GET", path: fmt.Sprintf("%s/slips.pdf?household=%d", base, w.draftHID), status: 404},
 		{name: "slips: before publishing", method: "GET", path: fmt.Sprintf("/api/v1/projects/%d/slips.pdf", w.did), status: 409},
+		{name: "project: org_id as text", method: "POST", path: "/api/v1/projects", body: `{"name":"x","floors":6,"org_id":"宝石社区"}`, status: 400, field: "org_id"},
+		{name: "project: org_id of no organisation", method: "POST", path: "/api/v1/projects", body: `{"name":"x","floors":6,"org_id":999}`, status: 400, field: "org_id"},
+		{name: "orgs: parent_id negative", method: "POST", path: "/api/v1/orgs", body: `{"name":"长河街道","kind":"街道","parent_id":-1}`, status: 400, field: "parent_id"},
+		{name: "orgs: unknown field", method: "POST", path: "/api/v1/orgs", body: `{"name":"长河街道","type":"街道"}`, status: 400, field: "type"},
+		{name: "orgs: a worker adds one", method: "POST", path: "/api/v1/orgs", body: `{"name":"滨江区","kind":"区"}`, status: 403},
+		{name: "users: no username", method: "POST", path: "/api/v1/users", body: `{"password":"x","role":"worker"}`, status: 400, field: "username"},
+		{name: "users: a worker adds one", method: "POST", path: "/api/v1/users", body: `{"username":"zhao","password":"Plum-Tree-4471","role":"worker","org_id":1}`, status: 403},
+		{name: "assign: no user", method: "POST", path: base + "/assign", body: `{"user":" "}`, status: 400, field: "user"},
+		{name: "assign: by a worker", method: "POST", path: base + "/assign", body: `{"user":"b"}`, status: 403},
+		{name: "overview: stage unknown", method: "GET", path: "/api/v1/orgs/1/overview?stage=完工", status: 400, field: "stage"},
+		{name: "overview: org not a number", method: "GET", path: "/api/v1/orgs/1/overview?org=x", status: 400, field: "org"},
+		{name: "overview: q 65 characters", method: "GET", path: "/api/v1/orgs/1/overview?q=" + strings.Repeat("a", 65), status: 400, field: "q"},
+		{name: "overview: of no organisation", method: "GET", path: "/api/v1/orgs/999/overview", status: 404},
 	}
 }
 

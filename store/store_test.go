@@ -122,8 +122,14 @@ func TestMigrations(t *testing.T) {
 			return n
 		}
 		first := count(s)
-		if first != store.SchemaVersion() {
-			t.Fatalf("%d migrations applied, want %d", first, store.SchemaVersion())
+		// numbers may have gaps while branches own theirs (issue 24 took
+		// 0020–0021): the newest must be applied
+		var newest int
+		if err := s.DB().Get(&newest, `SELECT MAX(version) FROM schema_migrations`); err != nil {
+			t.Fatal(err)
+		}
+		if newest != store.SchemaVersion() || first == 0 {
+			t.Fatalf("%d migrations applied up to %d, want up to %d", first, newest, store.SchemaVersion())
 		}
 		s.Close()
 		s = storetest.Open(t, dsn) // applying again is a no-op
