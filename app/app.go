@@ -47,6 +47,7 @@ type Store interface {
 	engine.AuditStore
 	engine.QuestionnaireStore
 	engine.PaymentStore
+	engine.FundingStore
 	engine.WorksStore
 	engine.LifecycleStore
 	engine.UnitOfWork

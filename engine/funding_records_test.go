@@ -1,0 +1,83 @@
+package engine
+
+import "testing"
+
+func TestMaskAmount(t *testing.T) {
+	for _, c := range []struct {
+		in   Fen
+		want string
+	}{{1200000, "1****.00"}, {50, "*.50"}, {0, "*.00"}, {999, "*.99"}, {1000, "1*.00"}, {800033, "8***.33"}} {
+		if got := MaskAmount(c.in); got != c.want {
+			t.Errorf("MaskAmount(%d) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestParseFundingSetting(t *testing.T) {
+	for _, c := range []struct {
+		doc, field, preset, completed string
+	}{
+		{`{"preset":"suzhou","completed":"2027-09-01"}`, "", "suzhou", "2027-09-01"},
+		{`{"preset":"qingdao","completed":null}`, "", "qingdao", ""},
+		{`{"rule":{"order":["maintenance"]}}`, "", "", ""},
+		{`{"preset":"x"}`, "preset", "", ""},
+		{`{"preset":"suzhou","rule":{}}`, "rule", "", ""},
+		{`{}`, "preset", "", ""},
+		{`{"preset":1}`, "preset", "", ""},
+		{`{"preset":"suzhou","completed":"2027-02-30"}`, "completed", "", ""},
+		{`{"rule":{"window_days":4000}}`, "rule.window_days", "", ""},
+		{`{"preset":"suzhou","x":1}`, "x", "", ""},
+	} {
+		t.Run(c.doc, func(t *testing.T) {
+			got, err := ParseFundingSetting([]byte(c.doc))
+			if c.field != "" {
+				if errorField(err) != c.field {
+					t.Fatalf("field %q (%v), want %q", errorField(err), err, c.field)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			completed := ""
+			if got.Completed != nil {
+				completed = got.Completed.String()
+			}
+			if got.Preset != c.preset || completed != c.completed {
+				t.Errorf("got %+v, want preset %q completed %q", got, c.preset, c.completed)
+			}
+		})
+	}
+}
+
+func TestParseFundingFigures(t *testing.T) {
+	for _, c := range []struct {
+		doc         string
+		byHousehold bool
+		field       string
+	}{
+		{`{"accounts":[{"name":"张三","relation":"owner","balance":"1.00"}],"maintenance":{"first_deposit":"1.00","balance":"2.00"}}`, false, ""},
+		{`{"accounts":[],"consent":true}`, true, ""},
+		{`{"accounts":[]}`, true, "consent"},
+		{`{"accounts":[],"consent":false}`, true, "consent"},
+		{`{"accounts":[],"consent":"yes"}`, true, "consent"},
+		{`{"accounts":[{"name":" ","relation":"owner","balance":"1.00"}]}`, false, "accounts[0].name"},
+		{`{"accounts":[{"name":"张三","relation":"owner","balance":"-1.00"}]}`, false, "accounts[0].balance"},
+		{`{"maintenance":{"first_deposit":"1.00"}}`, false, "maintenance.balance"},
+		{`{"account":[]}`, false, "account"},
+	} {
+		t.Run(c.doc, func(t *testing.T) {
+			_, err := ParseFundingFigures([]byte(c.doc), c.byHousehold)
+			if errorField(err) != c.field || (c.field == "") != (err == nil) {
+				t.Fatalf("field %q (%v), want %q", errorField(err), err, c.field)
+			}
+		})
+	}
+}
+
+func errorField(err error) string {
+	if e, ok := err.(*Error); ok {
+		return e.Field
+	}
+	return ""
+}
