@@ -48,6 +48,7 @@ type Store interface {
 	engine.QuestionnaireStore
 	engine.PaymentStore
 	engine.FundingStore
+	engine.CertificateStore
 	engine.WorksStore
 	engine.LifecycleStore
 	engine.UnitOfWork

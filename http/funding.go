@@ -238,3 +238,43 @@ func (s *Server) fundingXLSX(c echo.Context) error {
 	c.Response().Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	return c.Blob(http.StatusOK, xlsxType, data)
 }
+
+// shareCertificatePDF: GET …/households/{hid}/share-certificate.pdf.
+func (s *Server) shareCertificatePDF(c echo.Context) error {
+	id, hid, err := pathIDs(c, "id", "hid")
+	if err != nil {
+		return err
+	}
+	doc, err := s.app.ShareCertificatePDF(c.Request().Context(), workerOf(c), id, hid)
+	return sendPDF(c, doc, err)
+}
+
+type certificateVerifyJSON struct {
+	Due         engine.Fen `json:"due"`
+	GJJ         engine.Fen `json:"gjj"`
+	Maintenance engine.Fen `json:"maintenance"`
+	Cash        engine.Fen `json:"cash"`
+	IssuedOn    string     `json:"issued_on"`
+}
+
+// certificateVerification is /verify of a 费用分摊证明's code: the totals
+// it states (no balances), whether it holds and whether it is current.
+func certificateVerification(v *app.Verification) *verifyJSON {
+	rc := v.Certificate
+	out := &verifyJSON{Kind: "certificate", Valid: v.Valid, ChainOK: v.Valid, Project: v.Project, Room: v.Room, Current: v.Current,
+		ReplacedBy: v.ReplacedBy, Anchor: v.Anchor, AnchorText: v.Anchor.Text(), KeyFingerprint: v.Key, Contact: v.Contact, SignedAt: rc.IssuedAt,
+		SignedAtLocal: engine.BeijingSecond(rc.IssuedAt),
+		Certificate: &certificateVerifyJSON{Due: rc.Due, GJJ: rc.GJJ, Maintenance: rc.Maintenance, Cash: rc.Cash,
+			IssuedOn: engine.DateOf(rc.IssuedAt.In(engine.Beijing)).String()}}
+	switch {
+	case !v.Valid:
+		out.Message = "注意：这份证明或其所在项目的审计日志校验未通过（" + v.Reason + "），记录可能已被改动，请联系社区核实。"
+	case v.ReplacedBy != nil:
+		out.Message = "证明确由本系统出具且未被改动，但该户已于 " + engine.BeijingMinute(v.ReplacedBy.At) + " 出具了更新的证明，以新证明为准。"
+	case !v.Current:
+		out.Message = "证明确由本系统出具且未被改动，但该户的缴款或账户信息此后有变化，请向社区索取更新的证明。"
+	default:
+		out.Message = "证明确由本系统出具，与审计日志一致，且是该户目前有效的证明。"
+	}
+	return out
+}

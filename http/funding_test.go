@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -215,6 +216,83 @@ func TestFundingPack(t *testing.T) {
 		s.DB().MustExec(s.DB().Rebind(`DELETE FROM household_funding WHERE household_id = ?`), ids["502"])
 		if a := e.do("GET", base+"/audit", "a", nil).want(200).json(); a["ok"] != false {
 			t.Errorf("a deleted row passed the audit: %v", a)
+		}
+	})
+}
+
+// TestShareCertificateVerifies: the certificate reads back with the
+// household's figures and receipt, its QR opens its verify page, a
+// reprint keeps the code, a new payment issues a new certificate and the
+// old code says so, and an edited certificate row is named by the audit.
+func TestShareCertificateVerifies(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		pid, _ := e.published()
+		base := fmt.Sprintf("/api/v1/projects/%d", pid)
+		ids := householdIDs(e, pid)
+		cert := fmt.Sprintf("%s/households/%d/share-certificate.pdf", base, ids["601"])
+		e.do("GET", cert, "a", nil).want(409) // no rule yet
+		e.do("PUT", base+"/funding-rule", "a", map[string]any{"preset": "suzhou", "completed": "2027-09-01"}).want(200)
+		e.do("PUT", fmt.Sprintf("%s/households/%d/funding", base, ids["601"]), "a", map[string]any{
+			"accounts":    []any{map[string]any{"name": "张三", "relation": "owner", "balance": "12345.67"}},
+			"maintenance": map[string]any{"first_deposit": "8000.33", "balance": "6500.00"}}).want(200)
+		e.today("2027-05-01")
+		pay := e.do("POST", fmt.Sprintf("%s/households/%d/payments", base, ids["601"]), "a", map[string]any{"amount": "5000", "date": "2027-04-02",
+			"method": "转账", "idempotency_key": "cert-pay-0001"}).want(201).json()
+
+		body := e.do("GET", cert, "a", nil).want(200).body
+		text := pdfText(t, body)
+		for _, want := range []string{"加装电梯费用分摊证明", "张三（业主本人）", "12,345.67", "6,500.00", pay["receipt_no"].(string), "2027年4月2日",
+			"人民币", "出具单位：", "（盖章）", "2028年8月31日"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the certificate lacks %q", want)
+			}
+		}
+		codes := pdfQRCodes(t, body, 1)
+		if len(codes) != 1 || !strings.HasPrefix(codes[0], "http://renovote.test/verify/") {
+			t.Fatalf("QR codes %v", codes)
+		}
+		code := strings.TrimPrefix(codes[0], "http://renovote.test/verify/")
+		v := e.do("GET", "/api/v1/verify/"+code, "", nil).want(200).json()
+		if v["kind"] != "certificate" || v["valid"] != true || v["current"] != true || v["room"] != "601" {
+			t.Fatalf("verify: %v", v)
+		}
+		if strings.Contains(fmt.Sprint(v), "6500.00") || strings.Contains(fmt.Sprint(v), "张三") {
+			t.Errorf("verify shows a balance or a name: %v", v)
+		}
+		page := e.do("GET", "/verify/"+code, "", nil).want(200)
+		if !strings.Contains(string(page.body), "费用分摊证明核验") {
+			t.Errorf("verify page: %s", page.body)
+		}
+		// a reprint is the same certificate
+		again := pdfQRCodes(t, e.do("GET", cert, "a", nil).want(200).body, 1)
+		if !slices.Equal(again, codes) {
+			t.Errorf("reprint codes %v, want %v", again, codes)
+		}
+		// a new payment: the old code is no longer current, a new one is issued
+		e.do("POST", fmt.Sprintf("%s/households/%d/payments", base, ids["601"]), "a", map[string]any{"amount": "1000", "date": "2027-04-20",
+			"method": "转账", "idempotency_key": "cert-pay-0002"}).want(201)
+		if v := e.do("GET", "/api/v1/verify/"+code, "", nil).want(200).json(); v["current"] != false || v["valid"] != true {
+			t.Errorf("after a payment: %v", v)
+		}
+		next := pdfQRCodes(t, e.do("GET", cert, "a", nil).want(200).body, 1)
+		if slices.Equal(next, codes) {
+			t.Fatal("a new payment kept the old certificate")
+		}
+		if v := e.do("GET", "/api/v1/verify/"+code, "", nil).want(200).json(); v["current"] != false || v["replaced_by"] == nil {
+			t.Errorf("replaced: %v", v)
+		}
+
+		if a := e.do("GET", base+"/audit", "a", nil).want(200).json(); a["ok"] != true {
+			t.Fatalf("audit: %v", a)
+		}
+		var id int64
+		s.DB().Get(&id, s.DB().Rebind(`SELECT id FROM share_certificates WHERE code = ?`), code)
+		s.DB().MustExec(s.DB().Rebind(`UPDATE share_certificates SET gjj = gjj + 100000 WHERE id = ?`), id)
+		a := e.do("GET", base+"/audit", "a", nil).want(200).json()
+		if d, _ := a["diff"].(map[string]any); a["ok"] != false || d == nil || d["table"] != "share_certificates" || d["column"] != "gjj" || d["id"] != float64(id) {
+			t.Errorf("edited certificate: audit %v", a)
 		}
 	})
 }

@@ -130,3 +130,55 @@ func (s *Store) fundingRows(ctx context.Context, q querier, projectID int64) (ma
 	}
 	return out, nil
 }
+
+const certificateColumns = `id, project_id, household_id, code, digest, due, gjj, maintenance, cash, issued_by, issued_at`
+
+// InsertCertificate inserts an issued certificate, filling its ID.
+func (s *Store) InsertCertificate(ctx context.Context, c *engine.Certificate) error {
+	err := s.conn(ctx).GetContext(ctx, &c.ID, s.q(`INSERT INTO share_certificates (project_id, household_id, code, digest, due, gjj, maintenance, cash,
+		issued_by, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		c.ProjectID, c.HouseholdID, c.Code, c.Digest, c.Due, c.GJJ, c.Maintenance, c.Cash, c.IssuedBy, c.IssuedAt)
+	return s.mapError(err)
+}
+
+// LatestCertificate is a household's newest certificate; nil if none.
+func (s *Store) LatestCertificate(ctx context.Context, projectID, householdID int64) (*engine.Certificate, error) {
+	var c engine.Certificate
+	err := s.conn(ctx).GetContext(ctx, &c, s.q(`SELECT `+certificateColumns+` FROM share_certificates WHERE project_id = ? AND household_id = ?
+		ORDER BY id DESC LIMIT 1`), projectID, householdID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, s.mapError(err)
+	}
+	c.IssuedAt = c.IssuedAt.UTC()
+	return &c, nil
+}
+
+// CertificateByCode finds a certificate by its verification code.
+func (s *Store) CertificateByCode(ctx context.Context, code string) (*engine.Certificate, error) {
+	var c engine.Certificate
+	err := s.conn(ctx).GetContext(ctx, &c, s.q(`SELECT `+certificateColumns+` FROM share_certificates WHERE code = ?`), code)
+	if err != nil {
+		return nil, s.notFound(err, "核验码 %s 不存在", code)
+	}
+	c.IssuedAt = c.IssuedAt.UTC()
+	return &c, nil
+}
+
+func init() { readProjection((*Store).certificateRows) }
+
+// certificateRows reads the images of a project's issued certificates.
+func (s *Store) certificateRows(ctx context.Context, q querier, projectID int64) (map[string][]engine.Row, error) {
+	var cs []engine.Certificate
+	if err := q.SelectContext(ctx, &cs, s.q(`SELECT `+certificateColumns+` FROM share_certificates WHERE project_id = ? ORDER BY id`), projectID); err != nil {
+		return nil, err
+	}
+	out := map[string][]engine.Row{engine.TableCertificates: make([]engine.Row, 0, len(cs))}
+	for i := range cs {
+		cs[i].IssuedAt = cs[i].IssuedAt.UTC()
+		out[engine.TableCertificates] = append(out[engine.TableCertificates], cs[i].Row())
+	}
+	return out, nil
+}

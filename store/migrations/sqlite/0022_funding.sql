@@ -21,3 +21,20 @@ CREATE TABLE household_funding (
     entered_at   TIMESTAMP NOT NULL
 );
 CREATE INDEX household_funding_project ON household_funding (project_id);
+
+-- Each 加装电梯费用分摊证明 issued: its verification code and the SHA-256 of
+-- what it attests; a reprint of the same figures reuses it.
+CREATE TABLE share_certificates (
+    id           INTEGER PRIMARY KEY,
+    project_id   INTEGER NOT NULL REFERENCES projects (id),
+    household_id INTEGER NOT NULL,
+    code         TEXT NOT NULL UNIQUE,
+    digest       TEXT NOT NULL,
+    due          INTEGER NOT NULL,
+    gjj          INTEGER NOT NULL,
+    maintenance  INTEGER NOT NULL,
+    cash         INTEGER NOT NULL,
+    issued_by    TEXT NOT NULL,
+    issued_at    TIMESTAMP NOT NULL
+);
+CREATE INDEX share_certificates_household ON share_certificates (project_id, household_id);
