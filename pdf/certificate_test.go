@@ -31,7 +31,7 @@ func demoCertificate(t testing.TB) *engine.ShareCertificate {
 	completed := engine.DateOf(time.Date(2027, 9, 1, 0, 0, 0, 0, time.UTC))
 	rule := &engine.ProjectFundingRule{ProjectID: p.ID, Preset: preset.Key, Rule: preset.Rule, Completed: &completed}
 	fig := &engine.HouseholdFundingFigures{ProjectID: p.ID, HouseholdID: h.ID,
-		Accounts: []engine.FundingAccount{{Name: h.OwnerName, Relation: engine.RelationOwner, Balance: 1234567}, {Name: "周小明", Relation: engine.RelationChild, Balance: 5000000}},
+		Accounts:    []engine.FundingAccount{{Name: h.OwnerName, Relation: engine.RelationOwner, Balance: 1234567}, {Name: "周小明", Relation: engine.RelationChild, Balance: 5000000}},
 		Maintenance: &engine.MaintenanceAccount{FirstDeposit: 800033, Balance: 650000}}
 	fr := engine.Funding(&engine.FundingInput{Rule: rule.Rule, Completed: rule.Completed, Households: []engine.FundingHousehold{
 		{ID: h.Room, Due: row.Due, Accounts: fig.Accounts, Maintenance: fig.Maintenance}}})
