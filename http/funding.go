@@ -1,6 +1,7 @@
 package http
 
 import (
+	"archive/zip"
 	"mime"
 	"net/http"
 	"strings"
@@ -277,4 +278,42 @@ func certificateVerification(v *app.Verification) *verifyJSON {
 		out.Message = "证明确由本系统出具，与审计日志一致，且是该户目前有效的证明。"
 	}
 	return out
+}
+
+// subsidyPack: GET /api/v1/projects/{id}/subsidy-pack.zip, streamed: each
+// file goes into the zip as it is made. Before the first file nothing is
+// written, so a vote that is not final answers 409 with the reason.
+func (s *Server) subsidyPack(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var zw *zip.Writer
+	asOf := engine.DateOf(s.app.Now().In(engine.Beijing)).String()
+	sheet := func(pf *app.ProjectFunding) ([]byte, error) { return fundingSheet(pf, asOf).workbook() }
+	add := func(name string, data []byte) error {
+		if zw == nil {
+			h := c.Response().Header()
+			h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "subsidy-pack-" + itoa(id) + ".zip"}))
+			h.Set("Content-Type", "application/zip")
+			h.Set("Cache-Control", "no-store")
+			c.Response().WriteHeader(http.StatusOK)
+			zw = zip.NewWriter(c.Response())
+		}
+		f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: s.app.Now()})
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(data)
+		return err
+	}
+	err = s.app.SubsidyPack(c.Request().Context(), workerOf(c), id, sheet, add)
+	if zw == nil {
+		return err
+	}
+	if err != nil { // the zip is cut short: the client sees a broken archive
+		s.log.Error("subsidy pack interrupted", "project", id, "err", err)
+		return nil
+	}
+	return zw.Close()
 }

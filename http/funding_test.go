@@ -1,12 +1,15 @@
 package http_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -293,6 +296,99 @@ func TestShareCertificateVerifies(t *testing.T) {
 		a := e.do("GET", base+"/audit", "a", nil).want(200).json()
 		if d, _ := a["diff"].(map[string]any); a["ok"] != false || d == nil || d["table"] != "share_certificates" || d["column"] != "gjj" || d["id"] != float64(id) {
 			t.Errorf("edited certificate: audit %v", a)
+		}
+	})
+}
+
+// TestSubsidyPack: the application file is refused (409, why) before the
+// final result; once final it holds the allocation table, the final
+// result, the 公示 with its objection, one agreement per household by
+// room, the fund statement, the funding table and the 清单 — each PDF
+// read back with poppler.
+func TestSubsidyPack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, apphttp.Config{})
+		e.addWorker("a", false)
+		pid, links := e.published()
+		base := fmt.Sprintf("/api/v1/projects/%d", pid)
+		if r := e.do("GET", base+"/subsidy-pack.zip", "a", nil).want(409).json(); !strings.Contains(r["message"].(string), "表决尚未截止") {
+			t.Errorf("pack while open: %v", r)
+		}
+		for room, token := range links {
+			e.sign(token, "agree", "pack-vote-"+room)
+		}
+		e.do("POST", base+"/close", "a", map[string]any{"objection_days": 1}).want(200)
+		if r := e.do("GET", base+"/subsidy-pack.zip", "a", nil).want(409).json(); !strings.Contains(r["message"].(string), "最终结果尚未确认") {
+			t.Errorf("pack before final: %v", r)
+		}
+		e.clock.Add(24 * time.Hour)
+		e.login("a")
+		o := e.do("POST", "/api/v1/sign/"+links["302"]+"/objections", "", map[string]any{"name": "赵六", "reason": "我认为统计有误"}).want(201).json()
+		e.clock.Add(48 * time.Hour)
+		e.login("a")
+		e.do("POST", fmt.Sprintf("%s/objections/%v/answer", base, o["id"]), "a", map[string]any{"outcome": "维持", "reason": "经核对，统计无误"}).want(200)
+		e.do("POST", base+"/finalize", "a", nil).want(200)
+		e.do("PUT", base+"/funding-rule", "a", map[string]any{"preset": "qingdao", "completed": "2027-09-01"}).want(200)
+
+		res := e.do("GET", base+"/subsidy-pack.zip", "a", nil).want(200)
+		zr, err := zip.NewReader(bytes.NewReader(res.body), int64(len(res.body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files := map[string][]byte{}
+		for _, f := range zr.File {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[f.Name] = data
+		}
+		want := map[string][]string{
+			"01-分摊方案公示.pdf":    {"公示", "幸福里3号楼2单元"},
+			"02-表决结果公告.pdf":    {"表决结果公告", "我认为统计有误", "维持"},
+			"03-表决结果公示.pdf":    {"表决结果公示", "逾期未提出异议的，视为无异议"},
+			"05-资金收支公示.pdf":    {"资金收支公示"},
+			"04-协议/协议-601.pdf": {"601"},
+		}
+		for name, words := range want {
+			data, ok := files[name]
+			if !ok {
+				t.Errorf("the pack lacks %s (has %d files)", name, len(files))
+				continue
+			}
+			text := strings.Join(strings.Fields(pdfText(t, data)), "")
+			for _, w := range words {
+				if !strings.Contains(text, w) {
+					t.Errorf("%s lacks %q", name, w)
+				}
+			}
+		}
+		agreements := 0
+		for name, data := range files {
+			if strings.HasPrefix(name, "04-协议/") {
+				agreements++
+				room := strings.TrimSuffix(strings.TrimPrefix(name, "04-协议/协议-"), ".pdf")
+				if !strings.Contains(pdfText(t, data), room) {
+					t.Errorf("%s does not name room %s", name, room)
+				}
+			}
+		}
+		if agreements != len(links) {
+			t.Errorf("%d agreements, want %d", agreements, len(links))
+		}
+		if _, err := excelize.OpenReader(bytes.NewReader(files["06-资金来源表.xlsx"])); err != nil {
+			t.Errorf("funding.xlsx: %v", err)
+		}
+		list := string(files["00-材料清单.txt"])
+		for _, w := range []string{"施工许可", "竣工验收", "使用登记证", "规划许可", "✔ 已包含", "06-资金来源表.xlsx", "04-协议/"} {
+			if !strings.Contains(list, w) {
+				t.Errorf("the 清单 lacks %q:\n%s", w, list)
+			}
 		}
 	})
 }

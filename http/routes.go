@@ -100,6 +100,7 @@ func (s *Server) routes() {
 	api.GET("/projects/:id/funding", s.getFunding, auth)
 	api.GET("/projects/:id/funding.xlsx", s.fundingXLSX, auth)
 	api.GET("/projects/:id/households/:hid/share-certificate.pdf", s.shareCertificatePDF, auth)
+	api.GET("/projects/:id/subsidy-pack.zip", s.subsidyPack, auth)
 	api.GET("/projects/:id/works", s.getWorks, auth)
 	api.GET("/projects/:id/stages", s.getWorks, auth)
 	api.PUT("/projects/:id/stages", s.putStages, auth)
