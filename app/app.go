@@ -113,6 +113,7 @@ type App struct {
 	publicKey  ed25519.PublicKey
 	trust      engine.Trust
 	chains     chainCache   // the last audit check of each chain, by head
+	funded     fundingCache // the last funding answer of each project, by head
 	logins     accountGuard // failed logins per account
 	pause      func(ctx context.Context, d time.Duration) error
 	key        *engine.SigningKey

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/renovote/renovote/engine"
@@ -41,11 +42,10 @@ func (a *App) SetFundingRule(ctx context.Context, w *engine.Worker, projectID in
 // SetHouseholdFunding records a household's accounts as the worker read
 // them from the statements.
 func (a *App) SetHouseholdFunding(ctx context.Context, w *engine.Worker, projectID, householdID int64, doc []byte) (*engine.HouseholdFundingFigures, error) {
-	p, err := a.project(ctx, w, projectID)
-	if err != nil {
+	if err := a.mayRead(ctx, w, projectID); err != nil {
 		return nil, err
 	}
-	pub, err := a.fundingPlan(ctx, p.ID)
+	pub, err := a.fundingPlan(ctx, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (a *App) SetHouseholdFunding(ctx context.Context, w *engine.Worker, project
 	if err != nil {
 		return nil, err
 	}
-	return a.setFigures(ctx, p.ID, householdID, in, actor(w))
+	return a.setFigures(ctx, projectID, householdID, in, actor(w))
 }
 
 // SetHouseholdFundingViaLink records the figures a household entered
@@ -153,14 +153,82 @@ type FundingRow struct {
 // share net of subsidies and relief, running costs excluded — what its
 // agreement says it pays for the construction.
 func (a *App) Funding(ctx context.Context, w *engine.Worker, projectID int64) (*ProjectFunding, error) {
-	p, err := a.project(ctx, w, projectID)
-	if err != nil {
+	if err := a.mayRead(ctx, w, projectID); err != nil {
 		return nil, err
 	}
-	return a.funding(ctx, p.ID)
+	return a.funding(ctx, projectID)
+}
+
+// mayRead is a.project's rule (w.CanSee, the same answers) without
+// loading the households: the funding reads them from the published
+// snapshot, and a 5,000-household estate spends a third of its time
+// loading them otherwise.
+func (a *App) mayRead(ctx context.Context, w *engine.Worker, projectID int64) error {
+	if w == nil {
+		return engine.Errorf(engine.ECodeUnauthorized, "请先登录")
+	}
+	owner, err := a.store.ProjectOwner(ctx, projectID)
+	if err != nil {
+		return err
+	}
+	if !w.CanSee(owner) {
+		return engine.Errorf(engine.ECodeNotFound, "项目 %d 不存在", projectID)
+	}
+	return nil
 }
 
 func (a *App) funding(ctx context.Context, projectID int64) (*ProjectFunding, error) {
+	head, err := a.store.ChainHead(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	if pf := a.funded.get(projectID, head); pf != nil {
+		return pf, nil
+	}
+	pf, err := a.computeFunding(ctx, projectID)
+	if err == nil {
+		a.funded.put(projectID, head, pf)
+	}
+	return pf, err
+}
+
+// fundingCache keeps each project's last funding answer with the chain
+// head it was computed at. Everything the answer reads — the published
+// plan, the rule, each household's figures — changes only with an event
+// of the project's chain, so an answer is good while the head stands (as
+// the chain check's cache, §11). Answers are shared: never modified.
+type fundingCache struct {
+	mu    sync.Mutex
+	items map[int64]fundingAt
+}
+
+type fundingAt struct {
+	head engine.ChainHead
+	pf   *ProjectFunding
+}
+
+func (c *fundingCache) get(projectID int64, head engine.ChainHead) *ProjectFunding {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if it, ok := c.items[projectID]; ok && it.head == head {
+		return it.pf
+	}
+	return nil
+}
+
+func (c *fundingCache) put(projectID int64, head engine.ChainHead, pf *ProjectFunding) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.items == nil {
+		c.items = map[int64]fundingAt{}
+	}
+	if len(c.items) >= 256 { // a bound, not an eviction policy: start over
+		clear(c.items)
+	}
+	c.items[projectID] = fundingAt{head, pf}
+}
+
+func (a *App) computeFunding(ctx context.Context, projectID int64) (*ProjectFunding, error) {
 	pub, err := a.fundingPlan(ctx, projectID)
 	if err != nil {
 		return nil, err

@@ -124,8 +124,15 @@ func (f *HouseholdFundingFigures) FiguresText() string {
 	return string(b)
 }
 
-// ParseFiguresText reads figures as FiguresText wrote them.
+// ParseFiguresText reads figures as FiguresText wrote them: by hand when
+// the text has FiguresText's exact shape (GET …/funding reads 5,000 of
+// them, and encoding/json took half its time), else through
+// encoding/json.
 func ParseFiguresText(text string, f *HouseholdFundingFigures) error {
+	if accounts, m, ok := scanFigures(text); ok {
+		f.Accounts, f.Maintenance = accounts, m
+		return nil
+	}
 	var doc figuresDoc
 	if err := json.Unmarshal([]byte(text), &doc); err != nil {
 		return err
@@ -139,6 +146,64 @@ func ParseFiguresText(text string, f *HouseholdFundingFigures) error {
 		f.Maintenance = &MaintenanceAccount{FirstDeposit: m.FirstDeposit, Balance: m.Balance}
 	}
 	return nil
+}
+
+// scanFigures reads FiguresText's exact output; ok false on anything else
+// (an escape in a name, another order, spaces).
+func scanFigures(text string) ([]FundingAccount, *MaintenanceAccount, bool) {
+	rest, ok := strings.CutPrefix(text, `{"accounts":[`)
+	if !ok || strings.IndexByte(text, '\\') >= 0 {
+		return nil, nil, false
+	}
+	accounts := []FundingAccount{}
+	for !strings.HasPrefix(rest, "]") {
+		var a FundingAccount
+		var bal string
+		if a.Name, rest, ok = field(rest, `{"name":"`); !ok {
+			return nil, nil, false
+		}
+		if a.Relation, rest, ok = field(rest, `,"relation":"`); !ok {
+			return nil, nil, false
+		}
+		if bal, rest, ok = field(rest, `,"balance":"`); !ok {
+			return nil, nil, false
+		}
+		v, status := parseFixed(bal, 2)
+		if status != fixedOK || !strings.HasPrefix(rest, "}") {
+			return nil, nil, false
+		}
+		a.Balance, rest = Fen(v), rest[1:]
+		accounts = append(accounts, a)
+		rest = strings.TrimPrefix(rest, ",")
+	}
+	rest = rest[1:]
+	if rest == `,"maintenance":null}` {
+		return accounts, nil, true
+	}
+	first, rest, ok := field(rest, `,"maintenance":{"first_deposit":"`)
+	if !ok {
+		return nil, nil, false
+	}
+	bal, rest, ok := field(rest, `,"balance":"`)
+	if !ok || rest != "}}" {
+		return nil, nil, false
+	}
+	fv, s1 := parseFixed(first, 2)
+	bv, s2 := parseFixed(bal, 2)
+	if s1 != fixedOK || s2 != fixedOK {
+		return nil, nil, false
+	}
+	return accounts, &MaintenanceAccount{FirstDeposit: Fen(fv), Balance: Fen(bv)}, true
+}
+
+// field reads `prefix` then a string up to its closing quote.
+func field(s, prefix string) (string, string, bool) {
+	rest, ok := strings.CutPrefix(s, prefix)
+	if !ok {
+		return "", s, false
+	}
+	value, rest, ok := strings.Cut(rest, `"`)
+	return value, rest, ok
 }
 
 // Row is the image of a household's funding figures: the figures by their
@@ -250,7 +315,7 @@ func ParseFundingFigures(data []byte, byHousehold bool) (*FundingFiguresInput, e
 		out.Consent = r.boolean(m["consent"], "consent", "同意 consent")
 	}
 	if r.ok() && byHousehold && !out.Consent {
-		r.fail("consent", "请勾选同意：本户同意社区使用以上账户信息办理提取（consent 应为 true）")
+		r.fail("consent", "请勾选同意：本户同意社区使用以上账户信息办理公积金和维修资金提取")
 	}
 	if r.err != nil {
 		if strings.HasPrefix(r.err.Message, "的") {
@@ -282,4 +347,6 @@ type FundingStore interface {
 	SetHouseholdFunding(ctx context.Context, f *HouseholdFundingFigures) error
 	// HouseholdFundings are a project's figures by household id.
 	HouseholdFundings(ctx context.Context, projectID int64) (map[int64]*HouseholdFundingFigures, error)
+	// ProjectOwner is the worker a project belongs to (not_found if none).
+	ProjectOwner(ctx context.Context, projectID int64) (int64, error)
 }

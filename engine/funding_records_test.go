@@ -81,3 +81,28 @@ func errorField(err error) string {
 	}
 	return ""
 }
+
+// TestFiguresTextRoundTrip: what FiguresText writes ParseFiguresText reads
+// back the same, by the fast path or through encoding/json.
+func TestFiguresTextRoundTrip(t *testing.T) {
+	for _, f := range []HouseholdFundingFigures{
+		{Accounts: []FundingAccount{}},
+		{Accounts: []FundingAccount{{Name: "张三", Relation: RelationOwner, Balance: 1234567}, {Name: "李四", Relation: RelationSpouse, Balance: 0}},
+			Maintenance: &MaintenanceAccount{FirstDeposit: 800033, Balance: 650000}},
+		{Accounts: []FundingAccount{{Name: `王"五\`, Relation: RelationChild, Balance: 5}}},
+		{Accounts: []FundingAccount{{Name: "<赵>&", Relation: RelationParent, Balance: 99}}, Maintenance: &MaintenanceAccount{}},
+	} {
+		text := f.FiguresText()
+		var got HouseholdFundingFigures
+		if err := ParseFiguresText(text, &got); err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		if got.FiguresText() != text {
+			t.Errorf("read back %s, want %s", got.FiguresText(), text)
+		}
+	}
+	var got HouseholdFundingFigures
+	if err := ParseFiguresText(`{"accounts":[{"name":"x","relation":"owner","balance":"1.00"}],"maintenance":null, "x":1}`, &got); err != nil || len(got.Accounts) != 1 {
+		t.Errorf("a text of another shape: %+v %v", got, err)
+	}
+}

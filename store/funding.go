@@ -182,3 +182,14 @@ func (s *Store) certificateRows(ctx context.Context, q querier, projectID int64)
 	}
 	return out, nil
 }
+
+// ProjectOwner is who a project belongs to, without its households (the
+// funding answer reads the households from the published snapshot).
+func (s *Store) ProjectOwner(ctx context.Context, id int64) (int64, error) {
+	var owner int64
+	err := s.conn(ctx).GetContext(ctx, &owner, s.q(`SELECT owner_id FROM projects WHERE id = ?`), id)
+	if err != nil {
+		return 0, s.notFound(err, "项目 %d 不存在", id)
+	}
+	return owner, nil
+}
