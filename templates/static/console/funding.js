@@ -122,7 +122,7 @@ export function init() {
     if (!ask('保存 ' + householdName(h) + ' 的公积金和维修资金余额？\n会替换这一户此前录入（或住户自己填写）的信息，并记入审计日志。')) return;
     api('PUT', base + '/households/' + h.id + '/funding', figures()).then((f) => {
       clearFieldErrors();
-      setDirty('funding');
+      resetForm(h); // the balances typed do not stay on the page: the table shows them masked
       say(btn, '已保存 ' + householdName(h) + ' 的 ' + f.accounts.length + ' 个公积金账户' + (f.maintenance ? '和维修资金' : ''));
       load();
     }, (err) => {
