@@ -106,3 +106,29 @@ func TestFiguresTextRoundTrip(t *testing.T) {
 		t.Errorf("a text of another shape: %+v %v", got, err)
 	}
 }
+
+// TestSubsidyShares: the subsidy split by the plan's weights adds up to
+// the subsidy, gives nothing to a household that pays nothing, and share +
+// subsidy part is what the household pays of the cost before the subsidy.
+func TestSubsidyShares(t *testing.T) {
+	in, err := ParseCalcInput([]byte(`{"floors":6,"households":[{"id":"101","floor":1,"area":"60"},{"id":"301","floor":3,"area":"70.5"},
+		{"id":"601","floor":6,"area":"90"},{"id":"602","floor":6,"area":"88.8"}],
+		"costs":[{"amount":"500000"}],"subsidies":[{"type":"fixed","amount":"200000.01"}],
+		"allocation":{"method":"coefficient_area","coefficients":[{"floors":"1-2","value":"0"},{"floors":"3","value":"0.7"},{"floors":"4-6","value":"1.0"}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Calc(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := SubsidyShares(in, res)
+	var sum, gross Fen
+	for _, h := range res.Households {
+		sum += parts[h.Room]
+		gross += h.Share + parts[h.Room]
+	}
+	if sum != res.TotalSubsidy || parts["101"] != 0 || gross != res.TotalCost {
+		t.Errorf("parts %v: sum %s (subsidy %s), gross %s (cost %s)", parts, sum, res.TotalSubsidy, gross, res.TotalCost)
+	}
+}
