@@ -48,6 +48,8 @@ type Store interface {
 	engine.AuditStore
 	engine.QuestionnaireStore
 	engine.PaymentStore
+	engine.FundingStore
+	engine.CertificateStore
 	engine.WorksStore
 	engine.LifecycleStore
 	engine.OrgStore
@@ -117,6 +119,7 @@ type App struct {
 	publicKey  ed25519.PublicKey
 	trust      engine.Trust
 	chains     chainCache   // the last audit check of each chain, by head
+	funded     fundingCache // the last funding answer of each project, by head
 	logins     accountGuard // failed logins per account
 	limits     engine.LimitStore
 	leases     leases       // this server's leases of the shared buckets

@@ -186,6 +186,22 @@ func moreBadRequests(t testing.TB, w *badWorld) []badRequest {
 		{name: "overview: org not a number", method: "GET", path: "/api/v1/orgs/1/overview?org=x", status: 400, field: "org"},
 		{name: "overview: q 65 characters", method: "GET", path: "/api/v1/orgs/1/overview?q=" + strings.Repeat("a", 65), status: 400, field: "q"},
 		{name: "overview: of no organisation", method: "GET", path: "/api/v1/orgs/999/overview", status: 404},
+		// issue 25
+		{name: "funding rule: unknown city", method: "PUT", path: base + "/funding-rule", body: `{"preset":"beijing"}`, status: 400, field: "preset"},
+		{name: "funding rule: a preset and a rule", method: "PUT", path: base + "/funding-rule", body: `{"preset":"suzhou","rule":{}}`, status: 400, field: "rule"},
+		{name: "funding rule: completion not a date", method: "PUT", path: base + "/funding-rule", body: `{"preset":"suzhou","completed":"明年"}`, status: 400, field: "completed"},
+		{name: "funding rule: keep rate above 1", method: "PUT", path: base + "/funding-rule", body: `{"rule":{"maintenance_keep_rate":"1.5"}}`, status: 400, field: "rule.maintenance_keep_rate"},
+		{name: "funding rule: window of 11 years", method: "PUT", path: base + "/funding-rule", body: `{"rule":{"window_days":4015}}`, status: 400, field: "rule.window_days"},
+		{name: "household funding: unknown relation", method: "PUT", path: fmt.Sprintf("%s/households/%d/funding", base, w.hid), body: `{"accounts":[{"name":"张三","relation":"uncle","balance":"1.00"}]}`, status: 400, field: "accounts[0].relation"},
+		{name: "household funding: balance as a JSON number", method: "PUT", path: fmt.Sprintf("%s/households/%d/funding", base, w.hid), body: `{"accounts":[{"name":"张三","relation":"owner","balance":100}]}`, status: 400, field: "accounts[0].balance"},
+		{name: "household funding: balance with a comma", method: "PUT", path: fmt.Sprintf("%s/households/%d/funding", base, w.hid), body: `{"accounts":[{"name":"张三","relation":"owner","balance":"12,000"}]}`, status: 400, field: "accounts[0].balance"},
+		{name: "household funding: 维修资金 without its balance", method: "PUT", path: fmt.Sprintf("%s/households/%d/funding", base, w.hid), body: `{"maintenance":{"first_deposit":"8000.00"}}`, status: 400, field: "maintenance.balance"},
+		{name: "household funding: name outside the font", method: "PUT", path: fmt.Sprintf("%s/households/%d/funding", base, w.hid), body: `{"accounts":[{"name":"𠮷","relation":"owner","balance":"1.00"}]}`, status: 400, field: "accounts[0].name"},
+		{name: "household funding: before publishing", method: "PUT", path: fmt.Sprintf("/api/v1/projects/%d/households/%d/funding", w.did, w.draftHID), body: `{"accounts":[]}`, status: 409},
+		{name: "household funding: through the link without consent", method: "PUT", path: "/api/v1/sign/" + token + "/funding", body: `{"accounts":[{"name":"张三","relation":"owner","balance":"1.00"}]}`, status: 400, field: "consent"},
+		{name: "funding: no rule set", method: "GET", path: base + "/funding", status: 409},
+		{name: "share certificate: no rule set", method: "GET", path: fmt.Sprintf("%s/households/%d/share-certificate.pdf", base, w.hid), status: 409},
+		{name: "subsidy pack: the vote is not final", method: "GET", path: base + "/subsidy-pack.zip", status: 409},
 	}
 }
 

@@ -136,6 +136,15 @@ func TestAccessTable(t *testing.T) {
 				return map[string]any{"kind": "income", "source": "政府补贴", "what": "补贴", "amount": "100", "idempotency_key": fmt.Sprintf("access-fund-%02d", n)}
 			}},
 			{app.ActVote, "POST", fmt.Sprintf("%s/households/%d/link", base, w.hid), nil},
+			// the funding pack (issue 25): the rule and a household's
+			// figures are the 社区's to enter, the table anyone's to read; a
+			// certificate is issued, as a record, by the 社区
+			{app.ActWrite, "PUT", base + "/funding-rule", func() any { return map[string]any{"preset": "suzhou"} }},
+			{app.ActWrite, "PUT", fmt.Sprintf("%s/households/%d/funding", base, w.hid), func() any {
+				return map[string]any{"accounts": []any{map[string]any{"name": "张三", "relation": "owner", "balance": "1000.00"}}}
+			}},
+			{app.ActRead, "GET", base + "/funding", nil},
+			{app.ActWrite, "GET", fmt.Sprintf("%s/households/%d/share-certificate.pdf", base, w.hid), nil},
 		}
 		roles := []struct {
 			user  string
