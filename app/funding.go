@@ -159,6 +159,14 @@ func (a *App) Funding(ctx context.Context, w *engine.Worker, projectID int64) (*
 	return a.funding(ctx, projectID)
 }
 
+// FundingRule is the project's rule in force, nil before one is chosen.
+func (a *App) FundingRule(ctx context.Context, w *engine.Worker, projectID int64) (*engine.ProjectFundingRule, error) {
+	if err := a.mayDo(ctx, w, projectID, ActRead); err != nil {
+		return nil, err
+	}
+	return a.store.FundingRule(ctx, projectID)
+}
+
 // mayDo is a.project's check through the same access table, on the
 // project's owner and 社区 alone: loading 5,000 households only to check
 // access took a third of the funding answer.

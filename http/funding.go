@@ -126,6 +126,24 @@ func (s *Server) putFundingRule(c echo.Context) error {
 	return c.JSON(http.StatusOK, toFundingRuleJSON(r))
 }
 
+// getFundingRule: GET /api/v1/projects/{id}/funding-rule — the rule in
+// force, or {"rule": null} before one is chosen (not an error: the console
+// asks before it asks for the table).
+func (s *Server) getFundingRule(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	r, err := s.app.FundingRule(c.Request().Context(), workerOf(c), id)
+	if err != nil {
+		return err
+	}
+	if r == nil {
+		return c.JSON(http.StatusOK, map[string]any{"rule": nil})
+	}
+	return c.JSON(http.StatusOK, toFundingRuleJSON(r))
+}
+
 // putHouseholdFunding: PUT /api/v1/projects/{id}/households/{hid}/funding.
 func (s *Server) putHouseholdFunding(c echo.Context) error {
 	id, hid, err := pathIDs(c, "id", "hid")

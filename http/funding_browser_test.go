@@ -35,7 +35,7 @@ func TestConsoleFunding(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#username"), "a"), chromedp.SendKeys(chromedp.CSS("#password"), "password-a"),
 		chromedp.Click(chromedp.CSS("#login")), chromedp.WaitVisible(chromedp.CSS("#newproject")))
 	do(t, ctx, "project page", chromedp.Navigate(fmt.Sprintf("%s/console/projects/%d#funding", baseURL, pid)), chromedp.WaitVisible(chromedp.CSS("#fu-preset")))
-	waitText(t, ctx, "#fu-totals", "尚未设置资金来源规则")
+	waitText(t, ctx, "#fu-totals", "请先选择本项目适用的提取规则")
 	waitFor(t, ctx, `document.getElementById('fu-preset').options.length === 3`, `document.getElementById('fu-preset').options.length`, "the city presets")
 	do(t, ctx, "rule", chromedp.SetValue(chromedp.CSS("#fu-preset"), "suzhou"), chromedp.SetValue(chromedp.CSS("#fu-completed"), "2027-09-01"),
 		chromedp.Click(chromedp.CSS("#fu-rule-save")))

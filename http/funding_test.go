@@ -91,9 +91,16 @@ func TestFundingPack(t *testing.T) {
 			}
 		}
 		e.do("PUT", base+"/funding-rule", "b", map[string]any{"preset": "suzhou"}).want(404)
+		if none := e.do("GET", base+"/funding-rule", "a", nil).want(200).json(); len(none) != 1 || none["rule"] != nil {
+			t.Errorf("before a rule is chosen: %v", none)
+		}
+		e.do("GET", base+"/funding-rule", "b", nil).want(404)
 		got := e.do("PUT", base+"/funding-rule", "a", map[string]any{"preset": "suzhou", "completed": "2027-09-01"}).want(200).json()
 		if got["preset"] != "suzhou" || got["completed"] != "2027-09-01" || got["rule"].(map[string]any)["maintenance_keep_rate"] != "0.30" {
 			t.Fatalf("rule: %v", got)
+		}
+		if again := e.do("GET", base+"/funding-rule", "a", nil).want(200).json(); fmt.Sprint(again) != fmt.Sprint(got) {
+			t.Errorf("the rule read back %v, was set as %v", again, got)
 		}
 
 		figures := map[string]map[string]any{

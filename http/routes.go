@@ -104,6 +104,7 @@ func (s *Server) routes() {
 	api.GET("/projects/:id/arrears.xlsx", s.arrearsXLSX, auth)
 	api.GET("/projects/:id/statement.pdf", s.statementPDF, auth)
 	api.PUT("/projects/:id/funding-rule", s.putFundingRule, auth)
+	api.GET("/projects/:id/funding-rule", s.getFundingRule, auth)
 	api.PUT("/projects/:id/households/:hid/funding", s.putHouseholdFunding, auth)
 	api.GET("/projects/:id/funding", s.getFunding, auth)
 	api.GET("/projects/:id/funding.xlsx", s.fundingXLSX, auth)

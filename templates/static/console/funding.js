@@ -74,11 +74,17 @@ function load() {
   $('fu-xlsx').href = base + '/funding.xlsx';
   $('fu-pack').href = base + '/subsidy-pack.zip';
   if (!state.project || !state.project.ballot) { $('fu-totals').textContent = '方案发布后才能计算各户可用的公积金和维修资金。'; return Promise.resolve(); }
-  return api('GET', base + '/funding').then((f) => {
-    $('fu-preset').value = f.rule.preset || '';
-    $('fu-completed').value = f.rule.completed || '';
-    showTable(f);
-  }, (e) => { $('fu-totals').textContent = e.message; $('fu-table').textContent = ''; });
+  // the rule first: before one is chosen there is no table to ask for
+  return api('GET', base + '/funding-rule').then((r) => {
+    if (!r.rule) {
+      $('fu-totals').textContent = '请先选择本项目适用的提取规则（所在城市）并保存，再计算各户可用的公积金和维修资金。';
+      $('fu-table').textContent = '';
+      return null;
+    }
+    $('fu-preset').value = r.preset || '';
+    $('fu-completed').value = r.completed || '';
+    return api('GET', base + '/funding').then(showTable);
+  }).catch((e) => { $('fu-totals').textContent = e.message; $('fu-table').textContent = ''; });
 }
 
 export function init() {
