@@ -48,8 +48,11 @@ type Store interface {
 	engine.AuditStore
 	engine.QuestionnaireStore
 	engine.PaymentStore
+	engine.FundingStore
+	engine.CertificateStore
 	engine.WorksStore
 	engine.LifecycleStore
+	engine.OrgStore
 	engine.UnitOfWork
 	engine.ChainStore
 	// ProjectionRows reads a project's projected tables as images.
@@ -116,6 +119,7 @@ type App struct {
 	publicKey  ed25519.PublicKey
 	trust      engine.Trust
 	chains     chainCache   // the last audit check of each chain, by head
+	funded     fundingCache // the last funding answer of each project, by head
 	logins     accountGuard // failed logins per account
 	limits     engine.LimitStore
 	leases     leases       // this server's leases of the shared buckets
@@ -128,6 +132,7 @@ type App struct {
 	broken     brokenChains
 	decisions  decisionBatches // group commit of decisions, per project
 	links      provenLinks     // signing links proven by their signed event
+	closures   provenClosures  // ballot closures proven by their signed event
 	sessions   sessionCache    // sessions proved against their login events
 	// linkQuotaPerDay bounds what a link adds to the chain a day.
 	linkQuotaPerDay int
@@ -210,24 +215,6 @@ func actor(w *engine.Worker) string {
 		return engine.ActorOperator
 	}
 	return engine.WorkerActor(w.ID)
-}
-
-// project loads a project the worker may see: the one authorization rule
-// — a worker sees their own projects, an admin sees all.
-func (a *App) project(ctx context.Context, w *engine.Worker, id int64) (*engine.Project, error) {
-	if w == nil {
-		return nil, engine.Errorf(engine.ECodeUnauthorized, "请先登录")
-	}
-	p, err := a.store.Project(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !w.CanSee(p.OwnerID) {
-		// the same answer as for a project that does not exist: another
-		// worker's projects are not even shown to exist
-		return nil, engine.Errorf(engine.ECodeNotFound, "项目 %d 不存在", id)
-	}
-	return p, nil
 }
 
 // household finds a household of p by id.

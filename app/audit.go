@@ -18,7 +18,7 @@ func (a *App) CheckAudit(ctx context.Context, w *engine.Worker, projectID int64)
 	if w == Operator { // the command line may check a chain whose project row is gone
 		return a.checkAudit(ctx, projectID)
 	}
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVerify)
 	if err != nil {
 		return nil, err
 	}
@@ -59,6 +59,7 @@ type chainState struct {
 	check    *engine.AuditCheck
 	digests  map[int64]string // decision id → the digest its event recorded
 	payments map[int64]string // payment id → the digest its event recorded
+	certs    map[int64]string // certificate id → the digest its event recorded
 	// own is the event that recorded a thing, by ownKey: the 存证 line a
 	// receipt or agreement prints, the same on every copy.
 	own map[string]engine.Anchor
@@ -108,6 +109,9 @@ func (a *App) chainCheck(ctx context.Context, projectID int64) (*chainState, err
 		for k, an := range st.own {
 			next.own[k] = an
 		}
+		for id, d := range st.certs {
+			next.certDigest(id, d)
+		}
 		next.head = st.head
 		if n := len(events); n > 0 {
 			next.head = engine.ChainHead{Seq: events[n-1].Seq, Hash: events[n-1].Hash}
@@ -137,10 +141,27 @@ func (a *App) chainCheck(ctx context.Context, projectID int64) (*chainState, err
 	return next, nil
 }
 
+// certDigest remembers the digest a certificate's event recorded.
+func (st *chainState) certDigest(id int64, digest string) {
+	if st.certs == nil {
+		st.certs = map[int64]string{}
+	}
+	st.certs[id] = digest
+}
+
 func addDigests(st *chainState, events []*engine.AuditEvent) {
 	for _, e := range events {
 		anchor := engine.Anchor{Seq: e.Seq, Hash: e.Hash}
 		switch e.Kind {
+		case engine.AuditCertificateIssued:
+			var data struct {
+				Digest string `json:"digest"`
+				engine.RowsData
+			}
+			if json.Unmarshal(e.Data, &data) == nil && len(data.Rows) == 1 {
+				st.certDigest(data.Rows[0].ID, data.Digest)
+				st.own[ownKey("certificate", data.Rows[0].ID)] = anchor
+			}
 		case engine.AuditDecision:
 			var data engine.DecisionEventData
 			if json.Unmarshal(e.Data, &data) == nil { // the chain check names unreadable events
@@ -221,17 +242,18 @@ func (a *App) verifyReceipt(ctx context.Context, code string) (*Verification, er
 // and matches its chain, what it says (masked by the caller), whether it
 // is the household's current decision, and the chain's anchor.
 type Verification struct {
-	Decision   *engine.Decision // a decision's code, or
-	Receipt    *ReceiptCheck    // a receipt's
-	Project    string
-	Room       string
-	Valid      bool
-	Reason     string
-	Current    bool
-	ReplacedBy *Replacement
-	Anchor     engine.Anchor
-	Key        string         // fingerprint of the checkpoint key
-	Contact    engine.Contact // whom to ask about the project: today's
+	Decision    *engine.Decision    // a decision's code, or
+	Receipt     *ReceiptCheck       // a receipt's, or
+	Certificate *engine.Certificate // a 费用分摊证明's
+	Project     string
+	Room        string
+	Valid       bool
+	Reason      string
+	Current     bool
+	ReplacedBy  *Replacement
+	Anchor      engine.Anchor
+	Key         string         // fingerprint of the checkpoint key
+	Contact     engine.Contact // whom to ask about the project: today's
 }
 
 // Verify looks a verification code up; anyone may. It reads the decision
@@ -243,7 +265,13 @@ func (a *App) Verify(ctx context.Context, code string) (*Verification, error) {
 	}
 	d, err := a.store.DecisionByCode(ctx, code)
 	if engine.ErrorCode(err) == engine.ECodeNotFound {
-		return a.verifyReceipt(ctx, code)
+		v, err := a.verifyReceipt(ctx, code)
+		if engine.ErrorCode(err) == engine.ECodeNotFound {
+			if cv, cerr := a.verifyCertificate(ctx, code); engine.ErrorCode(cerr) != engine.ECodeNotFound {
+				return cv, cerr
+			}
+		}
+		return v, err
 	}
 	if err != nil {
 		return nil, err

@@ -189,7 +189,7 @@ type ChainStatus struct {
 
 // ChainStatus reads a project's chain status for its worker.
 func (a *App) ChainStatus(ctx context.Context, w *engine.Worker, projectID int64) (*ChainStatus, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVerify)
 	if err != nil {
 		return nil, err
 	}

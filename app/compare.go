@@ -10,7 +10,7 @@ import (
 // Compare sets what each household and floor pays under scenarios a and b
 // side by side.
 func (a *App) Compare(ctx context.Context, w *engine.Worker, projectID, aID, bID int64) (*engine.Comparison, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func (a *App) CompareMany(ctx context.Context, w *engine.Worker, projectID int64
 	if err := engine.CheckCompareIDs(ids); err != nil {
 		return nil, err
 	}
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}

@@ -82,7 +82,7 @@ func (a *App) decisionByKey(ctx context.Context, sg *Signing, key string) (*engi
 // RecordPaperDecision records a decision a resident signed on paper,
 // entered by worker w with a witness and a photo of the form.
 func (a *App) RecordPaperDecision(ctx context.Context, w *engine.Worker, projectID, householdID int64, v Vote) (*Recorded, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVote)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (a *App) RecordPaperDecision(ctx context.Context, w *engine.Worker, project
 	if err != nil {
 		return nil, err
 	}
-	b, err := a.store.CurrentBallot(ctx, p.ID)
+	b, err := a.currentBallot(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +183,7 @@ func (a *App) writeDecisions(ctx context.Context, batch []*pendingDecision, sess
 		if _, ok := ballots[d.BallotID]; ok {
 			continue
 		}
-		b, err := a.store.Ballot(ctx, d.BallotID)
+		b, err := a.ballot(ctx, d.BallotID)
 		if err != nil && engine.ErrorCode(err) != engine.ECodeNotFound {
 			return err
 		}
@@ -335,11 +335,11 @@ type DecisionRow struct {
 // Decisions lists every decision of the project's current ballot, oldest
 // first, for its worker.
 func (a *App) Decisions(ctx context.Context, w *engine.Worker, projectID int64) ([]DecisionRow, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}
-	b, err := a.store.CurrentBallot(ctx, p.ID)
+	b, err := a.currentBallot(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}

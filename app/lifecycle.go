@@ -75,7 +75,7 @@ func (a *App) Result(ctx context.Context, w *engine.Worker, projectID int64) (*R
 // household has decided, and posts the count with an objection window of
 // objectionDays (0: as set at publishing, else the default).
 func (a *App) CloseBallot(ctx context.Context, w *engine.Worker, projectID int64, objectionDays int) (*Result, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVote)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func (a *App) ObjectViaLink(ctx context.Context, token, name, reason string, pho
 // ObjectInPerson records an objection a resident of household householdID
 // raised in person, entered by worker w under the resident's real name.
 func (a *App) ObjectInPerson(ctx context.Context, w *engine.Worker, projectID, householdID int64, name, reason string) (*engine.Objection, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVote)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func (a *App) ObjectInPerson(ctx context.Context, w *engine.Worker, projectID, h
 		if err := a.lockChain(ctx, p.ID); err != nil {
 			return err
 		}
-		b, err := a.store.CurrentBallot(ctx, p.ID)
+		b, err := a.currentBallot(ctx, p.ID)
 		if err != nil {
 			return err
 		}
@@ -198,7 +198,7 @@ func (a *App) lockCurrent(ctx context.Context, projectID int64) (*engine.Ballot,
 	if err := a.lockChain(ctx, projectID); err != nil {
 		return nil, nil, nil, err
 	}
-	b, err := a.store.CurrentBallot(ctx, projectID)
+	b, err := a.currentBallot(ctx, projectID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -209,7 +209,7 @@ func (a *App) lockCurrent(ctx context.Context, projectID int64) (*engine.Ballot,
 // newObjection reads the ballot as it stands in the unit of work (its
 // closure may be new), lets engine accept the objection and inserts it.
 func (a *App) newObjection(ctx context.Context, ballotID, householdID int64, name, reason, channel string, by int64, now time.Time, photo []byte, photoType string) (*engine.Objection, error) {
-	b, err := a.store.Ballot(ctx, ballotID)
+	b, err := a.ballot(ctx, ballotID)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +237,7 @@ func (a *App) printableObjection(name, reason string) error {
 // AnswerObjection answers an objection once: 维持, or 更正 with the
 // decision it corrects and the vote to count (the count follows it).
 func (a *App) AnswerObjection(ctx context.Context, w *engine.Worker, projectID, objectionID int64, outcome, reason string, c *engine.Correction) (*engine.Objection, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVote)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +254,7 @@ func (a *App) AnswerObjection(ctx context.Context, w *engine.Worker, projectID, 
 		if o, err = a.store.Objection(ctx, p.ID, objectionID); err != nil {
 			return err
 		}
-		b, err := a.store.Ballot(ctx, o.BallotID)
+		b, err := a.ballot(ctx, o.BallotID)
 		if err != nil {
 			return err
 		}
@@ -284,7 +284,7 @@ func (a *App) AnswerObjection(ctx context.Context, w *engine.Worker, projectID, 
 // Finalize announces the final result of the project's current ballot:
 // after the objection window, with every objection answered.
 func (a *App) Finalize(ctx context.Context, w *engine.Worker, projectID int64) (*Result, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVote)
 	if err != nil {
 		return nil, err
 	}

@@ -55,7 +55,7 @@ func (a *App) OpenSigning(ctx context.Context, token string) (*Signing, error) {
 		return nil, err
 	}
 	sg := &Signing{Link: link}
-	if sg.Ballot, err = a.store.Ballot(ctx, link.BallotID); err != nil {
+	if sg.Ballot, err = a.ballot(ctx, link.BallotID); err != nil {
 		return nil, err
 	}
 	if err := a.linkIssued(ctx, sg.Ballot.ProjectID, link); err != nil {
@@ -108,7 +108,7 @@ func (a *App) superseded(ctx context.Context, sg *Signing) error {
 	if e.Contact, err = a.store.Contact(ctx, sg.Project.ID); err != nil {
 		return err
 	}
-	newer, err := a.store.Ballot(ctx, sg.Ballot.SupersededBy)
+	newer, err := a.ballot(ctx, sg.Ballot.SupersededBy)
 	if err != nil {
 		return err
 	}
@@ -144,11 +144,11 @@ func (a *App) ReissueAllLinks(ctx context.Context, w *engine.Worker, projectID i
 // new links, in one transaction: the live link each replaces is revoked,
 // and each new link's event carries both images.
 func (a *App) reissue(ctx context.Context, w *engine.Worker, projectID int64, pick func(engine.Household) bool) ([]Link, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVote)
 	if err != nil {
 		return nil, err
 	}
-	b, err := a.store.CurrentBallot(ctx, p.ID)
+	b, err := a.currentBallot(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -195,6 +195,11 @@ func (a *App) workerImaged(ctx context.Context, w *engine.Worker) (bool, error) 
 // AddWorker creates a worker with a password (renovote user add, the first
 // admin), with its event on the system chain.
 func (a *App) AddWorker(ctx context.Context, w *engine.Worker, password string) error {
+	return a.addWorker(ctx, w, password, engine.ActorOperator)
+}
+
+// addWorker creates an account with its event, by actor.
+func (a *App) addWorker(ctx context.Context, w *engine.Worker, password, by string) error {
 	if err := CheckPassword(w.Username, password); err != nil {
 		return err
 	}
@@ -208,7 +213,7 @@ func (a *App) AddWorker(ctx context.Context, w *engine.Worker, password string) 
 		if err := a.store.CreateWorker(ctx, w); err != nil {
 			return err
 		}
-		return a.extend(ctx, engine.SystemChain, engine.WorkerAdded(*w, engine.ActorOperator, now))
+		return a.extend(ctx, engine.SystemChain, engine.WorkerAdded(*w, by, now))
 	})
 }
 

@@ -36,7 +36,7 @@ func (m Money) day(now time.Time) engine.Date {
 // moneyProject loads a project that has a published plan (payments follow
 // the plan), one of its households and what the plan says it owes in all.
 func (a *App) moneyProject(ctx context.Context, w *engine.Worker, projectID, householdID int64) (*engine.Project, engine.Household, engine.Fen, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActMoney)
 	if err != nil {
 		return nil, engine.Household{}, 0, err
 	}
@@ -170,7 +170,7 @@ func (a *App) RecordRefund(ctx context.Context, w *engine.Worker, projectID, hou
 // ReversePayment cancels a wrong payment or refund with a reversal entry
 // that points at it; the wrong record stays, marked reversed.
 func (a *App) ReversePayment(ctx context.Context, w *engine.Worker, projectID, paymentID int64, reason, key string) (*engine.Payment, bool, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActMoney)
 	if err != nil {
 		return nil, false, err
 	}
@@ -235,7 +235,7 @@ func (a *App) recordFund(ctx context.Context, w *engine.Worker, f *engine.Fund) 
 // RecordFund records a project income (a subsidy received, a donation) or
 // expense (the contractor, an inspection).
 func (a *App) RecordFund(ctx context.Context, w *engine.Worker, projectID int64, kind string, m Money) (*engine.Fund, bool, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActMoney)
 	if err != nil {
 		return nil, false, err
 	}
@@ -274,7 +274,7 @@ func (a *App) RecordFund(ctx context.Context, w *engine.Worker, projectID int64,
 
 // ReverseFund cancels a wrong income or expense.
 func (a *App) ReverseFund(ctx context.Context, w *engine.Worker, projectID, fundID int64, reason, key string) (*engine.Fund, bool, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActMoney)
 	if err != nil {
 		return nil, false, err
 	}
@@ -308,7 +308,7 @@ type ProjectLedger struct {
 // Ledger computes what each household has paid against its published plan
 // at asOf (docs/payments.md).
 func (a *App) Ledger(ctx context.Context, w *engine.Worker, projectID int64, asOf engine.Date) (*ProjectLedger, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}
@@ -399,7 +399,7 @@ func LedgerInputOf(pub *PublishedBallot, records []*engine.Payment, asOf engine.
 // payments net of refunds, by day; subsidies and donations), what went
 // out, and the balance. Reversed records and reversals are left out.
 func (a *App) Statement(ctx context.Context, w *engine.Worker, projectID int64) (*engine.Statement, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}
@@ -463,7 +463,7 @@ func (a *App) statement(ctx context.Context, p *engine.Project) (*engine.Stateme
 
 // ReceiptPDF prints the 收据 (or refund or reversal slip) of a record.
 func (a *App) ReceiptPDF(ctx context.Context, w *engine.Worker, projectID, paymentID int64) (*Document, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActExport)
 	if err != nil {
 		return nil, err
 	}
@@ -548,7 +548,7 @@ func (a *App) workerName(ctx context.Context, id int64) string {
 
 // StatementPDF prints the 收支公示 for the notice board.
 func (a *App) StatementPDF(ctx context.Context, w *engine.Worker, projectID int64) (*Document, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActExport)
 	if err != nil {
 		return nil, err
 	}
@@ -618,7 +618,7 @@ func (a *App) ResidentReceiptPDF(ctx context.Context, token string, paymentID in
 
 // Payments lists a project's money records.
 func (a *App) Payments(ctx context.Context, w *engine.Worker, projectID int64) ([]*engine.Payment, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}
@@ -627,7 +627,7 @@ func (a *App) Payments(ctx context.Context, w *engine.Worker, projectID int64) (
 
 // Funds lists a project's income and spending.
 func (a *App) Funds(ctx context.Context, w *engine.Worker, projectID int64) ([]*engine.Fund, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}

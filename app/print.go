@@ -36,7 +36,7 @@ type printing struct {
 // it is now (its public page), the paper prints it as published.
 func (a *App) loadPrinting(ctx context.Context, p *engine.Project) (*printing, error) {
 	projectID := p.ID
-	b, err := a.store.CurrentBallot(ctx, projectID)
+	b, err := a.currentBallot(ctx, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (a *App) ResidentAgreementPDF(ctx context.Context, token string) (*Document
 
 // printed is a project w may see and what its current ballot prints.
 func (a *App) printed(ctx context.Context, w *engine.Worker, projectID int64) (*engine.Project, *printing, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActExport)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -216,7 +216,7 @@ func (a *App) BookletPDF(ctx context.Context, w *engine.Worker, projectID int64)
 // SignInPDF is the 签到表 for a residents' meeting: today's households,
 // before or after publishing.
 func (a *App) SignInPDF(ctx context.Context, w *engine.Worker, projectID int64) (*Document, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActExport)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +227,7 @@ func (a *App) SignInPDF(ctx context.Context, w *engine.Worker, projectID int64) 
 // CardPDF is the 明白卡 of a plan: scenarioID's, or (0) the plan put to
 // the vote, or before publishing the latest saved scenario.
 func (a *App) CardPDF(ctx context.Context, w *engine.Worker, projectID, scenarioID int64) (*Document, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActExport)
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +309,7 @@ func (a *App) NoticePDF(ctx context.Context, w *engine.Worker, projectID int64, 
 // SurveyPDF prints a questionnaire's results for the 公示 board; a
 // 小区-wide questionnaire prints the whole 小区.
 func (a *App) SurveyPDF(ctx context.Context, w *engine.Worker, projectID, qid int64) (*Document, error) {
-	p, q, err := a.questionnaire(ctx, w, projectID, qid)
+	p, q, err := a.questionnaire(ctx, w, projectID, qid, ActExport)
 	if err != nil {
 		return nil, err
 	}

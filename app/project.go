@@ -10,6 +10,9 @@ import (
 type ProjectView struct {
 	*engine.Project
 	Ballot int64
+	// ReadOnly: the viewer's role may look but change nothing (a 街道
+	// supervisor, a 区 auditor): the console shows no write controls.
+	ReadOnly bool
 }
 
 // CreateProject stores a new project of w from a request document
@@ -37,7 +40,14 @@ func (a *App) CreateProject(ctx context.Context, w *engine.Worker, doc []byte) (
 	if err := a.printableTerms("terms.", in.Terms); err != nil {
 		return nil, err
 	}
-	p := &engine.Project{OwnerID: w.ID, Name: in.Name, Address: in.Address, Floors: in.Floors, Households: in.Households, Contact: in.Contact, Terms: in.Terms,
+	if !AccessRules[roleOf(w)].Allowed[ActWrite] {
+		return nil, forbidden(w, ActWrite)
+	}
+	org, err := a.projectOrg(ctx, w, in.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	p := &engine.Project{OwnerID: w.ID, OrgID: org, Name: in.Name, Address: in.Address, Floors: in.Floors, Households: in.Households, Contact: in.Contact, Terms: in.Terms,
 		PublicSlug: engine.NewSlug()}
 	now := a.now()
 	err = a.inTx(ctx, func(ctx context.Context) error {
@@ -64,11 +74,11 @@ func (a *App) Projects(ctx context.Context, w *engine.Worker) ([]ProjectView, er
 	if w == nil {
 		return nil, engine.Errorf(engine.ECodeUnauthorized, "请先登录")
 	}
-	owner := w.ID
-	if w.Admin {
-		owner = 0
+	all, _, orgs, err := a.scope(ctx, w)
+	if err != nil {
+		return nil, err
 	}
-	ps, err := a.store.Projects(ctx, owner)
+	ps, err := a.store.ProjectsIn(ctx, w.ID, orgs, all)
 	if err != nil {
 		return nil, err
 	}
@@ -83,11 +93,13 @@ func (a *App) Projects(ctx context.Context, w *engine.Worker) ([]ProjectView, er
 
 // Project is one project w may see, with its households and ballot.
 func (a *App) Project(ctx context.Context, w *engine.Worker, id int64) (ProjectView, error) {
-	p, err := a.project(ctx, w, id)
+	p, err := a.project(ctx, w, id, ActRead)
 	if err != nil {
 		return ProjectView{}, err
 	}
-	return a.view(ctx, p)
+	v, err := a.view(ctx, p)
+	v.ReadOnly = !AccessRules[roleOf(w)].Allowed[ActWrite]
+	return v, err
 }
 
 func (a *App) view(ctx context.Context, p *engine.Project) (ProjectView, error) {
@@ -160,7 +172,7 @@ func (a *App) previewHouseholds(ctx context.Context, w *engine.Worker, projectID
 
 // newHouseholds loads the project and reads a new households list for it.
 func (a *App) newHouseholds(ctx context.Context, w *engine.Worker, projectID int64, parse func(floors int) ([]engine.Household, error)) (*engine.Project, []engine.Household, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActWrite)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -206,7 +218,7 @@ func (a *App) replaceHouseholds(ctx context.Context, w *engine.Worker, projectID
 // 409 frozen naming the field. The event carries the fields that changed
 // and the row's image.
 func (a *App) PatchHousehold(ctx context.Context, w *engine.Worker, projectID, householdID int64, doc []byte) (engine.Household, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActWrite)
 	if err != nil {
 		return engine.Household{}, err
 	}
@@ -259,7 +271,7 @@ func currentPhones(p *engine.Project) map[int64]string {
 // office} document). It may change at any time, also after publishing: it
 // is not part of what residents decide.
 func (a *App) SetContact(ctx context.Context, w *engine.Worker, id int64, doc []byte) (*engine.Project, error) {
-	p, err := a.project(ctx, w, id)
+	p, err := a.project(ctx, w, id, ActWrite)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +301,7 @@ func (a *App) SetContact(ctx context.Context, w *engine.Worker, id int64, doc []
 // with the next plan; agreements of a plan already published keep the
 // particulars it was published with.
 func (a *App) SetTerms(ctx context.Context, w *engine.Worker, id int64, doc []byte) (*engine.Project, error) {
-	p, err := a.project(ctx, w, id)
+	p, err := a.project(ctx, w, id, ActWrite)
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ func (a *App) PublishWithWindow(ctx context.Context, w *engine.Worker, projectID
 	if err != nil {
 		return nil, err
 	}
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVote)
 	if err != nil {
 		return nil, err
 	}

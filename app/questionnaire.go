@@ -60,7 +60,7 @@ func (a *App) checkQuestionnaire(in *QuestionnaireInput) error {
 // SendQuestionnaire sends a questionnaire to every household of one
 // project: one link each.
 func (a *App) SendQuestionnaire(ctx context.Context, w *engine.Worker, projectID int64, in QuestionnaireInput) (*SentQuestionnaire, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActWrite)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (a *App) SendGroupQuestionnaire(ctx context.Context, w *engine.Worker, proj
 			return nil, engine.Invalidf(field, "项目 %d 重复", id)
 		}
 		seen[id] = true
-		p, err := a.project(ctx, w, id)
+		p, err := a.project(ctx, w, id, ActWrite)
 		if err != nil {
 			var ee *engine.Error
 			if errors.As(err, &ee) && ee.Field == "" {
@@ -176,7 +176,7 @@ func (a *App) prepareQuestionnaire(p *engine.Project, in *QuestionnaireInput, gr
 
 // Questionnaires lists a project's questionnaires.
 func (a *App) Questionnaires(ctx context.Context, w *engine.Worker, projectID int64) ([]*engine.Questionnaire, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +185,7 @@ func (a *App) Questionnaires(ctx context.Context, w *engine.Worker, projectID in
 
 // CloseQuestionnaire stops a questionnaire taking answers.
 func (a *App) CloseQuestionnaire(ctx context.Context, w *engine.Worker, projectID, qid int64) (*engine.Questionnaire, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActWrite)
 	if err != nil {
 		return nil, err
 	}
@@ -209,8 +209,8 @@ func (a *App) CloseQuestionnaire(ctx context.Context, w *engine.Worker, projectI
 	return q, nil
 }
 
-func (a *App) questionnaire(ctx context.Context, w *engine.Worker, projectID, qid int64) (*engine.Project, *engine.Questionnaire, error) {
-	p, err := a.project(ctx, w, projectID)
+func (a *App) questionnaire(ctx context.Context, w *engine.Worker, projectID, qid int64, act Action) (*engine.Project, *engine.Questionnaire, error) {
+	p, err := a.project(ctx, w, projectID, act)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -229,7 +229,7 @@ type SurveyResults struct {
 
 // QuestionnaireResults tallies a questionnaire (and its group).
 func (a *App) QuestionnaireResults(ctx context.Context, w *engine.Worker, projectID, qid int64) (*SurveyResults, error) {
-	p, q, err := a.questionnaire(ctx, w, projectID, qid)
+	p, q, err := a.questionnaire(ctx, w, projectID, qid, ActRead)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +255,7 @@ func (a *App) surveyResults(ctx context.Context, w *engine.Worker, p *engine.Pro
 	}
 	var parts []engine.SurveyPart
 	for _, gq := range group {
-		gp, err := a.project(ctx, w, gq.ProjectID)
+		gp, err := a.project(ctx, w, gq.ProjectID, ActRead)
 		if err != nil {
 			return nil, err
 		}

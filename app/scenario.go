@@ -16,7 +16,7 @@ import (
 // and stores it: a new draft when scenarioID is 0, else a change to that
 // draft. A published scenario is frozen (conflict).
 func (a *App) SaveScenario(ctx context.Context, w *engine.Worker, projectID, scenarioID int64, doc []byte) (*engine.Scenario, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActWrite)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func (a *App) printableScenario(in *engine.CalcInput) error {
 
 // Scenarios lists a project's scenarios by id.
 func (a *App) Scenarios(ctx context.Context, w *engine.Worker, projectID int64) ([]*engine.Scenario, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (a *App) Scenarios(ctx context.Context, w *engine.Worker, projectID int64) 
 
 // Scenario is one scenario of a project.
 func (a *App) Scenario(ctx context.Context, w *engine.Worker, projectID, scenarioID int64) (*engine.Scenario, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ func (a *App) sealToken(token string) string {
 // is closed or past its deadline, and while any household's link cannot be
 // printed again (named, with what to do).
 func (a *App) SlipsPDF(ctx context.Context, w *engine.Worker, projectID, householdID int64, large bool) (*Document, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActVote)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +34,7 @@ func (a *App) SlipsPDF(ctx context.Context, w *engine.Worker, projectID, househo
 			return nil, err
 		}
 	}
-	b, err := a.store.CurrentBallot(ctx, p.ID)
+	b, err := a.currentBallot(ctx, p.ID)
 	if err != nil {
 		if engine.ErrorCode(err) == engine.ECodeNotFound {
 			return nil, engine.Errorf(engine.ECodeConflict, "方案尚未发布：发布后才有签署链接和纸条")
@@ -126,7 +126,7 @@ func (a *App) renderSlips(ctx context.Context, w *engine.Worker, projectID, hous
 // SurveySlipsPDF prints a questionnaire's links again on slips, as
 // SlipsPDF does for signing links: while the questionnaire is open.
 func (a *App) SurveySlipsPDF(ctx context.Context, w *engine.Worker, projectID, questionnaireID, householdID int64, large bool) (*Document, error) {
-	p, q, err := a.questionnaire(ctx, w, projectID, questionnaireID)
+	p, q, err := a.questionnaire(ctx, w, projectID, questionnaireID, ActVote)
 	if err != nil {
 		return nil, err
 	}

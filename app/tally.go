@@ -39,12 +39,12 @@ type counted struct {
 }
 
 func (a *App) count(ctx context.Context, w *engine.Worker, projectID int64) (*counted, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}
 	c := &counted{project: p}
-	if c.ballot, err = a.store.CurrentBallot(ctx, p.ID); err != nil {
+	if c.ballot, err = a.currentBallot(ctx, p.ID); err != nil {
 		return nil, err
 	}
 	if c.pub, err = a.published.get(ctx, a.store, c.ballot); err != nil {

@@ -13,7 +13,7 @@ import (
 
 // Works is a project's stages, supervision group and goal.
 func (a *App) Works(ctx context.Context, w *engine.Worker, projectID int64) (*engine.Works, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}
@@ -23,7 +23,7 @@ func (a *App) Works(ctx context.Context, w *engine.Worker, projectID int64) (*en
 // saveWorks writes a project's works as changed by change, in one unit
 // of work with its event; time is read once.
 func (a *App) saveWorks(ctx context.Context, w *engine.Worker, projectID int64, change func(*engine.Works)) (*engine.Works, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActWrite)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +55,7 @@ func (a *App) saveWorks(ctx context.Context, w *engine.Worker, projectID int64, 
 
 // SaveStages replaces the project's stages (names, planned and actual days).
 func (a *App) SaveStages(ctx context.Context, w *engine.Worker, projectID int64, stages []engine.Stage) (*engine.Works, error) {
-	if _, err := a.project(ctx, w, projectID); err != nil {
+	if _, err := a.project(ctx, w, projectID, ActWrite); err != nil {
 		return nil, err
 	}
 	stages, err := engine.CheckStages(stages)
@@ -75,7 +75,7 @@ func (a *App) SaveStages(ctx context.Context, w *engine.Worker, projectID int64,
 
 // SaveSupervisors replaces the supervision group.
 func (a *App) SaveSupervisors(ctx context.Context, w *engine.Worker, projectID int64, group []engine.Supervisor) (*engine.Works, error) {
-	if _, err := a.project(ctx, w, projectID); err != nil {
+	if _, err := a.project(ctx, w, projectID, ActWrite); err != nil {
 		return nil, err
 	}
 	group, err := engine.CheckSupervisors(group)
@@ -92,7 +92,7 @@ func (a *App) SaveSupervisors(ctx context.Context, w *engine.Worker, projectID i
 
 // SetSatisfactionGoal sets the goal the satisfaction rate is shown against.
 func (a *App) SetSatisfactionGoal(ctx context.Context, w *engine.Worker, projectID int64, goal engine.Percent) (*engine.Works, error) {
-	if _, err := a.project(ctx, w, projectID); err != nil {
+	if _, err := a.project(ctx, w, projectID, ActWrite); err != nil {
 		return nil, err
 	}
 	if err := engine.CheckSatisfactionGoal(goal); err != nil {
@@ -113,7 +113,7 @@ type InspectionInput struct {
 // RecordInspection records a visit of the supervision group and the issues
 // it raised, with its photos, in one unit of work with its event.
 func (a *App) RecordInspection(ctx context.Context, w *engine.Worker, projectID int64, in InspectionInput) (*engine.Inspection, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActWrite)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +156,7 @@ func (a *App) RecordInspection(ctx context.Context, w *engine.Worker, projectID 
 
 // Inspections lists a project's inspections, newest first.
 func (a *App) Inspections(ctx context.Context, w *engine.Worker, projectID int64) ([]*engine.Inspection, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func (a *App) Inspections(ctx context.Context, w *engine.Worker, projectID int64
 
 // FixIssue marks an issue an inspection raised as fixed, once.
 func (a *App) FixIssue(ctx context.Context, w *engine.Worker, projectID, issueID int64, day, note string, photo []byte) (*engine.InspectionIssue, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActWrite)
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +263,7 @@ func (a *App) SendPublicFeedback(ctx context.Context, slug string, in FeedbackIn
 
 // FeedbackList is a project's feedback, for its worker.
 func (a *App) FeedbackList(ctx context.Context, w *engine.Worker, projectID int64) ([]*engine.Feedback, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +306,7 @@ func (a *App) handleFeedback(ctx context.Context, projectID, feedbackID int64, s
 // take no idempotency key: answering twice records the later answer, and
 // both are in the chain.
 func (a *App) AnswerFeedback(ctx context.Context, w *engine.Worker, projectID, feedbackID int64, text string) (*engine.Feedback, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActWrite)
 	if err != nil {
 		return nil, err
 	}
@@ -320,7 +320,7 @@ func (a *App) AnswerFeedback(ctx context.Context, w *engine.Worker, projectID, f
 
 // CloseFeedback closes a message; the sender may then rate the handling.
 func (a *App) CloseFeedback(ctx context.Context, w *engine.Worker, projectID, feedbackID int64) (*engine.Feedback, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActWrite)
 	if err != nil {
 		return nil, err
 	}
@@ -365,7 +365,7 @@ func (a *App) householdFeedback(ctx context.Context, projectID, householdID int6
 
 // Progress sums the works, the feedback and the money up.
 func (a *App) Progress(ctx context.Context, w *engine.Worker, projectID int64) (*engine.Progress, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, err
 	}
@@ -434,7 +434,7 @@ func (a *App) ratingAnswers(ctx context.Context, projectID int64) (satisfied, ra
 
 // ProgressPDF is the progress 公示 for the notice board.
 func (a *App) ProgressPDF(ctx context.Context, w *engine.Worker, projectID int64) (*Document, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActExport)
 	if err != nil {
 		return nil, err
 	}
@@ -465,7 +465,7 @@ func (a *App) ProgressPDF(ctx context.Context, w *engine.Worker, projectID int64
 // for its worker; n counts an inspection's photos from 1. Who looked at
 // what is recorded: the photos show signatures and handwriting.
 func (a *App) Photo(ctx context.Context, w *engine.Worker, projectID int64, kind string, id int64, n int) ([]byte, string, error) {
-	p, err := a.project(ctx, w, projectID)
+	p, err := a.project(ctx, w, projectID, ActRead)
 	if err != nil {
 		return nil, "", err
 	}

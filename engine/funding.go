@@ -304,14 +304,20 @@ func (r *reader) fundingHousehold(v any, h *FundingHousehold) {
 	if dv, ok := r.required(m, "", "due", "的应出资金额 due"); ok {
 		h.Due = r.fundingMoney(dv, "due", "的应出资金额 due")
 	}
+	r.fundingSources(m, &h.Accounts, &h.Maintenance)
+}
+
+// fundingSources reads a household's 公积金 accounts and 维修资金 figures
+// (paths relative to the household).
+func (r *reader) fundingSources(m map[string]any, accounts *[]FundingAccount, maintenance **MaintenanceAccount) {
 	if present(m, "accounts") {
 		list := r.array(m["accounts"], "accounts", "的公积金账户列表 accounts", 0, maxFundingAccounts)
-		h.Accounts = make([]FundingAccount, len(list))
+		(*accounts) = make([]FundingAccount, len(list))
 		for i, x := range list {
 			path := indexPath("accounts", i)
 			label := fmt.Sprintf("的第%d个公积金账户", i+1)
 			am := r.object(x, path, label, "name", "relation", "balance")
-			a := &h.Accounts[i]
+			a := &(*accounts)[i]
 			if nv, ok := r.required(am, path, "name", label+"的姓名"); ok {
 				a.Name = r.str(nv, fieldPath(path, "name"), label+"的姓名", 64)
 				if r.ok() && strings.TrimSpace(a.Name) == "" {
@@ -338,7 +344,7 @@ func (r *reader) fundingHousehold(v any, h *FundingHousehold) {
 		if bv, ok := r.required(mm, "maintenance", "balance", "的维修资金余额"); ok {
 			a.Balance = r.fundingMoney(bv, "maintenance.balance", "的维修资金余额")
 		}
-		h.Maintenance = a
+		*maintenance = a
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -22,6 +23,9 @@ type ProjectInput struct {
 	// AllowDuplicate: the worker confirmed a second project with a name
 	// one of theirs already has.
 	AllowDuplicate bool
+	// OrgID is the 社区 the project belongs to (0: the creator's 社区, or
+	// 默认社区).
+	OrgID int64
 }
 
 // maxHouseholdsPerProject bounds a project (one 单元, or an estate item).
@@ -35,7 +39,7 @@ func ParseProjectInput(data []byte) (*ProjectInput, error) {
 		return nil, err
 	}
 	r := &reader{}
-	m := r.object(doc, "", "项目", "name", "address", "floors", "households", "contact", "terms", "allow_duplicate")
+	m := r.object(doc, "", "项目", "name", "address", "floors", "households", "contact", "terms", "allow_duplicate", "org_id")
 	p := &ProjectInput{}
 	if v, ok := r.required(m, "", "name", "项目名称"); ok {
 		p.Name = r.printable(v, "name", "项目名称", 100)
@@ -57,6 +61,9 @@ func ParseProjectInput(data []byte) (*ProjectInput, error) {
 	}
 	if present(m, "terms") {
 		p.Terms = r.terms(m["terms"], "terms")
+	}
+	if present(m, "org_id") {
+		p.OrgID = int64(r.integer(m["org_id"], "org_id", "所属社区", 1, math.MaxInt32))
 	}
 	if present(m, "allow_duplicate") {
 		p.AllowDuplicate = r.boolean(m["allow_duplicate"], "allow_duplicate", "是否允许同名")

@@ -223,5 +223,7 @@ type Printer interface {
 	Slips(w io.Writer, s *SlipSheet) error
 	// Result is the 表决结果公示 or, once final, the 表决结果公告.
 	Result(w io.Writer, n *ResultNotice) error
+	// ShareCertificate is the 加装电梯费用分摊证明 for the 公积金 centre.
+	ShareCertificate(w io.Writer, c *ShareCertificate) error
 	Unprintable(text string) string
 }

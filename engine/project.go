@@ -8,8 +8,11 @@ import (
 // Project is one renovation project: one 单元 and its elevator, or one
 // renovation item. It belongs to the worker who created it.
 type Project struct {
-	ID         int64
-	OwnerID    int64 // the worker who runs it
+	ID      int64
+	OwnerID int64 // the worker who runs it
+	// OrgID is the 社区 the project belongs to (0: none yet — a project of
+	// before organisations, until the server moves it into 默认社区).
+	OrgID      int64
 	Name       string
 	Address    string
 	Floors     int

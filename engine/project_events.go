@@ -23,9 +23,13 @@ func init() {
 // Row is the image of a project's own columns: whose it is (the worker
 // who may act on it), what and where.
 func (p *Project) Row() Row {
-	return Row{Table: TableProjects, ID: p.ID, Cols: map[string]string{
+	r := Row{Table: TableProjects, ID: p.ID, Cols: map[string]string{
 		"owner_id": ColInt(p.OwnerID), "name": p.Name, "address": p.Address, "floors": ColInt(int64(p.Floors)),
 		"public_slug": p.PublicSlug, "created_at": ColTime(p.CreatedAt)}}
+	if p.OrgID != 0 { // only when set: the images of older projects still match
+		r.Cols["org_id"] = ColInt(p.OrgID)
+	}
+	return r
 }
 
 // Row is the image of a project's contact columns.

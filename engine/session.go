@@ -42,9 +42,18 @@ func init() {
 // Row is the image of a workers row: the password hash by its SHA-256,
 // never the hash itself.
 func (w Worker) Row() Row {
-	return Row{Table: TableWorkers, ID: w.ID, Cols: map[string]string{
+	r := Row{Table: TableWorkers, ID: w.ID, Cols: map[string]string{
 		"username": w.Username, "display_name": w.DisplayName, "password_hash": ColBlob([]byte(w.PasswordHash)),
 		"admin": ColBool(w.Admin), "created_at": ColTime(w.CreatedAt)}}
+	// the organisation and the role only when set, so that the images of
+	// accounts made before organisations still match their rows
+	if w.OrgID != 0 {
+		r.Cols["org_id"] = ColInt(w.OrgID)
+	}
+	if w.Role != "" {
+		r.Cols["role"] = w.Role
+	}
+	return r
 }
 
 // Row is the image of a sessions row (issued_seq, a pointer to the event

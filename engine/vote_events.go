@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strconv"
 	"time"
 )
@@ -222,4 +223,52 @@ func OpenToSupersede(ballots []*Ballot, now time.Time) []*Ballot {
 		}
 	}
 	return out
+}
+
+// ClosureEvent is the ballot_closed event among events that closed ballot
+// b, or nil when none did.
+func ClosureEvent(events []*AuditEvent, b *Ballot) *AuditEvent {
+	for _, e := range events {
+		if e.Kind != AuditBallotClosed || e.ProjectID != b.ProjectID {
+			continue
+		}
+		var d struct {
+			BallotID int64 `json:"ballot_id"`
+		}
+		if json.Unmarshal(e.Data, &d) == nil && d.BallotID == b.ID {
+			return e
+		}
+	}
+	return nil
+}
+
+// CheckClosure says whether event e records exactly how ballot b closed:
+// its ballot_closures image (or, for closures recorded before events
+// carried images, its reason and successor).
+func CheckClosure(e *AuditEvent, b *Ballot) error {
+	if e == nil {
+		return fmt.Errorf("第%d号表决的结束没有登记事件", b.ID)
+	}
+	var d struct {
+		BallotID     int64  `json:"ballot_id"`
+		Reason       string `json:"reason"`
+		SupersededBy int64  `json:"superseded_by"`
+		RowsData
+	}
+	if err := json.Unmarshal(e.Data, &d); err != nil || d.BallotID != b.ID {
+		return fmt.Errorf("第%d条事件没有登记第%d号表决的结束", e.Seq, b.ID)
+	}
+	want := b.ClosureRow()
+	for _, r := range d.Rows {
+		if r.Table == TableBallotClosures && r.ID == b.ID {
+			if !maps.Equal(r.Cols, want.Cols) {
+				return fmt.Errorf("第%d号表决的结束记录与第%d条事件登记的不符", b.ID, e.Seq)
+			}
+			return nil
+		}
+	}
+	if len(d.Rows) == 0 && d.Reason == b.CloseReason && d.SupersededBy == b.SupersededBy {
+		return nil // recorded before events carried row images
+	}
+	return fmt.Errorf("第%d号表决的结束记录与第%d条事件登记的不符", b.ID, e.Seq)
 }

@@ -18,6 +18,13 @@ type Worker struct {
 	PasswordHash string // never the password itself
 	Admin        bool   // sees every project
 	CreatedAt    time.Time
+	// OrgID is the organisation the worker belongs to (0: none — a worker
+	// of before organisations, who sees their own and assigned projects).
+	OrgID int64
+	// Role says what the worker may do where (app/access.go): worker
+	// (RoleWorker, or "" for an account of before roles), lead,
+	// supervisor or auditor. Admin stays a flag of its own.
+	Role string
 	// SessionHash is the hash of the session the worker acts through (set
 	// when a request is authenticated; "" on the command line).
 	SessionHash string `db:"-"`

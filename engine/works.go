@@ -167,6 +167,7 @@ type FeedbackFigures struct {
 	// feedback (as Ratings); with none the rate means nothing
 	// (Satisfaction).
 	Rated            int     `json:"rated"`
+	satisfied        int     // 满意 and 基本满意 among Rated
 	SatisfactionRate Percent `json:"satisfaction_rate"`
 	// Satisfaction is the rate as pages print it: "75.00%" or 暂无评价.
 	Satisfaction     string  `json:"satisfaction"`

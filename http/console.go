@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 	qrcode "github.com/skip2/go-qrcode"
 
+	"github.com/renovote/renovote/app"
 	"github.com/renovote/renovote/engine"
 )
 
@@ -44,7 +45,16 @@ func (s *Server) loginPage(c echo.Context) error {
 }
 
 func (s *Server) projectsPage(c echo.Context) error {
+	// those who oversee land on the overview (?list shows the list)
+	if home := app.Home(workerOf(c)); home != "/console" && !c.QueryParams().Has("list") {
+		return c.Redirect(http.StatusSeeOther, home)
+	}
 	return s.pages.render(c, http.StatusOK, "projects", map[string]any{"Worker": workerOf(c)})
+}
+
+func (s *Server) overviewPage(c echo.Context) error {
+	w := workerOf(c)
+	return s.pages.render(c, http.StatusOK, "overview", map[string]any{"Worker": w, "Org": w.OrgID})
 }
 
 func (s *Server) projectPage(c echo.Context) error {
@@ -53,7 +63,7 @@ func (s *Server) projectPage(c echo.Context) error {
 		s.pages.message(c, statusOf[engine.ErrorCode(err)], "无法打开项目", errMessage(err))
 		return nil
 	}
-	return s.pages.render(c, http.StatusOK, "project", map[string]any{"Worker": workerOf(c), "Project": p.Project})
+	return s.pages.render(c, http.StatusOK, "project", map[string]any{"Worker": workerOf(c), "Project": p.Project, "ReadOnly": p.ReadOnly})
 }
 
 // householdsCSV exports the households as Excel opens them

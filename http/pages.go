@@ -85,7 +85,7 @@ func mustLoadPages() *pages {
 	for _, name := range []string{"sign", "verify", "message", "summary", "survey", "superseded"} {
 		p.sets[name] = template.Must(template.New("layout").Funcs(pageFuncs).ParseFS(templates.Pages, "pages/layout.html", "pages/"+name+".html"))
 	}
-	for _, name := range []string{"login", "projects", "project"} { // the worker console
+	for _, name := range []string{"login", "projects", "project", "overview"} { // the worker console
 		p.sets[name] = template.Must(template.New("layout").Funcs(pageFuncs).ParseFS(templates.Pages, "pages/console_layout.html", "pages/"+name+".html"))
 	}
 	return p

@@ -44,12 +44,16 @@ type projectJSON struct {
 	// Today is the server's day in Beijing: the default day of the money
 	// forms (a later day is refused), whatever the browser's clock says.
 	Today engine.Date `json:"today"`
+	// OrgID is the 社区 the project belongs to (0: none yet).
+	OrgID int64 `json:"org_id"`
+	// ReadOnly: the viewer may look, print and verify but change nothing.
+	ReadOnly bool `json:"read_only"`
 }
 
 func (s *Server) toProjectJSON(p *engine.Project) projectJSON {
 	out := projectJSON{ID: p.ID, Name: p.Name, Address: p.Address, Floors: p.Floors, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 		Households: make([]householdJSON, len(p.Households)), PublicURL: s.app.PublicURL(p), Contact: p.Contact,
-		ContactLine: contactLine(p.Contact), Terms: p.Terms, Today: engine.DateOf(s.app.Now().In(engine.Beijing))}
+		ContactLine: contactLine(p.Contact), Terms: p.Terms, Today: engine.DateOf(s.app.Now().In(engine.Beijing)), OrgID: p.OrgID}
 	for i, h := range p.Households {
 		out.Households[i] = toHouseholdJSON(h)
 	}
@@ -96,7 +100,7 @@ func (s *Server) getProject(c echo.Context) error {
 		return err
 	}
 	out := s.toProjectJSON(p.Project)
-	out.Ballot = p.Ballot
+	out.Ballot, out.ReadOnly = p.Ballot, p.ReadOnly
 	return c.JSON(http.StatusOK, out)
 }
 

@@ -12,26 +12,27 @@ import (
 )
 
 type verifyJSON struct {
-	Kind           string             `json:"kind"` // decision | receipt
-	Receipt        *receiptVerifyJSON `json:"receipt,omitempty"`
-	Valid          bool               `json:"valid"`
-	Project        string             `json:"project"`
-	Room           string             `json:"room"`
-	Signer         string             `json:"signer"`
-	Decision       string             `json:"decision"`
-	DecisionText   string             `json:"decision_text"`
-	Method         string             `json:"method"`
-	SignedAt       time.Time          `json:"signed_at"`
-	SignedAtLocal  string             `json:"signed_at_beijing"`
-	ScenarioSHA256 string             `json:"scenario_sha256"`
-	ChainOK        bool               `json:"chain_ok"`
-	Current        bool               `json:"current"`
-	ReplacedBy     *app.Replacement   `json:"replaced_by"`
-	Anchor         engine.Anchor      `json:"anchor"`
-	AnchorText     string             `json:"anchor_text"`
-	KeyFingerprint string             `json:"key_fingerprint"`
-	Message        string             `json:"message"`
-	Contact        engine.Contact     `json:"contact"` // whom to ask
+	Kind           string                 `json:"kind"` // decision | receipt | certificate
+	Receipt        *receiptVerifyJSON     `json:"receipt,omitempty"`
+	Certificate    *certificateVerifyJSON `json:"certificate,omitempty"`
+	Valid          bool                   `json:"valid"`
+	Project        string                 `json:"project"`
+	Room           string                 `json:"room"`
+	Signer         string                 `json:"signer"`
+	Decision       string                 `json:"decision"`
+	DecisionText   string                 `json:"decision_text"`
+	Method         string                 `json:"method"`
+	SignedAt       time.Time              `json:"signed_at"`
+	SignedAtLocal  string                 `json:"signed_at_beijing"`
+	ScenarioSHA256 string                 `json:"scenario_sha256"`
+	ChainOK        bool                   `json:"chain_ok"`
+	Current        bool                   `json:"current"`
+	ReplacedBy     *app.Replacement       `json:"replaced_by"`
+	Anchor         engine.Anchor          `json:"anchor"`
+	AnchorText     string                 `json:"anchor_text"`
+	KeyFingerprint string                 `json:"key_fingerprint"`
+	Message        string                 `json:"message"`
+	Contact        engine.Contact         `json:"contact"` // whom to ask
 }
 
 // verification looks a code up: whether the record exists, what it says
@@ -43,6 +44,9 @@ func (s *Server) verification(c echo.Context) (*verifyJSON, error) {
 	}
 	if v.Receipt != nil {
 		return receiptVerification(v), nil
+	}
+	if v.Certificate != nil {
+		return certificateVerification(v), nil
 	}
 	d := v.Decision
 	out := &verifyJSON{Kind: "decision", Valid: v.Valid, Project: v.Project, Room: v.Room, Signer: engine.MaskName(d.SignerName), Decision: d.Vote,

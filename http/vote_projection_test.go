@@ -97,15 +97,55 @@ func TestLinkInsertedIsNamed(t *testing.T) {
 }
 
 // TestClosureInsertedIsNamed: a ballot_closures row inserted by SQL would
-// close the vote early; audit verify names it.
+// close the vote early. The server honours no closure that its signed
+// chain did not record: signing, the tally and the result stop with
+// chain_broken (503, naming the ballot) and record nothing, the early
+// close the worker really makes is proven and works, and audit verify
+// names the row.
 func TestClosureInsertedIsNamed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s, apphttp.Config{})
 		e.addWorker("a", false)
-		pid, _ := e.published()
+		pid, links := e.published()
 		bid := e.ballotID(pid)
+		base := fmt.Sprintf("/api/v1/projects/%d", pid)
+		e.do("GET", "/api/v1/sign/"+links["301"], "", nil).want(200)
 		s.DB().MustExec(s.DB().Rebind(`INSERT INTO ballot_closures (ballot_id, closed_at, reason) VALUES (?, ?, 'closed')`), bid, e.clock.Now())
+		before := counts(t, s)
+		for _, srv := range []*env{e, newEnv(t, s, apphttp.Config{})} { // this server and a fresh one
+			srv.tokens["a"] = e.tokens["a"]
+			for _, res := range []*response{
+				srv.do("GET", "/api/v1/sign/"+links["301"], "", nil),
+				srv.do("POST", "/api/v1/sign/"+links["302"], "", map[string]any{"decision": "agree", "signer_name": "业主",
+					"signature_png": signature(t, 300, 120, true), "idempotency_key": "closure-forged-1"}),
+				srv.do("GET", base+"/tally", "a", nil),
+				srv.do("GET", base+"/result", "a", nil),
+			} {
+				msg := fmt.Sprint(res.want(503).json()["message"])
+				if !strings.Contains(msg, fmt.Sprintf("第%d号表决", bid)) || !strings.Contains(msg, "没有经签名存证的结束记录") {
+					t.Errorf("the refusal should name the ballot and why: %s", msg)
+				}
+			}
+		}
+		if after := counts(t, s); after != before {
+			t.Errorf("an unproven closure let something be recorded:\n%s\n%s", before, after)
+		}
 		wantNamed(t, e, pid, engine.TableBallotClosures, bid, "")
+
+		// a closure the server made is proven by its event: another
+		// project closed early by its worker reads closed, on a fresh server too
+		other, otherLinks := e.published()
+		for _, room := range []string{"101", "102", "201", "202", "301", "302", "401", "402", "501", "502", "601", "602"} {
+			e.do("POST", "/api/v1/sign/"+otherLinks[room], "", map[string]any{"decision": "agree", "signer_name": "业主" + room,
+				"signature_png": signature(t, 300, 120, true), "idempotency_key": "close-" + room}).want(201)
+		}
+		ob := fmt.Sprintf("/api/v1/projects/%d", other)
+		e.do("POST", ob+"/close", "a", map[string]any{"objection_days": 7}).want(200)
+		fresh := newEnv(t, s, apphttp.Config{})
+		fresh.tokens["a"] = e.tokens["a"]
+		if st := fresh.do("GET", ob+"/result", "a", nil).want(200).json()["state"]; st != "objections" && st != "preliminary" {
+			t.Errorf("a proven early close reads %v", st)
+		}
 	})
 }
 

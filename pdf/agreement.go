@@ -324,7 +324,7 @@ func (d *doc) decision(a *Agreement) {
 		d.para("（本户尚未签署：请在本单元业主会议上或向社区工作人员当面签字，由工作人员录入系统；录入后本户可凭核验码在线核对。）")
 		d.f.Ln(2)
 		d.checkBlock(a.SummaryURL, "方案核验码："+short(a.Scenario.SHA256),
-			"扫描左侧二维码打开本项目公开页，核对页上的方案指纹是否以 "+short(a.Scenario.SHA256)+" 开头：一致即本协议所附方案与公示方案相同。")
+			"扫描左侧二维码打开本项目公开页，核对页上的方案指纹是否以 "+short(a.Scenario.SHA256)+" 开头：一致即本协议所附方案与公示方案相同。", "")
 		return
 	}
 	dec := a.Decision
@@ -343,7 +343,7 @@ func (d *doc) decision(a *Agreement) {
 	d.signLines([][2]string{{"共有人签名", ""}, {"共有人签名", ""}})
 	d.signLines([][2]string{{"甲方（盖章）", ""}, {"代表人签名", ""}})
 	d.f.Ln(1)
-	d.checkBlock(a.VerifyURL, "核验码："+dec.Code, "扫描左侧二维码或访问 "+a.VerifyURL+" 核验本协议与系统记录是否一致。")
+	d.checkBlock(a.VerifyURL, "核验码："+dec.Code, "扫描左侧二维码或访问以下网址，核验本协议与系统记录是否一致：", a.VerifyURL)
 }
 
 // voteBoxes draws 同意 / 不同意 / 弃权, each after a box mm wide, in
@@ -396,7 +396,7 @@ func (d *doc) signLines(pairs [][2]string) {
 }
 
 // checkBlock is a QR code of url with a code and one line of how to check.
-func (d *doc) checkBlock(url, code, how string) {
+func (d *doc) checkBlock(url, code, how, address string) {
 	d.ensure(34)
 	y := d.f.GetY()
 	if url != "" {
@@ -405,6 +405,9 @@ func (d *doc) checkBlock(url, code, how string) {
 	d.f.SetY(y)
 	d.text(margin+36, bodyW-36, code, 12, 7, "L")
 	d.text(margin+36, bodyW-36, how, 9.5, 5, "L")
+	if address != "" {
+		d.address(margin+36, bodyW-36, address, 9.5, 5)
+	}
 	d.f.SetY(max(d.f.GetY(), y+32))
 }
 

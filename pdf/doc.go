@@ -216,6 +216,19 @@ func (d *doc) text(x, w float64, s string, size, lh float64, align string) {
 	}
 }
 
+// address prints a web address on one line of its own in width w at x,
+// in a smaller size if it must: a line break inside an address leaves a
+// reader typing half of it (a random token of wide letters wraps one
+// slip in forty in large type).
+func (d *doc) address(x, w float64, s string, size, lh float64) {
+	for size > 6 && d.measure(size)(s) > w {
+		size -= 0.25
+	}
+	d.f.SetFontSize(size)
+	d.f.SetX(x)
+	d.f.CellFormat(w, lh, s, "", 1, "L", false, 0, "")
+}
+
 func (d *doc) para(s string) { d.text(margin, bodyW, s, 10.5, lineH, "L") }
 
 func (d *doc) title(s string) {

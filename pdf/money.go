@@ -106,7 +106,8 @@ func (d *doc) receiptPart(rc *Receipt, part string, top float64) {
 	d.f.SetTextColor(0, 0, 0)
 	d.qr(rc.VerifyURL, margin, y, qrSize)
 	d.f.SetY(y)
-	d.text(margin+qrSize+4, bodyW-qrSize-seal-8, "扫描左侧二维码或访问 "+rc.VerifyURL+" 核验本"+kind+"与系统记录是否一致。", 8.5, 4.5, "L")
+	d.text(margin+qrSize+4, bodyW-qrSize-seal-8, "扫描左侧二维码或访问以下网址，核验本"+kind+"与系统记录是否一致：", 8.5, 4.5, "L")
+	d.address(margin+qrSize+4, bodyW-qrSize-seal-8, rc.VerifyURL, 8.5, 4.5)
 	d.f.SetY(y + seal - 6 + 1)
 	lines := [][2]string{{"收款人", rc.Recorder}, {"复核", ""}, {signer, ""}}
 	if p.Kind != engine.PaymentIn {
@@ -231,7 +232,8 @@ func (r *Renderer) Statement(w io.Writer, st *Statement) error {
 	}
 	d.f.SetXY(margin, y)
 	d.text(margin, bodyW-40, "存证："+anchorText(st.Anchor, st.KeyFingerprint), 9, 5, "L")
-	d.text(margin, bodyW-40, "项目公示页："+st.PublicURL, 9, 5, "L")
+	d.text(margin, bodyW-40, "项目公示页：", 9, 5, "L")
+	d.address(margin, bodyW-40, st.PublicURL, 9, 5)
 	d.f.SetY(max(d.f.GetY(), y+32))
 	d.issuedBy(issuer, st.Printed)
 	return d.output(w)
@@ -336,7 +338,7 @@ func (r *Renderer) ProgressReport(w io.Writer, pr *ProgressReport) error {
 	d.f.SetXY(margin, y)
 	d.text(margin, bodyW-40, "存证："+anchorText(pr.Anchor, pr.KeyFingerprint), 9, 5, "L")
 	d.text(margin, bodyW-40, "项目公示页（可匿名提意见）：", 9, 5, "L")
-	d.text(margin, bodyW-40, pr.PublicURL, 9, 5, "L")
+	d.address(margin, bodyW-40, pr.PublicURL, 9, 5)
 	d.f.SetY(max(d.f.GetY(), y+32))
 	d.issuedBy(issuer, pr.Printed)
 	return d.output(w)

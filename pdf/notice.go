@@ -73,7 +73,7 @@ func (r *Renderer) Notice(w io.Writer, n *Notice) error {
 	// the address has a line of its own: a line break inside it would
 	// leave a reader typing half of it
 	d.text(margin, bodyW-36, "扫描右侧二维码或访问以下网址，可查看方案详情与表决进度：", 9, 4.8, "L")
-	d.text(margin, bodyW-36, n.SummaryURL, 9, 4.8, "L")
+	d.address(margin, bodyW-36, n.SummaryURL, 9, 4.8)
 	d.text(margin, bodyW-36, "方案核验码 "+short(n.Scenario.SHA256)+"。本公示中业主姓名已隐去部分，不含电话等个人信息。", 9, 4.8, "L")
 	d.f.SetY(max(d.f.GetY(), y+6))
 	d.text(margin+bodyW/2-30, bodyW/2, "发布单位："+issuer+"（盖章）", 10.5, 7, "L")

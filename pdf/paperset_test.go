@@ -424,3 +424,21 @@ func demoMoneyPaper(t testing.TB) (*Receipt, *Statement, *ProgressReport) {
 			Money: engine.MoneyFigures{Budget: 60000000, Received: 26194448, Spent: 12000000}}}
 	return rc, st, pg
 }
+
+// TestAddressesStayWhole: a link made of the widest letters still prints
+// on one line in large type (it is set smaller rather than broken: one
+// random token in forty wrapped), and reads back whole.
+func TestAddressesStayWhole(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	p, sc, _, _ := demo(t)
+	wide := "https://renovote.example/s/" + strings.Repeat("W", 43)
+	sheet := &engine.SlipSheet{Project: p, Scenario: sc, Deadline: time.Date(2026, 12, 31, 9, 0, 0, 0, time.UTC), Large: true,
+		Slips:   []engine.Slip{{Room: "601", Floor: 6, Owner: "徐*芳", Due: 4846399, URL: wide, QR: wide + "?size=large"}},
+		Printed: time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)}
+	path := writePDF(t, "slips-wide.pdf", func(buf *bytes.Buffer) error { return r.Slips(buf, sheet) })
+	lines := strings.Split(run(t, "pdftotext", "-layout", path, "-"), "\n")
+	if !slices.ContainsFunc(lines, func(l string) bool { return strings.TrimSpace(l) == wide }) {
+		t.Errorf("the address is not one whole line:\n%s", strings.Join(lines, "\n"))
+	}
+}

@@ -112,6 +112,6 @@ func (d *doc) slip(s *engine.SlipSheet, sl engine.Slip, y, h float64) {
 	d.qr(sl.QR, margin+bodyW-qrSize, top, qrSize)
 	below := max(d.f.GetY()+1.5, top+qrSize+2)
 	d.f.SetY(below)
-	d.text(margin, bodyW, sl.URL, 9*scale, 4.5*scale, "L")
+	d.address(margin, bodyW, sl.URL, 9*scale, 4.5*scale)
 	d.text(margin, bodyW, slipPrivate, 8*scale, 4.2*scale, "L")
 }

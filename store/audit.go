@@ -61,8 +61,22 @@ func (s *Store) insertAuditEvents(ctx context.Context, tx *sqlx.Tx, head chainHe
 	return chainHead{Seq: h.Seq, Hash: h.Hash}, s.insertLinked(ctx, tx, events)
 }
 
-// insertLinked inserts linked events in one statement and fills their IDs.
+// insertLinked inserts linked events, at most a thousand a statement, and
+// fills their IDs.
 func (s *Store) insertLinked(ctx context.Context, tx *sqlx.Tx, events []*engine.AuditEvent) error {
+	// SQLite takes at most 32,766 parameters in a statement: publishing a
+	// plan of 5,000 households appends 5,001 events of 8 each
+	const batch = 1000
+	for len(events) > batch {
+		if err := s.insertLinkedBatch(ctx, tx, events[:batch]); err != nil {
+			return err
+		}
+		events = events[batch:]
+	}
+	return s.insertLinkedBatch(ctx, tx, events)
+}
+
+func (s *Store) insertLinkedBatch(ctx context.Context, tx *sqlx.Tx, events []*engine.AuditEvent) error {
 	var sb strings.Builder
 	sb.WriteString(`INSERT INTO audit_events (project_id, seq, kind, actor, data, at, prev_hash, hash) VALUES `)
 	args := make([]any, 0, 8*len(events))

@@ -9,7 +9,7 @@ import (
 	"github.com/renovote/renovote/engine"
 )
 
-const projectColumns = `id, owner_id, name, address, floors, created_at, updated_at, COALESCE(public_slug, '') AS public_slug,
+const projectColumns = `id, owner_id, COALESCE(org_id, 0) AS org_id, name, address, floors, created_at, updated_at, COALESCE(public_slug, '') AS public_slug,
 	contact_name AS "contact.name", contact_phone AS "contact.phone", contact_office AS "contact.office",
 	party_a AS "terms.party_a", party_a_rep AS "terms.party_a_rep", account_name AS "terms.account_name",
 	account_bank AS "terms.account_bank", account_number AS "terms.account_number", compensation_by AS "terms.compensation_by"`
@@ -19,10 +19,10 @@ const householdColumns = `id, project_id, room, floor, area, owner_name, owner_i
 // InsertProject stores a project with its households, created at at.
 func (s *Store) InsertProject(ctx context.Context, p *engine.Project, at time.Time) error {
 	p.CreatedAt, p.UpdatedAt = at, at
-	err := s.conn(ctx).GetContext(ctx, &p.ID, s.q(`INSERT INTO projects (owner_id, name, address, floors, created_at, updated_at, public_slug,
+	err := s.conn(ctx).GetContext(ctx, &p.ID, s.q(`INSERT INTO projects (owner_id, org_id, name, address, floors, created_at, updated_at, public_slug,
 		contact_name, contact_phone, contact_office, party_a, party_a_rep, account_name, account_bank, account_number, compensation_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		p.OwnerID, p.Name, p.Address, p.Floors, p.CreatedAt, p.UpdatedAt, p.PublicSlug, p.Contact.Name, p.Contact.Phone, p.Contact.Office,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		p.OwnerID, nullID(p.OrgID), p.Name, p.Address, p.Floors, p.CreatedAt, p.UpdatedAt, p.PublicSlug, p.Contact.Name, p.Contact.Phone, p.Contact.Office,
 		p.Terms.PartyA, p.Terms.PartyARep, p.Terms.AccountName, p.Terms.AccountBank, p.Terms.AccountNumber, p.Terms.CompensationBy)
 	if err != nil {
 		return s.mapError(err)

@@ -121,9 +121,15 @@ func TestMigrations(t *testing.T) {
 			}
 			return n
 		}
+		// one row per migration file: numbers are handed out to parallel
+		// work, so a branch may hold 0022 before 0020 lands
+		files, err := os.ReadDir(filepath.Join("migrations", store.SQLite))
+		if err != nil {
+			t.Fatal(err)
+		}
 		first := count(s)
-		if first != store.SchemaVersion() {
-			t.Fatalf("%d migrations applied, want %d", first, store.SchemaVersion())
+		if first != len(files) {
+			t.Fatalf("%d migrations applied, want %d", first, len(files))
 		}
 		s.Close()
 		s = storetest.Open(t, dsn) // applying again is a no-op
@@ -134,7 +140,7 @@ func TestMigrations(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.Close()
-		_, err := store.Open(ctx, dsn)
+		_, err = store.Open(ctx, dsn)
 		if err == nil || !strings.Contains(err.Error(), "比本程序支持的") {
 			t.Fatalf("opening a newer schema: err = %v, want a refusal", err)
 		}

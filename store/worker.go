@@ -16,14 +16,14 @@ import (
 // session.go): these methods only run the statements of the login and
 // user workflows (app/login.go), inside their unit of work.
 
-const workerColumns = `id, username, display_name, password_hash, admin, created_at`
+const workerColumns = `id, username, display_name, password_hash, admin, created_at, COALESCE(org_id, 0) AS org_id, role`
 
 const sessionColumns = `id, token_hash, worker_id, created_at, expires_at, ended_at, issued_seq`
 
 // CreateWorker inserts a worker; a taken username is a conflict.
 func (s *Store) CreateWorker(ctx context.Context, w *engine.Worker) error {
-	err := s.conn(ctx).GetContext(ctx, &w.ID, s.q(`INSERT INTO workers (username, display_name, password_hash, admin, created_at)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`), w.Username, w.DisplayName, w.PasswordHash, w.Admin, w.CreatedAt)
+	err := s.conn(ctx).GetContext(ctx, &w.ID, s.q(`INSERT INTO workers (username, display_name, password_hash, admin, created_at, org_id, role)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), w.Username, w.DisplayName, w.PasswordHash, w.Admin, w.CreatedAt, nullID(w.OrgID), w.Role)
 	return s.mapError(err)
 }
 
@@ -87,7 +87,7 @@ func (s *Store) LiveSession(ctx context.Context, tokenHash string, now time.Time
 	}
 	err := s.conn(ctx).GetContext(ctx, &row, s.q(`SELECT s.id, s.token_hash, s.worker_id, s.created_at, s.expires_at, s.ended_at, s.issued_seq,
 		w.id AS "w.id", w.username AS "w.username", w.display_name AS "w.display_name", w.password_hash AS "w.password_hash",
-		w.admin AS "w.admin", w.created_at AS "w.created_at"
+		w.admin AS "w.admin", w.created_at AS "w.created_at", COALESCE(w.org_id, 0) AS "w.org_id", w.role AS "w.role"
 		FROM sessions s JOIN workers w ON w.id = s.worker_id
 		WHERE s.token_hash = ? AND s.ended_at IS NULL AND s.expires_at > ?`), tokenHash, now)
 	if err != nil {

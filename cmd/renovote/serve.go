@@ -167,6 +167,14 @@ func baselineWorkers(ctx context.Context, a *app.App, logger *slog.Logger) error
 	if n > 0 {
 		logger.Warn("project chains now vouch for the rows written before rows had images (projection_baseline)", "chains", n)
 	}
+	if err != nil {
+		return err
+	}
+	// projects of before organisations move into 默认社区 (DESIGN §17)
+	moved, err := a.AdoptOrgs(ctx)
+	if moved > 0 {
+		logger.Warn("projects made before organisations moved into 默认社区 (project_org_set)", "projects", moved)
+	}
 	return err
 }
 
@@ -178,7 +186,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 			fmt.Fprint(stdout, commandHelp["user"])
 			return errHelp
 		}
-		return &usageError{"用法：renovote user add NAME [--admin] [--display-name 名字] [--db DSN] 或 renovote user passwd NAME [--db DSN]，密码从标准输入读取"}
+		return &usageError{"用法：renovote user add NAME [--admin] [--display-name 名字] [--org 组织编号 --role worker|lead|supervisor|auditor] [--db DSN] 或 renovote user passwd NAME [--db DSN]，密码从标准输入读取"}
 	}
 	verb := args[0]
 	fs := newFlagSet("user", stderr)
@@ -187,6 +195,8 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	witnessFile, _ := witnessFlags(fs, getenv)
 	admin := fs.Bool("admin", false, "may see every project (add)")
 	display := fs.String("display-name", "", "name shown in the console (add)")
+	org := fs.Int64("org", 0, "the organisation (区, 街道 or 社区) the account belongs to (add)")
+	role := fs.String("role", "", "worker, lead, supervisor or auditor (add)")
 	name, err := parseArgs(fs, args[1:], stdout)
 	if err != nil {
 		return err
@@ -221,11 +231,21 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	if verb == "add" {
-		w := &engine.Worker{Username: name, DisplayName: *display, Admin: *admin}
-		if err := a.AddWorker(ctx, w, password); err != nil {
+		w := &engine.Worker{Username: name, DisplayName: *display, Admin: *admin, OrgID: *org, Role: *role}
+		add := a.AddWorker
+		if *org != 0 || *role != "" {
+			// an account with a place in the organisations: its role must fit it
+			add = func(ctx context.Context, w *engine.Worker, password string) error {
+				return a.AddUser(ctx, app.Operator, w, password)
+			}
+		}
+		if err := add(ctx, w, password); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "已创建工作人员账号 %s（编号 %d）\n", name, w.ID)
+		if w.Role != "" {
+			fmt.Fprintf(stdout, "角色：%s，所属组织编号 %d\n", engine.RoleNames[w.Role], w.OrgID)
+		}
 		return nil
 	}
 	if err := a.ChangePassword(ctx, app.Operator, name, "", password); err != nil {

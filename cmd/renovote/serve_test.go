@@ -296,6 +296,20 @@ func TestUserAdd(t *testing.T) {
 	if res.status != 0 || !strings.Contains(res.stdout, "liu") {
 		t.Fatalf("user add: %+v", res)
 	}
+	// accounts with a place in the organisations (DESIGN §17): the first
+	// start made 默认区 (1) → 默认街道 (2) → 默认社区 (3)
+	stdin = strings.NewReader("a-long-password\n")
+	if res := cliEnv(t, env, "user", "add", "zhou", "--org", "2", "--role", "supervisor"); res.status != 0 || !strings.Contains(res.stdout, "街道督导") {
+		t.Fatalf("user add --role supervisor: %+v", res)
+	}
+	stdin = strings.NewReader("a-long-password\n")
+	if res := cliEnv(t, env, "user", "add", "qian", "--org", "3", "--role", "supervisor"); res.status == 0 || !strings.Contains(res.stderr, "街道") {
+		t.Fatalf("a supervisor of a 社区: %+v", res)
+	}
+	stdin = strings.NewReader("a-long-password\n")
+	if res := cliEnv(t, env, "user", "add", "qian", "--org", "3", "--role", "boss"); res.status == 0 || !strings.Contains(res.stderr, "角色") {
+		t.Fatalf("an unknown role: %+v", res)
+	}
 	stdin = strings.NewReader("short\n")
 	if res := cliEnv(t, env, "user", "add", "wang"); res.status != 2 || !strings.Contains(res.stderr, "10个字符") {
 		t.Fatalf("a short password: %+v", res)

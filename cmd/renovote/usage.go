@@ -188,11 +188,13 @@ unit's 专项维修资金 under a city's rule, and what is left to pay in cash; 
 示例 Example:
   renovote funding fixtures/funding/example.json
 `,
-	"user": `用法 Usage: renovote user add NAME [--admin] [--display-name 名字] [--db DSN]
+	"user": `用法 Usage: renovote user add NAME [--admin] [--display-name 名字] [--org ID --role ROLE] [--db DSN]
        renovote user passwd NAME [--db DSN] [--signing-key FILE]
 
 新建工作人员账号，或修改其密码（该账号的会话全部退出）；密码从标准输入读取：至少10个字符，
 不能是常见密码，不能包含用户名。登录失败过多时该账号会被暂时限制（最长15分钟），不会永久锁定。
+角色 --role：worker（工作人员，属于社区）、lead（社区负责人）、supervisor（街道督导，只读）、
+auditor（区级审计，只读）；--org 为所属组织的编号（GET /api/v1/orgs 可查）。
 Adds a worker, or sets a worker's password (ending their sessions); the password is read from
 standard input: at least 10 characters, not a common password, not containing the username.
 `,

@@ -175,3 +175,55 @@
     }, function () { msg.className = 'bad'; msg.textContent = '照片无法读取，请换一张 JPEG 或 PNG 照片，或不附照片提交'; });
   });
 })();
+
+// 公积金、维修资金: what this household may pay from each source (the
+// server computes it; balances come back masked), and its own figures
+// with its consent.
+(function () {
+  var box = document.getElementById('fund');
+  if (!box) return;
+  var token = box.getAttribute('data-token');
+  var line = document.getElementById('fund-line'), msg = document.getElementById('fund-msg');
+  var url = '/api/v1/sign/' + encodeURIComponent(token) + '/funding';
+  var rel = { owner: '业主本人', spouse: '配偶', parent: '父母', child: '子女' };
+  function yuan(s) { return Number(s).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }); }
+  function p(text) { var x = document.createElement('p'); x.textContent = text; return x; }
+  function show(v) {
+    line.textContent = '';
+    if (!v.rule) { line.appendChild(p('社区还没有设置本市的提取规则，设置后这里会显示可用金额。您可以先填写下面的信息。')); return; }
+    var h = v.household;
+    if (!h) return;
+    line.appendChild(p('您家应出资（扣除补贴，不含运行费用）' + yuan(h.due) + ' 元，其中：'));
+    h.gjj.accounts.forEach(function (a) {
+      line.appendChild(p('住房公积金 ' + a.name + '（' + (rel[a.relation] || a.relation) + '）：' + (a.allowed ? '可提取 ' + yuan(a.amount) + ' 元' : '按规定不能提取')));
+    });
+    if (h.figures && h.figures.maintenance) line.appendChild(p('专项维修资金：可使用 ' + yuan(h.maintenance.amount) + ' 元'));
+    line.appendChild(p('其余自己支付：' + yuan(h.cash) + ' 元'));
+    if (v.apply_by) line.appendChild(p('请在 ' + v.apply_by + ' 前申请提取。'));
+    if (h.figures) {
+      var f = h.figures;
+      line.appendChild(p('已登记的账户：' + f.accounts.map(function (a) { return a.name + ' 余额 ' + a.balance; }).join('，') +
+        (f.maintenance ? '；维修资金余额 ' + f.maintenance.balance : '') + '（' + (f.entered_by === 'household' ? '您家填写' : '社区录入') + '）'));
+    }
+  }
+  function load() {
+    return fetch(url).then(function (res) { return res.json(); }).then(show, function () {});
+  }
+  document.getElementById('fund-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var v = function (id) { return document.getElementById(id).value.trim(); };
+    var body = { accounts: [], maintenance: null, consent: document.getElementById('fund-consent').checked };
+    if (v('fund-name') || v('fund-gjj')) body.accounts.push({ name: v('fund-name'), relation: document.getElementById('fund-relation').value, balance: v('fund-gjj') });
+    if (v('fund-first') || v('fund-balance')) body.maintenance = { first_deposit: v('fund-first'), balance: v('fund-balance') };
+    msg.className = ''; msg.textContent = '正在保存……';
+    fetch(url, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+      .then(function (res) { return res.json().then(function (data) { return { ok: res.ok, data: data }; }); })
+      .then(function (r) {
+        if (!r.ok) { msg.className = 'bad'; msg.setAttribute('role', 'alert'); msg.textContent = r.data.message; return; }
+        msg.className = 'ok'; msg.setAttribute('role', 'status'); msg.textContent = '已保存，社区会据此办理。';
+        document.getElementById('fund-form').reset();
+        load();
+      }, function () { msg.className = 'bad'; msg.textContent = '网络不通，请稍后再试'; });
+  });
+  load();
+})();

@@ -9,10 +9,11 @@ import * as vote from './vote.js';
 import * as result from './result.js';
 import * as paper from './paper.js';
 import * as money from './money.js';
+import * as funding from './funding.js';
 import * as works from './works.js';
 import * as feedback from './feedback.js';
 
-const sections = ['households', 'plans', 'vote', 'paper', 'money', 'works', 'feedback'];
+const sections = ['households', 'plans', 'vote', 'paper', 'money', 'funding', 'works', 'feedback'];
 let current = null;
 
 // show opens a section; leaving one with unsaved changes asks first.
@@ -85,7 +86,7 @@ function showChain() {
 
 // ---- start: presets first (the plan form and the rules need them),
 // then the project; a ballot's QR code opens …?paper={household}#paper
-[households, plans, compare, vote, result, paper, money, works, feedback].forEach((m) => m.init());
+[households, plans, compare, vote, result, paper, money, funding, works, feedback].forEach((m) => m.init());
 show(location.hash.slice(1) || 'households');
 plans.loadPresets().then(loadProject).then((p) => {
   $('guide').hidden = p.households.length > 0;

@@ -1,0 +1,73 @@
+package http_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestOverviewBrowser: a 街道 supervisor logs in and lands on the overview
+// of the 街道 (stage counts, money bars, a row per building), opens a
+// building from it read-only, and a write tried anyway is refused where
+// it was tried, in Chinese.
+func TestOverviewBrowser(t *testing.T) {
+	e, baseURL := listeningEnv(t)
+	w := orgWorldOn(t, e)
+	ctx, _ := browser(t)
+	do(t, ctx, "1366 px", chromedp.EmulateViewport(1366, 900))
+	do(t, ctx, "login", chromedp.Navigate(baseURL+"/console"), chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "sup"), chromedp.SendKeys(chromedp.CSS("#password"), memberPassword),
+		chromedp.Click(chromedp.CSS("#login")))
+	row := fmt.Sprintf(`#ov-table tbody tr[data-project="%d"]`, w.pid)
+	do(t, ctx, "the overview", chromedp.WaitVisible(chromedp.CSS(row)))
+	if path := eval[string](t, ctx, `location.pathname`); path != "/console/overview" {
+		t.Errorf("the supervisor landed on %s", path)
+	}
+	waitText(t, ctx, "#ov-title", "北山街道")
+	waitText(t, ctx, row+" .stage", "表决中")
+	if n := eval[int](t, ctx, `document.querySelectorAll('#ov-stages svg rect').length`); n != 5 {
+		t.Errorf("stage chart: %d bars, want one per stage (5)", n)
+	}
+	if href := eval[string](t, ctx, `document.getElementById('ov-xlsx').getAttribute('href')`); !strings.HasSuffix(href, "/overview.xlsx") {
+		t.Errorf("the statistics return's link: %q", href)
+	}
+	// the filter narrows the table
+	do(t, ctx, "filter 筹备", chromedp.SetValue(chromedp.CSS("#ov-stage"), "筹备"), chromedp.Click(chromedp.CSS("#ov-apply")))
+	waitText(t, ctx, "#ov-table tbody", "没有符合条件的楼栋")
+	do(t, ctx, "all stages", chromedp.SetValue(chromedp.CSS("#ov-stage"), ""), chromedp.Click(chromedp.CSS("#ov-apply")), chromedp.WaitVisible(chromedp.CSS(row)))
+
+	do(t, ctx, "open the building", chromedp.Click(chromedp.CSS(row+" a")), chromedp.WaitVisible(chromedp.CSS("#readonly")))
+	waitText(t, ctx, "#readonly", "只读")
+	do(t, ctx, "try to change the contact", chromedp.Click(chromedp.CSS("#contact summary")), chromedp.WaitVisible(chromedp.CSS("#ct-save")),
+		chromedp.SendKeys(chromedp.CSS("#ct-name"), "赵督导"), chromedp.Click(chromedp.CSS("#ct-save")))
+	waitFor(t, ctx, `Array.from(document.querySelectorAll('[role=alert]')).some(m => !m.hidden && m.textContent.includes('只能查看、导出和核验'))`,
+		`Array.from(document.querySelectorAll('[role=alert]')).map(m => m.textContent).join(' | ')`, "the refusal shown")
+}
+
+// TestOrgsConsoleBrowser: an admin adds a 社区 and an account in the
+// console; an account whose role does not fit its organisation is
+// refused with the server's words, beside the form.
+func TestOrgsConsoleBrowser(t *testing.T) {
+	e, baseURL := listeningEnv(t)
+	orgWorldOn(t, e)
+	ctx, _ := browser(t)
+	do(t, ctx, "1366 px", chromedp.EmulateViewport(1366, 900))
+	do(t, ctx, "login", chromedp.Navigate(baseURL+"/console"), chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "root"), chromedp.SendKeys(chromedp.CSS("#password"), "幸福里3号楼加梯-xxx"),
+		chromedp.Click(chromedp.CSS("#login")), chromedp.WaitVisible(chromedp.CSS("#admin-orgs")))
+	waitText(t, ctx, "#org-tree", "北山街道（街道")
+	street := eval[string](t, ctx, `Array.from(document.querySelectorAll('#og-parent option')).find(o => o.textContent.includes('北山街道')).value`)
+	do(t, ctx, "a new 社区", chromedp.SendKeys(chromedp.CSS("#og-name"), "黄龙社区"), chromedp.SetValue(chromedp.CSS("#og-kind"), "社区"),
+		chromedp.SetValue(chromedp.CSS("#og-parent"), street), chromedp.Click(chromedp.CSS("#og-create")))
+	waitText(t, ctx, "#og-msg", "已添加社区：黄龙社区")
+	waitText(t, ctx, "#org-tree", "黄龙社区（社区")
+	community := eval[string](t, ctx, `Array.from(document.querySelectorAll('#us-org option')).find(o => o.textContent.includes('黄龙社区')).value`)
+	do(t, ctx, "a supervisor of a 社区", chromedp.SendKeys(chromedp.CSS("#us-name"), "zhao"), chromedp.SendKeys(chromedp.CSS("#us-password"), memberPassword),
+		chromedp.SetValue(chromedp.CSS("#us-org"), community), chromedp.SetValue(chromedp.CSS("#us-role"), "supervisor"), chromedp.Click(chromedp.CSS("#us-create")))
+	waitText(t, ctx, "#us-msg", "街道督导必须属于一个街道")
+	do(t, ctx, "a worker of the 社区", chromedp.SetValue(chromedp.CSS("#us-role"), "worker"), chromedp.SendKeys(chromedp.CSS("#us-password"), memberPassword),
+		chromedp.Click(chromedp.CSS("#us-create")))
+	waitText(t, ctx, "#us-msg", "已添加账号 zhao（工作人员）")
+}

@@ -1,0 +1,93 @@
+package pdf
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/renovote/renovote/engine"
+)
+
+// demoCertificate is 601's certificate under the 苏州 rule: two 公积金
+// accounts (one a child's, not allowed), the 维修资金, one payment.
+func demoCertificate(t testing.TB) *engine.ShareCertificate {
+	p, _, in, res := demo(t)
+	p.Terms = engine.Terms{PartyA: "幸福里社区居民委员会"}
+	var h engine.Household
+	for _, x := range p.Households {
+		if x.Room == "601" {
+			h = x
+		}
+	}
+	var row engine.HouseholdShare
+	for _, r := range res.Households {
+		if r.Room == h.Room {
+			row = r
+		}
+	}
+	preset := engine.FundingPresets()[0]
+	completed := engine.DateOf(time.Date(2027, 9, 1, 0, 0, 0, 0, time.UTC))
+	rule := &engine.ProjectFundingRule{ProjectID: p.ID, Preset: preset.Key, Rule: preset.Rule, Completed: &completed}
+	fig := &engine.HouseholdFundingFigures{ProjectID: p.ID, HouseholdID: h.ID,
+		Accounts:    []engine.FundingAccount{{Name: h.OwnerName, Relation: engine.RelationOwner, Balance: 1234567}, {Name: "周小明", Relation: engine.RelationChild, Balance: 5000000}},
+		Maintenance: &engine.MaintenanceAccount{FirstDeposit: 800033, Balance: 650000}}
+	fr := engine.Funding(&engine.FundingInput{Rule: rule.Rule, Completed: rule.Completed, Households: []engine.FundingHousehold{
+		{ID: h.Room, Due: row.Due, Accounts: fig.Accounts, Maintenance: fig.Maintenance}}})
+	issued := time.Date(2027, 10, 8, 2, 0, 0, 0, time.UTC)
+	pay := &engine.Payment{ID: 9, ProjectID: p.ID, HouseholdID: h.ID, Kind: engine.PaymentIn, Amount: 500000, Day: "2027-01-03", ReceiptNo: "SK-2027-0003"}
+	return &engine.ShareCertificate{Project: p, Household: h, Row: row, TotalSubsidy: res.TotalSubsidy, Subsidy: engine.SubsidyShares(in, res)[h.Room],
+		Payments: []*engine.Payment{pay}, Paid: pay.Amount, Rule: rule, RuleName: preset.Name, ApplyBy: fr.ApplyBy, Funding: fr.Households[0],
+		Figures: fig, Issuer: p.Terms.PartyA, Code: "C4K2M-9XD4H", VerifyURL: "https://renovote.example/verify/C4K2M-9XD4H", Issued: issued,
+		Anchor: engine.Anchor{Seq: 30, Hash: "9c01d2e3f4a5b6c7d8e9f00112233445566778899aabbccddeeff00112233445"}, KeyFingerprint: testKey}
+}
+
+// TestShareCertificate: the 费用分摊证明 prints the share, the subsidy, the
+// receipt, each source with its balance in full, the 大写, the issuer and
+// seal, the date in 年月日, the code and a QR that reads as the verify
+// page; within the margins; golden text.
+func TestShareCertificate(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	c := demoCertificate(t)
+	if got := c.Gross() - c.Subsidy + c.Row.Extra - c.Row.Relief; got != c.Funding.Due {
+		t.Fatalf("gross %s − subsidy %s ≠ due %s", c.Gross(), c.Subsidy, c.Funding.Due)
+	}
+	path := writePDF(t, "certificate.pdf", func(b *bytes.Buffer) error { return r.ShareCertificate(b, c) })
+	text := run(t, "pdftotext", "-layout", path, "-")
+	flat := strings.Join(strings.Fields(text), "")
+	for _, want := range []string{"加装电梯费用分摊证明", c.Project.Name, c.Household.OwnerName, "601室", "SK-2027-0003", "2027年1月3日",
+		"12,345.67", "50,000.00", "不可提取", "6,500.00", "须留存2,400.10", engine.Words(c.Funding.Due), engine.Words(c.Funding.Cash),
+		engine.Words(c.Funding.GJJ.Total), "出具单位：幸福里社区居民委员会", "（盖章）", "2027年10月8日", "C4K2M-9XD4H", "2028年8月31日",
+		"减：财政补贴（按本户分摊比例折算）", c.Subsidy.Grouped(), "存证第30条·9c01d2e3f4a5"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the certificate lacks %q", want)
+		}
+	}
+	if h := c.Household; h.Phone != "" && strings.Contains(flat, h.Phone) {
+		t.Errorf("the certificate prints the phone %s in full", h.Phone)
+	}
+	if n := pageCount(t, path); n != 1 {
+		t.Errorf("%d pages, want 1", n)
+	}
+	inkAt(t, path, "加装电梯费用分摊证明", "出具单位：幸福里社区居民委员会")
+	inMargins(t, path)
+	if got := qrCodes(t, path, 1); !slices.Contains(got, c.VerifyURL) {
+		t.Errorf("QR codes %v, want %s", got, c.VerifyURL)
+	}
+	golden(t, "share-certificate.txt", text)
+}
+
+func BenchmarkShareCertificate(b *testing.B) {
+	r := renderer(b)
+	c := demoCertificate(b)
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := r.ShareCertificate(&buf, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
