@@ -133,6 +133,7 @@ type App struct {
 	decisions  decisionBatches // group commit of decisions, per project
 	links      provenLinks     // signing links proven by their signed event
 	closures   provenClosures  // ballot closures proven by their signed event
+	overview   overviewCache   // each project's overview sums at its chain's head
 	sessions   sessionCache    // sessions proved against their login events
 	// linkQuotaPerDay bounds what a link adds to the chain a day.
 	linkQuotaPerDay int

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/renovote/renovote/engine"
@@ -59,7 +60,7 @@ func (a *App) Overview(ctx context.Context, w *engine.Worker, orgID int64, f Ove
 			q.Orgs = append(q.Orgs, o.ID)
 		}
 	}
-	facts, err := a.store.Overview(ctx, q)
+	facts, err := a.overviewFacts(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -83,4 +84,90 @@ func Home(w *engine.Worker) string {
 		return "/console/overview"
 	}
 	return "/console"
+}
+
+// overviewFacts are the sums of the projects q covers, each taken from
+// the cache while its chain's head has not moved (every write to a
+// project's rows extends its chain in the same transaction), and summed
+// again, all stale projects in a few grouped reads, when it has. The heads
+// are read before the sums, so a write between the two only makes a
+// project stale again, never a stale sum current. The names come from the
+// fresh read.
+func (a *App) overviewFacts(ctx context.Context, q engine.OverviewQuery) ([]engine.OverviewFacts, error) {
+	heads, err := a.store.OverviewHeads(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]engine.OverviewFacts, len(heads))
+	var stale []int64
+	at := map[int64]int{}
+	for i, h := range heads {
+		if f, ok := a.overview.get(h); ok {
+			out[i] = f
+		} else {
+			stale = append(stale, h.ProjectID)
+		}
+		at[h.ProjectID] = i
+	}
+	for len(stale) > 0 {
+		n := min(len(stale), overviewBatch)
+		sq := engine.OverviewQuery{Projects: stale[:n]}
+		if len(stale) == len(heads) { // nothing cached: the organisations' own scope reads best
+			sq, n = q, len(stale)
+		}
+		facts, err := a.store.Overview(ctx, sq)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range facts {
+			if i, ok := at[f.ProjectID]; ok {
+				out[i] = f
+				a.overview.put(heads[i], f)
+			}
+		}
+		stale = stale[n:]
+	}
+	for i, h := range heads { // names and organisation as they are now
+		out[i].ProjectID, out[i].OrgID, out[i].Name, out[i].Address = h.ProjectID, h.OrgID, h.Name, h.Address
+	}
+	return out, nil
+}
+
+// overviewBatch is how many stale projects one set of grouped reads sums
+// (each id is a bound parameter, some reads name the set twice).
+const overviewBatch = 1000
+
+// overviewCache keeps each project's overview sums with the head they
+// were summed at. The facts are never changed once stored.
+type overviewCache struct {
+	mu    sync.Mutex
+	facts map[int64]cachedFacts
+}
+
+type cachedFacts struct {
+	seq   int64
+	hash  string
+	facts engine.OverviewFacts
+}
+
+func (c *overviewCache) get(h engine.OverviewHead) (engine.OverviewFacts, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f, ok := c.facts[h.ProjectID]
+	if !ok || f.seq != h.Seq || f.hash != h.Hash || h.Hash == "" {
+		return engine.OverviewFacts{}, false
+	}
+	return f.facts, true
+}
+
+func (c *overviewCache) put(h engine.OverviewHead, f engine.OverviewFacts) {
+	if h.Hash == "" {
+		return // a project without a chain yet: summed at each answer
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.facts == nil {
+		c.facts = map[int64]cachedFacts{}
+	}
+	c.facts[h.ProjectID] = cachedFacts{h.Seq, h.Hash, f}
 }

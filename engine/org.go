@@ -184,6 +184,8 @@ type OrgStore interface {
 	// Overview is one row per project of the given ids' organisations (all
 	// when all is set), with the aggregates the overview shows.
 	Overview(ctx context.Context, q OverviewQuery) ([]OverviewFacts, error)
+	// OverviewHeads lists the projects q covers with their chains' heads.
+	OverviewHeads(ctx context.Context, q OverviewQuery) ([]OverviewHead, error)
 }
 
 // Roles of workers (DESIGN §17). An account of before roles has "" and

@@ -48,6 +48,22 @@ func ProjectStage(published bool, ballotState string, started, completed bool) s
 type OverviewQuery struct {
 	Orgs []int64
 	All  bool
+	// Projects, when set, narrows the sums to these projects (those whose
+	// chain moved since they were last summed).
+	Projects []int64
+}
+
+// OverviewHead is a project of the overview with its chain's head: what
+// it sums changes only with an event of that chain, so facts summed at
+// this head stay true until the head moves (what depends on the day is
+// worded from them at each answer, by OverviewOf).
+type OverviewHead struct {
+	ProjectID int64
+	OrgID     int64
+	Name      string
+	Address   string
+	Seq       int64
+	Hash      string
 }
 
 // OverviewFacts are what the store sums for one project.

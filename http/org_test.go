@@ -413,6 +413,26 @@ func TestOverview(t *testing.T) {
 		e.do("GET", fmt.Sprintf("/api/v1/orgs/%d/overview", w.street), "a", nil).want(404)
 		e.do("GET", fmt.Sprintf("/api/v1/orgs/%d/overview", w.district), "sup", nil).want(404)
 
+		// each building's sums are kept until its chain moves: a second
+		// subsidy and a 不同意 from 402 show in the next answer, on this
+		// server (cached sums) as on a fresh one (none)
+		e.do("POST", base+"/funds", "a", map[string]any{"kind": "income", "source": "政府补贴", "what": "补贴", "amount": "50000", "idempotency_key": "overview-fund-2"}).want(201)
+		e.do("POST", "/api/v1/sign/"+w.links["402"], "", map[string]any{"decision": "disagree", "signer_name": "业主", "signature_png": sig,
+			"idempotency_key": "overview-sign-03"}).want(201)
+		fresh := newEnv(t, s, apphttp.Config{})
+		fresh.tokens["sup"] = e.tokens["sup"]
+		for _, srv := range []*env{e, fresh} {
+			for _, r := range srv.do("GET", fmt.Sprintf("/api/v1/orgs/%d/overview", w.street), "sup", nil).want(200).json()["rows"].([]any) {
+				m := r.(map[string]any)
+				if int(m["project_id"].(float64)) != w.pid {
+					continue
+				}
+				if c, _ := m["consent"].(map[string]any); m["subsidy"] != "250000.00" || c == nil || c["owners_approval"] == "100.00" {
+					t.Errorf("after a second subsidy and a 不同意: %v", m)
+				}
+			}
+		}
+
 		res := e.do("GET", fmt.Sprintf("/api/v1/orgs/%d/overview.xlsx", w.street), "sup", nil).want(200)
 		f, err := excelize.OpenReader(bytes.NewReader(res.body))
 		if err != nil {
@@ -431,7 +451,7 @@ func TestOverview(t *testing.T) {
 				subsidy = row[7]
 			}
 		}
-		if subsidy != "200000.00" {
+		if subsidy != "250000.00" {
 			t.Errorf("the subsidy cell: %q in %v", subsidy, header)
 		}
 		typ, err := f.GetCellType(sheet, "H4")

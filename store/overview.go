@@ -10,6 +10,30 @@ import (
 	"github.com/renovote/renovote/engine"
 )
 
+// OverviewHeads lists the projects of the given organisations (all when
+// oq.All) with their chains' heads, by id: one read, so the overview sums
+// again only the projects whose chain moved.
+func (s *Store) OverviewHeads(ctx context.Context, oq engine.OverviewQuery) ([]engine.OverviewHead, error) {
+	query := `SELECT p.id AS project_id, COALESCE(p.org_id, 0) AS org_id, p.name, p.address,
+		COALESCE(h.seq, 0) AS seq, COALESCE(h.hash, '') AS hash
+		FROM projects p LEFT JOIN audit_heads h ON h.project_id = p.id`
+	var args []any
+	if !oq.All {
+		if len(oq.Orgs) == 0 {
+			return nil, nil
+		}
+		query += ` WHERE p.org_id IN (` + placeholders(len(oq.Orgs)) + `)`
+		for _, id := range oq.Orgs {
+			args = append(args, id)
+		}
+	}
+	var out []engine.OverviewHead
+	if err := s.conn(ctx).SelectContext(ctx, &out, s.q(query+` ORDER BY p.id`), args...); err != nil {
+		return nil, s.mapError(err)
+	}
+	return out, nil
+}
+
 // Overview sums, per project_id, what the overview of many buildings
 // shows (engine.OverviewOf words it): a handful of grouped queries over the
 // projects of the given organisations, never one project at a time.
@@ -17,7 +41,13 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 	q := s.conn(ctx)
 	scope := `SELECT id FROM projects`
 	var args []any
-	if !oq.All {
+	switch {
+	case len(oq.Projects) > 0:
+		scope += ` WHERE id IN (` + placeholders(len(oq.Projects)) + `)`
+		for _, id := range oq.Projects {
+			args = append(args, id)
+		}
+	case !oq.All:
 		if len(oq.Orgs) == 0 {
 			return nil, nil
 		}
