@@ -196,3 +196,30 @@ func TestFileGroupCommit(t *testing.T) {
 		}
 	}
 }
+
+// TestChainSeenCompact: heads kept as bytes read back as the same hex at
+// every seq, a seq never witnessed is not seen, and a head that is not 64
+// lowercase hex digits is kept as it came.
+func TestChainSeenCompact(t *testing.T) {
+	k := testKey(t, 7)
+	ch := &chainSeen{}
+	var cps []*engine.Checkpoint
+	for seq := int64(2); seq <= 2000; seq += 2 {
+		c := signed(k, 1, seq, "a")
+		cps = append(cps, c)
+		ch.add(c)
+	}
+	odd := &engine.Checkpoint{ProjectID: 1, Seq: 2001, Head: strings.ToUpper(cps[0].Head)}
+	ch.add(odd)
+	for _, c := range append(cps, odd) {
+		if h, ok := ch.headAt(c.Seq); !ok || h != c.Head {
+			t.Fatalf("seq %d reads %q %v, want %q", c.Seq, h, ok, c.Head)
+		}
+	}
+	if _, ok := ch.headAt(3); ok {
+		t.Error("seq 3 was never witnessed")
+	}
+	if ch.latest.Seq != 2001 || len(ch.seqs) != 1000 || len(ch.odd) != 1 {
+		t.Errorf("latest %d, %d packed, %d odd", ch.latest.Seq, len(ch.seqs), len(ch.odd))
+	}
+}
