@@ -46,7 +46,8 @@ func demoCertificate(t testing.TB) *engine.ShareCertificate {
 // TestShareCertificate: the 费用分摊证明 prints the share, the subsidy, the
 // receipt, each source with its balance in full, the 大写, the issuer and
 // seal, the date in 年月日, the code and a QR that reads as the verify
-// page; within the margins; golden text.
+// page, the holders' 身份证号 blank to fill, who may draw; no hash or key
+// fingerprint (resident-carried paper); within the margins; golden text.
 func TestShareCertificate(t *testing.T) {
 	poppler(t)
 	r := renderer(t)
@@ -60,9 +61,16 @@ func TestShareCertificate(t *testing.T) {
 	for _, want := range []string{"加装电梯费用分摊证明", c.Project.Name, c.Household.OwnerName, "601室", "SK-2027-0003", "2027年1月3日",
 		"12,345.67", "50,000.00", "不可提取", "6,500.00", "须留存2,400.10", engine.Words(c.Funding.Due), engine.Words(c.Funding.Cash),
 		engine.Words(c.Funding.GJJ.Total), "出具单位：幸福里社区居民委员会", "（盖章）", "2027年10月8日", "C4K2M-9XD4H", "2028年8月31日",
-		"减：财政补贴（按本户分摊比例折算）", c.Subsidy.Grouped(), "存证第30条·9c01d2e3f4a5"} {
+		"减：财政补贴（按本户分摊比例折算）", c.Subsidy.Grouped(), "按本户分摊比例折算为" + c.Subsidy.Grouped() + "元，已在上表中扣除",
+		"提取人身份证号", "经办人（签字）：", "项目竣工日期为2027年9月1日"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the certificate lacks %q", want)
+		}
+	}
+	// paper the household carries: the code and QR are the proof, no hash
+	for _, bad := range []string{"指纹", testKey, c.Anchor.Hash[:12], "从总造价中扣除"} {
+		if strings.Contains(flat, bad) {
+			t.Errorf("the certificate prints %q", bad)
 		}
 	}
 	if h := c.Household; h.Phone != "" && strings.Contains(flat, h.Phone) {
