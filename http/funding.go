@@ -216,8 +216,8 @@ func (s *Server) getFunding(c echo.Context) error {
 // fundingSheet is the funding table as a worksheet: amounts as numbers.
 func fundingSheet(pf *app.ProjectFunding, asOf string) *sheet {
 	sh := &sheet{Name: "资金来源", Title: pf.Plan.Project.Name + " 加装电梯出资资金来源表", AsOfDay: asOf, Columns: []column{
-		{"房号", 10}, {"楼层", 8}, {"业主", 14}, {"应出资（扣除补贴）", 18}, {"可提取公积金", 16}, {"公积金提取人", 30},
-		{"可使用维修资金", 16}, {"维修资金须留存", 16}, {"现金支付", 14}, {"信息来源", 12}}}
+		{"房号", 10}, {"楼层", 8}, {"业主", 14}, {"应出资（扣除补贴，元）", 22}, {"可提取公积金（元）", 18}, {"公积金提取人及金额（元）", 30},
+		{"可使用维修资金（元）", 20}, {"维修资金须留存（元）", 20}, {"现金支付（元）", 16}, {"信息来源", 12}}}
 	for i := range pf.Rows {
 		r := &pf.Rows[i]
 		f := r.Funding
@@ -253,7 +253,7 @@ func (s *Server) fundingXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	name := "funding-" + itoa(pf.Plan.Project.ID) + ".xlsx"
+	name := pf.Plan.Project.Name + "-资金来源表.xlsx"
 	c.Response().Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	return c.Blob(http.StatusOK, xlsxType, data)
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -354,6 +356,11 @@ func TestSubsidyPack(t *testing.T) {
 				t.Fatal(err)
 			}
 			files[f.Name] = data
+			if strings.HasSuffix(f.Name, ".pdf") {
+				keepPDFPages(t, data, "subsidy-pack-"+strings.ReplaceAll(strings.TrimSuffix(f.Name, ".pdf"), "/", "_"))
+			} else if dir := os.Getenv("RENOVOTE_SCREENSHOTS"); dir != "" {
+				os.WriteFile(filepath.Join(dir, "subsidy-pack-"+f.Name), data, 0o644)
+			}
 		}
 		want := map[string][]string{
 			"01-分摊方案公示.pdf":    {"公示", "幸福里3号楼2单元"},

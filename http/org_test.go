@@ -3,6 +3,8 @@ package http_test
 import (
 	"bytes"
 	"fmt"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -437,6 +439,22 @@ func TestOverview(t *testing.T) {
 		typ, err := f.GetCellType(sheet, "H4")
 		if err != nil || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
 			t.Errorf("amounts are numbers: H4 type %v %v", typ, err)
+		}
+		// a statistics return: planned and received apart, dates as 年月日,
+		// a 合计 row, a Chinese file name
+		if h := header[2]; len(h) < 16 || h[8] != "居民应出资（元）" || h[9] != "居民出资到位（元）" || h[11] != "到位资金合计（元）" || h[12] != "方案公示日期" {
+			t.Errorf("xlsx header %v", h)
+		}
+		for _, row := range header[3:5] {
+			if len(row) > 12 && row[12] != "" && !regexp.MustCompile(`^\d{4}年\d{1,2}月\d{1,2}日$`).MatchString(row[12]) {
+				t.Errorf("the 公示 date %q is not 年月日", row[12])
+			}
+		}
+		if last := header[len(header)-1]; last[0] != "合计" {
+			t.Errorf("the last row %v, want 合计", last)
+		}
+		if cd := res.header.Get("Content-Disposition"); !strings.Contains(cd, "filename*=utf-8''") || !strings.Contains(cd, url.PathEscape("加装电梯统计表")) {
+			t.Errorf("Content-Disposition %q", cd)
 		}
 	})
 }

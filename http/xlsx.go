@@ -45,7 +45,7 @@ func (sh *sheet) workbook() ([]byte, error) {
 	last, _ := excelize.ColumnNumberToName(len(sh.Columns))
 	asOf := "截至 " + engine.BeijingMinute(sh.AsOf) + "（北京时间）"
 	if sh.AsOfDay != "" {
-		asOf = "核算日期 " + sh.AsOfDay
+		asOf = "核算日期 " + chineseDay(sh.AsOfDay)
 	}
 	for _, c := range []struct {
 		cell, text string
@@ -136,4 +136,14 @@ func setDecimal(f *excelize.File, sh, cell, text string, style int) error {
 		return err
 	}
 	return f.SetCellStyle(sh, cell, cell, style)
+}
+
+// chineseDay writes a YYYY-MM-DD day as 2027年4月15日 (as a 街道 office
+// writes dates on paper); "" stays "", anything else is left as it is.
+func chineseDay(day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return t.Format("2006年1月2日")
 }
