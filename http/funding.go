@@ -307,25 +307,27 @@ func (s *Server) subsidyPack(c echo.Context) error {
 		return err
 	}
 	var zw *zip.Writer
+	filename := "subsidy-pack-" + itoa(id) + ".zip"
+	named := func(n string) { filename = n }
 	asOf := engine.DateOf(s.app.Now().In(engine.Beijing)).String()
 	sheet := func(pf *app.ProjectFunding) ([]byte, error) { return fundingSheet(pf, asOf).workbook() }
 	add := func(name string, data []byte) error {
 		if zw == nil {
 			h := c.Response().Header()
-			h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "subsidy-pack-" + itoa(id) + ".zip"}))
+			h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
 			h.Set("Content-Type", "application/zip")
 			h.Set("Cache-Control", "no-store")
 			c.Response().WriteHeader(http.StatusOK)
 			zw = zip.NewWriter(c.Response())
 		}
-		f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: s.app.Now()})
+		f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: s.app.Now().In(engine.Beijing)}) // Explorer shows local time
 		if err != nil {
 			return err
 		}
 		_, err = f.Write(data)
 		return err
 	}
-	err = s.app.SubsidyPack(c.Request().Context(), workerOf(c), id, sheet, add)
+	err = s.app.SubsidyPack(c.Request().Context(), workerOf(c), id, named, sheet, add)
 	if zw == nil {
 		return err
 	}

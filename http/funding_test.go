@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -340,6 +341,9 @@ func TestSubsidyPack(t *testing.T) {
 		e.do("PUT", base+"/funding-rule", "a", map[string]any{"preset": "qingdao", "completed": "2027-09-01"}).want(200)
 
 		res := e.do("GET", base+"/subsidy-pack.zip", "a", nil).want(200)
+		if cd := res.header.Get("Content-Disposition"); !strings.Contains(cd, url.PathEscape("加装电梯补贴申请材料.zip")) {
+			t.Errorf("the pack's file name: %q", cd)
+		}
 		zr, err := zip.NewReader(bytes.NewReader(res.body), int64(len(res.body)))
 		if err != nil {
 			t.Fatal(err)
@@ -363,7 +367,8 @@ func TestSubsidyPack(t *testing.T) {
 			}
 		}
 		want := map[string][]string{
-			"01-分摊方案公示.pdf":    {"公示", "幸福里3号楼2单元"},
+			// the 公示 as posted when the vote opened, not dated the day the pack is made
+			"01-分摊方案公示.pdf":    {"公示", "幸福里3号楼2单元", "本公示于" + storetest.Epoch.In(engine.Beijing).Format("2006年1月2日") + "张贴"},
 			"02-表决结果公告.pdf":    {"表决结果公告", "我认为统计有误", "维持"},
 			"03-表决结果公示.pdf":    {"表决结果公示", "逾期未提出异议的，视为无异议"},
 			"05-资金收支公示.pdf":    {"资金收支公示"},
@@ -399,7 +404,11 @@ func TestSubsidyPack(t *testing.T) {
 			t.Errorf("funding.xlsx: %v", err)
 		}
 		list := string(files["00-材料清单.txt"])
-		for _, w := range []string{"施工许可", "竣工验收", "使用登记证", "规划许可", "✔ 已包含", "06-资金来源表.xlsx", "04-协议/"} {
+		if !strings.HasPrefix(list, "\ufeff") || !strings.Contains(list, "\r\n") {
+			t.Errorf("the 清单 is not BOM-marked CRLF text for Notepad")
+		}
+		for _, w := range []string{"施工许可", "竣工验收", "使用登记证", "规划许可", "✔ 已包含", "06-资金来源表.xlsx", "04-协议/",
+			"张贴现场照片", "加盖公章", "实施主体"} {
 			if !strings.Contains(list, w) {
 				t.Errorf("the 清单 lacks %q:\n%s", w, list)
 			}
