@@ -218,6 +218,16 @@ func fundingSheet(pf *app.ProjectFunding, asOf string) *sheet {
 	sh := &sheet{Name: "资金来源", Title: pf.Plan.Project.Name + " 加装电梯出资资金来源表", AsOfDay: asOf, Columns: []column{
 		{"房号", 10}, {"楼层", 8}, {"业主", 14}, {"应出资（扣除补贴，元）", 22}, {"可提取公积金（元）", 18}, {"公积金提取人及金额（元）", 30},
 		{"可使用维修资金（元）", 20}, {"维修资金须留存（元）", 20}, {"现金支付（元）", 16}, {"信息来源", 12}}}
+	rule := "本项目自定规则"
+	for _, preset := range engine.FundingPresets() {
+		if pf.Rule != nil && preset.Key == pf.Rule.Preset {
+			rule = preset.Name
+		}
+	}
+	sh.Note = "提取规则：" + rule
+	if by := pf.Result.ApplyBy; by != nil {
+		sh.Note += "　申请截止：" + chineseDay(by.String())
+	}
 	for i := range pf.Rows {
 		r := &pf.Rows[i]
 		f := r.Funding

@@ -197,7 +197,8 @@ func TestFundingPack(t *testing.T) {
 			t.Fatal(err)
 		}
 		rows, _ := f.GetRows("资金来源")
-		if len(rows) != 3+len(want.Households)+1 || !strings.Contains(rows[0][0], "资金来源表") || !strings.HasPrefix(rows[1][0], "核算日期") {
+		if len(rows) != 3+len(want.Households)+1 || !strings.Contains(rows[0][0], "资金来源表") || !strings.HasPrefix(rows[1][0], "核算日期") ||
+			!strings.Contains(rows[1][0], "提取规则：") {
 			t.Fatalf("xlsx rows: %v", rows[:3])
 		}
 		if typ, _ := f.GetCellType("资金来源", "D4"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {

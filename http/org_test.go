@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -416,6 +418,9 @@ func TestOverview(t *testing.T) {
 		e.do("GET", fmt.Sprintf("/api/v1/orgs/%d/overview", w.district), "sup", nil).want(404)
 
 		res := e.do("GET", fmt.Sprintf("/api/v1/orgs/%d/overview.xlsx", w.street), "sup", nil).want(200)
+		if dir := os.Getenv("RENOVOTE_SCREENSHOTS"); dir != "" { // to look at
+			os.WriteFile(filepath.Join(dir, "overview-"+string(s.Dialect())+".xlsx"), res.body, 0o644)
+		}
 		f, err := excelize.OpenReader(bytes.NewReader(res.body))
 		if err != nil {
 			t.Fatal(err)

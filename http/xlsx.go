@@ -18,6 +18,7 @@ type sheet struct {
 	Title   string
 	AsOf    time.Time // printed in Beijing time
 	AsOfDay string    // instead of AsOf: a day the figures are computed at
+	Note    string    // after the as-of text on its row (the rule the figures follow)
 	Columns []column
 	Rows    [][]any // string, int, int64, engine.Fen, engine.Area
 }
@@ -46,6 +47,9 @@ func (sh *sheet) workbook() ([]byte, error) {
 	asOf := "截至 " + engine.BeijingMinute(sh.AsOf) + "（北京时间）"
 	if sh.AsOfDay != "" {
 		asOf = "核算日期 " + chineseDay(sh.AsOfDay)
+	}
+	if sh.Note != "" {
+		asOf += "　" + sh.Note
 	}
 	for _, c := range []struct {
 		cell, text string
