@@ -30,9 +30,14 @@ func (r *Renderer) ShareCertificate(w io.Writer, c *engine.ShareCertificate) err
 	d := r.newDoc(c.Project.Name+" "+h.Room+" 加装电梯费用分摊证明", c.Issued, texts...)
 	d.foot = c.Project.Name + " " + h.Room + " 费用分摊证明"
 	d.f.AddPage()
+	top := d.f.GetY()
 	d.title("加装电梯费用分摊证明")
-	d.text(margin, bodyW, "核验码："+c.Code+"　　出具日期："+chineseDate(c.Issued), 9.5, 5, "R")
-	d.f.Ln(1)
+	below := d.f.GetY()
+	// the code top right on the title's line (the date is by the seal):
+	// a line saved keeps a household paying in installments on one page
+	d.f.SetY(top + 2 + 9 - 5)
+	d.text(margin, bodyW, "核验码："+c.Code, 9.5, 5, "R")
+	d.f.SetY(below)
 	d.para("兹证明下列住户参加本单元既有住宅加装电梯，按经表决公示的分摊方案承担费用，情况如下：")
 	d.f.Ln(1)
 	d.grid([][]string{
@@ -40,7 +45,6 @@ func (r *Renderer) ShareCertificate(w io.Writer, c *engine.ShareCertificate) err
 		{"房号", h.Room + " 室（第 " + fmt.Sprint(h.Floor) + " 层）", "业主", h.OwnerName},
 		{"联系电话", orDash(engine.MaskPhone(h.Phone)), "身份证号", "____________________"},
 	}, 20)
-	d.f.Ln(1)
 
 	d.heading("一、费用分摊")
 	rows := [][]string{
@@ -66,8 +70,26 @@ func (r *Renderer) ShareCertificate(w io.Writer, c *engine.ShareCertificate) err
 			}
 			pays = append(pays, []string{p.ReceiptNo, chineseDay(p.Day), kind, p.Amount.Grouped()})
 		}
-		d.f.Ln(1)
-		d.table([]string{"收据编号", "日期", "类别", "金额（元）"}, []float64{bodyW * 0.34, bodyW * 0.26, bodyW * 0.14, bodyW * 0.26}, "LLLR", pays)
+		head := []string{"收据编号", "日期", "类别", "金额（元）"}
+		if len(pays) <= 3 {
+			d.table(head, []float64{bodyW * 0.34, bodyW * 0.26, bodyW * 0.14, bodyW * 0.26}, "LLLR", pays)
+		} else {
+			// two receipts to a row, in order down the left then the
+			// right half, so installments keep the page to one A4
+			half := (len(pays) + 1) / 2
+			var rows [][]string
+			for i := range half {
+				row := append([]string{}, pays[i]...)
+				if j := half + i; j < len(pays) {
+					row = append(row, pays[j]...)
+				} else {
+					row = append(row, "", "", "", "")
+				}
+				rows = append(rows, row)
+			}
+			w := []float64{bodyW * 0.16, bodyW * 0.15, bodyW * 0.07, bodyW * 0.12}
+			d.table(append(head, head...), append(w, w...), "LLLRLLLR", rows)
+		}
 	}
 	d.f.Ln(1)
 
@@ -99,7 +121,6 @@ func (r *Renderer) ShareCertificate(w io.Writer, c *engine.ShareCertificate) err
 	d.grid([][]string{
 		{"可提取公积金合计", f.GJJ.Total.Grouped() + " 元　" + engine.Words(f.GJJ.Total)},
 		{"可使用维修资金", f.Maintenance.Amount.Grouped() + " 元　" + engine.Words(f.Maintenance.Amount)},
-		{"自筹现金", f.Cash.Grouped() + " 元　" + engine.Words(f.Cash)},
 	}, 34)
 	rule := "提取规则：" + c.RuleName
 	if c.Rule != nil {
@@ -119,12 +140,14 @@ func (r *Renderer) ShareCertificate(w io.Writer, c *engine.ShareCertificate) err
 		rule += "请于 " + chineseDay(c.ApplyBy.String()) + " 前向住房公积金管理中心申请。"
 	}
 	d.text(margin, bodyW, rule, 9, 5, "L")
-	d.f.Ln(1)
+	d.f.Ln(0.5)
+	// the statement goes with the seal: a seal never stands alone on a page
+	d.ensure(49) // the statement, a gap and the block below (d.ensure(40))
 	d.para("以上情况属实，特此证明。本证明仅用于申请提取住房公积金和使用专项维修资金。")
-	d.f.Ln(3)
+	d.f.Ln(2)
 
 	// the issuer and the seal on the right, the check on the left
-	d.ensure(44)
+	d.ensure(40)
 	y := d.f.GetY()
 	const seal = 34.0
 	d.f.SetDrawColor(150, 150, 150)
@@ -135,9 +158,9 @@ func (r *Renderer) ShareCertificate(w io.Writer, c *engine.ShareCertificate) err
 	d.f.SetFontSize(8.5)
 	d.f.CellFormat(seal, 4, "（盖章）", "", 0, "C", false, 0, "")
 	d.f.SetY(y)
-	d.text(margin+bodyW/2-20, bodyW/2-seal+16, "出具单位："+c.Issuer, 10.5, 7, "L")
-	d.text(margin+bodyW/2-20, bodyW/2-seal+16, "经办人（签字）：__________", 10.5, 7, "L")
-	d.text(margin+bodyW/2-20, bodyW/2-seal+16, chineseDate(c.Issued), 10.5, 7, "L")
+	d.text(margin+bodyW/2-20, bodyW/2-seal+16, "出具单位："+c.Issuer, 10.5, 6.5, "L")
+	d.text(margin+bodyW/2-20, bodyW/2-seal+16, "经办人（签字）：__________", 10.5, 6.5, "L")
+	d.text(margin+bodyW/2-20, bodyW/2-seal+16, chineseDate(c.Issued), 10.5, 6.5, "L")
 	d.qr(c.VerifyURL, margin, y, 28)
 	d.f.SetY(y + 4)
 	d.text(margin+31, bodyW/2-53, "核验码", 9, 5, "L")
@@ -145,6 +168,6 @@ func (r *Renderer) ShareCertificate(w io.Writer, c *engine.ShareCertificate) err
 	d.f.SetY(max(d.f.GetY(), y+seal))
 	// resident-carried paper: the code and the QR carry the proof, no
 	// hash or key fingerprint (DESIGN §14b)
-	d.text(margin, bodyW, "扫描二维码或访问 "+c.VerifyURL+"，可核验本证明与系统记录是否一致、是否为本户目前有效的证明。", 8.5, 4.5, "L")
+	d.text(margin, bodyW, "扫描二维码或访问 "+c.VerifyURL+" 核验本证明是否真实、有效。", 8.5, 4.5, "L")
 	return d.output(w)
 }

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -59,7 +60,7 @@ func TestShareCertificate(t *testing.T) {
 	text := run(t, "pdftotext", "-layout", path, "-")
 	flat := strings.Join(strings.Fields(text), "")
 	for _, want := range []string{"加装电梯费用分摊证明", c.Project.Name, c.Household.OwnerName, "601室", "SK-2027-0003", "2027年1月3日",
-		"12,345.67", "50,000.00", "不可提取", "6,500.00", "须留存2,400.10", engine.Words(c.Funding.Due), engine.Words(c.Funding.Cash),
+		"12,345.67", "50,000.00", "不可提取", "6,500.00", "须留存2,400.10", engine.Words(c.Funding.Due), engine.Words(c.Funding.Maintenance.Amount),
 		engine.Words(c.Funding.GJJ.Total), "出具单位：幸福里社区居民委员会", "（盖章）", "2027年10月8日", "C4K2M-9XD4H", "2028年8月31日",
 		"减：财政补贴（按本户分摊比例折算）", c.Subsidy.Grouped(), "按本户分摊比例折算为" + c.Subsidy.Grouped() + "元，已在上表中扣除",
 		"提取人身份证号", "经办人（签字）：", "项目竣工日期为2027年9月1日"} {
@@ -98,4 +99,55 @@ func BenchmarkShareCertificate(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestShareCertificateInstallments: a household that paid in six
+// installments and had one refund, with a spouse's 公积金 account, a
+// longer issuer and no completion date still gets one A4 page within the
+// margins, every receipt listed (two to a row); with sixteen receipts and
+// a long issuer the paper runs to a second page, but the statement
+// "以上情况属实" goes with the issuer and the seal: a seal never stands
+// alone on a page.
+func TestShareCertificateInstallments(t *testing.T) {
+	poppler(t)
+	r := renderer(t)
+	c := demoCertificate(t)
+	c.Issuer = "北山街道幸福里社区居民委员会"
+	c.ApplyBy, c.Rule.Completed = nil, nil
+	c.Figures.Accounts[1] = engine.FundingAccount{Name: "欧阳建国", Relation: engine.RelationSpouse, Balance: 880000}
+	fr := engine.Funding(&engine.FundingInput{Rule: c.Rule.Rule, Households: []engine.FundingHousehold{
+		{ID: c.Household.Room, Due: c.Row.Due, Accounts: c.Figures.Accounts, Maintenance: c.Figures.Maintenance}}})
+	c.Funding = fr.Households[0]
+	pay := func(n int) {
+		c.Payments, c.Paid = nil, 0
+		for i := range n {
+			p := &engine.Payment{ID: int64(10 + i), Kind: engine.PaymentIn, Amount: 200000, Day: fmt.Sprintf("2027-%02d-03", i%12+1), ReceiptNo: fmt.Sprintf("SK-2027-%04d", 3+i)}
+			c.Payments, c.Paid = append(c.Payments, p), c.Paid+p.Amount
+		}
+		c.Payments = append(c.Payments, &engine.Payment{ID: 99, Kind: engine.PaymentRefund, Amount: 100000, Day: "2027-08-01", ReceiptNo: "TK-2027-0001"})
+		c.Paid -= 100000
+	}
+	pay(6)
+	path := writePDF(t, "certificate-installments.pdf", func(b *bytes.Buffer) error { return r.ShareCertificate(b, c) })
+	flat := strings.Join(strings.Fields(run(t, "pdftotext", "-layout", path, "-")), "")
+	for _, want := range []string{"SK-2027-0003", "SK-2027-0008", "TK-2027-0001", "退款", "欧阳建国（配偶）", "（盖章）", c.Code,
+		"以上情况属实", engine.Words(c.Funding.GJJ.Total)} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the certificate lacks %q", want)
+		}
+	}
+	if n := pageCount(t, path); n != 1 {
+		t.Errorf("%d pages, want 1", n)
+	}
+	inMargins(t, path)
+
+	pay(16)
+	c.Issuer = "杭州市西湖区北山街道幸福里社区居民委员会（幸福里3号楼2单元加装电梯实施主体）"
+	path = writePDF(t, "certificate-many.pdf", func(b *bytes.Buffer) error { return r.ShareCertificate(b, c) })
+	n := pageCount(t, path)
+	last := strings.Join(strings.Fields(run(t, "pdftotext", "-f", fmt.Sprint(n), "-l", fmt.Sprint(n), "-layout", path, "-")), "")
+	if !strings.Contains(last, "（盖章）") || !strings.Contains(last, "以上情况属实") || !strings.Contains(last, "第"+fmt.Sprint(n)+"页共"+fmt.Sprint(n)+"页") {
+		t.Errorf("the last of %d pages: the seal without the statement?\n%s", n, last)
+	}
+	inMargins(t, path)
 }
