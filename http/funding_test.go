@@ -256,6 +256,7 @@ func TestShareCertificateVerifies(t *testing.T) {
 			"method": "转账", "idempotency_key": "cert-pay-0001"}).want(201).json()
 
 		body := e.do("GET", cert, "a", nil).want(200).body
+		keepPDFPages(t, body, "share-certificate-"+string(s.Dialect()))
 		text := pdfText(t, body)
 		for _, want := range []string{"加装电梯费用分摊证明", "张三（业主本人）", "12,345.67", "6,500.00", pay["receipt_no"].(string), "2027年4月2日",
 			"人民币", "出具单位：", "（盖章）", "2028年8月31日"} {

@@ -351,7 +351,8 @@ func TestOrgRowsAreProjections(t *testing.T) {
 
 // TestOverview: a 街道 supervisor sees each building below the 街道 with
 // its stage, consent, money and follow-up; filters narrow it; the xlsx is
-// the statistics return; those whose reach does not cover the org get 404.
+// the statistics return; those whose reach does not cover the org get 404;
+// a 费用分摊证明 there is issued in the 社区's name.
 func TestOverview(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := newOrgWorld(t, s)
@@ -460,6 +461,14 @@ func TestOverview(t *testing.T) {
 		}
 		if cd := res.header.Get("Content-Disposition"); !strings.Contains(cd, "filename*=utf-8''") || !strings.Contains(cd, url.PathEscape("加装电梯统计表")) {
 			t.Errorf("Content-Disposition %q", cd)
+		}
+
+		// the 费用分摊证明 of a project in 宝石社区 without a 甲方 names the
+		// 社区's 居民委员会 as its issuer
+		e.do("PUT", base+"/funding-rule", "a", map[string]any{"preset": "suzhou"}).want(200)
+		cert := e.do("GET", fmt.Sprintf("%s/households/%d/share-certificate.pdf", base, householdIDs(e, w.pid)["601"]), "a", nil).want(200)
+		if text := strings.Join(strings.Fields(pdfText(t, cert.body)), ""); !strings.Contains(text, "出具单位：宝石社区居民委员会") {
+			t.Errorf("the certificate's issuer:\n%s", text)
 		}
 	})
 }

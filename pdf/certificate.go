@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -158,7 +159,7 @@ func (r *Renderer) ShareCertificate(w io.Writer, c *engine.ShareCertificate) err
 	d.f.SetFontSize(8.5)
 	d.f.CellFormat(seal, 4, "（盖章）", "", 0, "C", false, 0, "")
 	d.f.SetY(y)
-	d.text(margin+bodyW/2-20, bodyW/2-seal+16, "出具单位："+c.Issuer, 10.5, 6.5, "L")
+	d.text(margin+bodyW/2-20, bodyW/2-seal+16, "出具单位："+cmp.Or(c.Issuer, "____________________"), 10.5, 6.5, "L")
 	d.text(margin+bodyW/2-20, bodyW/2-seal+16, "经办人（签字）：__________", 10.5, 6.5, "L")
 	d.text(margin+bodyW/2-20, bodyW/2-seal+16, chineseDate(c.Issued), 10.5, 6.5, "L")
 	d.qr(c.VerifyURL, margin, y, 28)

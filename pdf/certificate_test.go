@@ -107,7 +107,7 @@ func BenchmarkShareCertificate(b *testing.B) {
 // margins, every receipt listed (two to a row); with sixteen receipts and
 // a long issuer the paper runs to a second page, but the statement
 // "以上情况属实" goes with the issuer and the seal: a seal never stands
-// alone on a page.
+// alone on a page. Without an issuer the 出具单位 is a blank to fill.
 func TestShareCertificateInstallments(t *testing.T) {
 	poppler(t)
 	r := renderer(t)
@@ -150,4 +150,12 @@ func TestShareCertificateInstallments(t *testing.T) {
 		t.Errorf("the last of %d pages: the seal without the statement?\n%s", n, last)
 	}
 	inMargins(t, path)
+
+	// no 甲方 and no named 社区: a blank to fill, not a nameless issuer
+	pay(1)
+	c.Issuer = ""
+	path = writePDF(t, "certificate-no-issuer.pdf", func(b *bytes.Buffer) error { return r.ShareCertificate(b, c) })
+	if flat := strings.Join(strings.Fields(run(t, "pdftotext", "-layout", path, "-")), ""); !strings.Contains(flat, "出具单位：____") {
+		t.Errorf("no issuer: the 出具单位 is not a blank to fill")
+	}
 }
