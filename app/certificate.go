@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"strings"
 
 	"github.com/renovote/renovote/engine"
 )
@@ -58,7 +59,10 @@ func (a *App) shareCertificate(ctx context.Context, p *engine.Project, household
 	}
 	c := &engine.ShareCertificate{Project: p, Household: row.Household, Row: row.Share, TotalSubsidy: pf.Plan.Result.TotalSubsidy,
 		Subsidy: engine.SubsidyShares(pf.Plan.Input, &pf.Plan.Result)[row.Household.Room], Rule: pf.Rule, RuleName: "本项目自定规则",
-		ApplyBy: pf.Result.ApplyBy, Funding: *row.Funding, Figures: row.Figures, Issuer: orElse(p.Terms.PartyA, "社区居民委员会")}
+		ApplyBy: pf.Result.ApplyBy, Funding: *row.Funding, Figures: row.Figures}
+	if c.Issuer, err = a.certificateIssuer(ctx, p); err != nil {
+		return nil, err
+	}
 	for _, preset := range engine.FundingPresets() {
 		if preset.Key == pf.Rule.Preset {
 			c.RuleName = preset.Name
@@ -142,4 +146,30 @@ func (a *App) verifyCertificate(ctx context.Context, code string) (*Verification
 		v.Current = false
 	}
 	return v, nil
+}
+
+// certificateIssuer names who issues a 费用分摊证明: the agreement's 甲方,
+// else the project's 社区 as its 居民委员会 ("宝石社区" → "宝石社区居民委员会"),
+// else "" — a blank the worker fills in by hand, never a nameless
+// "社区居民委员会" the 公积金 centre cannot match with the seal.
+func (a *App) certificateIssuer(ctx context.Context, p *engine.Project) (string, error) {
+	if p.Terms.PartyA != "" {
+		return p.Terms.PartyA, nil
+	}
+	if p.OrgID == 0 {
+		return "", nil
+	}
+	orgs, err := a.store.Orgs(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, o := range orgs {
+		if o.ID == p.OrgID && o.Kind == engine.OrgCommunity && o.Name != engine.DefaultCommunity {
+			if strings.HasSuffix(o.Name, "居委会") || strings.HasSuffix(o.Name, "居民委员会") {
+				return o.Name, nil
+			}
+			return o.Name + "居民委员会", nil
+		}
+	}
+	return "", nil
 }

@@ -290,6 +290,13 @@ func (a *App) PaperFormURL(projectID, householdID int64) string {
 // NoticePDF is the 公示 for the bulletin board, issued today for days
 // whole days (engine.DefaultNoticeDays when 0).
 func (a *App) NoticePDF(ctx context.Context, w *engine.Worker, projectID int64, days int) (*Document, error) {
+	return a.noticePDF(ctx, w, projectID, days, false)
+}
+
+// noticePDF is NoticePDF; asPublished dates it at the ballot's opening
+// (the 公示 as it stood for the vote, for the subsidy application file)
+// instead of today.
+func (a *App) noticePDF(ctx context.Context, w *engine.Worker, projectID int64, days int, asPublished bool) (*Document, error) {
 	if days == 0 {
 		days = engine.DefaultNoticeDays
 	}
@@ -300,8 +307,12 @@ func (a *App) NoticePDF(ctx context.Context, w *engine.Worker, projectID int64, 
 	if err != nil {
 		return nil, err
 	}
+	printed := a.now()
+	if asPublished {
+		printed = pr.ballot.OpenedAt
+	}
 	n := &engine.Notice{Project: pr.pub.Project, Scenario: pr.pub.Scenario, Input: pr.pub.Input, Result: &pr.pub.Result, Rule: pr.rule,
-		RuleText: pr.rule.Describe(), Published: pr.ballot.OpenedAt, Deadline: pr.pub.Deadline, Printed: a.now(), Days: days,
+		RuleText: pr.rule.Describe(), Published: pr.ballot.OpenedAt, Deadline: pr.pub.Deadline, Printed: printed, Days: days,
 		SummaryURL: a.PublicURL(p), Contact: p.Contact, Anchor: pr.anchor, KeyFingerprint: pr.key}
 	return a.render(ctx, p.ID, actor(w), "notice", "notice.pdf", func(buf *bytes.Buffer) error { return a.printer.Notice(buf, n) })
 }

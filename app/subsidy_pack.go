@@ -17,8 +17,10 @@ import (
 // by room), the fund statement, the funding table (made by sheet, when a
 // funding rule is set) and the 清单 of what is in it and what the city
 // also asks for. Nothing is handed to add before the vote is known to be
-// final: a pack without the final result answers 409 saying why.
-func (a *App) SubsidyPack(ctx context.Context, w *engine.Worker, projectID int64,
+// final: a pack without the final result answers 409 saying why. The
+// pack's file name (the project's name in it) is handed to name before
+// the first file.
+func (a *App) SubsidyPack(ctx context.Context, w *engine.Worker, projectID int64, name func(string),
 	sheet func(*ProjectFunding) ([]byte, error), add func(name string, data []byte) error) error {
 	p, err := a.project(ctx, w, projectID, ActExport)
 	if err != nil {
@@ -31,12 +33,15 @@ func (a *App) SubsidyPack(ctx context.Context, w *engine.Worker, projectID int64
 		}
 		return err
 	}
+	name(p.Name + "-加装电梯补贴申请材料.zip")
 	var items []engine.PackItem
 	put := func(name, file string, data []byte) error {
 		items = append(items, engine.PackItem{Name: name, File: file, Included: true})
 		return add(file, data)
 	}
-	notice, err := a.NoticePDF(ctx, w, p.ID, 0)
+	// the 方案公示 as posted for the vote (dated at publishing), not one
+	// dated the day the pack is made, after the vote closed
+	notice, err := a.noticePDF(ctx, w, p.ID, 0, true)
 	if err != nil {
 		return err
 	}
@@ -81,7 +86,9 @@ func (a *App) SubsidyPack(ctx context.Context, w *engine.Worker, projectID int64
 		}
 	}
 	now := a.now()
-	if err := add("00-材料清单.txt", []byte(engine.PackChecklist(p, items, now))); err != nil {
+	// a BOM and CRLF: the office's Notepad and WPS open it as UTF-8 text
+	list := "\ufeff" + strings.ReplaceAll(engine.PackChecklist(p, items, now), "\n", "\r\n")
+	if err := add("00-材料清单.txt", []byte(list)); err != nil {
 		return err
 	}
 	return a.printedBy(ctx, p.ID, actor(w), "subsidy-pack")

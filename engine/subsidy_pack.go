@@ -22,6 +22,9 @@ type PackItem struct {
 // departments can issue (city forms differ: the checklist says to check).
 func OutsideDocuments() []PackItem {
 	return []PackItem{
+		{Name: "实施主体确认书（业主推选的代表或委托书）", Note: "按当地格式，由本单元业主签字"},
+		{Name: "方案公示、结果公示的张贴现场照片（可见张贴日期）", Note: "社区拍摄留存；本系统生成的公示文件不能证明已张贴"},
+		{Name: "纸质表决票原件（有纸质表决的）", Note: "社区存档的原件或复印件"},
 		{Name: "建设工程规划许可证（或规划审批意见）", Note: "自然资源和规划部门出具"},
 		{Name: "设计方案及施工图审查意见", Note: "设计单位、审图机构出具"},
 		{Name: "建筑工程施工许可证（或开工备案）", Note: "住房和城乡建设部门出具"},
@@ -52,6 +55,7 @@ func PackChecklist(project *Project, items []PackItem, printed time.Time) string
 		}
 		fmt.Fprintf(&b, "%d. %s　%s　%s\n", n, it.Name, mark, where)
 	}
+	b.WriteString("以上 PDF 打印后，请在“发布单位”处填写单位全称并加盖公章；协议以各户签署的为准。\n")
 	b.WriteString("\n二、需另行准备的材料（本系统不能出具，请按当地要求补齐）\n")
 	for i, it := range OutsideDocuments() {
 		fmt.Fprintf(&b, "%d. □ %s（%s）\n", i+1, it.Name, it.Note)

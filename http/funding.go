@@ -216,8 +216,18 @@ func (s *Server) getFunding(c echo.Context) error {
 // fundingSheet is the funding table as a worksheet: amounts as numbers.
 func fundingSheet(pf *app.ProjectFunding, asOf string) *sheet {
 	sh := &sheet{Name: "资金来源", Title: pf.Plan.Project.Name + " 加装电梯出资资金来源表", AsOfDay: asOf, Columns: []column{
-		{"房号", 10}, {"楼层", 8}, {"业主", 14}, {"应出资（扣除补贴）", 18}, {"可提取公积金", 16}, {"公积金提取人", 30},
-		{"可使用维修资金", 16}, {"维修资金须留存", 16}, {"现金支付", 14}, {"信息来源", 12}}}
+		{"房号", 10}, {"楼层", 8}, {"业主", 14}, {"应出资（扣除补贴，元）", 22}, {"可提取公积金（元）", 18}, {"公积金提取人及金额（元）", 30},
+		{"可使用维修资金（元）", 20}, {"维修资金须留存（元）", 20}, {"现金支付（元）", 16}, {"信息来源", 12}}}
+	rule := "本项目自定规则"
+	for _, preset := range engine.FundingPresets() {
+		if pf.Rule != nil && preset.Key == pf.Rule.Preset {
+			rule = preset.Name
+		}
+	}
+	sh.Note = "提取规则：" + rule
+	if by := pf.Result.ApplyBy; by != nil {
+		sh.Note += "　申请截止：" + chineseDay(by.String())
+	}
 	for i := range pf.Rows {
 		r := &pf.Rows[i]
 		f := r.Funding
@@ -253,7 +263,7 @@ func (s *Server) fundingXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	name := "funding-" + itoa(pf.Plan.Project.ID) + ".xlsx"
+	name := pf.Plan.Project.Name + "-资金来源表.xlsx"
 	c.Response().Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	return c.Blob(http.StatusOK, xlsxType, data)
 }
@@ -307,25 +317,27 @@ func (s *Server) subsidyPack(c echo.Context) error {
 		return err
 	}
 	var zw *zip.Writer
+	filename := "subsidy-pack-" + itoa(id) + ".zip"
+	named := func(n string) { filename = n }
 	asOf := engine.DateOf(s.app.Now().In(engine.Beijing)).String()
 	sheet := func(pf *app.ProjectFunding) ([]byte, error) { return fundingSheet(pf, asOf).workbook() }
 	add := func(name string, data []byte) error {
 		if zw == nil {
 			h := c.Response().Header()
-			h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "subsidy-pack-" + itoa(id) + ".zip"}))
+			h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
 			h.Set("Content-Type", "application/zip")
 			h.Set("Cache-Control", "no-store")
 			c.Response().WriteHeader(http.StatusOK)
 			zw = zip.NewWriter(c.Response())
 		}
-		f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: s.app.Now()})
+		f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: s.app.Now().In(engine.Beijing)}) // Explorer shows local time
 		if err != nil {
 			return err
 		}
 		_, err = f.Write(data)
 		return err
 	}
-	err = s.app.SubsidyPack(c.Request().Context(), workerOf(c), id, sheet, add)
+	err = s.app.SubsidyPack(c.Request().Context(), workerOf(c), id, named, sheet, add)
 	if zw == nil {
 		return err
 	}

@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -194,7 +197,8 @@ func TestFundingPack(t *testing.T) {
 			t.Fatal(err)
 		}
 		rows, _ := f.GetRows("资金来源")
-		if len(rows) != 3+len(want.Households)+1 || !strings.Contains(rows[0][0], "资金来源表") || !strings.HasPrefix(rows[1][0], "核算日期") {
+		if len(rows) != 3+len(want.Households)+1 || !strings.Contains(rows[0][0], "资金来源表") || !strings.HasPrefix(rows[1][0], "核算日期") ||
+			!strings.Contains(rows[1][0], "提取规则：") {
 			t.Fatalf("xlsx rows: %v", rows[:3])
 		}
 		if typ, _ := f.GetCellType("资金来源", "D4"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
@@ -252,6 +256,7 @@ func TestShareCertificateVerifies(t *testing.T) {
 			"method": "转账", "idempotency_key": "cert-pay-0001"}).want(201).json()
 
 		body := e.do("GET", cert, "a", nil).want(200).body
+		keepPDFPages(t, body, "share-certificate-"+string(s.Dialect()))
 		text := pdfText(t, body)
 		for _, want := range []string{"加装电梯费用分摊证明", "张三（业主本人）", "12,345.67", "6,500.00", pay["receipt_no"].(string), "2027年4月2日",
 			"人民币", "出具单位：", "（盖章）", "2028年8月31日"} {
@@ -338,6 +343,9 @@ func TestSubsidyPack(t *testing.T) {
 		e.do("PUT", base+"/funding-rule", "a", map[string]any{"preset": "qingdao", "completed": "2027-09-01"}).want(200)
 
 		res := e.do("GET", base+"/subsidy-pack.zip", "a", nil).want(200)
+		if cd := res.header.Get("Content-Disposition"); !strings.Contains(cd, url.PathEscape("加装电梯补贴申请材料.zip")) {
+			t.Errorf("the pack's file name: %q", cd)
+		}
 		zr, err := zip.NewReader(bytes.NewReader(res.body), int64(len(res.body)))
 		if err != nil {
 			t.Fatal(err)
@@ -354,12 +362,18 @@ func TestSubsidyPack(t *testing.T) {
 				t.Fatal(err)
 			}
 			files[f.Name] = data
+			if strings.HasSuffix(f.Name, ".pdf") {
+				keepPDFPages(t, data, "subsidy-pack-"+strings.ReplaceAll(strings.TrimSuffix(f.Name, ".pdf"), "/", "_"))
+			} else if dir := os.Getenv("RENOVOTE_SCREENSHOTS"); dir != "" {
+				os.WriteFile(filepath.Join(dir, "subsidy-pack-"+f.Name), data, 0o644)
+			}
 		}
 		want := map[string][]string{
-			"01-分摊方案公示.pdf":    {"公示", "幸福里3号楼2单元"},
+			// the 公示 as posted when the vote opened, not dated the day the pack is made
+			"01-分摊方案公示.pdf":    {"公示", "幸福里3号楼2单元", "本公示于" + storetest.Epoch.In(engine.Beijing).Format("2006年1月2日") + "张贴"},
 			"02-表决结果公告.pdf":    {"表决结果公告", "我认为统计有误", "维持"},
 			"03-表决结果公示.pdf":    {"表决结果公示", "逾期未提出异议的，视为无异议"},
-			"05-资金收支公示.pdf":    {"资金收支公示"},
+			"05-资金收支公示.pdf":    {"资金收支公示", "尚无收入。"},
 			"04-协议/协议-601.pdf": {"601"},
 		}
 		for name, words := range want {
@@ -392,7 +406,11 @@ func TestSubsidyPack(t *testing.T) {
 			t.Errorf("funding.xlsx: %v", err)
 		}
 		list := string(files["00-材料清单.txt"])
-		for _, w := range []string{"施工许可", "竣工验收", "使用登记证", "规划许可", "✔ 已包含", "06-资金来源表.xlsx", "04-协议/"} {
+		if !strings.HasPrefix(list, "\ufeff") || !strings.Contains(list, "\r\n") {
+			t.Errorf("the 清单 is not BOM-marked CRLF text for Notepad")
+		}
+		for _, w := range []string{"施工许可", "竣工验收", "使用登记证", "规划许可", "✔ 已包含", "06-资金来源表.xlsx", "04-协议/",
+			"张贴现场照片", "加盖公章", "实施主体"} {
 			if !strings.Contains(list, w) {
 				t.Errorf("the 清单 lacks %q:\n%s", w, list)
 			}

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -204,20 +205,20 @@ func (s *Server) overviewXLSX(c echo.Context) error {
 	}
 	sh := &sheet{Name: "加装电梯统计", Title: ov.Org.Name + " 既有住宅加装电梯项目统计表", AsOf: ov.AsOf, Columns: []column{
 		{"序号", 6}, {"街道", 14}, {"社区", 14}, {"小区（地址）", 28}, {"楼栋（单元）", 24}, {"户数", 8}, {"加装电梯阶段", 12},
-		{"政府补贴（元）", 16}, {"居民出资（元）", 16}, {"社会资金（元）", 16}, {"投资合计（元）", 16},
-		{"方案公示日期", 14}, {"表决结果公告日期", 16}, {"开工日期", 12}, {"完工日期", 12}}}
+		{"政府补贴到位（元）", 18}, {"居民应出资（元）", 16}, {"居民出资到位（元）", 18}, {"社会资金到位（元）", 18}, {"到位资金合计（元）", 18},
+		{"方案公示日期", 16}, {"表决结果公告日期", 18}, {"开工日期", 16}, {"完工日期", 16}}}
 	for i, r := range ov.Rows {
 		sh.Rows = append(sh.Rows, []any{i + 1, engine.CSVCell(r.Street), engine.CSVCell(r.Org), engine.CSVCell(r.Address), engine.CSVCell(r.Name),
-			r.Households, r.Stage, r.Subsidy, r.Collected, r.Society, r.Subsidy + r.Collected + r.Society,
-			r.Published, r.Final, r.WorksStarted, r.Completed})
+			r.Households, r.Stage, r.Subsidy, r.Due, r.Collected, r.Society, r.Subsidy + r.Collected + r.Society,
+			chineseDay(r.Published), chineseDay(r.Final), chineseDay(r.WorksStarted), chineseDay(r.Completed)})
 	}
 	t := ov.Totals
 	sh.Rows = append(sh.Rows, []any{"合计", "", "", "", itoa(int64(t.Projects)) + " 个楼栋", t.Households, "",
-		t.Subsidy, t.Collected, t.Society, t.Subsidy + t.Collected + t.Society, "", "", "", ""})
+		t.Subsidy, t.Due, t.Collected, t.Society, t.Subsidy + t.Collected + t.Society, "", "", "", ""})
 	data, err := sh.workbook()
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="overview-`+itoa(id)+`.xlsx"`)
+	c.Response().Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": ov.Org.Name + "-加装电梯统计表.xlsx"}))
 	return c.Blob(http.StatusOK, xlsxType, data)
 }

@@ -3,6 +3,10 @@ package http_test
 import (
 	"bytes"
 	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -347,7 +351,8 @@ func TestOrgRowsAreProjections(t *testing.T) {
 
 // TestOverview: a 街道 supervisor sees each building below the 街道 with
 // its stage, consent, money and follow-up; filters narrow it; the xlsx is
-// the statistics return; those whose reach does not cover the org get 404.
+// the statistics return; those whose reach does not cover the org get 404;
+// a 费用分摊证明 there is issued in the 社区's name.
 func TestOverview(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := newOrgWorld(t, s)
@@ -434,6 +439,9 @@ func TestOverview(t *testing.T) {
 		}
 
 		res := e.do("GET", fmt.Sprintf("/api/v1/orgs/%d/overview.xlsx", w.street), "sup", nil).want(200)
+		if dir := os.Getenv("RENOVOTE_SCREENSHOTS"); dir != "" { // to look at
+			os.WriteFile(filepath.Join(dir, "overview-"+string(s.Dialect())+".xlsx"), res.body, 0o644)
+		}
 		f, err := excelize.OpenReader(bytes.NewReader(res.body))
 		if err != nil {
 			t.Fatal(err)
@@ -457,6 +465,30 @@ func TestOverview(t *testing.T) {
 		typ, err := f.GetCellType(sheet, "H4")
 		if err != nil || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
 			t.Errorf("amounts are numbers: H4 type %v %v", typ, err)
+		}
+		// a statistics return: planned and received apart, dates as 年月日,
+		// a 合计 row, a Chinese file name
+		if h := header[2]; len(h) < 16 || h[8] != "居民应出资（元）" || h[9] != "居民出资到位（元）" || h[11] != "到位资金合计（元）" || h[12] != "方案公示日期" {
+			t.Errorf("xlsx header %v", h)
+		}
+		for _, row := range header[3:5] {
+			if len(row) > 12 && row[12] != "" && !regexp.MustCompile(`^\d{4}年\d{1,2}月\d{1,2}日$`).MatchString(row[12]) {
+				t.Errorf("the 公示 date %q is not 年月日", row[12])
+			}
+		}
+		if last := header[len(header)-1]; last[0] != "合计" {
+			t.Errorf("the last row %v, want 合计", last)
+		}
+		if cd := res.header.Get("Content-Disposition"); !strings.Contains(cd, "filename*=utf-8''") || !strings.Contains(cd, url.PathEscape("加装电梯统计表")) {
+			t.Errorf("Content-Disposition %q", cd)
+		}
+
+		// the 费用分摊证明 of a project in 宝石社区 without a 甲方 names the
+		// 社区's 居民委员会 as its issuer
+		e.do("PUT", base+"/funding-rule", "a", map[string]any{"preset": "suzhou"}).want(200)
+		cert := e.do("GET", fmt.Sprintf("%s/households/%d/share-certificate.pdf", base, householdIDs(e, w.pid)["601"]), "a", nil).want(200)
+		if text := strings.Join(strings.Fields(pdfText(t, cert.body)), ""); !strings.Contains(text, "出具单位：宝石社区居民委员会") {
+			t.Errorf("the certificate's issuer:\n%s", text)
 		}
 	})
 }

@@ -245,7 +245,7 @@ func TestRefundsAndReversals(t *testing.T) {
 			t.Fatal(err)
 		}
 		rows, err := f.GetRows("欠缴名单")
-		if err != nil || len(rows) < 4 || !strings.Contains(rows[0][0], "欠缴名单") || rows[1][0] != "核算日期 2027-04-15" || rows[2][0] != "房号" {
+		if err != nil || len(rows) < 4 || !strings.Contains(rows[0][0], "欠缴名单") || rows[1][0] != "核算日期 2027年4月15日" || rows[2][0] != "房号" {
 			t.Fatalf("arrears rows %v, %v", rows, err)
 		}
 		found := false

@@ -18,6 +18,7 @@ type sheet struct {
 	Title   string
 	AsOf    time.Time // printed in Beijing time
 	AsOfDay string    // instead of AsOf: a day the figures are computed at
+	Note    string    // after the as-of text on its row (the rule the figures follow)
 	Columns []column
 	Rows    [][]any // string, int, int64, engine.Fen, engine.Area
 }
@@ -45,7 +46,10 @@ func (sh *sheet) workbook() ([]byte, error) {
 	last, _ := excelize.ColumnNumberToName(len(sh.Columns))
 	asOf := "截至 " + engine.BeijingMinute(sh.AsOf) + "（北京时间）"
 	if sh.AsOfDay != "" {
-		asOf = "核算日期 " + sh.AsOfDay
+		asOf = "核算日期 " + chineseDay(sh.AsOfDay)
+	}
+	if sh.Note != "" {
+		asOf += "　" + sh.Note
 	}
 	for _, c := range []struct {
 		cell, text string
@@ -136,4 +140,14 @@ func setDecimal(f *excelize.File, sh, cell, text string, style int) error {
 		return err
 	}
 	return f.SetCellStyle(sh, cell, cell, style)
+}
+
+// chineseDay writes a YYYY-MM-DD day as 2027年4月15日 (as a 街道 office
+// writes dates on paper); "" stays "", anything else is left as it is.
+func chineseDay(day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return t.Format("2006年1月2日")
 }

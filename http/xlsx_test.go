@@ -85,7 +85,7 @@ func TestXlsxSheet(t *testing.T) {
 	day := &sheet{Name: "x", Title: "t", AsOfDay: "2027-04-15", Columns: []column{{"a", 5}}}
 	data, _ = day.workbook()
 	f, _ = excelize.OpenReader(bytes.NewReader(data))
-	if v, _ := f.GetCellValue("x", "A2"); v != "核算日期 2027-04-15" {
+	if v, _ := f.GetCellValue("x", "A2"); v != "核算日期 2027年4月15日" {
 		t.Errorf("as-of day row %q", v)
 	}
 }

@@ -1,8 +1,10 @@
 package pdf
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/renovote/renovote/engine"
 )
@@ -29,17 +31,21 @@ func (r *Renderer) ShareCertificate(w io.Writer, c *engine.ShareCertificate) err
 	d := r.newDoc(c.Project.Name+" "+h.Room+" 加装电梯费用分摊证明", c.Issued, texts...)
 	d.foot = c.Project.Name + " " + h.Room + " 费用分摊证明"
 	d.f.AddPage()
+	top := d.f.GetY()
 	d.title("加装电梯费用分摊证明")
-	d.text(margin, bodyW, "核验码："+c.Code+"　　出具日期："+chineseDate(c.Issued), 9.5, 5, "R")
-	d.f.Ln(1)
-	d.para("兹证明下列住户参加本单元既有住宅加装电梯，按经表决公示的分摊方案，其应承担的费用及资金来源如下：")
+	below := d.f.GetY()
+	// the code top right on the title's line (the date is by the seal):
+	// a line saved keeps a household paying in installments on one page
+	d.f.SetY(top + 2 + 9 - 5)
+	d.text(margin, bodyW, "核验码："+c.Code, 9.5, 5, "R")
+	d.f.SetY(below)
+	d.para("兹证明下列住户参加本单元既有住宅加装电梯，按经表决公示的分摊方案承担费用，情况如下：")
 	d.f.Ln(1)
 	d.grid([][]string{
 		{"项目", c.Project.Name + "（" + orDash(c.Project.Address) + "）"},
 		{"房号", h.Room + " 室（第 " + fmt.Sprint(h.Floor) + " 层）", "业主", h.OwnerName},
 		{"联系电话", orDash(engine.MaskPhone(h.Phone)), "身份证号", "____________________"},
 	}, 20)
-	d.f.Ln(1)
 
 	d.heading("一、费用分摊")
 	rows := [][]string{
@@ -55,7 +61,7 @@ func (r *Renderer) ShareCertificate(w io.Writer, c *engine.ShareCertificate) err
 	rows = append(rows, []string{"本户应出资（扣除补贴，不含运行维护费用）", f.Due.Grouped(), engine.Words(f.Due)},
 		[]string{"截至出具日已缴", c.Paid.Grouped(), engine.Words(max(c.Paid, 0))})
 	d.table([]string{"项目", "金额（元）", "大写"}, []float64{bodyW * 0.42, bodyW * 0.18, bodyW * 0.40}, "LRL", rows)
-	d.text(margin, bodyW, fmt.Sprintf("项目财政补贴合计 %s，已在分摊前从总造价中扣除。", money(c.TotalSubsidy)), 9, 5, "L")
+	d.text(margin, bodyW, fmt.Sprintf("项目财政补贴合计 %s，按本户分摊比例折算为 %s，已在上表中扣除。", money(c.TotalSubsidy), money(c.Subsidy)), 9, 5, "L")
 	if len(c.Payments) > 0 {
 		var pays [][]string
 		for _, p := range c.Payments {
@@ -65,8 +71,26 @@ func (r *Renderer) ShareCertificate(w io.Writer, c *engine.ShareCertificate) err
 			}
 			pays = append(pays, []string{p.ReceiptNo, chineseDay(p.Day), kind, p.Amount.Grouped()})
 		}
-		d.f.Ln(1)
-		d.table([]string{"收据编号", "日期", "类别", "金额（元）"}, []float64{bodyW * 0.34, bodyW * 0.26, bodyW * 0.14, bodyW * 0.26}, "LLLR", pays)
+		head := []string{"收据编号", "日期", "类别", "金额（元）"}
+		if len(pays) <= 3 {
+			d.table(head, []float64{bodyW * 0.34, bodyW * 0.26, bodyW * 0.14, bodyW * 0.26}, "LLLR", pays)
+		} else {
+			// two receipts to a row, in order down the left then the
+			// right half, so installments keep the page to one A4
+			half := (len(pays) + 1) / 2
+			var rows [][]string
+			for i := range half {
+				row := append([]string{}, pays[i]...)
+				if j := half + i; j < len(pays) {
+					row = append(row, pays[j]...)
+				} else {
+					row = append(row, "", "", "", "")
+				}
+				rows = append(rows, row)
+			}
+			w := []float64{bodyW * 0.16, bodyW * 0.15, bodyW * 0.07, bodyW * 0.12}
+			d.table(append(head, head...), append(w, w...), "LLLRLLLR", rows)
+		}
 	}
 	d.f.Ln(1)
 
@@ -85,29 +109,46 @@ func (r *Renderer) ShareCertificate(w io.Writer, c *engine.ShareCertificate) err
 		if !a.Allowed {
 			amount = "不可提取"
 		}
-		src = append(src, []string{"住房公积金", a.Name + "（" + engine.RelationName(a.Relation) + "）", balance, amount})
+		src = append(src, []string{"住房公积金", a.Name + "（" + engine.RelationName(a.Relation) + "）", "", balance, amount})
 	}
 	if m := c.Figures; m != nil && m.Maintenance != nil {
-		src = append(src, []string{"专项维修资金", "须留存 " + f.Maintenance.Keep.Grouped(), m.Maintenance.Balance.Grouped(), f.Maintenance.Amount.Grouped()})
+		src = append(src, []string{"专项维修资金", "须留存 " + f.Maintenance.Keep.Grouped(), "", m.Maintenance.Balance.Grouped(), f.Maintenance.Amount.Grouped()})
 	}
-	src = append(src, []string{"自筹现金", "", "", f.Cash.Grouped()})
-	d.table([]string{"来源", "账户人 / 说明", "账户余额（元）", "可使用金额（元）"}, []float64{bodyW * 0.2, bodyW * 0.34, bodyW * 0.22, bodyW * 0.24}, "LLRR", src)
+	src = append(src, []string{"自筹现金", "", "", "", f.Cash.Grouped()})
+	// the 身份证号 of each account holder is left blank, filled in by hand:
+	// the system does not store it, the centre checks it
+	d.table([]string{"来源", "账户人 / 说明", "提取人身份证号", "账户余额（元）", "可使用金额（元）"},
+		[]float64{bodyW * 0.15, bodyW * 0.24, bodyW * 0.25, bodyW * 0.17, bodyW * 0.19}, "LLLRR", src)
 	d.grid([][]string{
 		{"可提取公积金合计", f.GJJ.Total.Grouped() + " 元　" + engine.Words(f.GJJ.Total)},
 		{"可使用维修资金", f.Maintenance.Amount.Grouped() + " 元　" + engine.Words(f.Maintenance.Amount)},
-		{"自筹现金", f.Cash.Grouped() + " 元　" + engine.Words(f.Cash)},
 	}, 34)
-	rule := "提取规则：" + c.RuleName + "。公积金与维修资金合计不超过本户扣除补贴后的应出资额，运行维护费用不在其内。"
+	rule := "提取规则：" + c.RuleName
+	if c.Rule != nil {
+		var who []string
+		for _, rel := range c.Rule.Rule.GJJRelations {
+			who = append(who, engine.RelationName(rel))
+		}
+		if len(who) > 0 {
+			rule += "（可提取公积金的人：" + strings.Join(who, "、") + "）"
+		}
+	}
+	rule += "。公积金与维修资金合计不超过本户扣除补贴后的应出资额，运行维护费用不在其内。"
 	if c.ApplyBy != nil {
+		if c.Rule != nil && c.Rule.Completed != nil {
+			rule += "项目竣工日期为 " + chineseDay(c.Rule.Completed.String()) + "，"
+		}
 		rule += "请于 " + chineseDay(c.ApplyBy.String()) + " 前向住房公积金管理中心申请。"
 	}
 	d.text(margin, bodyW, rule, 9, 5, "L")
-	d.f.Ln(1)
+	d.f.Ln(0.5)
+	// the statement goes with the seal: a seal never stands alone on a page
+	d.ensure(49) // the statement, a gap and the block below (d.ensure(40))
 	d.para("以上情况属实，特此证明。本证明仅用于申请提取住房公积金和使用专项维修资金。")
-	d.f.Ln(3)
+	d.f.Ln(2)
 
 	// the issuer and the seal on the right, the check on the left
-	d.ensure(44)
+	d.ensure(40)
 	y := d.f.GetY()
 	const seal = 34.0
 	d.f.SetDrawColor(150, 150, 150)
@@ -118,14 +159,16 @@ func (r *Renderer) ShareCertificate(w io.Writer, c *engine.ShareCertificate) err
 	d.f.SetFontSize(8.5)
 	d.f.CellFormat(seal, 4, "（盖章）", "", 0, "C", false, 0, "")
 	d.f.SetY(y)
-	d.text(margin+bodyW/2-20, bodyW/2-seal+16, "出具单位："+c.Issuer, 10.5, 7, "L")
-	d.text(margin+bodyW/2-20, bodyW/2-seal+16, "经办人：", 10.5, 7, "L")
-	d.text(margin+bodyW/2-20, bodyW/2-seal+16, chineseDate(c.Issued), 10.5, 7, "L")
+	d.text(margin+bodyW/2-20, bodyW/2-seal+19, "出具单位："+cmp.Or(c.Issuer, "____________________"), 10.5, 6.5, "L")
+	d.text(margin+bodyW/2-20, bodyW/2-seal+19, "经办人（签字）：__________", 10.5, 6.5, "L")
+	d.text(margin+bodyW/2-20, bodyW/2-seal+19, chineseDate(c.Issued), 10.5, 6.5, "L")
 	d.qr(c.VerifyURL, margin, y, 28)
 	d.f.SetY(y + 4)
 	d.text(margin+31, bodyW/2-53, "核验码", 9, 5, "L")
 	d.text(margin+31, bodyW/2-53, c.Code, 10, 6, "L")
 	d.f.SetY(max(d.f.GetY(), y+seal))
-	d.text(margin, bodyW, "扫描二维码或访问 "+c.VerifyURL+" 核验本证明与系统记录是否一致；存证 "+anchorText(c.Anchor, c.KeyFingerprint)+"。", 8.5, 4.5, "L")
+	// resident-carried paper: the code and the QR carry the proof, no
+	// hash or key fingerprint (DESIGN §14b)
+	d.text(margin, bodyW, "扫描二维码或访问 "+c.VerifyURL+" 核验本证明是否真实、有效。", 8.5, 4.5, "L")
 	return d.output(w)
 }

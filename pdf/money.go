@@ -209,7 +209,11 @@ func (r *Renderer) Statement(w io.Writer, st *Statement) error {
 	rows = append(rows, []string{"合计", st.In.Grouped()})
 	d.table([]string{"来源", "金额（元）"}, []float64{60, 50}, "LR", rows)
 	d.heading("二、收入明细")
-	d.table([]string{"日期", "来源", "事由", "金额（元）"}, []float64{26, 28, bodyW - 90, 36}, "LLLR", statementRows(st.Incomes))
+	if len(st.Incomes) == 0 { // a header over nothing reads as a table left blank
+		d.para("尚无收入。")
+	} else {
+		d.table([]string{"日期", "来源", "事由", "金额（元）"}, []float64{26, 28, bodyW - 90, 36}, "LLLR", statementRows(st.Incomes))
+	}
 	d.heading("三、支出明细")
 	if len(st.Expenses) == 0 {
 		d.para("尚无支出。")
