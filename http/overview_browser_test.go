@@ -15,7 +15,7 @@ import (
 func TestOverviewBrowser(t *testing.T) {
 	e, baseURL := listeningEnv(t)
 	w := orgWorldOn(t, e)
-	ctx, _ := browser(t)
+	ctx, consoleErrors := browser(t)
 	do(t, ctx, "1366 px", chromedp.EmulateViewport(1366, 900))
 	do(t, ctx, "login", chromedp.Navigate(baseURL+"/console"), chromedp.WaitVisible(chromedp.CSS("#username")),
 		chromedp.SendKeys(chromedp.CSS("#username"), "sup"), chromedp.SendKeys(chromedp.CSS("#password"), memberPassword),
@@ -30,6 +30,17 @@ func TestOverviewBrowser(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll('#ov-stages svg rect').length`); n != 5 {
 		t.Errorf("stage chart: %d bars, want one per stage (5)", n)
 	}
+	// the stages in the order a building goes through them, money as
+	// money, and what holds the building up said in plain words
+	if got := eval[string](t, ctx, `Array.from(document.querySelectorAll('#ov-stages svg text.label')).map(x => x.textContent).join(' ')`); got != "筹备 表决中 结果公示 施工 交付" {
+		t.Errorf("stage chart labels in the order %q", got)
+	}
+	waitFor(t, ctx, `/^应缴 \d{1,3}(,\d{3})+\.\d{2}已收 0\.00$/.test(document.querySelector('`+row+` td.money').textContent)`,
+		`document.querySelector('`+row+` td.money').textContent`, "the money grouped by thousands")
+	waitFor(t, ctx, `/\d{1,3},\d{3}\.\d{2}/.test(document.getElementById('ov-money').textContent)`, `document.getElementById('ov-money').textContent`, "the money bars in yuan")
+	waitText(t, ctx, row+" td.attention", "同意未过线")
+	waitText(t, ctx, "#ov-totals", "需要关注 1 栋")
+	viewShot(t, ctx, screenshots(t), "overview")
 	if href := eval[string](t, ctx, `document.getElementById('ov-xlsx').getAttribute('href')`); !strings.HasSuffix(href, "/overview.xlsx") {
 		t.Errorf("the statistics return's link: %q", href)
 	}
@@ -44,6 +55,15 @@ func TestOverviewBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#ct-name"), "赵督导"), chromedp.Click(chromedp.CSS("#ct-save")))
 	waitFor(t, ctx, `Array.from(document.querySelectorAll('[role=alert]')).some(m => !m.hidden && m.textContent.includes('只能查看、导出和核验'))`,
 		`Array.from(document.querySelectorAll('[role=alert]')).map(m => m.textContent).join(' | ')`, "the refusal shown")
+	var unexpected []string
+	for _, m := range consoleErrors() {
+		if !strings.Contains(m, "status of 403") { // the write tried on purpose
+			unexpected = append(unexpected, m)
+		}
+	}
+	if len(unexpected) > 0 {
+		t.Errorf("JavaScript console errors: %v", unexpected)
+	}
 }
 
 // TestOrgsConsoleBrowser: an admin adds a 社区 and an account in the
