@@ -114,9 +114,13 @@ func TestConsoleFunding(t *testing.T) {
 	for _, p := range eval[[]string](t, ctx, string(check)) {
 		t.Errorf("resident page with its figures, large text: %s", p)
 	}
+	if split := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('#fund-line .amount')).filter(a => a.getClientRects().length > 1).map(a => a.textContent)`); len(split) > 0 {
+		t.Errorf("amounts broken from their 元 across lines: %v", split)
+	}
 	if page := eval[string](t, ctx, `document.getElementById('fund').textContent`); strings.Contains(page, "80,000.00") || !strings.Contains(page, "8****.00") {
 		t.Errorf("the resident page shows the balance in full: %s", page)
 	}
+	do(t, ctx, "scroll to the figures", chromedp.Evaluate[chromedp.Void](`document.getElementById('fund-line').scrollIntoView()`))
 	viewShot(t, ctx, shots, "funding-resident")
 	var unexpected []string
 	for _, m := range consoleErrors() {

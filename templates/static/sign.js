@@ -198,7 +198,17 @@
     var rest = f.slice(2).replace(/0+$/, '');
     return whole + (rest ? '.' + rest : '') + '%';
   }
-  function p(text, cls) { var x = document.createElement('p'); x.textContent = text; if (cls) x.className = cls; return x; }
+  // p makes a paragraph of text and amounts; an amount ({yuan: "1234.50"})
+  // stays on one line with its 元
+  function p(parts, cls) {
+    var x = document.createElement('p');
+    [].concat(parts).forEach(function (part) {
+      if (typeof part === 'string') { x.appendChild(document.createTextNode(part)); return; }
+      var s = document.createElement('span'); s.className = 'amount'; s.textContent = yuan(part.yuan) + ' 元'; x.appendChild(s);
+    });
+    if (cls) x.className = cls;
+    return x;
+  }
   // who may use what, in plain words, from the rule the 社区 chose
   function rules(r) {
     var who = (r.gjj_relations || []).map(function (k) { return rel[k] || k; });
@@ -213,14 +223,14 @@
     var h = v.household;
     if (!h) return;
     rules(v.rule.rule || {}).forEach(function (t) { line.appendChild(p(t)); });
-    line.appendChild(p('您家应出资（已扣除政府补贴，不含每年的运行费用）：' + yuan(h.due) + ' 元', 'fund-due'));
+    line.appendChild(p(['您家应出资（已扣除政府补贴，不含每年的运行费用）：', { yuan: h.due }], 'fund-due'));
     var used = false;
     h.gjj.accounts.forEach(function (a) {
       used = true;
-      line.appendChild(p('从 ' + a.name + '（' + (rel[a.relation] || a.relation) + '）的公积金：' + (a.allowed ? '可提取 ' + yuan(a.amount) + ' 元' : '按规定不能提取')));
+      line.appendChild(p(['从 ' + a.name + '（' + (rel[a.relation] || a.relation) + '）的公积金：'].concat(a.allowed ? ['可提取 ', { yuan: a.amount }] : ['按规定不能提取'])));
     });
-    if (h.figures && h.figures.maintenance) { used = true; line.appendChild(p('从维修资金：可使用 ' + yuan(h.maintenance.amount) + ' 元')); }
-    line.appendChild(p((used ? '还需您家自己付（现金或转账）：' : '还没有登记公积金或维修资金，目前需要您家自己付（现金或转账）：') + yuan(h.cash) + ' 元', 'fund-cash'));
+    if (h.figures && h.figures.maintenance) { used = true; line.appendChild(p(['从维修资金：可使用 ', { yuan: h.maintenance.amount }])); }
+    line.appendChild(p([used ? '还需您家自己付（现金或转账）：' : '还没有登记公积金或维修资金，目前需要您家自己付（现金或转账）：', { yuan: h.cash }], 'fund-cash'));
     if (v.apply_by) line.appendChild(p('公积金、维修资金请在 ' + v.apply_by + ' 前申请提取，过期不能再提。'));
     if (h.figures) {
       var f = h.figures;
