@@ -51,6 +51,11 @@ func TestOverviewBrowser(t *testing.T) {
 
 	do(t, ctx, "open the building", chromedp.Click(chromedp.CSS(row+" a")), chromedp.WaitVisible(chromedp.CSS("#readonly")))
 	waitText(t, ctx, "#readonly", "只读")
+	// the 只读 stays in sight in the bar at the top, however far one scrolls
+	do(t, ctx, "scroll down", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.body.scrollHeight)`))
+	waitFor(t, ctx, `(function(){var b=document.getElementById('ro-badge'); if(!b) return false; var r=b.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight && r.height > 0 && b.textContent.includes('只读');})()`,
+		`(document.getElementById('ro-badge') || {}).outerHTML || 'no badge'`, "the 只读 badge in view")
+	do(t, ctx, "scroll up", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	do(t, ctx, "try to change the contact", chromedp.Click(chromedp.CSS("#contact summary")), chromedp.WaitVisible(chromedp.CSS("#ct-save")),
 		chromedp.SendKeys(chromedp.CSS("#ct-name"), "赵督导"), chromedp.Click(chromedp.CSS("#ct-save")))
 	waitFor(t, ctx, `Array.from(document.querySelectorAll('[role=alert]')).some(m => !m.hidden && m.textContent.includes('只能查看、导出和核验'))`,
