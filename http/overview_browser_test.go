@@ -51,15 +51,14 @@ func TestOverviewBrowser(t *testing.T) {
 
 	do(t, ctx, "open the building", chromedp.Click(chromedp.CSS(row+" a")), chromedp.WaitVisible(chromedp.CSS("#readonly")))
 	waitText(t, ctx, "#readonly", "只读")
-	// the 只读 stays in sight in the bar at the top, however far one scrolls
-	do(t, ctx, "scroll down", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.body.scrollHeight)`))
-	waitFor(t, ctx, `(function(){var b=document.getElementById('ro-badge'); if(!b) return false; var r=b.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight && r.height > 0 && b.textContent.includes('只读');})()`,
-		`(document.getElementById('ro-badge') || {}).outerHTML || 'no badge'`, "the 只读 badge in view")
-	do(t, ctx, "scroll up", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	do(t, ctx, "try to change the contact", chromedp.Click(chromedp.CSS("#contact summary")), chromedp.WaitVisible(chromedp.CSS("#ct-save")),
 		chromedp.SendKeys(chromedp.CSS("#ct-name"), "赵督导"), chromedp.Click(chromedp.CSS("#ct-save")))
 	waitFor(t, ctx, `Array.from(document.querySelectorAll('[role=alert]')).some(m => !m.hidden && m.textContent.includes('只能查看、导出和核验'))`,
 		`Array.from(document.querySelectorAll('[role=alert]')).map(m => m.textContent).join(' | ')`, "the refusal shown")
+	// the 只读 stays in sight in the bar at the top, however far one scrolls
+	do(t, ctx, "scroll down", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.body.scrollHeight)`))
+	waitFor(t, ctx, `(function(){var b=document.getElementById('ro-badge'); if(!b) return false; var r=b.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight && r.height > 0 && b.textContent.includes('只读');})()`,
+		`(document.getElementById('ro-badge') || {}).outerHTML || 'no badge'`, "the 只读 badge in view")
 	var unexpected []string
 	for _, m := range consoleErrors() {
 		if !strings.Contains(m, "status of 403") { // the write tried on purpose
@@ -95,4 +94,41 @@ func TestOrgsConsoleBrowser(t *testing.T) {
 	do(t, ctx, "a worker of the 社区", chromedp.SetValue(chromedp.CSS("#us-role"), "worker"), chromedp.SendKeys(chromedp.CSS("#us-password"), memberPassword),
 		chromedp.Click(chromedp.CSS("#us-create")))
 	waitText(t, ctx, "#us-msg", "已添加账号 zhao（工作人员）")
+}
+
+// TestOverviewDistrictBrowser: a 区 auditor's overview names each
+// building's 街道 and 社区, and narrows to one 街道 or one 社区 of it.
+func TestOverviewDistrictBrowser(t *testing.T) {
+	e, baseURL := listeningEnv(t)
+	w := orgWorldOn(t, e)
+	ctx, consoleErrors := browser(t)
+	do(t, ctx, "1366 px", chromedp.EmulateViewport(1366, 900))
+	do(t, ctx, "login", chromedp.Navigate(baseURL+"/console"), chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "aud"), chromedp.SendKeys(chromedp.CSS("#password"), memberPassword),
+		chromedp.Click(chromedp.CSS("#login")))
+	row := fmt.Sprintf(`#ov-table tbody tr[data-project="%d"]`, w.pid)
+	do(t, ctx, "the overview", chromedp.WaitVisible(chromedp.CSS(row)))
+	waitText(t, ctx, "#ov-title", "西湖区")
+	waitText(t, ctx, row+" td:nth-child(2)", "北山街道 · 宝石社区")
+	waitText(t, ctx, "#ov-table thead", "街道 · 社区")
+	options := eval[string](t, ctx, `Array.from(document.querySelectorAll('#ov-org option')).map(o => o.textContent).join('|')`)
+	for _, want := range []string{"全部街道和社区", "北山街道（全部社区）", "北山街道 · 宝石社区", "北山街道 · 保俶社区", "灵隐街道（全部社区）", "灵隐街道 · 玉泉社区"} {
+		if !strings.Contains(options, want) {
+			t.Errorf("the filter offers %q, not %q", options, want)
+		}
+	}
+	pick := func(name string) {
+		t.Helper()
+		v := eval[string](t, ctx, fmt.Sprintf(`Array.from(document.querySelectorAll('#ov-org option')).find(o => o.textContent === %q).value`, name))
+		do(t, ctx, "filter "+name, chromedp.SetValue(chromedp.CSS("#ov-org"), v), chromedp.Click(chromedp.CSS("#ov-apply")))
+	}
+	pick("灵隐街道（全部社区）")
+	waitText(t, ctx, "#ov-table tbody", "没有符合条件的楼栋")
+	pick("北山街道（全部社区）")
+	do(t, ctx, "the building again", chromedp.WaitVisible(chromedp.CSS(row)))
+	pick("北山街道 · 保俶社区")
+	waitText(t, ctx, "#ov-table tbody", "没有符合条件的楼栋")
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("JavaScript console errors: %v", errs)
+	}
 }

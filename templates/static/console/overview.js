@@ -18,10 +18,25 @@ function query() {
   return s ? '?' + s : '';
 }
 
-function communities(nodes, out) {
-  nodes.forEach((n) => { if (n.kind === '社区') out.push(n); communities(n.children || [], out); });
+// below lists the 街道 and 社区 under the organisation looked at, each
+// 社区 named with its 街道 when there are several 街道 (a 区's overview)
+function below(nodes, street, out) {
+  nodes.forEach((n) => {
+    if (n.kind === '街道') out.push({ id: n.id, text: n.name + '（全部社区）' });
+    if (n.kind === '社区') out.push({ id: n.id, text: street ? street + ' · ' + n.name : n.name });
+    below(n.children || [], n.kind === '街道' ? n.name : street, out);
+  });
   return out;
 }
+function find(nodes, id) {
+  for (const n of nodes) {
+    if (String(n.id) === String(id)) return n;
+    const f = find(n.children || [], id);
+    if (f) return f;
+  }
+  return null;
+}
+let district = false; // a 区's overview: rows name their 街道 too
 
 function pct(p) { return p ? p + '%' : '—'; }
 
@@ -53,7 +68,7 @@ function row(r) {
   const notes = attention(r);
   return el('tr', { 'data-project': String(r.project_id) }, [
     el('td', {}, [el('a', { href: '/console/projects/' + r.project_id, text: r.name }), el('div', { class: 'muted', text: r.address })]),
-    el('td', { text: r.org }),
+    el('td', { text: district ? r.street + ' · ' + r.org : r.org }),
     el('td', { class: 'num', text: String(r.households) }),
     el('td', { class: 'stage nowrap', text: r.stage }),
     el('td', { text: consent }),
@@ -93,7 +108,10 @@ rv.api('GET', '/api/v1/orgs').then((res) => {
     if (!res.orgs.length) { rv.error({ message: '还没有组织：请管理员先添加区、街道和社区' }); return; }
     orgID = String(res.orgs[0].id);
   }
-  communities(res.orgs, []).forEach((o) => $('ov-org').appendChild(el('option', { value: String(o.id), text: o.name })));
+  const root = find(res.orgs, orgID);
+  district = !!root && root.kind === '区';
+  if (district) { $('ov-org-text').textContent = '街道/社区'; $('ov-org').options[0].textContent = '全部街道和社区'; document.querySelector('#ov-table th.org').textContent = '街道 · 社区'; }
+  below(root ? root.children || [] : res.orgs, '', []).forEach((o) => $('ov-org').appendChild(el('option', { value: String(o.id), text: o.text })));
   return load();
 }, rv.error);
 
