@@ -94,6 +94,9 @@ func TestOrgsConsoleBrowser(t *testing.T) {
 	do(t, ctx, "a worker of the 社区", chromedp.SetValue(chromedp.CSS("#us-role"), "worker"), chromedp.SendKeys(chromedp.CSS("#us-password"), memberPassword),
 		chromedp.Click(chromedp.CSS("#us-create")))
 	waitText(t, ctx, "#us-msg", "已添加账号 zhao（工作人员）")
+	// the accounts, with role and organisation, the new one among them
+	waitText(t, ctx, "#us-list", "zhao工作人员黄龙社区（社区）")
+	waitText(t, ctx, "#us-list", "sup街道督导北山街道（街道）")
 }
 
 // TestOverviewDistrictBrowser: a 区 auditor's overview names each
