@@ -75,6 +75,7 @@ func TestConsoleFunding(t *testing.T) {
 	do(t, ctx, "save", chromedp.Click(chromedp.CSS("#fu-save")))
 	said(t, ctx, "#fu-save", "2 个公积金账户和维修资金", "status")
 	waitText(t, ctx, "#fu-table", "张三（业主本人）12,345.67")
+	waitText(t, ctx, "#fu-table thead", "可提取公积金各人可提取可用维修资金自筹现金")
 	if page := eval[string](t, ctx, `document.getElementById('funding').textContent`); strings.Contains(page, "6,500.00") || strings.Contains(page, "8,000.33") {
 		t.Errorf("the console shows a balance in full")
 	}
