@@ -51,8 +51,14 @@ func TestOverviewBrowser(t *testing.T) {
 
 	do(t, ctx, "open the building", chromedp.Click(chromedp.CSS(row+" a")), chromedp.WaitVisible(chromedp.CSS("#readonly")))
 	waitText(t, ctx, "#readonly", "只读")
-	do(t, ctx, "try to change the contact", chromedp.Click(chromedp.CSS("#contact summary")), chromedp.WaitVisible(chromedp.CSS("#ct-save")),
-		chromedp.SendKeys(chromedp.CSS("#ct-name"), "赵督导"), chromedp.Click(chromedp.CSS("#ct-save")))
+	// the page's own script, not the driver's node handles: right after the
+	// navigation from the overview the driver's handles of the new page were
+	// sometimes stale ("Could not find node with given id")
+	waitFor(t, ctx, `document.readyState === 'complete' && !!document.querySelector('#contact summary')`, `document.readyState`, "the project page loaded")
+	do(t, ctx, "open the contact", chromedp.Evaluate[chromedp.Void](`document.querySelector('#contact summary').click()`))
+	waitFor(t, ctx, `document.getElementById('contact').open && document.getElementById('ct-save').getBoundingClientRect().height > 0`, `document.getElementById('contact').open`, "the contact form open")
+	setValue(t, ctx, "#ct-name", "赵督导")
+	do(t, ctx, "try to change the contact", chromedp.Evaluate[chromedp.Void](`document.getElementById('ct-save').click()`))
 	waitFor(t, ctx, `Array.from(document.querySelectorAll('[role=alert]')).some(m => !m.hidden && m.textContent.includes('只能查看、导出和核验'))`,
 		`Array.from(document.querySelectorAll('[role=alert]')).map(m => m.textContent).join(' | ')`, "the refusal shown")
 	// the 只读 stays in sight in the bar at the top, however far one scrolls
