@@ -2,6 +2,9 @@ package http_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +18,10 @@ import (
 // with masked figures and the certificate link; the household sees its
 // own line on its page and enters its figures with its consent.
 func TestConsoleFunding(t *testing.T) {
+	check, err := os.ReadFile(filepath.Join("testdata", "layout_check.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	e, baseURL := listeningEnv(t)
 	e.addWorker("a", false)
 	p := e.do("POST", "/api/v1/projects", "a", demoProject("幸福里3号楼2单元")).want(201).json()
@@ -68,6 +75,7 @@ func TestConsoleFunding(t *testing.T) {
 	do(t, ctx, "save", chromedp.Click(chromedp.CSS("#fu-save")))
 	said(t, ctx, "#fu-save", "2 个公积金账户和维修资金", "status")
 	waitText(t, ctx, "#fu-table", "张三（业主本人）12,345.67")
+	waitText(t, ctx, "#fu-table thead", "可提取公积金各人可提取可用维修资金自筹现金")
 	if page := eval[string](t, ctx, `document.getElementById('funding').textContent`); strings.Contains(page, "6,500.00") || strings.Contains(page, "8,000.33") {
 		t.Errorf("the console shows a balance in full")
 	}
@@ -77,18 +85,43 @@ func TestConsoleFunding(t *testing.T) {
 	viewShot(t, ctx, shots, "funding-console")
 
 	// the household's page: its own line, and its own figures with consent
-	do(t, ctx, "resident page", chromedp.EmulateViewport(390, 844), chromedp.Navigate(baseURL+"/s/"+links["502"]), chromedp.WaitVisible(chromedp.CSS("#fund")))
+	// on a 360×740 phone in large text: who may use which account and what
+	// is left to pay in cash, in plain words, nothing overflowing
+	do(t, ctx, "resident page", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile), chromedp.Navigate(baseURL+"/s/"+links["502"]+"?size=large"),
+		chromedp.WaitVisible(chromedp.CSS("#fund")))
 	waitText(t, ctx, "#fund-line", "应出资")
+	waitText(t, ctx, "#fund-line", "业主本人、配偶的公积金可以用来付这笔钱")
+	waitText(t, ctx, "#fund-line", "账户里要留下首期交存额的 30%")
+	waitText(t, ctx, "#fund-line", "还没有登记公积金或维修资金，目前需要您家自己付（现金或转账）")
+	waitText(t, ctx, "#fund-line", "请在 2028-08-31 前申请提取")
+	if cash := eval[string](t, ctx, `document.querySelector('#fund-line .fund-cash').textContent`); !regexp.MustCompile(`\d{1,3}(,\d{3})*\.\d{2} 元$`).MatchString(cash) {
+		t.Errorf("the cash to pay: %q", cash)
+	}
+	if box := eval[float64](t, ctx, `document.getElementById('fund-consent').getBoundingClientRect().height`); box < 24 {
+		t.Errorf("the consent box is %.0f px high in large text, too small to tap", box)
+	}
+	for _, p := range eval[[]string](t, ctx, string(check)) {
+		t.Errorf("resident page, large text: %s", p)
+	}
+	phoneShot(t, ctx, shots, "funding-large")
 	setValue(t, ctx, "#fund-name", "王五")
 	setValue(t, ctx, "#fund-gjj", "80000.00")
 	do(t, ctx, "send without consent", chromedp.Click(chromedp.CSS("#fund-send")))
 	waitText(t, ctx, "#fund-msg", "请勾选同意")
 	do(t, ctx, "consent", chromedp.Click(chromedp.CSS("#fund-consent")), chromedp.Click(chromedp.CSS("#fund-send")))
 	waitText(t, ctx, "#fund-msg", "已保存")
-	waitText(t, ctx, "#fund-line", "住房公积金")
+	waitText(t, ctx, "#fund-line", "从 王五（业主本人）的公积金：可提取")
+	waitText(t, ctx, "#fund-line", "还需您家自己付（现金或转账）")
+	for _, p := range eval[[]string](t, ctx, string(check)) {
+		t.Errorf("resident page with its figures, large text: %s", p)
+	}
+	if split := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('#fund-line .amount')).filter(a => a.getClientRects().length > 1).map(a => a.textContent)`); len(split) > 0 {
+		t.Errorf("amounts broken from their 元 across lines: %v", split)
+	}
 	if page := eval[string](t, ctx, `document.getElementById('fund').textContent`); strings.Contains(page, "80,000.00") || !strings.Contains(page, "8****.00") {
 		t.Errorf("the resident page shows the balance in full: %s", page)
 	}
+	do(t, ctx, "scroll to the figures", chromedp.Evaluate[chromedp.Void](`document.getElementById('fund-line').scrollIntoView()`))
 	viewShot(t, ctx, shots, "funding-resident")
 	var unexpected []string
 	for _, m := range consoleErrors() {

@@ -186,24 +186,56 @@
   var line = document.getElementById('fund-line'), msg = document.getElementById('fund-msg');
   var url = '/api/v1/sign/' + encodeURIComponent(token) + '/funding';
   var rel = { owner: '业主本人', spouse: '配偶', parent: '父母', child: '子女' };
-  function yuan(s) { return Number(s).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }); }
-  function p(text) { var x = document.createElement('p'); x.textContent = text; return x; }
+  // yuan groups a decimal string from the server by thousands, without
+  // turning it into a float
+  function yuan(s) {
+    var neg = s.charAt(0) === '-', x = neg ? s.slice(1) : s, parts = x.split('.');
+    return (neg ? '-' : '') + parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '.' + ((parts[1] || '') + '00').slice(0, 2);
+  }
+  // percent reads a rate such as "0.30" as "30%", on the string
+  function percent(r) {
+    var parts = String(r).split('.'), f = ((parts[1] || '') + '00'), whole = String(Number(parts[0]) * 100 + Number(f.slice(0, 2)));
+    var rest = f.slice(2).replace(/0+$/, '');
+    return whole + (rest ? '.' + rest : '') + '%';
+  }
+  // p makes a paragraph of text and amounts; an amount ({yuan: "1234.50"})
+  // stays on one line with its 元
+  function p(parts, cls) {
+    var x = document.createElement('p');
+    [].concat(parts).forEach(function (part) {
+      if (typeof part === 'string') { x.appendChild(document.createTextNode(part)); return; }
+      var s = document.createElement('span'); s.className = 'amount'; s.textContent = yuan(part.yuan) + ' 元'; x.appendChild(s);
+    });
+    if (cls) x.className = cls;
+    return x;
+  }
+  // who may use what, in plain words, from the rule the 社区 chose
+  function rules(r) {
+    var who = (r.gjj_relations || []).map(function (k) { return rel[k] || k; });
+    var out = [];
+    out.push(who.length ? '住房公积金：' + who.join('、') + '的公积金可以用来付这笔钱。' : '住房公积金：按本市规定不能用来付这笔钱。');
+    if (r.maintenance_keep_rate) out.push('专项维修资金：可以用，但账户里要留下首期交存额的 ' + percent(r.maintenance_keep_rate) + '。');
+    return out;
+  }
   function show(v) {
     line.textContent = '';
     if (!v.rule) { line.appendChild(p('社区还没有设置本市的提取规则，设置后这里会显示可用金额。您可以先填写下面的信息。')); return; }
     var h = v.household;
     if (!h) return;
-    line.appendChild(p('您家应出资（扣除补贴，不含运行费用）' + yuan(h.due) + ' 元，其中：'));
+    rules(v.rule.rule || {}).forEach(function (t) { line.appendChild(p(t)); });
+    line.appendChild(p(['您家应出资（已扣除政府补贴，不含每年的运行费用）：', { yuan: h.due }], 'fund-due'));
+    var used = false;
     h.gjj.accounts.forEach(function (a) {
-      line.appendChild(p('住房公积金 ' + a.name + '（' + (rel[a.relation] || a.relation) + '）：' + (a.allowed ? '可提取 ' + yuan(a.amount) + ' 元' : '按规定不能提取')));
+      used = true;
+      line.appendChild(p(['从 ' + a.name + '（' + (rel[a.relation] || a.relation) + '）的公积金：'].concat(a.allowed ? ['可提取 ', { yuan: a.amount }] : ['按规定不能提取'])));
     });
-    if (h.figures && h.figures.maintenance) line.appendChild(p('专项维修资金：可使用 ' + yuan(h.maintenance.amount) + ' 元'));
-    line.appendChild(p('其余自己支付：' + yuan(h.cash) + ' 元'));
-    if (v.apply_by) line.appendChild(p('请在 ' + v.apply_by + ' 前申请提取。'));
+    if (h.figures && h.figures.maintenance) { used = true; line.appendChild(p(['从维修资金：可使用 ', { yuan: h.maintenance.amount }])); }
+    line.appendChild(p([used ? '还需您家自己付（现金或转账）：' : '还没有登记公积金或维修资金，目前需要您家自己付（现金或转账）：', { yuan: h.cash }], 'fund-cash'));
+    if (v.apply_by) line.appendChild(p('公积金、维修资金请在 ' + v.apply_by + ' 前申请提取，过期不能再提。'));
     if (h.figures) {
       var f = h.figures;
       line.appendChild(p('已登记的账户：' + f.accounts.map(function (a) { return a.name + ' 余额 ' + a.balance; }).join('，') +
-        (f.maintenance ? '；维修资金余额 ' + f.maintenance.balance : '') + '（' + (f.entered_by === 'household' ? '您家填写' : '社区录入') + '）'));
+        (f.maintenance ? '；维修资金余额 ' + f.maintenance.balance : '') + '（' + (f.entered_by === 'household' ? '您家填写' : '社区录入') + '；为保护隐私，余额只显示第一位数字）'));
     }
   }
   function load() {

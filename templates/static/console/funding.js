@@ -61,7 +61,7 @@ function showTable(f) {
     const entered = h.figures ? (h.figures.entered_by === 'household' ? '住户填写' : '工作人员录入') : '未填写';
     return [h.id, h.owner, money(h.due), money(h.gjj.total), who, money(h.maintenance.amount), money(h.cash), entered, ''];
   });
-  const tbl = table(['房号', '业主', '应出资', '公积金', '提取人', '维修资金', '现金', '信息来源', '证明'], rows, 'fu-list');
+  const tbl = table(['房号', '业主', '应出资', '可提取公积金', '各人可提取', '可用维修资金', '自筹现金', '信息来源', '证明'], rows, 'fu-list');
   tbl.querySelectorAll('tbody tr').forEach((tr, i) => {
     const h = f.households[i];
     tr.lastChild.appendChild(el('a', { href: base + '/households/' + h.household_id + '/share-certificate.pdf', target: '_blank',

@@ -21,6 +21,18 @@ function load() {
     };
     opts($('og-parent'), el('option', { value: '0', text: '（无，区）' }));
     opts($('us-org'));
+    return users(all);
+  }, rv.error);
+}
+
+// users lists the accounts with their role and organisation, so an admin
+// sees who already has one before adding another
+function users(all) {
+  const names = {};
+  all.forEach((x) => { names[x.org.id] = x.org.name + '（' + x.org.kind + '）'; });
+  return rv.api('GET', '/api/v1/users').then((res) => {
+    $('us-list').replaceChildren(rv.table(['用户名', '显示名', '角色', '所属组织'],
+      res.users.map((u) => [u.username, u.display_name || '', u.role_name, u.org_id ? names[u.org_id] || '编号 ' + u.org_id : '—']), 'left'));
   }, rv.error);
 }
 
@@ -34,7 +46,7 @@ $('newuser').addEventListener('submit', (e) => {
   e.preventDefault();
   rv.api('POST', '/api/v1/users', { username: $('us-name').value.trim(), display_name: $('us-display').value.trim(), password: $('us-password').value,
     org_id: parseInt($('us-org').value || '0', 10), role: $('us-role').value })
-    .then((u) => { say('us-msg', '已添加账号 ' + u.username + '（' + u.role_name + '）'); $('us-password').value = ''; }, (err) => say('us-msg', err.message, true));
+    .then((u) => { say('us-msg', '已添加账号 ' + u.username + '（' + u.role_name + '）'); $('us-password').value = ''; return load(); }, (err) => say('us-msg', err.message, true));
 });
 
 load();
