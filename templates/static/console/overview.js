@@ -54,6 +54,7 @@ function ordered(stages) {
 function attention(r) {
   const out = [], c = r.consent;
   if (r.stage === '表决中' && c && !c.reached) out.push('同意未过线');
+  if ((r.stage === '表决中' || r.stage === '结果公示') && r.works_started) out.push('表决结果尚未最终公告，已登记开工');
   if (r.complaints > r.answered_within_3_days) out.push((r.complaints - r.answered_within_3_days) + ' 件投诉未在3日内答复');
   if ((r.stage === '施工' || r.stage === '交付') && r.days_since_inspection === null) out.push('施工后未巡查');
   if ((r.stage === '施工' || r.stage === '交付') && r.due !== r.collected) out.push('居民出资未收齐');
