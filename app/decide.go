@@ -437,5 +437,5 @@ func (a *App) OpenSigningPage(ctx context.Context, token string) (*SigningView, 
 	if err != nil {
 		return nil, err
 	}
-	return v, a.store.CountPageView(ctx, v.Link.ID, a.now())
+	return v, a.store.CountPageView(ctx, v.Link.ProjectID, v.Link.ID, a.now())
 }

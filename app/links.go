@@ -173,7 +173,7 @@ func (a *App) reissue(ctx context.Context, w *engine.Worker, projectID int64, pi
 		out = append(out, Link{Household: h.ID, Room: h.Room, URL: a.linkURL("s", token)})
 	}
 	err = a.inTx(ctx, func(ctx context.Context) error {
-		live, err := a.store.Links(ctx, b.ID)
+		live, err := a.store.Links(ctx, p.ID, b.ID)
 		if err != nil {
 			return err
 		}

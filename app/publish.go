@@ -148,7 +148,7 @@ func (a *App) issueLinks(ctx context.Context, projectID int64, b *engine.Ballot,
 		return err
 	}
 	for _, l := range links {
-		l.BallotID = b.ID
+		l.ProjectID, l.BallotID = projectID, b.ID
 	}
 	if err := a.store.InsertLinks(ctx, links); err != nil {
 		return err

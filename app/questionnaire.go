@@ -270,7 +270,7 @@ func (a *App) surveyResults(ctx context.Context, w *engine.Worker, p *engine.Pro
 }
 
 func (a *App) surveyPart(ctx context.Context, p *engine.Project, q *engine.Questionnaire) (engine.SurveyPart, error) {
-	rs, err := a.store.LatestResponses(ctx, q.ID)
+	rs, err := a.store.LatestResponses(ctx, p.ID, q.ID)
 	return engine.SurveyPart{ProjectName: p.Name, Households: p.Households, Responses: rs}, err
 }
 
@@ -316,7 +316,7 @@ func (a *App) OpenAnswering(ctx context.Context, token string) (*Answering, erro
 	if an.Household, err = household(an.Project, l.HouseholdID); err != nil {
 		return nil, notFound
 	}
-	rs, err := a.store.LatestResponses(ctx, an.Questionnaire.ID)
+	rs, err := a.store.LatestResponses(ctx, an.Project.ID, an.Questionnaire.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -348,7 +348,7 @@ func (a *App) Answer(ctx context.Context, token string, answers json.RawMessage,
 		return nil, false, err
 	}
 	now := a.now()
-	r := &engine.SurveyResponse{QuestionnaireID: an.Questionnaire.ID, HouseholdID: an.Household.ID, Answers: canonical,
+	r := &engine.SurveyResponse{ProjectID: an.Project.ID, QuestionnaireID: an.Questionnaire.ID, HouseholdID: an.Household.ID, Answers: canonical,
 		IdempotencyKey: key, IP: ip, UserAgent: userAgent, CreatedAt: now.UTC().Truncate(time.Microsecond)}
 	replay := false
 	err = a.inTx(ctx, func(ctx context.Context) error {
@@ -356,7 +356,7 @@ func (a *App) Answer(ctx context.Context, token string, answers json.RawMessage,
 		if err != nil {
 			return err
 		}
-		earlier, err := a.store.ResponseByKey(ctx, q.ID, key)
+		earlier, err := a.store.ResponseByKey(ctx, q.ProjectID, q.ID, key)
 		if err != nil {
 			return err
 		}

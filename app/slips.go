@@ -52,7 +52,7 @@ func (a *App) SlipsPDF(ctx context.Context, w *engine.Worker, projectID, househo
 	if err != nil {
 		return nil, err
 	}
-	live, err := a.store.Links(ctx, b.ID)
+	live, err := a.store.Links(ctx, b.ProjectID, b.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func (a *App) SurveySlipsPDF(ctx context.Context, w *engine.Worker, projectID, q
 	if a.seal == nil {
 		return nil, engine.Errorf(engine.ECodeUnavailable, "服务器没有配置封存密钥文件，无法按原链接重印纸条")
 	}
-	live, err := a.store.SurveyLinks(ctx, q.ID)
+	live, err := a.store.SurveyLinks(ctx, p.ID, q.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -103,7 +103,7 @@ func (a *App) Undecided(ctx context.Context, w *engine.Worker, projectID int64) 
 	if err != nil {
 		return nil, err
 	}
-	views, err := a.store.LinkViews(ctx, c.ballot.ID)
+	views, err := a.store.LinkViews(ctx, c.ballot.ProjectID, c.ballot.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -410,7 +410,7 @@ func (a *App) ratingAnswers(ctx context.Context, projectID int64) (satisfied, ra
 		if err != nil {
 			return 0, 0, err
 		}
-		rs, err := a.store.LatestResponses(ctx, q.ID)
+		rs, err := a.store.LatestResponses(ctx, q.ProjectID, q.ID)
 		if err != nil {
 			return 0, 0, err
 		}

@@ -41,6 +41,7 @@ func (b *Ballot) Open(now time.Time) bool {
 // token is stored; the link dies at its expiry or when revoked.
 type SigningLink struct {
 	ID          int64
+	ProjectID   int64 // of the ballot (not in the row's image)
 	BallotID    int64
 	HouseholdID int64
 	TokenHash   string
@@ -68,7 +69,7 @@ type BallotStore interface {
 	InsertClosure(ctx context.Context, b *Ballot) error
 	// LinkByTokenHash finds a live (unrevoked) link.
 	LinkByTokenHash(ctx context.Context, tokenHash string) (*SigningLink, error)
-	Links(ctx context.Context, ballotID int64) ([]*SigningLink, error)
+	Links(ctx context.Context, projectID, ballotID int64) ([]*SigningLink, error)
 	InsertLinks(ctx context.Context, links []*SigningLink) error
 	RevokeLinks(ctx context.Context, links []*SigningLink) error
 	// SetLinksIssued stores the seq of each link's link_issued event.
@@ -79,9 +80,9 @@ type BallotStore interface {
 	// LinkIssuedEvents are a project's link_issued events.
 	LinkIssuedEvents(ctx context.Context, projectID int64) ([]*AuditEvent, error)
 	// CountPageView counts an opening of a link's page (outside the chain).
-	CountPageView(ctx context.Context, linkID int64, at time.Time) error
+	CountPageView(ctx context.Context, projectID, linkID int64, at time.Time) error
 	// LinkViews is how the live links of a ballot were opened.
-	LinkViews(ctx context.Context, ballotID int64) ([]LinkViews, error)
+	LinkViews(ctx context.Context, projectID, ballotID int64) ([]LinkViews, error)
 }
 
 // LinkViews is how often one household's live link was opened, and when

@@ -37,7 +37,7 @@ func (q *Questionnaire) Open(now time.Time) bool {
 // of its token is stored.
 type SurveyLink struct {
 	ID              int64
-	ProjectID       int64 // of the questionnaire (read only)
+	ProjectID       int64 // of the questionnaire (not in the row's image)
 	QuestionnaireID int64
 	HouseholdID     int64
 	TokenHash       string
@@ -55,6 +55,7 @@ type QuestionnaireSend struct {
 // SurveyResponse is one household's answers (append-only; the latest counts).
 type SurveyResponse struct {
 	ID              int64
+	ProjectID       int64 // of the questionnaire (not in the row's image)
 	QuestionnaireID int64
 	HouseholdID     int64
 	Answers         json.RawMessage // {question id: answer}
@@ -69,7 +70,7 @@ type QuestionnaireStore interface {
 	// InsertQuestionnaire stores a questionnaire with its links.
 	InsertQuestionnaire(ctx context.Context, q *Questionnaire, links []SurveyLink) error
 	// SurveyLinks lists a questionnaire's links with their sealed tokens.
-	SurveyLinks(ctx context.Context, questionnaireID int64) ([]*SurveyLink, error)
+	SurveyLinks(ctx context.Context, projectID, questionnaireID int64) ([]*SurveyLink, error)
 	// Questionnaire reads one (locking it inside a unit of work).
 	Questionnaire(ctx context.Context, projectID, id int64) (*Questionnaire, error)
 	Questionnaires(ctx context.Context, projectID int64) ([]*Questionnaire, error)
@@ -81,9 +82,9 @@ type QuestionnaireStore interface {
 	// events (they carry the images of the links they issued).
 	QuestionnaireSentEvents(ctx context.Context, projectID int64) ([]*AuditEvent, error)
 	// ResponseByKey is the response with an idempotency key, or nil.
-	ResponseByKey(ctx context.Context, questionnaireID int64, key string) (*SurveyResponse, error)
+	ResponseByKey(ctx context.Context, projectID, questionnaireID int64, key string) (*SurveyResponse, error)
 	InsertResponse(ctx context.Context, r *SurveyResponse) error
-	LatestResponses(ctx context.Context, questionnaireID int64) ([]*SurveyResponse, error)
+	LatestResponses(ctx context.Context, projectID, questionnaireID int64) ([]*SurveyResponse, error)
 	// QuestionnaireGroup lists the questionnaires sharing a group key.
 	QuestionnaireGroup(ctx context.Context, groupKey string) ([]*Questionnaire, error)
 }

@@ -51,8 +51,8 @@ func TestLinkWithoutEventIsRefused(t *testing.T) {
 		s.DB().MustExec(s.DB().Rebind(`UPDATE signing_links SET revoked_at = ? WHERE ballot_id = ? AND household_id = ?`), e.clock.Now(), bid, hid)
 		token, hash := engine.NewToken()
 		var forged int64
-		if err := s.DB().Get(&forged, s.DB().Rebind(`INSERT INTO signing_links (ballot_id, household_id, token_hash, expires_at, created_at)
-			VALUES (?, ?, ?, ?, ?) RETURNING id`), bid, hid, hash, e.clock.Now().Add(48*time.Hour), e.clock.Now()); err != nil {
+		if err := s.DB().Get(&forged, s.DB().Rebind(`INSERT INTO signing_links (project_id, ballot_id, household_id, token_hash, expires_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), pid, bid, hid, hash, e.clock.Now().Add(48*time.Hour), e.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 		before := counts(t, s)
@@ -88,8 +88,8 @@ func TestLinkInsertedIsNamed(t *testing.T) {
 		bid := e.ballotID(pid)
 		_, hash := engine.NewToken()
 		var forged int64
-		if err := s.DB().Get(&forged, s.DB().Rebind(`INSERT INTO signing_links (ballot_id, household_id, token_hash, expires_at, created_at)
-			VALUES (?, ?, ?, ?, ?) RETURNING id`), bid, e.householdID(other, "302"), hash, e.clock.Now().Add(48*time.Hour), e.clock.Now()); err != nil {
+		if err := s.DB().Get(&forged, s.DB().Rebind(`INSERT INTO signing_links (project_id, ballot_id, household_id, token_hash, expires_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), pid, bid, e.householdID(other, "302"), hash, e.clock.Now().Add(48*time.Hour), e.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 		wantNamed(t, e, pid, engine.TableSigningLinks, forged, "")
@@ -110,7 +110,7 @@ func TestClosureInsertedIsNamed(t *testing.T) {
 		bid := e.ballotID(pid)
 		base := fmt.Sprintf("/api/v1/projects/%d", pid)
 		e.do("GET", "/api/v1/sign/"+links["301"], "", nil).want(200)
-		s.DB().MustExec(s.DB().Rebind(`INSERT INTO ballot_closures (ballot_id, closed_at, reason) VALUES (?, ?, 'closed')`), bid, e.clock.Now())
+		s.DB().MustExec(s.DB().Rebind(`INSERT INTO ballot_closures (project_id, ballot_id, closed_at, reason) VALUES (?, ?, ?, 'closed')`), pid, bid, e.clock.Now())
 		before := counts(t, s)
 		for _, srv := range []*env{e, newEnv(t, s, apphttp.Config{})} { // this server and a fresh one
 			srv.tokens["a"] = e.tokens["a"]

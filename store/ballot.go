@@ -14,9 +14,9 @@ import (
 // ballot row never changes).
 const ballotSelect = `SELECT b.id, b.project_id, b.scenario_id, b.sha256, b.rule, b.deadline, b.opened_at,
 	c.closed_at AS closed_at, COALESCE(c.reason, '') AS close_reason, COALESCE(c.superseded_by, 0) AS superseded_by
-	FROM ballots b LEFT JOIN ballot_closures c ON c.ballot_id = b.id `
+	FROM ballots b LEFT JOIN ballot_closures c ON c.project_id = b.project_id AND c.ballot_id = b.id `
 
-const linkColumns = `id, ballot_id, household_id, token_hash, expires_at, revoked_at, created_at, COALESCE(issued_seq, 0) AS issued_seq, sealed_token`
+const linkColumns = `id, project_id, ballot_id, household_id, token_hash, expires_at, revoked_at, created_at, COALESCE(issued_seq, 0) AS issued_seq, sealed_token`
 
 type ballotRow struct {
 	engine.Ballot
@@ -50,8 +50,8 @@ func (s *Store) InsertClosure(ctx context.Context, b *engine.Ballot) error {
 	if b.SupersededBy != 0 {
 		by = b.SupersededBy
 	}
-	_, err := s.conn(ctx).ExecContext(ctx, s.q(`INSERT INTO ballot_closures (ballot_id, closed_at, reason, superseded_by) VALUES (?, ?, ?, ?)`),
-		b.ID, b.ClosedAt, b.CloseReason, by)
+	_, err := s.conn(ctx).ExecContext(ctx, s.q(`INSERT INTO ballot_closures (project_id, ballot_id, closed_at, reason, superseded_by) VALUES (?, ?, ?, ?, ?)`),
+		b.ProjectID, b.ID, b.ClosedAt, b.CloseReason, by)
 	return s.mapError(err)
 }
 
@@ -88,10 +88,11 @@ func (s *Store) LinkByTokenHash(ctx context.Context, tokenHash string) (*engine.
 	return &l, nil
 }
 
-// Links lists the live links of a ballot.
-func (s *Store) Links(ctx context.Context, ballotID int64) ([]*engine.SigningLink, error) {
+// Links lists the live links of a project's ballot.
+func (s *Store) Links(ctx context.Context, projectID, ballotID int64) ([]*engine.SigningLink, error) {
 	var ls []*engine.SigningLink
-	err := s.conn(ctx).SelectContext(ctx, &ls, s.q(`SELECT `+linkColumns+` FROM signing_links WHERE ballot_id = ? AND revoked_at IS NULL ORDER BY household_id`), ballotID)
+	err := s.conn(ctx).SelectContext(ctx, &ls, s.q(`SELECT `+linkColumns+` FROM signing_links
+		WHERE project_id = ? AND ballot_id = ? AND revoked_at IS NULL ORDER BY household_id`), projectID, ballotID)
 	return ls, s.mapError(err)
 }
 
@@ -99,9 +100,10 @@ func (s *Store) Links(ctx context.Context, ballotID int64) ([]*engine.SigningLin
 // once their events are on the chain).
 func (s *Store) InsertLinks(ctx context.Context, links []*engine.SigningLink) error {
 	q := s.conn(ctx)
-	query := s.q(`INSERT INTO signing_links (ballot_id, household_id, token_hash, expires_at, created_at, sealed_token) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`)
+	query := s.q(`INSERT INTO signing_links (project_id, ballot_id, household_id, token_hash, expires_at, created_at, sealed_token)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 	for _, l := range links {
-		if err := q.GetContext(ctx, &l.ID, query, l.BallotID, l.HouseholdID, l.TokenHash, l.ExpiresAt, l.CreatedAt, l.SealedToken); err != nil {
+		if err := q.GetContext(ctx, &l.ID, query, l.ProjectID, l.BallotID, l.HouseholdID, l.TokenHash, l.ExpiresAt, l.CreatedAt, l.SealedToken); err != nil {
 			return s.mapError(err)
 		}
 	}
@@ -112,7 +114,7 @@ func (s *Store) InsertLinks(ctx context.Context, links []*engine.SigningLink) er
 func (s *Store) RevokeLinks(ctx context.Context, links []*engine.SigningLink) error {
 	q := s.conn(ctx)
 	for _, l := range links {
-		res, err := q.ExecContext(ctx, s.q(`UPDATE signing_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`), l.RevokedAt, l.ID)
+		res, err := q.ExecContext(ctx, s.q(`UPDATE signing_links SET revoked_at = ? WHERE project_id = ? AND id = ? AND revoked_at IS NULL`), l.RevokedAt, l.ProjectID, l.ID)
 		if err := s.updated(res, err, "签署链接 %d 不存在或已作废", l.ID); err != nil {
 			return err
 		}
@@ -125,7 +127,7 @@ func (s *Store) RevokeLinks(ctx context.Context, links []*engine.SigningLink) er
 func (s *Store) SetLinksIssued(ctx context.Context, links []*engine.SigningLink) error {
 	q := s.conn(ctx)
 	for _, l := range links {
-		res, err := q.ExecContext(ctx, s.q(`UPDATE signing_links SET issued_seq = ? WHERE id = ?`), l.IssuedSeq, l.ID)
+		res, err := q.ExecContext(ctx, s.q(`UPDATE signing_links SET issued_seq = ? WHERE project_id = ? AND id = ?`), l.IssuedSeq, l.ProjectID, l.ID)
 		if err := s.updated(res, err, "签署链接 %d 不存在", l.ID); err != nil {
 			return err
 		}
@@ -195,13 +197,13 @@ func (s *Store) ballotRows(ctx context.Context, q querier, projectID int64) (map
 		Reason       string
 		SupersededBy *int64
 	}
-	if err := q.SelectContext(ctx, &cs, s.q(`SELECT c.ballot_id, c.closed_at, c.reason, c.superseded_by FROM ballot_closures c
-		JOIN ballots b ON b.id = c.ballot_id WHERE b.project_id = ? ORDER BY c.ballot_id`), projectID); err != nil {
+	if err := q.SelectContext(ctx, &cs, s.q(`SELECT ballot_id, closed_at, reason, superseded_by FROM ballot_closures
+		WHERE project_id = ? ORDER BY ballot_id`), projectID); err != nil {
 		return nil, err
 	}
 	var ls []*engine.SigningLink
-	if err := q.SelectContext(ctx, &ls, s.q(`SELECT l.id, l.ballot_id, l.household_id, l.token_hash, l.expires_at, l.revoked_at, l.created_at
-		FROM signing_links l JOIN ballots b ON b.id = l.ballot_id WHERE b.project_id = ? ORDER BY l.id`), projectID); err != nil {
+	if err := q.SelectContext(ctx, &ls, s.q(`SELECT id, ballot_id, household_id, token_hash, expires_at, revoked_at, created_at
+		FROM signing_links WHERE project_id = ? ORDER BY id`), projectID); err != nil {
 		return nil, err
 	}
 	out := map[string][]engine.Row{}
@@ -227,12 +229,12 @@ func (s *Store) ballotRows(ctx context.Context, q querier, projectID int64) (map
 
 // CountPageView counts one opening of a link's page, per link and day in
 // Beijing: outside the audit chain, so a link holder cannot grow it.
-func (s *Store) CountPageView(ctx context.Context, linkID int64, at time.Time) error {
+func (s *Store) CountPageView(ctx context.Context, projectID, linkID int64, at time.Time) error {
 	at = at.UTC().Truncate(time.Microsecond)
 	day := at.In(engine.Beijing).Format("2006-01-02")
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO page_views (link_id, day, views, first_at, last_at) VALUES (?, ?, 1, ?, ?)
-			ON CONFLICT (link_id, day) DO UPDATE SET views = page_views.views + 1, last_at = excluded.last_at`), linkID, day, at, at)
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO page_views (project_id, link_id, day, views, first_at, last_at) VALUES (?, ?, ?, 1, ?, ?)
+			ON CONFLICT (project_id, link_id, day) DO UPDATE SET views = page_views.views + 1, last_at = excluded.last_at`), projectID, linkID, day, at, at)
 		return err
 	})
 }
@@ -240,8 +242,8 @@ func (s *Store) CountPageView(ctx context.Context, linkID int64, at time.Time) e
 // LinkViews is how the live links of a ballot were opened, all days
 // together. The days are summed here, not in SQL: an aggregate of a
 // timestamp loses its type in SQLite.
-func (s *Store) LinkViews(ctx context.Context, ballotID int64) ([]engine.LinkViews, error) {
-	links, err := s.Links(ctx, ballotID)
+func (s *Store) LinkViews(ctx context.Context, projectID, ballotID int64) ([]engine.LinkViews, error) {
+	links, err := s.Links(ctx, projectID, ballotID)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +253,8 @@ func (s *Store) LinkViews(ctx context.Context, ballotID int64) ([]engine.LinkVie
 		LastAt time.Time `db:"last_at"`
 	}
 	if err := s.conn(ctx).SelectContext(ctx, &days, s.q(`SELECT v.link_id, v.views, v.last_at FROM page_views v
-		JOIN signing_links l ON l.id = v.link_id WHERE l.ballot_id = ? AND l.revoked_at IS NULL`), ballotID); err != nil {
+		JOIN signing_links l ON l.project_id = v.project_id AND l.id = v.link_id
+		WHERE v.project_id = ? AND l.ballot_id = ? AND l.revoked_at IS NULL`), projectID, ballotID); err != nil {
 		return nil, s.mapError(err)
 	}
 	out := make([]engine.LinkViews, len(links))

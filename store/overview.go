@@ -134,7 +134,7 @@ func (s *Store) Overview(ctx context.Context, oq engine.OverviewQuery) ([]engine
 	fetch(&bs, `SELECT b.id, b.project_id, b.scenario_id, b.sha256, b.rule, b.deadline, b.opened_at,
 		c.closed_at AS closed_at, COALESCE(c.reason, '') AS close_reason, COALESCE(c.superseded_by, 0) AS superseded_by,
 		COALESCE(`+due+`, '') AS due, r.objection_days, r.finalized_at, r.passed
-		FROM ballots b LEFT JOIN ballot_closures c ON c.ballot_id = b.id LEFT JOIN ballot_results r ON r.ballot_id = b.id
+		FROM ballots b LEFT JOIN ballot_closures c ON c.project_id = b.project_id AND c.ballot_id = b.id LEFT JOIN ballot_results r ON r.ballot_id = b.id
 		JOIN scenarios sc ON sc.id = b.scenario_id
 		WHERE b.id IN (`+current+`)`)
 

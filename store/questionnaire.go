@@ -31,22 +31,24 @@ func (s *Store) InsertQuestionnaire(ctx context.Context, q *engine.Questionnaire
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), q.ProjectID, q.Title, string(q.Questions), q.Status, q.Deadline, q.CreatedAt, q.GroupKey); err != nil {
 		return s.mapError(err)
 	}
-	query := s.q(`INSERT INTO survey_links (questionnaire_id, household_id, token_hash, expires_at, created_at, sealed_token) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`)
+	query := s.q(`INSERT INTO survey_links (project_id, questionnaire_id, household_id, token_hash, expires_at, created_at, sealed_token)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 	for i := range links {
 		l := &links[i]
-		l.QuestionnaireID = q.ID
-		if err := c.GetContext(ctx, &l.ID, query, l.QuestionnaireID, l.HouseholdID, l.TokenHash, l.ExpiresAt, l.CreatedAt, l.SealedToken); err != nil {
+		l.ProjectID, l.QuestionnaireID = q.ProjectID, q.ID
+		if err := c.GetContext(ctx, &l.ID, query, l.ProjectID, l.QuestionnaireID, l.HouseholdID, l.TokenHash, l.ExpiresAt, l.CreatedAt, l.SealedToken); err != nil {
 			return s.mapError(err)
 		}
 	}
 	return nil
 }
 
-// SurveyLinks lists a questionnaire's links with their sealed tokens.
-func (s *Store) SurveyLinks(ctx context.Context, questionnaireID int64) ([]*engine.SurveyLink, error) {
+// SurveyLinks lists a project's questionnaire's links with their sealed
+// tokens.
+func (s *Store) SurveyLinks(ctx context.Context, projectID, questionnaireID int64) ([]*engine.SurveyLink, error) {
 	var ls []*engine.SurveyLink
-	err := s.conn(ctx).SelectContext(ctx, &ls, s.q(`SELECT id, questionnaire_id, household_id, token_hash, expires_at, created_at, sealed_token
-		FROM survey_links WHERE questionnaire_id = ? ORDER BY household_id`), questionnaireID)
+	err := s.conn(ctx).SelectContext(ctx, &ls, s.q(`SELECT id, project_id, questionnaire_id, household_id, token_hash, expires_at, created_at, sealed_token
+		FROM survey_links WHERE project_id = ? AND questionnaire_id = ? ORDER BY household_id`), projectID, questionnaireID)
 	return ls, s.mapError(err)
 }
 
@@ -99,25 +101,25 @@ func (s *Store) CloseQuestionnaire(ctx context.Context, q *engine.Questionnaire)
 func (s *Store) SurveyLinkByTokenHash(ctx context.Context, tokenHash string) (*engine.SurveyLink, error) {
 	var l engine.SurveyLink
 	if err := s.conn(ctx).GetContext(ctx, &l, s.q(`SELECT l.id, q.project_id, l.questionnaire_id, l.household_id, l.token_hash, l.expires_at, l.created_at
-		FROM survey_links l JOIN questionnaires q ON q.id = l.questionnaire_id WHERE l.token_hash = ?`), tokenHash); err != nil {
+		FROM survey_links l JOIN questionnaires q ON q.project_id = l.project_id AND q.id = l.questionnaire_id WHERE l.token_hash = ?`), tokenHash); err != nil {
 		return nil, s.notFound(err, "问卷链接不存在或已失效")
 	}
 	return &l, nil
 }
 
-const responseColumns = `id, questionnaire_id, household_id, answers, idempotency_key, ip, user_agent, created_at`
+const responseColumns = `id, project_id, questionnaire_id, household_id, answers, idempotency_key, ip, user_agent, created_at`
 
 type responseRow struct {
 	engine.SurveyResponse
 	Answers string
 }
 
-// ResponseByKey is a questionnaire's response with an idempotency key,
-// or nil.
-func (s *Store) ResponseByKey(ctx context.Context, questionnaireID int64, key string) (*engine.SurveyResponse, error) {
+// ResponseByKey is a project's questionnaire's response with an
+// idempotency key, or nil.
+func (s *Store) ResponseByKey(ctx context.Context, projectID, questionnaireID int64, key string) (*engine.SurveyResponse, error) {
 	var r responseRow
-	err := s.conn(ctx).GetContext(ctx, &r, s.q(`SELECT `+responseColumns+` FROM survey_responses WHERE questionnaire_id = ? AND idempotency_key = ?`),
-		questionnaireID, key)
+	err := s.conn(ctx).GetContext(ctx, &r, s.q(`SELECT `+responseColumns+` FROM survey_responses
+		WHERE project_id = ? AND questionnaire_id = ? AND idempotency_key = ?`), projectID, questionnaireID, key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -130,8 +132,8 @@ func (s *Store) ResponseByKey(ctx context.Context, questionnaireID int64, key st
 // InsertResponse appends a household's answers.
 func (s *Store) InsertResponse(ctx context.Context, r *engine.SurveyResponse) error {
 	r.CreatedAt = r.CreatedAt.UTC().Truncate(time.Microsecond)
-	return s.mapError(s.conn(ctx).GetContext(ctx, &r.ID, s.q(`INSERT INTO survey_responses (questionnaire_id, household_id, answers, idempotency_key, ip, user_agent, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.QuestionnaireID, r.HouseholdID, string(r.Answers), r.IdempotencyKey, r.IP, r.UserAgent, r.CreatedAt))
+	return s.mapError(s.conn(ctx).GetContext(ctx, &r.ID, s.q(`INSERT INTO survey_responses (project_id, questionnaire_id, household_id, answers, idempotency_key, ip, user_agent, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.ProjectID, r.QuestionnaireID, r.HouseholdID, string(r.Answers), r.IdempotencyKey, r.IP, r.UserAgent, r.CreatedAt))
 }
 
 func (r *responseRow) response() *engine.SurveyResponse {
@@ -141,12 +143,14 @@ func (r *responseRow) response() *engine.SurveyResponse {
 	return &resp
 }
 
-// LatestResponses is each household's latest response, in one query.
-func (s *Store) LatestResponses(ctx context.Context, questionnaireID int64) ([]*engine.SurveyResponse, error) {
+// LatestResponses is each household's latest response to a project's
+// questionnaire, in one query.
+func (s *Store) LatestResponses(ctx context.Context, projectID, questionnaireID int64) ([]*engine.SurveyResponse, error) {
 	var rows []responseRow
 	if err := s.conn(ctx).SelectContext(ctx, &rows, s.q(`SELECT `+responseColumns+` FROM survey_responses r
-		WHERE questionnaire_id = ? AND id = (SELECT MAX(id) FROM survey_responses r2 WHERE r2.questionnaire_id = r.questionnaire_id AND r2.household_id = r.household_id)
-		ORDER BY household_id`), questionnaireID); err != nil {
+		WHERE project_id = ? AND questionnaire_id = ? AND id = (SELECT MAX(id) FROM survey_responses r2
+			WHERE r2.project_id = r.project_id AND r2.questionnaire_id = r.questionnaire_id AND r2.household_id = r.household_id)
+		ORDER BY household_id`), projectID, questionnaireID); err != nil {
 		return nil, s.mapError(err)
 	}
 	out := make([]*engine.SurveyResponse, len(rows))
@@ -179,13 +183,13 @@ func (s *Store) questionnaireRows(ctx context.Context, c querier, projectID int6
 		return nil, err
 	}
 	var ls []*engine.SurveyLink
-	if err := c.SelectContext(ctx, &ls, s.q(`SELECT l.id, l.questionnaire_id, l.household_id, l.token_hash, l.expires_at, l.created_at
-		FROM survey_links l JOIN questionnaires q ON q.id = l.questionnaire_id WHERE q.project_id = ? ORDER BY l.id`), projectID); err != nil {
+	if err := c.SelectContext(ctx, &ls, s.q(`SELECT id, questionnaire_id, household_id, token_hash, expires_at, created_at
+		FROM survey_links WHERE project_id = ? ORDER BY id`), projectID); err != nil {
 		return nil, err
 	}
 	var rs []responseRow
-	if err := c.SelectContext(ctx, &rs, s.q(`SELECT r.id, r.questionnaire_id, r.household_id, r.answers, r.idempotency_key, r.ip, r.user_agent, r.created_at
-		FROM survey_responses r JOIN questionnaires q ON q.id = r.questionnaire_id WHERE q.project_id = ? ORDER BY r.id`), projectID); err != nil {
+	if err := c.SelectContext(ctx, &rs, s.q(`SELECT id, questionnaire_id, household_id, answers, idempotency_key, ip, user_agent, created_at
+		FROM survey_responses WHERE project_id = ? ORDER BY id`), projectID); err != nil {
 		return nil, err
 	}
 	out := map[string][]engine.Row{}

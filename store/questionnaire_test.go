@@ -52,7 +52,7 @@ func TestQuestionnaires(t *testing.T) {
 		if _, err := storetest.RecordResponse(ctx, s, p.ID, r2); err != nil {
 			t.Fatal(err)
 		}
-		latest, err := s.LatestResponses(ctx, q.ID)
+		latest, err := s.LatestResponses(ctx, p.ID, q.ID)
 		if err != nil || len(latest) != 1 || latest[0].ID != r2.ID {
 			t.Fatalf("latest %+v, %v", latest, err)
 		}

@@ -460,8 +460,19 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("数据库结构版本为 %d，比本程序支持的 %d 新：请使用更新版本的 renovote（不要用旧程序打开新数据库）", current, latest)
 	}
 	s.legacyChains = current > 0 && current < checkpointsVersion
+	// Every step not yet recorded, not only those above the newest: a
+	// step numbered below one already applied (0021 merged after 0022)
+	// still runs on a database that has the newer one.
+	var applied []int
+	if err := conn.SelectContext(ctx, &applied, `SELECT version FROM schema_migrations`); err != nil {
+		return fmt.Errorf("store: schema version: %w", err)
+	}
+	done := make(map[int]bool, len(applied))
+	for _, v := range applied {
+		done[v] = true
+	}
 	for _, m := range ms {
-		if m.version <= current {
+		if done[m.version] {
 			continue
 		}
 		if err := s.apply(ctx, conn, m); err != nil {

@@ -316,8 +316,8 @@ func TestSigningLinks(t *testing.T) {
 		// a second live link for the same household and ballot is refused
 		_, hash := engine.NewToken()
 		db := s.DB()
-		_, err := db.Exec(db.Rebind(`INSERT INTO signing_links (ballot_id, household_id, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?)`),
-			f.ballot.ID, h.ID, hash, storetest.Epoch, storetest.Epoch)
+		_, err := db.Exec(db.Rebind(`INSERT INTO signing_links (project_id, ballot_id, household_id, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+			f.project.ID, f.ballot.ID, h.ID, hash, storetest.Epoch, storetest.Epoch)
 		if err == nil {
 			t.Fatal("the database allowed two live links for one household")
 		}
@@ -331,7 +331,7 @@ func TestSigningLinks(t *testing.T) {
 		if l, err := s.LinkByTokenHash(ctx, engine.HashToken(token)); err != nil || l.HouseholdID != h.ID {
 			t.Fatalf("new link = %+v, %v", l, err)
 		}
-		links, err := s.Links(ctx, f.ballot.ID)
+		links, err := s.Links(ctx, f.project.ID, f.ballot.ID)
 		if err != nil || len(links) != 4 {
 			t.Fatalf("%d live links, %v", len(links), err)
 		}

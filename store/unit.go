@@ -193,7 +193,7 @@ func (s *Store) ChainStarts(ctx context.Context) ([]engine.ChainStart, error) {
 // of their own (issued before links carried their hash) at the event
 // that vouches for them.
 func (s *Store) SetUnissuedLinks(ctx context.Context, projectID, seq int64) error {
-	_, err := s.conn(ctx).ExecContext(ctx, s.q(`UPDATE signing_links SET issued_seq = ? WHERE (issued_seq IS NULL OR issued_seq = 0)
-		AND ballot_id IN (SELECT id FROM ballots WHERE project_id = ?)`), seq, projectID)
+	_, err := s.conn(ctx).ExecContext(ctx, s.q(`UPDATE signing_links SET issued_seq = ? WHERE project_id = ?
+		AND (issued_seq IS NULL OR issued_seq = 0)`), seq, projectID)
 	return s.mapError(err)
 }

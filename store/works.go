@@ -90,8 +90,8 @@ func (s *Store) InsertInspection(ctx context.Context, in *engine.Inspection) err
 	}
 	in.PhotoIDs = make([]int64, len(in.Photos))
 	for i, photo := range in.Photos {
-		if err := q.GetContext(ctx, &in.PhotoIDs[i], s.q(`INSERT INTO inspection_photos (inspection_id, data, type) VALUES (?, ?, ?) RETURNING id`),
-			in.ID, photo, engine.InspectionPhotoType); err != nil {
+		if err := q.GetContext(ctx, &in.PhotoIDs[i], s.q(`INSERT INTO inspection_photos (project_id, inspection_id, data, type) VALUES (?, ?, ?, ?) RETURNING id`),
+			in.ProjectID, in.ID, photo, engine.InspectionPhotoType); err != nil {
 			return s.mapError(err)
 		}
 	}
@@ -122,7 +122,7 @@ func (s *Store) Inspections(ctx context.Context, projectID int64) ([]*engine.Ins
 	var rows []inspectionRow
 	q := s.conn(ctx)
 	if err := q.SelectContext(ctx, &rows, s.q(`SELECT id, project_id, recorded_by, day, inspectors, findings, created_at,
-		(SELECT COUNT(*) FROM inspection_photos p WHERE p.inspection_id = i.id) AS photo_count FROM inspections i
+		(SELECT COUNT(*) FROM inspection_photos p WHERE p.project_id = i.project_id AND p.inspection_id = i.id) AS photo_count FROM inspections i
 		WHERE project_id = ? ORDER BY day DESC, id DESC`), projectID); err != nil {
 		return nil, s.mapError(err)
 	}
@@ -250,8 +250,7 @@ func (s *Store) worksRows(ctx context.Context, q querier, projectID int64) (map[
 	if err != nil {
 		return nil, err
 	}
-	err = eachRow(ctx, q, s.q(`SELECT p.id, p.inspection_id, p.data, p.type FROM inspection_photos p JOIN inspections i ON i.id = p.inspection_id
-		WHERE i.project_id = ?`), []any{projectID}, func(rows *sqlx.Rows) error {
+	err = eachRow(ctx, q, s.q(`SELECT id, inspection_id, data, type FROM inspection_photos WHERE project_id = ?`), []any{projectID}, func(rows *sqlx.Rows) error {
 		var p engine.InspectionPhoto
 		if err := rows.Scan(&p.ID, &p.InspectionID, &p.Data, &p.Type); err != nil {
 			return err
@@ -295,8 +294,7 @@ var photoQueries = map[string]string{
 	"decision": `SELECT paper_photo, paper_photo_type FROM decisions WHERE project_id = ? AND id = ? AND paper_photo IS NOT NULL`,
 	"payment":  `SELECT photo, photo_type FROM payments WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
 	"fund":     `SELECT photo, photo_type FROM funds WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
-	"inspection": `SELECT p.data, p.type FROM inspection_photos p JOIN inspections i ON i.id = p.inspection_id
-		WHERE i.project_id = ? AND i.id = ? ORDER BY p.id LIMIT 1 OFFSET ?`,
+	"inspection": `SELECT data, type FROM inspection_photos WHERE project_id = ? AND inspection_id = ? ORDER BY id LIMIT 1 OFFSET ?`,
 	"fix":       `SELECT fixed_photo, '' FROM inspection_issues WHERE project_id = ? AND id = ? AND fixed_photo IS NOT NULL`,
 	"feedback":  `SELECT photo, photo_type FROM feedback WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
 	"objection": `SELECT photo, photo_type FROM objections WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,

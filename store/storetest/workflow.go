@@ -125,7 +125,7 @@ func Publish(ctx context.Context, s *store.Store, req *engine.PublishRequest) (*
 		links := make([]*engine.SigningLink, len(req.Links))
 		for i := range req.Links {
 			l := &req.Links[i]
-			l.BallotID, l.CreatedAt = b.ID, at
+			l.ProjectID, l.BallotID, l.CreatedAt = b.ProjectID, b.ID, at
 			if l.ExpiresAt.IsZero() {
 				l.ExpiresAt = b.Deadline
 			}
@@ -147,7 +147,7 @@ func ReissueLinks(ctx context.Context, s *store.Store, links []*engine.SigningLi
 		return err
 	}
 	return s.InTx(ctx, func(ctx context.Context) error {
-		live, err := s.Links(ctx, b.ID)
+		live, err := s.Links(ctx, b.ProjectID, b.ID)
 		if err != nil {
 			return err
 		}
@@ -174,6 +174,9 @@ func issueLinks(ctx context.Context, s *store.Store, projectID int64, links, rev
 	}
 	if err := s.RevokeLinks(ctx, stop); err != nil {
 		return err
+	}
+	for _, l := range links {
+		l.ProjectID = projectID
 	}
 	if err := s.InsertLinks(ctx, links); err != nil {
 		return err
@@ -225,12 +228,13 @@ func RecordResponse(ctx context.Context, s *store.Store, projectID int64, r *eng
 	if r.CreatedAt.IsZero() {
 		r.CreatedAt = Epoch
 	}
+	r.ProjectID = projectID
 	err = s.InTx(ctx, func(ctx context.Context) error {
 		q, err := s.Questionnaire(ctx, projectID, r.QuestionnaireID)
 		if err != nil {
 			return err
 		}
-		earlier, err := s.ResponseByKey(ctx, q.ID, r.IdempotencyKey)
+		earlier, err := s.ResponseByKey(ctx, q.ProjectID, q.ID, r.IdempotencyKey)
 		if err != nil {
 			return err
 		}
