@@ -95,6 +95,12 @@ func IsPostgres(dsn string) bool {
 // Open connects to dsn — a postgres:// URL, or else a SQLite file path
 // ("" is renovote.db) — and brings the schema up to date.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return open(ctx, dsn, nil)
+}
+
+// open is Open leaving out the migration steps in skip (tests of an
+// upgrade: a database as an older binary left it).
+func open(ctx context.Context, dsn string, skip map[int]bool) (*Store, error) {
 	s := &Store{dialect: SQLite, clock: engine.Now}
 	var err error
 	if IsPostgres(dsn) {
@@ -118,7 +124,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// this as anything about the data
 		return nil, engine.Errorf(engine.ECodeUnavailable, "无法连接数据库：%v", err)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, skip); err != nil {
 		s.db.Close()
 		return nil, err
 	}
@@ -428,7 +434,7 @@ func SchemaVersion() int {
 // connection; in PostgreSQL an advisory lock keeps two servers starting
 // together from applying the same step twice. A database newer than this
 // binary is refused.
-func (s *Store) migrate(ctx context.Context) error {
+func (s *Store) migrate(ctx context.Context, skip map[int]bool) error {
 	ms, err := migrations(s.dialect)
 	if err != nil {
 		return err
@@ -472,7 +478,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		done[v] = true
 	}
 	for _, m := range ms {
-		if done[m.version] {
+		if done[m.version] || skip[m.version] {
 			continue
 		}
 		if err := s.apply(ctx, conn, m); err != nil {
