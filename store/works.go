@@ -291,13 +291,13 @@ func eachRow(ctx context.Context, q querier, query string, args []any, fn func(*
 // kind, with the project and the record's id as parameters (and, for an
 // inspection, which photo from 0).
 var photoQueries = map[string]string{
-	"decision": `SELECT paper_photo, paper_photo_type FROM decisions WHERE project_id = ? AND id = ? AND paper_photo IS NOT NULL`,
-	"payment":  `SELECT photo, photo_type FROM payments WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
-	"fund":     `SELECT photo, photo_type FROM funds WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
+	"decision":   `SELECT paper_photo, paper_photo_type FROM decisions WHERE project_id = ? AND id = ? AND paper_photo IS NOT NULL`,
+	"payment":    `SELECT photo, photo_type FROM payments WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
+	"fund":       `SELECT photo, photo_type FROM funds WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
 	"inspection": `SELECT data, type FROM inspection_photos WHERE project_id = ? AND inspection_id = ? ORDER BY id LIMIT 1 OFFSET ?`,
-	"fix":       `SELECT fixed_photo, '' FROM inspection_issues WHERE project_id = ? AND id = ? AND fixed_photo IS NOT NULL`,
-	"feedback":  `SELECT photo, photo_type FROM feedback WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
-	"objection": `SELECT photo, photo_type FROM objections WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
+	"fix":        `SELECT fixed_photo, '' FROM inspection_issues WHERE project_id = ? AND id = ? AND fixed_photo IS NOT NULL`,
+	"feedback":   `SELECT photo, photo_type FROM feedback WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
+	"objection":  `SELECT photo, photo_type FROM objections WHERE project_id = ? AND id = ? AND photo IS NOT NULL`,
 }
 
 // Photo is one photo kept with a record of a project; the type is ""
