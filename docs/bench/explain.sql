@@ -5,9 +5,9 @@
 \pset pager off
 SELECT b.id AS bid FROM ballots b WHERE b.project_id = :pid ORDER BY id DESC LIMIT 1 \gset
 SELECT h.id AS hid FROM households h WHERE h.project_id = :pid ORDER BY id LIMIT 1 \gset
-SELECT token_hash AS th FROM signing_links WHERE ballot_id = :bid AND household_id = :hid AND revoked_at IS NULL \gset
+SELECT token_hash AS th FROM signing_links WHERE project_id = :pid AND ballot_id = :bid AND household_id = :hid AND revoked_at IS NULL \gset
 \echo '### 1. signing link by token (the request''s entry)'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id, ballot_id, household_id, token_hash, expires_at, revoked_at, created_at, issued_seq FROM signing_links WHERE token_hash = :'th' AND revoked_at IS NULL;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id, project_id, ballot_id, household_id, token_hash, expires_at, revoked_at, created_at, issued_seq FROM signing_links WHERE token_hash = :'th' AND revoked_at IS NULL;
 BEGIN;
 \echo '### 2. chain head lock (upsert, row lock till commit)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) INSERT INTO audit_heads (project_id, seq, hash) VALUES (:pid, 0, 'x') ON CONFLICT (project_id) DO UPDATE SET seq = audit_heads.seq RETURNING seq, hash, cp_at, key_id, signature;
@@ -29,4 +29,4 @@ EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id, vote FROM decisions WHERE proje
 \echo '### 9. audit / projections: a project''s decisions'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id, vote FROM decisions WHERE project_id = :pid ORDER BY id;
 \echo '### 10. projections: a project''s signing links (revoked too)'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT l.id FROM signing_links l JOIN ballots b ON b.id = l.ballot_id WHERE b.project_id = :pid ORDER BY l.id;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id FROM signing_links WHERE project_id = :pid ORDER BY id;
