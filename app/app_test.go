@@ -13,9 +13,15 @@ import (
 	"github.com/renovote/renovote/store"
 	"github.com/renovote/renovote/store/storetest"
 	"github.com/renovote/renovote/templates"
+	"golang.org/x/crypto/bcrypt"
 )
 
-func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+// TestMain lowers bcrypt's cost for the accounts tests make (see
+// app.PasswordCost) and runs the tests beside a PostgreSQL cluster.
+func TestMain(m *testing.M) {
+	app.PasswordCost = bcrypt.MinCost
+	os.Exit(storetest.Main(m))
+}
 
 var ctx = context.Background()
 

@@ -22,8 +22,12 @@ func HashPassword(password string) (string, error) {
 	return hashPassword(password)
 }
 
-// dummyHash keeps a login for an unknown user as slow as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("renovote-dummy-password"), bcrypt.DefaultCost)
+// dummyHash keeps a login for an unknown user as slow as a wrong password
+// (made on first use, at the cost real hashes are made at).
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("renovote-dummy-password"), PasswordCost)
+	return h
+})
 
 // Login checks a worker's password and opens a session; the token is
 // returned once and only its hash is kept.
@@ -38,7 +42,7 @@ func (a *App) Login(ctx context.Context, username, password string) (token strin
 		}
 	}
 	w, err := a.store.WorkerByUsername(ctx, username)
-	hash := dummyHash
+	hash := dummyHash()
 	switch {
 	case err == nil:
 		hash = []byte(w.PasswordHash)

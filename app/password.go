@@ -73,9 +73,15 @@ func isDigitRun(s string) bool {
 	return up || down
 }
 
+// PasswordCost is bcrypt's cost for new password hashes. Tests lower it to
+// bcrypt.MinCost before anything is hashed: under the race detector one
+// hash at the default cost takes about a second, and the tests make
+// hundreds of accounts and logins.
+var PasswordCost = bcrypt.DefaultCost
+
 // hashPassword hashes a password that passed CheckPassword.
 func hashPassword(password string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
 	return string(h), err
 }
 

@@ -13,12 +13,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/renovote/renovote/app"
 	"github.com/renovote/renovote/engine"
 	"github.com/renovote/renovote/store"
 	"github.com/renovote/renovote/store/storetest"
+	"golang.org/x/crypto/bcrypt"
 )
 
-func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+// TestMain lowers bcrypt's cost for the accounts tests make (see
+// app.PasswordCost) and runs the tests beside a PostgreSQL cluster.
+func TestMain(m *testing.M) {
+	app.PasswordCost = bcrypt.MinCost
+	os.Exit(storetest.Main(m))
+}
 
 // cliEnv runs the program with DATABASE_URL set.
 func cliEnv(t *testing.T, env map[string]string, args ...string) cliResult {
