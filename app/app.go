@@ -62,6 +62,9 @@ type Store interface {
 	// SetUnissuedLinks points links without an issuing event at seq.
 	SetUnissuedLinks(ctx context.Context, projectID, seq int64) error
 	Ping(ctx context.Context) error
+	// Analyze refreshes the database's statistics of tables after a bulk
+	// write (a no-op where there are none to refresh).
+	Analyze(ctx context.Context, tables ...string) error
 }
 
 // Config wires an App.

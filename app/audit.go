@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -204,7 +203,7 @@ type ReceiptCheck struct {
 }
 
 func (a *App) verifyReceipt(ctx context.Context, code string) (*Verification, error) {
-	pay, err := a.store.PaymentByCode(ctx, code)
+	pay, err := byCode(ctx, a, engine.EntryPayment, code, a.store.PaymentByCode)
 	if err != nil {
 		if engine.ErrorCode(err) == engine.ECodeNotFound {
 			return nil, engine.Errorf(engine.ECodeNotFound, "没有找到核验码为 %s 的记录：这份文件可能不是由本系统出具的", code)
@@ -259,11 +258,11 @@ type Verification struct {
 // Verify looks a verification code up; anyone may. It reads the decision
 // (one blob) and the chain's tail since the last check.
 func (a *App) Verify(ctx context.Context, code string) (*Verification, error) {
-	code = strings.ToUpper(strings.TrimSpace(code))
-	if len(code) != 11 || code[5] != '-' {
-		return nil, engine.Errorf(engine.ECodeNotFound, "核验码格式不对：应为 11 位，如 7KQ2M-9XD4H")
+	code = engine.NormalizeCode(code)
+	if _, _, ok := engine.CodeProject(code); !ok {
+		return nil, engine.Errorf(engine.ECodeNotFound, "核验码格式不对：应如 1042-7KQ2M-9XD4H（早先的文件上为 7KQ2M-9XD4H）")
 	}
-	d, err := a.store.DecisionByCode(ctx, code)
+	d, err := byCode(ctx, a, engine.EntryDecision, code, a.store.DecisionByCode)
 	if engine.ErrorCode(err) == engine.ECodeNotFound {
 		v, err := a.verifyReceipt(ctx, code)
 		if engine.ErrorCode(err) == engine.ECodeNotFound {
@@ -284,7 +283,7 @@ func (a *App) Verify(ctx context.Context, code string) (*Verification, error) {
 	if recorded, ok := st.digests[d.ID]; v.Valid && (!ok || recorded != d.Digest()) {
 		v.Valid, v.Reason = false, "这条表决记录与审计日志中登记的内容不符（记录被改动）"
 	}
-	b, err := a.store.Ballot(ctx, d.BallotID)
+	b, err := a.store.Ballot(ctx, d.ProjectID, d.BallotID)
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +304,7 @@ func (a *App) Verify(ctx context.Context, code string) (*Verification, error) {
 		v.ReplacedBy = &Replacement{Kind: "decision", At: latest.CreatedAt, Vote: latest.Vote}
 	case b.Superseded():
 		v.ReplacedBy = &Replacement{Kind: "ballot", At: *b.ClosedAt}
-		if newer, err := a.store.Ballot(ctx, b.SupersededBy); err == nil {
+		if newer, err := a.store.Ballot(ctx, b.ProjectID, b.SupersededBy); err == nil {
 			if np, err := a.published.get(ctx, a.store, newer); err == nil {
 				v.ReplacedBy.Plan = np.Scenario.Name
 			}

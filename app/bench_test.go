@@ -111,7 +111,8 @@ func BenchmarkAuditVerify(b *testing.B) {
 			s.SetClock(clock.Now)
 			a := app.New(app.Config{Store: s, BaseURL: "http://renovote.test", SigningKey: storetest.Key, Now: clock.Now})
 			codes := verifyFixture(b, s, a, 2000, 4)
-			d, err := s.DecisionByCode(b.Context(), codes[0])
+			projectID, _, _ := engine.CodeProject(codes[0])
+			d, err := s.DecisionByCode(b.Context(), projectID, codes[0])
 			if err != nil {
 				b.Fatal(err)
 			}

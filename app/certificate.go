@@ -101,7 +101,7 @@ func (a *App) issueCertificate(ctx context.Context, c *engine.ShareCertificate, 
 			rec = latest
 			return nil
 		}
-		rec = &engine.Certificate{ProjectID: c.Project.ID, HouseholdID: c.Household.ID, Code: engine.NewVerificationCode(), Digest: digest,
+		rec = &engine.Certificate{ProjectID: c.Project.ID, HouseholdID: c.Household.ID, Code: engine.NewVerificationCode(c.Project.ID), Digest: digest,
 			Due: c.Funding.Due, GJJ: c.Funding.GJJ.Total, Maintenance: c.Funding.Maintenance.Amount, Cash: c.Funding.Cash, IssuedBy: by, IssuedAt: now}
 		if err := a.store.InsertCertificate(ctx, rec); err != nil {
 			return err
@@ -115,7 +115,7 @@ func (a *App) issueCertificate(ctx context.Context, c *engine.ShareCertificate, 
 // holds, and whether it still states the household's figures (current) or
 // newer figures replaced it.
 func (a *App) verifyCertificate(ctx context.Context, code string) (*Verification, error) {
-	rec, err := a.store.CertificateByCode(ctx, code)
+	rec, err := byCode(ctx, a, engine.EntryCertificate, code, a.store.CertificateByCode)
 	if err != nil {
 		return nil, err
 	}

@@ -17,8 +17,8 @@ import (
 // until an administrator has looked (audit verify names the row).
 
 // ballot reads ballot id with how it closed, the closure proven.
-func (a *App) ballot(ctx context.Context, id int64) (*engine.Ballot, error) {
-	b, err := a.store.Ballot(ctx, id)
+func (a *App) ballot(ctx context.Context, projectID, id int64) (*engine.Ballot, error) {
+	b, err := a.store.Ballot(ctx, projectID, id)
 	if err != nil {
 		return nil, err
 	}

@@ -183,7 +183,7 @@ func (a *App) writeDecisions(ctx context.Context, batch []*pendingDecision, sess
 		if _, ok := ballots[d.BallotID]; ok {
 			continue
 		}
-		b, err := a.ballot(ctx, d.BallotID)
+		b, err := a.ballot(ctx, d.ProjectID, d.BallotID)
 		if err != nil && engine.ErrorCode(err) != engine.ECodeNotFound {
 			return err
 		}

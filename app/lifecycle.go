@@ -146,7 +146,7 @@ func (a *App) ObjectViaLink(ctx context.Context, token, name, reason string, pho
 			return err
 		}
 		var err error
-		if o, err = a.newObjection(ctx, sg.Ballot.ID, hid, name, reason, engine.ObjectionViaLink, 0, now, photo, photoType); err != nil {
+		if o, err = a.newObjection(ctx, sg.Ballot.ProjectID, sg.Ballot.ID, hid, name, reason, engine.ObjectionViaLink, 0, now, photo, photoType); err != nil {
 			return err
 		}
 		return a.extend(ctx, pid, engine.ObjectionStep(o, engine.ObjectionStepReceive, engine.HouseholdActor(hid), now))
@@ -181,7 +181,7 @@ func (a *App) ObjectInPerson(ctx context.Context, w *engine.Worker, projectID, h
 		if err != nil {
 			return err
 		}
-		if o, err = a.newObjection(ctx, b.ID, h.ID, name, reason, engine.ObjectionInPerson, w.ID, now, nil, ""); err != nil {
+		if o, err = a.newObjection(ctx, b.ProjectID, b.ID, h.ID, name, reason, engine.ObjectionInPerson, w.ID, now, nil, ""); err != nil {
 			return err
 		}
 		return a.extend(ctx, p.ID, engine.ObjectionStep(o, engine.ObjectionStepReceive, actor(w), now))
@@ -208,8 +208,8 @@ func (a *App) lockCurrent(ctx context.Context, projectID int64) (*engine.Ballot,
 
 // newObjection reads the ballot as it stands in the unit of work (its
 // closure may be new), lets engine accept the objection and inserts it.
-func (a *App) newObjection(ctx context.Context, ballotID, householdID int64, name, reason, channel string, by int64, now time.Time, photo []byte, photoType string) (*engine.Objection, error) {
-	b, err := a.ballot(ctx, ballotID)
+func (a *App) newObjection(ctx context.Context, projectID, ballotID, householdID int64, name, reason, channel string, by int64, now time.Time, photo []byte, photoType string) (*engine.Objection, error) {
+	b, err := a.ballot(ctx, projectID, ballotID)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +254,7 @@ func (a *App) AnswerObjection(ctx context.Context, w *engine.Worker, projectID, 
 		if o, err = a.store.Objection(ctx, p.ID, objectionID); err != nil {
 			return err
 		}
-		b, err := a.ballot(ctx, o.BallotID)
+		b, err := a.ballot(ctx, o.ProjectID, o.BallotID)
 		if err != nil {
 			return err
 		}

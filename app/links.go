@@ -26,28 +26,15 @@ func (sg *Signing) Open(now time.Time) bool {
 	return sg.Ballot.ClosedAt == nil && now.Before(sg.Deadline) && now.Before(sg.Link.ExpiresAt)
 }
 
-// validToken is the shape of our tokens (43 URL-safe base64 characters);
-// anything else is not looked up.
-func validToken(t string) bool {
-	if len(t) != 43 {
-		return false
-	}
-	for _, c := range t {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
 // OpenSigning resolves a signing token to what it lets the household see
 // and do.
 func (a *App) OpenSigning(ctx context.Context, token string) (*Signing, error) {
 	notFound := engine.Errorf(engine.ECodeNotFound, "签署链接无效：请核对链接是否完整，或联系社区工作人员重新获取")
-	if !validToken(token) {
-		return nil, notFound
+	projectID, found, err := a.tokenProject(ctx, engine.EntryLink, token)
+	if err != nil || !found {
+		return nil, orNotFound(err, notFound)
 	}
-	link, err := a.store.LinkByTokenHash(ctx, engine.HashToken(token))
+	link, err := a.store.LinkByTokenHash(ctx, projectID, engine.HashToken(token))
 	if err != nil {
 		if engine.ErrorCode(err) == engine.ECodeNotFound {
 			return nil, notFound
@@ -55,7 +42,7 @@ func (a *App) OpenSigning(ctx context.Context, token string) (*Signing, error) {
 		return nil, err
 	}
 	sg := &Signing{Link: link}
-	if sg.Ballot, err = a.ballot(ctx, link.BallotID); err != nil {
+	if sg.Ballot, err = a.ballot(ctx, link.ProjectID, link.BallotID); err != nil {
 		return nil, err
 	}
 	if err := a.linkIssued(ctx, sg.Ballot.ProjectID, link); err != nil {
@@ -108,7 +95,7 @@ func (a *App) superseded(ctx context.Context, sg *Signing) error {
 	if e.Contact, err = a.store.Contact(ctx, sg.Project.ID); err != nil {
 		return err
 	}
-	newer, err := a.ballot(ctx, sg.Ballot.SupersededBy)
+	newer, err := a.ballot(ctx, sg.Ballot.ProjectID, sg.Ballot.SupersededBy)
 	if err != nil {
 		return err
 	}
@@ -167,7 +154,7 @@ func (a *App) reissue(ctx context.Context, w *engine.Worker, projectID int64, pi
 		if !pick(h) {
 			continue
 		}
-		token, hash := engine.NewToken()
+		token, hash := engine.NewEntryToken(b.ProjectID)
 		links = append(links, &engine.SigningLink{BallotID: b.ID, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: b.Deadline, CreatedAt: at,
 			SealedToken: a.sealToken(token)})
 		out = append(out, Link{Household: h.ID, Room: h.Room, URL: a.linkURL("s", token)})

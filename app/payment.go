@@ -134,7 +134,7 @@ func (a *App) RecordPayment(ctx context.Context, w *engine.Worker, projectID, ho
 		return nil, false, err
 	}
 	pay := &engine.Payment{ProjectID: p.ID, HouseholdID: h.ID, Kind: engine.PaymentIn, Amount: m.Amount, Day: day.String(), Method: m.Method,
-		Note: strings.TrimSpace(m.Note), Photo: m.Photo, PhotoType: m.PhotoType, Code: engine.NewVerificationCode(), RecordedBy: w.ID,
+		Note: strings.TrimSpace(m.Note), Photo: m.Photo, PhotoType: m.PhotoType, Code: engine.NewVerificationCode(p.ID), RecordedBy: w.ID,
 		IdempotencyKey: m.IdempotencyKey, CreatedAt: now}
 	replay, err := a.recordPayment(ctx, w, pay, func(records []*engine.Payment) error {
 		return engine.CheckOverpay(due, records, pay.Amount, m.Overpay)
@@ -160,7 +160,7 @@ func (a *App) RecordRefund(ctx context.Context, w *engine.Worker, projectID, hou
 		return nil, false, err
 	}
 	pay := &engine.Payment{ProjectID: p.ID, HouseholdID: h.ID, Kind: engine.PaymentRefund, Amount: m.Amount, Day: day.String(),
-		Note: strings.TrimSpace(m.Note), Code: engine.NewVerificationCode(), RecordedBy: w.ID, IdempotencyKey: m.IdempotencyKey, CreatedAt: now}
+		Note: strings.TrimSpace(m.Note), Code: engine.NewVerificationCode(p.ID), RecordedBy: w.ID, IdempotencyKey: m.IdempotencyKey, CreatedAt: now}
 	replay, err := a.recordPayment(ctx, w, pay, func(records []*engine.Payment) error {
 		return engine.CheckRefund(records, pay.Amount)
 	})
@@ -183,7 +183,7 @@ func (a *App) ReversePayment(ctx context.Context, w *engine.Worker, projectID, p
 	}
 	now := a.moneyTime()
 	pay := &engine.Payment{ProjectID: p.ID, HouseholdID: target.HouseholdID, Kind: engine.PaymentReversal, Amount: target.Amount,
-		Day: engine.DateOf(now.In(engine.Beijing)).String(), Note: strings.TrimSpace(reason), Reverses: target.ID, Code: engine.NewVerificationCode(),
+		Day: engine.DateOf(now.In(engine.Beijing)).String(), Note: strings.TrimSpace(reason), Reverses: target.ID, Code: engine.NewVerificationCode(p.ID),
 		RecordedBy: w.ID, IdempotencyKey: key, CreatedAt: now}
 	replay, err := a.recordPayment(ctx, w, pay, func(records []*engine.Payment) error {
 		return engine.CheckReversal(records, target)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/renovote/renovote/engine"
@@ -367,10 +366,7 @@ func (a *App) PublicURL(p *engine.Project) string { return a.baseURL + "/p/" + p
 // PublicSummary is open to anyone who has the page's slug (printed on the
 // 公示 as a QR code): it holds nothing personal.
 func (a *App) PublicSummary(ctx context.Context, slug string) (*Summary, error) {
-	if len(slug) != 24 || strings.Trim(slug, "0123456789abcdef") != "" {
-		return nil, engine.Errorf(engine.ECodeNotFound, "没有这个公示页面")
-	}
-	p, err := a.store.ProjectBySlug(ctx, slug)
+	p, err := a.slugProject(ctx, slug)
 	if err != nil {
 		return nil, err
 	}

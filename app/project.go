@@ -47,8 +47,7 @@ func (a *App) CreateProject(ctx context.Context, w *engine.Worker, doc []byte) (
 	if err != nil {
 		return nil, err
 	}
-	p := &engine.Project{OwnerID: w.ID, OrgID: org, Name: in.Name, Address: in.Address, Floors: in.Floors, Households: in.Households, Contact: in.Contact, Terms: in.Terms,
-		PublicSlug: engine.NewSlug()}
+	p := &engine.Project{OwnerID: w.ID, OrgID: org, Name: in.Name, Address: in.Address, Floors: in.Floors, Households: in.Households, Contact: in.Contact, Terms: in.Terms}
 	now := a.now()
 	err = a.inTx(ctx, func(ctx context.Context) error {
 		mine, err := a.store.Projects(ctx, w.ID)

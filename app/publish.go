@@ -89,7 +89,7 @@ func (a *App) PublishWithWindow(ctx context.Context, w *engine.Worker, projectID
 	out := &Published{Ballot: b, Links: make([]Link, len(p.Households))}
 	links := make([]*engine.SigningLink, len(p.Households))
 	for i, h := range p.Households {
-		token, hash := engine.NewToken()
+		token, hash := engine.NewEntryToken(p.ID)
 		links[i] = &engine.SigningLink{HouseholdID: h.ID, TokenHash: hash, ExpiresAt: deadline, CreatedAt: at, SealedToken: a.sealToken(token)}
 		out.Links[i] = Link{Household: h.ID, Room: h.Room, URL: a.linkURL("s", token)}
 	}
@@ -129,7 +129,19 @@ func (a *App) PublishWithWindow(ctx context.Context, w *engine.Worker, projectID
 	if err != nil {
 		return nil, err
 	}
+	a.freshStatistics(ctx, "signing_links", "audit_events")
 	return out, nil
+}
+
+// freshStatistics asks the database to look at tables again after a bulk
+// write (store.Analyze says why). It is advice: a failure is logged, the
+// act it follows stands.
+func (a *App) freshStatistics(ctx context.Context, tables ...string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := a.store.Analyze(ctx, tables...); err != nil {
+		a.logger.Warn("statistics not refreshed", "tables", tables, "err", err)
+	}
 }
 
 // issueLinks stores new signing links of ballot b (revoking first those

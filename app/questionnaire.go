@@ -167,7 +167,7 @@ func (a *App) prepareQuestionnaire(p *engine.Project, in *QuestionnaireInput, gr
 	links := make([]engine.SurveyLink, len(p.Households))
 	out := &SentQuestionnaire{Questionnaire: q, Links: make([]Link, len(p.Households))}
 	for i, h := range p.Households {
-		token, hash := engine.NewToken()
+		token, hash := engine.NewEntryToken(p.ID)
 		links[i] = engine.SurveyLink{HouseholdID: h.ID, TokenHash: hash, SealedToken: a.sealToken(token)}
 		out.Links[i] = Link{Household: h.ID, Room: h.Room, URL: a.linkURL("q", token)}
 	}
@@ -287,10 +287,11 @@ type Answering struct {
 // OpenAnswering resolves a questionnaire token.
 func (a *App) OpenAnswering(ctx context.Context, token string) (*Answering, error) {
 	notFound := engine.Errorf(engine.ECodeNotFound, "问卷链接无效：请核对链接是否完整，或联系社区工作人员")
-	if !validToken(token) {
-		return nil, notFound
+	projectID, found, err := a.tokenProject(ctx, engine.EntrySurvey, token)
+	if err != nil || !found {
+		return nil, orNotFound(err, notFound)
 	}
-	l, err := a.store.SurveyLinkByTokenHash(ctx, engine.HashToken(token))
+	l, err := a.store.SurveyLinkByTokenHash(ctx, projectID, engine.HashToken(token))
 	if err != nil {
 		if engine.ErrorCode(err) == engine.ECodeNotFound {
 			return nil, notFound

@@ -238,10 +238,7 @@ func (a *App) SendFeedback(ctx context.Context, token string, in FeedbackInput) 
 // SendPublicFeedback records an anonymous message from the public page
 // (without a photo). Its own limiter bounds it, per client (http).
 func (a *App) SendPublicFeedback(ctx context.Context, slug string, in FeedbackInput) (*engine.Feedback, error) {
-	if len(slug) != 24 || strings.Trim(slug, "0123456789abcdef") != "" {
-		return nil, engine.Errorf(engine.ECodeNotFound, "没有这个公示页面")
-	}
-	p, err := a.store.ProjectBySlug(ctx, slug)
+	p, err := a.slugProject(ctx, slug)
 	if err != nil {
 		return nil, err
 	}

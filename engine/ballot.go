@@ -59,7 +59,7 @@ type SigningLink struct {
 // BallotStore keeps ballots and signing links. It runs SQL in the
 // workflow's unit of work and decides nothing.
 type BallotStore interface {
-	Ballot(ctx context.Context, id int64) (*Ballot, error)
+	Ballot(ctx context.Context, projectID, id int64) (*Ballot, error)
 	// CurrentBallot is the project's latest ballot.
 	CurrentBallot(ctx context.Context, projectID int64) (*Ballot, error)
 	InsertBallot(ctx context.Context, b *Ballot) error
@@ -68,7 +68,7 @@ type BallotStore interface {
 	// InsertClosure stores how a ballot closed.
 	InsertClosure(ctx context.Context, b *Ballot) error
 	// LinkByTokenHash finds a live (unrevoked) link.
-	LinkByTokenHash(ctx context.Context, tokenHash string) (*SigningLink, error)
+	LinkByTokenHash(ctx context.Context, projectID int64, tokenHash string) (*SigningLink, error)
 	Links(ctx context.Context, projectID, ballotID int64) ([]*SigningLink, error)
 	InsertLinks(ctx context.Context, links []*SigningLink) error
 	RevokeLinks(ctx context.Context, links []*SigningLink) error

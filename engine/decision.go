@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -66,26 +65,7 @@ type DecisionStore interface {
 	HouseholdDecision(ctx context.Context, projectID, ballotID, householdID int64) (*Decision, error)
 	// Decisions is every decision of the ballot, oldest first.
 	Decisions(ctx context.Context, projectID, ballotID int64) ([]*Decision, error)
-	DecisionByCode(ctx context.Context, code string) (*Decision, error)
-}
-
-// codeAlphabet is Crockford's base 32: no I, L, O or U to misread.
-const codeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-// NewVerificationCode returns a short random code like 7KQ2M-9XD4H (50 bits).
-func NewVerificationCode() string {
-	b := make([]byte, 10)
-	if _, err := rand.Read(b); err != nil {
-		panic("engine: no randomness: " + err.Error())
-	}
-	out := make([]byte, 0, 11)
-	for i, c := range b {
-		if i == 5 {
-			out = append(out, '-')
-		}
-		out = append(out, codeAlphabet[c&31])
-	}
-	return string(out)
+	DecisionByCode(ctx context.Context, projectID int64, code string) (*Decision, error)
 }
 
 // Digest is the hex SHA-256 of the decision's canonical record: what its

@@ -60,6 +60,6 @@ func (d *Decision) Stamp(now time.Time) {
 	}
 	d.CreatedAt = d.CreatedAt.UTC().Truncate(time.Microsecond)
 	if d.Code == "" {
-		d.Code = NewVerificationCode()
+		d.Code = NewVerificationCode(d.ProjectID)
 	}
 }

@@ -123,7 +123,7 @@ type PaymentStore interface {
 	CountPayments(ctx context.Context, projectID int64, kind string) (int, error)
 	Payments(ctx context.Context, projectID int64) ([]*Payment, error) // oldest first, without photos
 	PaymentByID(ctx context.Context, projectID, id int64) (*Payment, error)
-	PaymentByCode(ctx context.Context, code string) (*Payment, error)
+	PaymentByCode(ctx context.Context, projectID int64, code string) (*Payment, error)
 	// InsertFund inserts f as it is, filling its ID.
 	InsertFund(ctx context.Context, f *Fund) error
 	FundByKey(ctx context.Context, projectID int64, key string) (*Fund, error)

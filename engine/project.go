@@ -93,7 +93,11 @@ type ProjectStore interface {
 	InsertProject(ctx context.Context, p *Project, at time.Time) error
 	Project(ctx context.Context, id int64) (*Project, error)
 	// ProjectBySlug finds a project by its public slug.
-	ProjectBySlug(ctx context.Context, slug string) (*Project, error)
+	ProjectBySlug(ctx context.Context, projectID int64, slug string) (*Project, error)
+	// SetProjectSlug names a project's public pages.
+	SetProjectSlug(ctx context.Context, projectID int64, slug string) error
+	// EntryRoute is the project of an entry of before (engine/entry.go).
+	EntryRoute(ctx context.Context, kind, key string) (int64, error)
 	// Contact is who residents of a project ask.
 	Contact(ctx context.Context, projectID int64) (Contact, error)
 	// SetContact changes who residents ask (in the unit of work that

@@ -77,7 +77,7 @@ type QuestionnaireStore interface {
 	// CloseQuestionnaire stores q's closing; one already closed is a
 	// conflict.
 	CloseQuestionnaire(ctx context.Context, q *Questionnaire) error
-	SurveyLinkByTokenHash(ctx context.Context, tokenHash string) (*SurveyLink, error)
+	SurveyLinkByTokenHash(ctx context.Context, projectID int64, tokenHash string) (*SurveyLink, error)
 	// QuestionnaireSentEvents lists a project's questionnaire_opened
 	// events (they carry the images of the links they issued).
 	QuestionnaireSentEvents(ctx context.Context, projectID int64) ([]*AuditEvent, error)

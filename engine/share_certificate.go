@@ -131,7 +131,7 @@ type CertificateStore interface {
 	// LatestCertificate is a household's newest certificate, nil if none.
 	LatestCertificate(ctx context.Context, projectID, householdID int64) (*Certificate, error)
 	// CertificateByCode finds a certificate by its verification code.
-	CertificateByCode(ctx context.Context, code string) (*Certificate, error)
+	CertificateByCode(ctx context.Context, projectID int64, code string) (*Certificate, error)
 }
 
 // SubsidyShares is each household's part of the subsidy the plan deducted

@@ -83,16 +83,6 @@ func NewToken() (token, hash string) {
 	return token, HashToken(token)
 }
 
-// NewSlug returns a random public name for a project's pages: 24 hex
-// digits (96 bits).
-func NewSlug() string {
-	b := make([]byte, 12)
-	if _, err := rand.Read(b); err != nil {
-		panic("engine: no randomness: " + err.Error())
-	}
-	return hex.EncodeToString(b)
-}
-
 // HashToken is the stored form of a token: hex SHA-256.
 func HashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))

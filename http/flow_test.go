@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/renovote/renovote/engine"
 	apphttp "github.com/renovote/renovote/http"
 	"github.com/renovote/renovote/store"
 	"github.com/renovote/renovote/store/storetest"
@@ -127,7 +128,7 @@ func TestScenarioToSignatureFlow(t *testing.T) {
 		body := map[string]any{"decision": "disagree", "signer_name": "业主601", "signature_png": sig, "idempotency_key": "key-601-a"}
 		d1 := e.do("POST", "/api/v1/sign/"+token("601"), "", body).want(201).json()
 		code := d1["code"].(string)
-		if d1["decision"] != "disagree" || len(code) != 11 || d1["scenario_sha256"] != pub["ballot"].(map[string]any)["sha256"] {
+		if id, legacy, ok := engine.CodeProject(code); !ok || legacy || id != int64(pid) || d1["decision"] != "disagree" || d1["scenario_sha256"] != pub["ballot"].(map[string]any)["sha256"] {
 			t.Fatalf("decision: %v", d1)
 		}
 		// a retried tap replays, a change of mind is a new decision

@@ -250,7 +250,7 @@ func rewriteChain(t *testing.T, s *store.Store, projectID int64, code string) {
 	ctx := t.Context()
 	asDBA(t, s, "decisions", "audit_events")
 	s.DB().MustExec(s.DB().Rebind(`UPDATE decisions SET vote = 'agree' WHERE code = ?`), code)
-	d, err := s.DecisionByCode(ctx, code)
+	d, err := s.DecisionByCode(ctx, projectID, code)
 	if err != nil {
 		t.Fatal(err)
 	}

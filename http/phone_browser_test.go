@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/renovote/renovote/engine"
 )
 
 // TestPhoneJourney walks the resident pages as an elderly resident would
@@ -91,11 +93,19 @@ func TestPhoneJourney(t *testing.T) {
 	waitFor(t, ctx, `!document.getElementById('done').hidden && document.getElementById('done-qr').complete && document.getElementById('done-qr').naturalWidth > 0`,
 		`document.getElementById('error').textContent`, "the verification code and its QR")
 	code := eval[string](t, ctx, `document.getElementById('done-code').textContent`)
-	if len(code) != 11 || code[5] != '-' {
+	if _, legacy, ok := engine.CodeProject(code); !ok || legacy {
 		t.Errorf("the verification code shown: %q", code)
 	}
 	noJargon(t, "signed", eval[string](t, ctx, `document.body.textContent`))
 	fits("sign-done-large")
+	// the code of a building numbered 20461 fits as well, broken only
+	// after a hyphen if at all
+	do(t, ctx, "a long code", chromedp.Evaluate[chromedp.Void](`document.getElementById('done-code').textContent = '20461-7KQ2M-9XD4H'`))
+	fits("sign-done-long-code")
+	if lines := eval[float64](t, ctx, `(function(){var e=document.getElementById('done-code'); return Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight || '1'))})()`); lines > 2 {
+		t.Errorf("the long code takes %v lines", lines)
+	}
+	do(t, ctx, "the code back", chromedp.Evaluate[chromedp.Void](`document.getElementById('done-code').textContent = `+strconv.Quote(code)))
 	// the QR leads to the verification, in plain words
 	page("verify", "/verify/"+code+"?size=large", ".facts", true)
 	if text := eval[string](t, ctx, `document.querySelector('main').textContent`); !strings.Contains(text, "同意") || !strings.Contains(text, "301") {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/renovote/renovote/engine"
 	apphttp "github.com/renovote/renovote/http"
 	"github.com/renovote/renovote/store"
 	"github.com/renovote/renovote/store/storetest"
@@ -189,7 +190,7 @@ func TestPrintouts(t *testing.T) {
 		}
 		publicURL := e.do("GET", base, "a", nil).want(200).json()["public_url"].(string)
 		slug := strings.TrimPrefix(publicURL, "http://renovote.test/p/")
-		if len(slug) != 24 || !strings.Contains(notice, publicURL) {
+		if _, legacy, ok := engine.SlugProject(slug); !ok || legacy || !strings.Contains(notice, publicURL) {
 			t.Fatalf("public URL %q (the notice's QR should carry it)", publicURL)
 		}
 		summary := e.do("GET", "/p/"+slug, "", nil, "Accept", "text/html").want(200)

@@ -49,7 +49,7 @@ func TestLinkWithoutEventIsRefused(t *testing.T) {
 		hid := e.householdID(pid, "302")
 		// the DBA revokes 302's link and puts one of their own in its place
 		s.DB().MustExec(s.DB().Rebind(`UPDATE signing_links SET revoked_at = ? WHERE ballot_id = ? AND household_id = ?`), e.clock.Now(), bid, hid)
-		token, hash := engine.NewToken()
+		token, hash := engine.NewEntryToken(int64(pid))
 		var forged int64
 		if err := s.DB().Get(&forged, s.DB().Rebind(`INSERT INTO signing_links (project_id, ballot_id, household_id, token_hash, expires_at, created_at)
 			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), pid, bid, hid, hash, e.clock.Now().Add(48*time.Hour), e.clock.Now()); err != nil {
@@ -77,8 +77,10 @@ func TestLinkWithoutEventIsRefused(t *testing.T) {
 }
 
 // TestLinkInsertedIsNamed: only an inserted link (nothing else touched;
-// the household is another project's, so no live link is in the way):
-// audit verify names signing_links and its id, the whole row.
+// revoked, so no live link is in the way): audit verify names
+// signing_links and its id, the whole row. On PostgreSQL a link of one
+// project cannot name another project's household at all (migration
+// 0024's keys).
 func TestLinkInsertedIsNamed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s, apphttp.Config{})
@@ -86,10 +88,19 @@ func TestLinkInsertedIsNamed(t *testing.T) {
 		pid, _ := e.published()
 		other, _ := e.published()
 		bid := e.ballotID(pid)
-		_, hash := engine.NewToken()
+		insert := `INSERT INTO signing_links (project_id, ballot_id, household_id, token_hash, expires_at, created_at, revoked_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`
+		if s.Dialect() == store.Postgres {
+			_, hash := engine.NewEntryToken(int64(pid))
+			var id int64
+			if err := s.DB().Get(&id, s.DB().Rebind(insert), pid, bid, e.householdID(other, "302"), hash, e.clock.Now(), e.clock.Now(), nil); err == nil ||
+				!strings.Contains(err.Error(), "signing_links_household_id_fkey") {
+				t.Errorf("a link to another project's household: %v", err)
+			}
+		}
+		_, hash := engine.NewEntryToken(int64(pid))
 		var forged int64
-		if err := s.DB().Get(&forged, s.DB().Rebind(`INSERT INTO signing_links (project_id, ballot_id, household_id, token_hash, expires_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), pid, bid, e.householdID(other, "302"), hash, e.clock.Now().Add(48*time.Hour), e.clock.Now()); err != nil {
+		if err := s.DB().Get(&forged, s.DB().Rebind(insert), pid, bid, e.householdID(pid, "302"), hash, e.clock.Now().Add(48*time.Hour), e.clock.Now(), e.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 		wantNamed(t, e, pid, engine.TableSigningLinks, forged, "")
@@ -204,7 +215,7 @@ func TestSurveyLinkWithoutEventIsRefused(t *testing.T) {
 			"questions": []any{map[string]any{"id": "q1", "kind": "rating"}}}).want(201).json()
 		qid := int64(created["questionnaire"].(map[string]any)["id"].(float64))
 		real := strings.TrimPrefix(created["links"].([]any)[0].(map[string]any)["url"].(string), "http://renovote.test/q/")
-		token, hash := engine.NewToken()
+		token, hash := engine.NewEntryToken(int64(pid))
 		var forged int64
 		if err := s.DB().Get(&forged, s.DB().Rebind(`SELECT id FROM survey_links WHERE questionnaire_id = ? AND household_id = ?`), qid, e.householdID(pid, "302")); err != nil {
 			t.Fatal(err)

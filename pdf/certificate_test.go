@@ -40,7 +40,7 @@ func demoCertificate(t testing.TB) *engine.ShareCertificate {
 	pay := &engine.Payment{ID: 9, ProjectID: p.ID, HouseholdID: h.ID, Kind: engine.PaymentIn, Amount: 500000, Day: "2027-01-03", ReceiptNo: "SK-2027-0003"}
 	return &engine.ShareCertificate{Project: p, Household: h, Row: row, TotalSubsidy: res.TotalSubsidy, Subsidy: engine.SubsidyShares(in, res)[h.Room],
 		Payments: []*engine.Payment{pay}, Paid: pay.Amount, Rule: rule, RuleName: preset.Name, ApplyBy: fr.ApplyBy, Funding: fr.Households[0],
-		Figures: fig, Issuer: p.Terms.PartyA, Code: "C4K2M-9XD4H", VerifyURL: "https://renovote.example/verify/C4K2M-9XD4H", Issued: issued,
+		Figures: fig, Issuer: p.Terms.PartyA, Code: "20461-C4K2M-9XD4H", VerifyURL: "https://renovote.example/verify/20461-C4K2M-9XD4H", Issued: issued,
 		Anchor: engine.Anchor{Seq: 30, Hash: "9c01d2e3f4a5b6c7d8e9f00112233445566778899aabbccddeeff00112233445"}, KeyFingerprint: testKey}
 }
 
@@ -61,7 +61,7 @@ func TestShareCertificate(t *testing.T) {
 	flat := strings.Join(strings.Fields(text), "")
 	for _, want := range []string{"加装电梯费用分摊证明", c.Project.Name, c.Household.OwnerName, "601室", "SK-2027-0003", "2027年1月3日",
 		"12,345.67", "50,000.00", "不可提取", "6,500.00", "须留存2,400.10", engine.Words(c.Funding.Due), engine.Words(c.Funding.Maintenance.Amount),
-		engine.Words(c.Funding.GJJ.Total), "出具单位：幸福里社区居民委员会", "（盖章）", "2027年10月8日", "C4K2M-9XD4H", "2028年8月31日",
+		engine.Words(c.Funding.GJJ.Total), "出具单位：幸福里社区居民委员会", "（盖章）", "2027年10月8日", "20461-C4K2M-9XD4H", "2028年8月31日",
 		"减：财政补贴（按本户分摊比例折算）", c.Subsidy.Grouped(), "按本户分摊比例折算为" + c.Subsidy.Grouped() + "元，已在上表中扣除",
 		"提取人身份证号", "经办人（签字）：", "项目竣工日期为2027年9月1日"} {
 		if !strings.Contains(flat, want) {

@@ -75,8 +75,8 @@ func demoAgreement(t testing.TB, room string, decided bool) *Agreement {
 		p.Terms = engine.Terms{PartyA: "幸福里社区3号楼2单元加装电梯业主代表小组", PartyARep: "李建国", AccountName: "幸福里社区居民委员会",
 			AccountBank: "中国工商银行杭州幸福路支行", AccountNumber: "1202 0210 0900 1234 567", CompensationBy: "2027-09-30"}
 		a.Decision = &engine.Decision{ID: 42, Vote: engine.VoteAgree, SignerName: a.Household.OwnerName, SignaturePNG: scribble(t),
-			Method: engine.DecisionOnline, Code: "7KQ2M-9XD4H", CreatedAt: time.Date(2026, 12, 3, 6, 30, 0, 0, time.UTC)}
-		a.VerifyURL = "https://renovote.example/verify/7KQ2M-9XD4H"
+			Method: engine.DecisionOnline, Code: "20461-7KQ2M-9XD4H", CreatedAt: time.Date(2026, 12, 3, 6, 30, 0, 0, time.UTC)}
+		a.VerifyURL = "https://renovote.example/verify/20461-7KQ2M-9XD4H"
 	}
 	return a
 }

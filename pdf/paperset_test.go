@@ -315,7 +315,7 @@ func TestMoneyPaper(t *testing.T) {
 	}{
 		{"receipt", func(b *bytes.Buffer) error { return r.Receipt(b, rc) },
 			[]string{"收据", "SK-2027-0001", "￥6,494.48", "人民币陆仟肆佰玖拾肆元肆角捌分", "所缴期次首付款（付清）、第1期（部分）", "转账", "王专干",
-				"R7K2M-9XD4H", "第一联存根", "第二联收据（交款人收执）", "沿虚线剪开", "收款单位幸福里社区居民委员会", "收款单位（财务专用章）",
+				"20461-R7K2M-9XD4H", "第一联存根", "第二联收据（交款人收执）", "沿虚线剪开", "收款单位幸福里社区居民委员会", "收款单位（财务专用章）",
 				"收款人：王专干", "复核：", "交款人：", "2027年1月1日", "本次后尚欠14,153.79元", "存证第12条·7c01d2e3f4a5"},
 			[]string{"编号：SK-2027-0001", "人民币陆仟肆佰玖拾肆元肆角捌分", "第一联", "第二联", "收款单位（财务专用章）", "收款人："}, rc.VerifyURL},
 		{"statement", func(b *bytes.Buffer) error { return r.Statement(b, st) },
@@ -367,8 +367,8 @@ func demoReceipt(t testing.TB) *Receipt {
 		}
 	}
 	pay := &engine.Payment{ID: 5, ProjectID: p.ID, HouseholdID: h.ID, Kind: engine.PaymentIn, Amount: 619448 + 30000, Day: "2027-01-01",
-		Method: "转账", Note: "首付", ReceiptNo: "SK-2027-0001", Code: "R7K2M-9XD4H", CreatedAt: time.Date(2027, 1, 1, 2, 0, 0, 0, time.UTC)}
-	rc := &Receipt{Project: p, Household: h, Recorder: "王专干", Payee: p.Terms.AccountName, VerifyURL: "https://renovote.example/verify/R7K2M-9XD4H",
+		Method: "转账", Note: "首付", ReceiptNo: "SK-2027-0001", Code: "20461-R7K2M-9XD4H", CreatedAt: time.Date(2027, 1, 1, 2, 0, 0, 0, time.UTC)}
+	rc := &Receipt{Project: p, Household: h, Recorder: "王专干", Payee: p.Terms.AccountName, VerifyURL: "https://renovote.example/verify/20461-R7K2M-9XD4H",
 		Anchor: engine.Anchor{Seq: 12, Hash: "7c01d2e3f4a5b6c7d8e9f00112233445566778899aabbccddeeff00112233445"}, KeyFingerprint: testKey,
 		Printed: pay.CreatedAt, Payment: pay}
 	rc.Dues = engine.DuesOf(row, in.Installments, engine.DateOf(time.Date(2026, 12, 31, 0, 0, 0, 0, engine.Beijing)))

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"time"
 
@@ -61,10 +62,10 @@ func (r *ballotRow) ballot() *engine.Ballot {
 	return &b
 }
 
-// Ballot returns a ballot by id.
-func (s *Store) Ballot(ctx context.Context, id int64) (*engine.Ballot, error) {
+// Ballot returns a project's ballot by id.
+func (s *Store) Ballot(ctx context.Context, projectID, id int64) (*engine.Ballot, error) {
 	var r ballotRow
-	if err := s.conn(ctx).GetContext(ctx, &r, s.q(ballotSelect+`WHERE b.id = ?`), id); err != nil {
+	if err := s.conn(ctx).GetContext(ctx, &r, s.q(ballotSelect+`WHERE b.project_id = ? AND b.id = ?`), projectID, id); err != nil {
 		return nil, s.notFound(err, "表决不存在")
 	}
 	return r.ballot(), nil
@@ -79,10 +80,20 @@ func (s *Store) CurrentBallot(ctx context.Context, projectID int64) (*engine.Bal
 	return r.ballot(), nil
 }
 
-// LinkByTokenHash finds a live link by its token's hash.
-func (s *Store) LinkByTokenHash(ctx context.Context, tokenHash string) (*engine.SigningLink, error) {
+// LinkByTokenHash finds a project's live link by its token's hash. The
+// statement names exactly the columns of the key (project_id, token_hash)
+// and the revocation is checked here: with `revoked_at IS NULL` in it,
+// PostgreSQL without statistics yet (a vote published a minute ago) read
+// the project's live links through the partial index of one live link
+// per household and filtered a thousand rows per request (2 ms, not
+// 0.06 ms; signing 0.85× on a fresh database).
+func (s *Store) LinkByTokenHash(ctx context.Context, projectID int64, tokenHash string) (*engine.SigningLink, error) {
 	var l engine.SigningLink
-	if err := s.conn(ctx).GetContext(ctx, &l, s.q(`SELECT `+linkColumns+` FROM signing_links WHERE token_hash = ? AND revoked_at IS NULL`), tokenHash); err != nil {
+	err := s.conn(ctx).GetContext(ctx, &l, s.q(`SELECT `+linkColumns+` FROM signing_links WHERE project_id = ? AND token_hash = ?`), projectID, tokenHash)
+	if err == nil && l.RevokedAt != nil {
+		err = sql.ErrNoRows
+	}
+	if err != nil {
 		return nil, s.notFound(err, "签署链接不存在或已失效")
 	}
 	return &l, nil

@@ -64,7 +64,7 @@ func (row *fundingRuleRow) rule() (*engine.ProjectFundingRule, error) {
 // household).
 func (s *Store) SetHouseholdFunding(ctx context.Context, f *engine.HouseholdFundingFigures) error {
 	_, err := s.conn(ctx).ExecContext(ctx, s.q(`INSERT INTO household_funding (household_id, project_id, figures, entered_by, consent, entered_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (household_id) DO UPDATE SET project_id = excluded.project_id, figures = excluded.figures,
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (`+s.rowKey("household_id")+`) DO UPDATE SET figures = excluded.figures,
 		entered_by = excluded.entered_by, consent = excluded.consent, entered_at = excluded.entered_at`),
 		f.HouseholdID, f.ProjectID, f.FiguresText(), f.EnteredBy, f.Consent, f.EnteredAt)
 	return s.mapError(err)
@@ -156,10 +156,10 @@ func (s *Store) LatestCertificate(ctx context.Context, projectID, householdID in
 	return &c, nil
 }
 
-// CertificateByCode finds a certificate by its verification code.
-func (s *Store) CertificateByCode(ctx context.Context, code string) (*engine.Certificate, error) {
+// CertificateByCode finds a project's certificate by its verification code.
+func (s *Store) CertificateByCode(ctx context.Context, projectID int64, code string) (*engine.Certificate, error) {
 	var c engine.Certificate
-	err := s.conn(ctx).GetContext(ctx, &c, s.q(`SELECT `+certificateColumns+` FROM share_certificates WHERE code = ?`), code)
+	err := s.conn(ctx).GetContext(ctx, &c, s.q(`SELECT `+certificateColumns+` FROM share_certificates WHERE project_id = ? AND code = ?`), projectID, code)
 	if err != nil {
 		return nil, s.notFound(err, "核验码 %s 不存在", code)
 	}

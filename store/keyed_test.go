@@ -57,7 +57,7 @@ type keyedProject struct {
 // is keyed too.
 func TestKeyedChildrenUpgrade(t *testing.T) {
 	storetest.EachDSN(t, func(t *testing.T, dsn string) {
-		old, err := store.OpenWithout(ctx, dsn, 21)
+		old, err := store.OpenWithout(ctx, dsn, 21, 23, 24) // 0023 and 0024 need the columns 0021 adds
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,11 +142,11 @@ func TestKeyedChildrenUpgrade(t *testing.T) {
 
 		// what the workflows write now is keyed as well
 		h := p.project.Households[1]
-		_, hash = engine.NewToken()
-		if err := storetest.ReissueLinks(ctx, s, []*engine.SigningLink{{BallotID: p.ballot, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: storetest.Epoch.Add(time.Hour)}}); err != nil {
+		_, hash = engine.NewEntryToken(p.project.ID)
+		if err := storetest.ReissueLinks(ctx, s, []*engine.SigningLink{{ProjectID: p.project.ID, BallotID: p.ballot, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: storetest.Epoch.Add(time.Hour)}}); err != nil {
 			t.Fatal(err)
 		}
-		l, err := s.LinkByTokenHash(ctx, hash)
+		l, err := s.LinkByTokenHash(ctx, p.project.ID, hash)
 		if err != nil || l.ProjectID != p.project.ID {
 			t.Fatalf("reissued link %+v, %v", l, err)
 		}
@@ -160,7 +160,7 @@ func TestKeyedChildrenUpgrade(t *testing.T) {
 		}
 		q := &engine.Questionnaire{ProjectID: p.project.ID, Title: "满意度", Deadline: storetest.Epoch.Add(time.Hour),
 			Questions: json.RawMessage(`[{"id":"q1","kind":"rating"}]`)}
-		_, hash = engine.NewToken()
+		_, hash = engine.NewEntryToken(p.project.ID)
 		if err := storetest.SendQuestionnaires(ctx, s, []engine.QuestionnaireSend{{Questionnaire: q, Links: []engine.SurveyLink{{HouseholdID: h.ID, TokenHash: hash}}}}); err != nil {
 			t.Fatal(err)
 		}

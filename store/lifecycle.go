@@ -28,7 +28,7 @@ func (s *Store) BallotResult(ctx context.Context, projectID, ballotID int64) (*e
 func (s *Store) SaveBallotResult(ctx context.Context, r *engine.BallotResult) error {
 	_, err := s.conn(ctx).ExecContext(ctx, s.q(`INSERT INTO ballot_results (ballot_id, project_id, objection_days, finalized_at, finalized_by, passed, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (ballot_id) DO UPDATE SET objection_days = excluded.objection_days, finalized_at = excluded.finalized_at,
+		ON CONFLICT (`+s.rowKey("ballot_id")+`) DO UPDATE SET objection_days = excluded.objection_days, finalized_at = excluded.finalized_at,
 			finalized_by = excluded.finalized_by, passed = excluded.passed, updated_at = excluded.updated_at`),
 		r.BallotID, r.ProjectID, r.ObjectionDays, r.FinalizedAt, nullID(r.FinalizedBy), r.Passed, r.UpdatedAt)
 	return s.mapError(err)

@@ -73,10 +73,10 @@ func (s *Store) PaymentByID(ctx context.Context, projectID, id int64) (*engine.P
 	return &p, nil
 }
 
-// PaymentByCode finds a record by its verification code.
-func (s *Store) PaymentByCode(ctx context.Context, code string) (*engine.Payment, error) {
+// PaymentByCode finds a project's record by its verification code.
+func (s *Store) PaymentByCode(ctx context.Context, projectID int64, code string) (*engine.Payment, error) {
 	var p engine.Payment
-	if err := s.conn(ctx).GetContext(ctx, &p, s.q(`SELECT `+paymentColumns+`, photo FROM payments WHERE code = ?`), code); err != nil {
+	if err := s.conn(ctx).GetContext(ctx, &p, s.q(`SELECT `+paymentColumns+`, photo FROM payments WHERE project_id = ? AND code = ?`), projectID, code); err != nil {
 		return nil, s.notFound(err, "没有这个核验码的收款记录")
 	}
 	return &p, nil

@@ -16,18 +16,34 @@ const projectColumns = `id, owner_id, COALESCE(org_id, 0) AS org_id, name, addre
 
 const householdColumns = `id, project_id, room, floor, area, owner_name, owner_id, phone, hardship, exempt, must_consent`
 
-// InsertProject stores a project with its households, created at at.
+// InsertProject stores a project with its households, created at at. A
+// project without a public slug gets one carrying its new id
+// (engine.NewSlug); call it in a transaction.
 func (s *Store) InsertProject(ctx context.Context, p *engine.Project, at time.Time) error {
 	p.CreatedAt, p.UpdatedAt = at, at
 	err := s.conn(ctx).GetContext(ctx, &p.ID, s.q(`INSERT INTO projects (owner_id, org_id, name, address, floors, created_at, updated_at, public_slug,
 		contact_name, contact_phone, contact_office, party_a, party_a_rep, account_name, account_bank, account_number, compensation_by)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		p.OwnerID, nullID(p.OrgID), p.Name, p.Address, p.Floors, p.CreatedAt, p.UpdatedAt, p.PublicSlug, p.Contact.Name, p.Contact.Phone, p.Contact.Office,
+		p.OwnerID, nullID(p.OrgID), p.Name, p.Address, p.Floors, p.CreatedAt, p.UpdatedAt, nullSlug(p.PublicSlug), p.Contact.Name, p.Contact.Phone, p.Contact.Office,
 		p.Terms.PartyA, p.Terms.PartyARep, p.Terms.AccountName, p.Terms.AccountBank, p.Terms.AccountNumber, p.Terms.CompensationBy)
 	if err != nil {
 		return s.mapError(err)
 	}
+	if p.PublicSlug == "" {
+		slug := engine.NewSlug(p.ID)
+		if err := s.SetProjectSlug(ctx, p.ID, slug); err != nil {
+			return err
+		}
+		p.PublicSlug = slug
+	}
 	return s.mapError(s.insertHouseholds(ctx, s.conn(ctx), p.ID, p.Households))
+}
+
+func nullSlug(slug string) any {
+	if slug == "" {
+		return nil
+	}
+	return slug
 }
 
 func (s *Store) insertHouseholds(ctx context.Context, tx querier, projectID int64, hs []engine.Household) error {
@@ -71,12 +87,35 @@ func (s *Store) Project(ctx context.Context, id int64) (*engine.Project, error) 
 }
 
 // ProjectBySlug returns the project whose public pages are /p/{slug}.
-func (s *Store) ProjectBySlug(ctx context.Context, slug string) (*engine.Project, error) {
+func (s *Store) ProjectBySlug(ctx context.Context, projectID int64, slug string) (*engine.Project, error) {
 	var id int64
-	if err := s.conn(ctx).GetContext(ctx, &id, s.q(`SELECT id FROM projects WHERE public_slug = ?`), slug); err != nil {
+	if err := s.conn(ctx).GetContext(ctx, &id, s.q(`SELECT id FROM projects WHERE id = ? AND public_slug = ?`), projectID, slug); err != nil {
 		return nil, s.notFound(err, "没有这个公示页面")
 	}
 	return s.Project(ctx, id)
+}
+
+// SetProjectSlug names a project's public pages (once its id is known).
+func (s *Store) SetProjectSlug(ctx context.Context, projectID int64, slug string) error {
+	res, err := s.conn(ctx).ExecContext(ctx, s.q(`UPDATE projects SET public_slug = ? WHERE id = ? AND public_slug IS NULL`), slug, projectID)
+	if err != nil {
+		return s.mapError(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return engine.Errorf(engine.ECodeConflict, "项目 %d 已有公示页面地址", projectID)
+	}
+	return nil
+}
+
+// EntryRoute is the project of an entry issued before entries carried
+// their project (engine/entry.go): a token's hash, a code or a slug, by
+// kind, as migration 0023 recorded it.
+func (s *Store) EntryRoute(ctx context.Context, kind, key string) (int64, error) {
+	var id int64
+	if err := s.conn(ctx).GetContext(ctx, &id, s.q(`SELECT project_id FROM entry_routes WHERE kind = ? AND key = ?`), kind, key); err != nil {
+		return 0, s.notFound(err, "没有这个入口")
+	}
+	return id, nil
 }
 
 // Projects lists the projects of one worker (all when ownerID is 0),

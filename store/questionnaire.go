@@ -97,11 +97,13 @@ func (s *Store) CloseQuestionnaire(ctx context.Context, q *engine.Questionnaire)
 	return nil
 }
 
-// SurveyLinkByTokenHash finds a questionnaire link by its token's hash.
-func (s *Store) SurveyLinkByTokenHash(ctx context.Context, tokenHash string) (*engine.SurveyLink, error) {
+// SurveyLinkByTokenHash finds a project's questionnaire link by its
+// token's hash.
+func (s *Store) SurveyLinkByTokenHash(ctx context.Context, projectID int64, tokenHash string) (*engine.SurveyLink, error) {
 	var l engine.SurveyLink
 	if err := s.conn(ctx).GetContext(ctx, &l, s.q(`SELECT l.id, q.project_id, l.questionnaire_id, l.household_id, l.token_hash, l.expires_at, l.created_at
-		FROM survey_links l JOIN questionnaires q ON q.project_id = l.project_id AND q.id = l.questionnaire_id WHERE l.token_hash = ?`), tokenHash); err != nil {
+		FROM survey_links l JOIN questionnaires q ON q.project_id = l.project_id AND q.id = l.questionnaire_id
+		WHERE l.project_id = ? AND l.token_hash = ?`), projectID, tokenHash); err != nil {
 		return nil, s.notFound(err, "问卷链接不存在或已失效")
 	}
 	return &l, nil

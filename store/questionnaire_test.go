@@ -19,7 +19,7 @@ func TestQuestionnaires(t *testing.T) {
 		var links []engine.SurveyLink
 		tokens := map[int64]string{}
 		for _, h := range p.Households {
-			token, hash := engine.NewToken()
+			token, hash := engine.NewEntryToken(p.ID)
 			tokens[h.ID] = token
 			links = append(links, engine.SurveyLink{HouseholdID: h.ID, TokenHash: hash})
 		}
@@ -31,7 +31,7 @@ func TestQuestionnaires(t *testing.T) {
 			t.Fatalf("questionnaire %+v, %v", got, err)
 		}
 		h := p.Households[1]
-		l, err := s.SurveyLinkByTokenHash(ctx, engine.HashToken(tokens[h.ID]))
+		l, err := s.SurveyLinkByTokenHash(ctx, p.ID, engine.HashToken(tokens[h.ID]))
 		if err != nil || l.HouseholdID != h.ID {
 			t.Fatalf("link %+v, %v", l, err)
 		}

@@ -76,7 +76,7 @@ func newFixture(t *testing.T, s *store.Store, households int) *fixture {
 	req := &engine.PublishRequest{ProjectID: f.project.ID, ScenarioID: f.sc.ID, Canonical: canonical, SHA256: engine.ScenarioSum(canonical),
 		Rule: json.RawMessage(`"civil_code_major"`), Deadline: storetest.Epoch.Add(72 * time.Hour), Actor: "worker:1"}
 	for _, h := range f.project.Households {
-		token, hash := engine.NewToken()
+		token, hash := engine.NewEntryToken(f.project.ID)
 		f.tokens[h.ID] = token
 		req.Links = append(req.Links, engine.SigningLink{HouseholdID: h.ID, TokenHash: hash})
 	}
@@ -219,7 +219,7 @@ func TestRoundTrip(t *testing.T) {
 
 		canonical := []byte(`{"name":"方案A′"}`)
 		deadline := time.Date(2027, 3, 1, 16, 0, 0, 123456789, time.UTC)
-		token2, hash2 := engine.NewToken()
+		token2, hash2 := engine.NewEntryToken(p.ID)
 		b, err := storetest.Publish(ctx, s, &engine.PublishRequest{ProjectID: p.ID, ScenarioID: sc.ID, Canonical: canonical, SHA256: engine.ScenarioSum(canonical),
 			Rule: json.RawMessage(`{"participation_area":"2/3"}`), Deadline: deadline, Actor: "worker:1",
 			Links: []engine.SigningLink{{HouseholdID: p.Households[1].ID, TokenHash: hash2}}})
@@ -235,7 +235,7 @@ func TestRoundTrip(t *testing.T) {
 		if !gs.Published() || !bytes.Equal(gs.Canonical, canonical) || gs.SHA256 != engine.ScenarioSum(canonical) || gs.PublishedAt == nil {
 			t.Fatalf("published scenario = %+v", gs)
 		}
-		link, err := s.LinkByTokenHash(ctx, engine.HashToken(token2))
+		link, err := s.LinkByTokenHash(ctx, p.ID, engine.HashToken(token2))
 		if err != nil || link.HouseholdID != p.Households[1].ID || !link.ExpiresAt.Equal(gb.Deadline) || link.RevokedAt != nil {
 			t.Fatalf("link = %+v, %v", link, err)
 		}
@@ -248,14 +248,14 @@ func TestRoundTrip(t *testing.T) {
 		if replay, err := recordDecision(s, d); err != nil || replay || d.Code == "" {
 			t.Fatalf("record: replay %v, err %v, code %q", replay, err, d.Code)
 		}
-		gd, err := s.DecisionByCode(ctx, d.Code)
+		gd, err := s.DecisionByCode(ctx, d.ProjectID, d.Code)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if gd.Digest() != d.Digest() || !bytes.Equal(gd.SignaturePNG, png) || gd.RecordedBy != w.ID || gd.Witness != d.Witness {
 			t.Fatalf("decision = %+v, want %+v", gd, d)
 		}
-		_, err = s.DecisionByCode(ctx, "NOPE")
+		_, err = s.DecisionByCode(ctx, d.ProjectID, "NOPE")
 		wantCode(t, err, engine.ECodeNotFound)
 
 		events, err := s.AuditEvents(ctx, p.ID)
@@ -314,7 +314,7 @@ func TestSigningLinks(t *testing.T) {
 		h := f.project.Households[2]
 		old := f.tokens[h.ID]
 		// a second live link for the same household and ballot is refused
-		_, hash := engine.NewToken()
+		_, hash := engine.NewEntryToken(f.project.ID)
 		db := s.DB()
 		_, err := db.Exec(db.Rebind(`INSERT INTO signing_links (project_id, ballot_id, household_id, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
 			f.project.ID, f.ballot.ID, h.ID, hash, storetest.Epoch, storetest.Epoch)
@@ -322,13 +322,13 @@ func TestSigningLinks(t *testing.T) {
 			t.Fatal("the database allowed two live links for one household")
 		}
 		// reissuing revokes the old link
-		token, hash := engine.NewToken()
-		if err := storetest.ReissueLinks(ctx, s, []*engine.SigningLink{{BallotID: f.ballot.ID, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: f.ballot.Deadline}}); err != nil {
+		token, hash := engine.NewEntryToken(f.project.ID)
+		if err := storetest.ReissueLinks(ctx, s, []*engine.SigningLink{{ProjectID: f.ballot.ProjectID, BallotID: f.ballot.ID, HouseholdID: h.ID, TokenHash: hash, ExpiresAt: f.ballot.Deadline}}); err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.LinkByTokenHash(ctx, engine.HashToken(old))
+		_, err = s.LinkByTokenHash(ctx, f.project.ID, engine.HashToken(old))
 		wantCode(t, err, engine.ECodeNotFound)
-		if l, err := s.LinkByTokenHash(ctx, engine.HashToken(token)); err != nil || l.HouseholdID != h.ID {
+		if l, err := s.LinkByTokenHash(ctx, f.project.ID, engine.HashToken(token)); err != nil || l.HouseholdID != h.ID {
 			t.Fatalf("new link = %+v, %v", l, err)
 		}
 		links, err := s.Links(ctx, f.project.ID, f.ballot.ID)

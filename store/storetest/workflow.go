@@ -38,9 +38,6 @@ func Extend(ctx context.Context, s *store.Store, projectID int64, events ...*eng
 
 // CreateProject stores p and begins its chain.
 func CreateProject(ctx context.Context, s *store.Store, p *engine.Project) error {
-	if p.PublicSlug == "" {
-		p.PublicSlug = engine.NewSlug()
-	}
 	return s.InTx(ctx, func(ctx context.Context) error {
 		if err := s.InsertProject(ctx, p, Epoch); err != nil {
 			return err
@@ -142,7 +139,7 @@ func ReissueLinks(ctx context.Context, s *store.Store, links []*engine.SigningLi
 	if len(links) == 0 {
 		return nil
 	}
-	b, err := s.Ballot(ctx, links[0].BallotID)
+	b, err := s.Ballot(ctx, links[0].ProjectID, links[0].BallotID)
 	if err != nil {
 		return err
 	}
