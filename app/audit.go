@@ -259,7 +259,8 @@ type Verification struct {
 // (one blob) and the chain's tail since the last check.
 func (a *App) Verify(ctx context.Context, code string) (*Verification, error) {
 	code = engine.NormalizeCode(code)
-	if _, _, ok := engine.CodeProject(code); !ok {
+	_, legacy, ok := engine.CodeProject(code)
+	if !ok {
 		return nil, engine.Errorf(engine.ECodeNotFound, "核验码格式不对：应如 1042-7KQ2M-9XD4H（早先的文件上为 7KQ2M-9XD4H）")
 	}
 	d, err := byCode(ctx, a, engine.EntryDecision, code, a.store.DecisionByCode)
@@ -268,6 +269,9 @@ func (a *App) Verify(ctx context.Context, code string) (*Verification, error) {
 		if engine.ErrorCode(err) == engine.ECodeNotFound {
 			if cv, cerr := a.verifyCertificate(ctx, code); engine.ErrorCode(cerr) != engine.ECodeNotFound {
 				return cv, cerr
+			}
+			if legacy { // perhaps the project's number was left off a code of now
+				return nil, engine.Errorf(engine.ECodeNotFound, "没有找到核验码为 %s 的记录：请核对是否抄全了——现在的核验码前面还有项目编号，如 1042-%s；若文件上确实只有这 10 位，这份文件可能不是由本系统出具的", code, code)
 			}
 		}
 		return v, err

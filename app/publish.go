@@ -137,7 +137,7 @@ func (a *App) PublishWithWindow(ctx context.Context, w *engine.Worker, projectID
 // write (store.Analyze says why). It is advice: a failure is logged, the
 // act it follows stands.
 func (a *App) freshStatistics(ctx context.Context, tables ...string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := a.store.Analyze(ctx, tables...); err != nil {
 		a.logger.Warn("statistics not refreshed", "tables", tables, "err", err)

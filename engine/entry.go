@@ -46,14 +46,22 @@ const legacyTokenBytes = 32
 // NewEntryToken returns a fresh link token for a project, URL-safe, and
 // the hash under which it is stored: a version byte, the project id
 // (uvarint) and 192 random bits, in base64url (35–38 characters for ids
-// below two million).
+// below two million). It is never as long as a token of before (32 bytes),
+// which is how TokenProject tells them apart.
 func NewEntryToken(projectID int64) (token, hash string) {
 	if projectID <= 0 {
 		panic("engine: entry token without a project")
 	}
-	b := make([]byte, 0, 1+binary.MaxVarintLen64+entryRandomBytes)
+	b := make([]byte, 0, 2+binary.MaxVarintLen64+entryRandomBytes)
 	b = append(b, entryTokenVersion)
 	b = binary.AppendUvarint(b, uint64(projectID))
+	if len(b)+entryRandomBytes == legacyTokenBytes {
+		// an id of seven varint bytes (2^42 ≤ id < 2^49, as Citus gives
+		// rows inserted on a worker) would make the token as long as one of
+		// before: write the id in eight (the last byte continues into a zero)
+		b[len(b)-1] |= 0x80
+		b = append(b, 0)
+	}
 	r := make([]byte, entryRandomBytes)
 	if _, err := rand.Read(r); err != nil {
 		panic("engine: no randomness: " + err.Error())

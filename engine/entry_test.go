@@ -1,18 +1,22 @@
 package engine
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 )
 
 func TestEntryTokens(t *testing.T) {
 	seen := map[string]bool{}
-	for _, id := range []int64{1, 127, 128, 2000, 16383, 16384, 1<<21 - 1, 1 << 40} {
+	for _, id := range []int64{1, 127, 128, 2000, 16383, 16384, 1<<21 - 1, 1 << 40, 1 << 42, 1<<48 + 1, 1<<49 - 1, 1 << 49, 1 << 62} {
 		token, hash := NewEntryToken(id)
 		if hash != HashToken(token) || seen[token] {
 			t.Fatalf("project %d: token %q hash %q", id, token, hash)
 		}
 		seen[token] = true
+		if raw, _ := base64.RawURLEncoding.DecodeString(token); len(raw) == legacyTokenBytes {
+			t.Errorf("project %d: a token as long as one of before", id)
+		}
 		got, legacy, ok := TokenProject(token)
 		if !ok || legacy || got != id {
 			t.Errorf("project %d: token %q reads as %d (legacy %v, ok %v)", id, token, got, legacy, ok)

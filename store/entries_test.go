@@ -240,6 +240,9 @@ func TestEntriesOfBefore(t *testing.T) {
 		notFound("new code led to the old project", err)
 		_, err = a.Verify(ctx, body)
 		notFound("new code without its project", err)
+		if err == nil || !strings.Contains(err.Error(), "项目编号") {
+			t.Errorf("a code typed without its project's number: %v (should say the number may be missing)", err)
+		}
 		_, err = a.Verify(ctx, fmt.Sprintf("%d-%s", p.ID, decisionCode))
 		notFound("old code given a project", err)
 		_, err = a.PublicSummary(ctx, fmt.Sprintf("%d-%s", p.ID, rest))

@@ -304,8 +304,20 @@ func (s *Store) Analyze(ctx context.Context, tables ...string) error {
 	if s.dialect != Postgres {
 		return nil
 	}
-	_, err := s.db.ExecContext(ctx, `ANALYZE `+strings.Join(tables, ", "))
-	return err
+	// advice, not a duty: behind another ANALYZE or a VACUUM of the same
+	// table it gives up after a second rather than keep the worker waiting
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = '1s'`); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `ANALYZE `+strings.Join(tables, ", ")); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // rowKey is the conflict target of an upsert on a table keyed by a parent
