@@ -127,7 +127,9 @@ func said(t *testing.T, ctx context.Context, control, want, role string) {
 		var end = Date.now() + 2000;
 		(function poll() {
 			var m = %s, r = m.getBoundingClientRect(), in_ = r.top >= -1 && r.bottom <= window.innerHeight + 1 && r.height > 0; // a pixel for sub-pixel layout
-			if (in_ || Date.now() > end) ok(m.getAttribute('role') + ' ' + in_); else setTimeout(poll, 50);
+			if (in_) ok(m.getAttribute('role') + ' true');
+			else if (Date.now() > end) ok(m.getAttribute('role') + ' false (top ' + Math.round(r.top) + ', bottom ' + Math.round(r.bottom) + ', window ' + window.innerHeight + ', scrolled ' + Math.round(window.scrollY) + ' of ' + document.documentElement.scrollHeight + ')');
+			else setTimeout(poll, 50);
 		})();
 	})`, find))
 	if got != role+" true" {

@@ -60,22 +60,8 @@ export function say(control, text, bad, extra) {
   box.textContent = text;
   (extra || []).forEach((n) => box.appendChild(n));
   box.hidden = !text;
-  if (text) keepInView(box);
+  if (text) box.scrollIntoView({ block: 'nearest' });
   return box;
-}
-
-// keepInView scrolls the message into view, and again whenever the page's
-// height changes in the next three seconds: what the act loaded (slips
-// with their QR images, lists read again) must not push it out of sight.
-let settling = null;
-function keepInView(box) {
-  if (settling) settling.disconnect();
-  box.scrollIntoView({ block: 'nearest' });
-  if (!window.ResizeObserver) return;
-  const watch = new ResizeObserver(() => { if (!box.hidden) box.scrollIntoView({ block: 'nearest' }); });
-  watch.observe(document.body);
-  settling = watch;
-  setTimeout(() => { if (settling === watch) { watch.disconnect(); settling = null; } }, 3000);
 }
 export function quiet(control) { const box = slot(control); box.textContent = ''; box.hidden = true; }
 
