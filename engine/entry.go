@@ -62,11 +62,7 @@ func NewEntryToken(projectID int64) (token, hash string) {
 		b[len(b)-1] |= 0x80
 		b = append(b, 0)
 	}
-	r := make([]byte, entryRandomBytes)
-	if _, err := rand.Read(r); err != nil {
-		panic("engine: no randomness: " + err.Error())
-	}
-	b = append(b, r...)
+	b = append(b, randomBytes(entryRandomBytes)...)
 	token = base64.RawURLEncoding.EncodeToString(b)
 	return token, HashToken(token)
 }
@@ -95,6 +91,14 @@ func TokenProject(token string) (projectID int64, legacy, ok bool) {
 	return int64(id), false, true
 }
 
+// randomBytes is n bytes from the system's secure generator (crypto/rand
+// crashes the program rather than return fewer since Go 1.24).
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b)
+	return b
+}
+
 // codeAlphabet is Crockford's base 32: no I, L, O or U to misread.
 const codeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -105,10 +109,7 @@ func NewVerificationCode(projectID int64) string {
 	if projectID <= 0 {
 		panic("engine: verification code without a project")
 	}
-	b := make([]byte, 10)
-	if _, err := rand.Read(b); err != nil {
-		panic("engine: no randomness: " + err.Error())
-	}
+	b := randomBytes(10)
 	out := strconv.AppendInt(make([]byte, 0, 32), projectID, 10)
 	out = append(out, '-')
 	for i, c := range b {
@@ -168,11 +169,7 @@ func NewSlug(projectID int64) string {
 	if projectID <= 0 {
 		panic("engine: slug without a project")
 	}
-	b := make([]byte, 12)
-	if _, err := rand.Read(b); err != nil {
-		panic("engine: no randomness: " + err.Error())
-	}
-	return strconv.FormatInt(projectID, 10) + "-" + hex.EncodeToString(b)
+	return strconv.FormatInt(projectID, 10) + "-" + hex.EncodeToString(randomBytes(12))
 }
 
 // SlugProject says which project a slug carries: legacy for a slug of

@@ -3,7 +3,6 @@ package engine
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -63,10 +62,7 @@ const sealPrefix = "s1."
 // Seal encrypts a link's token; the token's hash is the additional data,
 // so the sealed text opens only as the token of its own row.
 func (k *SealKey) Seal(token string) string {
-	nonce := make([]byte, k.aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		panic("engine: no randomness: " + err.Error())
-	}
+	nonce := randomBytes(k.aead.NonceSize())
 	out := k.aead.Seal(nonce, nonce, []byte(token), []byte(HashToken(token)))
 	return sealPrefix + k.id + "." + base64.RawURLEncoding.EncodeToString(out)
 }

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -75,11 +74,7 @@ type WorkerStore interface {
 // NewToken returns a fresh secret token of 256 random bits, URL-safe, and
 // the hash under which it is stored. The token itself is never stored.
 func NewToken() (token, hash string) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic("engine: no randomness: " + err.Error())
-	}
-	token = base64.RawURLEncoding.EncodeToString(b)
+	token = base64.RawURLEncoding.EncodeToString(randomBytes(32))
 	return token, HashToken(token)
 }
 
